@@ -1,0 +1,1 @@
+"""The buyer side: contract set-up, review of declarations, compliance against commitments."""

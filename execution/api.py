@@ -1,0 +1,102 @@
+"""Contracts API and the reviewers' declaration actions."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from execution import review, setup
+from portal.auth import ApiUser, DbSession
+from portal.contracts import get_contract_for_reviewer
+from portal.errors import Forbidden
+from portal.schemas import ContractIn, ContractOut, InsertionOut
+from supplier import service as filing
+from supplier.api import ERRORS, VersionIn, declaration_out
+from supplier.progress import insertion_progress
+from supplier.schemas import MAX_COMMENT, DeclarationOut
+
+router = APIRouter(prefix="/api/v1", tags=["contrats"])
+
+
+class ContractUpdateIn(ContractIn):
+    version: StrictInt
+
+
+class CommentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: StrictInt
+    comment: str = Field(max_length=MAX_COMMENT)
+
+
+class ContractDetailOut(ContractOut):
+    insertion: InsertionOut | None = None
+
+
+def _detail(db, contract) -> ContractDetailOut:
+    out = ContractDetailOut.model_validate(contract)
+    progress = insertion_progress(db, [contract]).get(contract.id)
+    if progress is not None:
+        out.insertion = InsertionOut(
+            target_hours=progress.target,
+            penalty_per_missing_hour=progress.penalty_per_missing_hour,
+            validated_hours=progress.validated, expected_to_date_hours=progress.expected_to_date,
+            status=progress.status)
+    return out
+
+
+@router.get("/contracts", responses={401: ERRORS[401]})
+def list_contracts(db: DbSession, user: ApiUser) -> list[ContractOut]:
+    """Contracts the caller may read."""
+    return [ContractOut.model_validate(c) for c in filing.list_contracts(db, user)]
+
+
+@router.post("/contracts", status_code=201,
+             responses={k: ERRORS[k] for k in (401, 403, 413, 422)})
+def create_contract(body: ContractIn, db: DbSession, user: ApiUser) -> ContractDetailOut:
+    """Register a contract of the caller's buyer organisation, with its commitments."""
+    if not user.is_buyer:
+        raise Forbidden("Seuls les agents d'un acheteur peuvent enregistrer un contrat.")
+    return _detail(db, setup.create_contract(db, body, buyer=user))
+
+
+@router.get("/contracts/{contract_id}", responses={k: ERRORS[k] for k in (401, 404)})
+def get_contract(contract_id: int, db: DbSession, user: ApiUser) -> ContractDetailOut:
+    """One contract with its insertion progress."""
+    return _detail(db, filing.get_contract(db, contract_id, user))
+
+
+@router.put("/contracts/{contract_id}",
+            responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+def update_contract(contract_id: int, body: ContractUpdateIn, db: DbSession,
+                    user: ApiUser) -> ContractDetailOut:
+    """Change a contract; `version` must be the one last read."""
+    get_contract_for_reviewer(db, contract_id, user)
+    data = ContractIn.model_validate(body.model_dump(exclude={"version"}))
+    return _detail(db, setup.update_contract(db, contract_id, data, buyer=user,
+                                             version=body.version))
+
+
+@router.post("/declarations/{declaration_id}/validate",
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
+def validate_declaration(declaration_id: int, body: VersionIn, db: DbSession,
+                         user: ApiUser) -> DeclarationOut:
+    """Validate a submitted declaration (buyer organisation only); it becomes read-only."""
+    return declaration_out(review.validate(db, declaration_id, reviewer=user,
+                                           version=body.version))
+
+
+@router.post("/declarations/{declaration_id}/return",
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
+def return_declaration(declaration_id: int, body: CommentIn, db: DbSession,
+                       user: ApiUser) -> DeclarationOut:
+    """Return a submitted declaration to the holder with a comment."""
+    return declaration_out(review.return_to_holder(db, declaration_id, reviewer=user,
+                                                   version=body.version, comment=body.comment))
+
+
+@router.post("/declarations/{declaration_id}/reopen",
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
+def reopen_declaration(declaration_id: int, body: CommentIn, db: DbSession,
+                       user: ApiUser) -> DeclarationOut:
+    """Reopen a validated declaration and send it back to the holder (audited)."""
+    return declaration_out(review.reopen(db, declaration_id, reviewer=user,
+                                         version=body.version, comment=body.comment))

@@ -1,0 +1,162 @@
+"""Demo data that tells a story: a métropole, its agents, three holders, contracts 2024–2026 with
+insertion commitments and declarations in every status. Loading it twice changes nothing."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from execution import review, setup
+from portal import clock, identity
+from portal.commitments import InsertionHoursParams
+from portal.models import Contract, Organisation, OrgKind, OrgSize, Role, User
+from portal.schemas import ContractIn
+from portal.security import hash_password
+from supplier import service as filing
+from supplier.models import Declaration, Status
+from supplier.schemas import InsertionDeclarationIn, InsertionLineIn
+
+DEFAULT_PASSWORD = "demo-portail-2026"
+
+ORGANISATIONS = [
+    dict(key="metropole", name="Métropole de Loire-Estuaire", siret="24440012300018",
+         kind=OrgKind.buyer, postcode="44000", address="2 cours du Champ-de-Mars, Nantes"),
+    dict(key="btp", name="Bâtir Ouest Rénovation", siret="41852963200014", kind=OrgKind.supplier,
+         size=OrgSize.pme, postcode="44800", address="14 rue de l'Industrie, Saint-Herblain"),
+    dict(key="proprete", name="Propreté Services Atlantique", siret="52741963400011",
+         kind=OrgKind.supplier, size=OrgSize.eti, postcode="35000",
+         address="8 boulevard de la Liberté, Rennes"),
+    dict(key="siae", name="Tremplin Vert (atelier et chantier d'insertion)",
+         siret="83265417200010", kind=OrgKind.supplier, size=OrgSize.tpe, is_siae=True,
+         is_ess=True, postcode="44400", address="3 chemin des Jardins, Rezé"),
+]
+
+USERS = [
+    ("admin@loire-estuaire.example.fr", "Sophie Administratrice", Role.admin, "metropole"),
+    ("claire.martin@loire-estuaire.example.fr", "Claire Martin", Role.buyer, "metropole"),
+    ("karim.benali@loire-estuaire.example.fr", "Karim Benali", Role.buyer, "metropole"),
+    ("direction@batir-ouest.example.fr", "Julien Lefort", Role.supplier, "btp"),
+    ("rse@proprete-atlantique.example.fr", "Nadia Roussel", Role.supplier, "proprete"),
+    ("contact@tremplin-vert.example.fr", "Marc Gaillard", Role.supplier, "siae"),
+]
+
+# (reference, object, nature, holder, co-holders, start, end, frequency, target hours, penalty,
+#  amount, considerations, statuses of the periods in order; periods beyond the list stay expected)
+V, R, S, D = Status.validated, Status.returned, Status.submitted, Status.draft
+CONTRACTS = [
+    ("LE-2024-001", "Rénovation énergétique de six groupes scolaires", "works", "btp", ["siae"],
+     date(2024, 1, 1), date(2026, 12, 31), "quarterly", "4200", "30", "3850000",
+     {"social_clause", "environmental_clause"}, [V, V, V, V, V, V, V, R, S, D]),
+    ("LE-2024-014", "Nettoyage des bâtiments administratifs de la métropole", "services",
+     "proprete", [], date(2024, 4, 1), date(2027, 3, 31), "quarterly", "6000", None, "1240000",
+     {"social_clause", "social_criterion", "environmental_criterion"}, [V, V, V, V, V, S]),
+    ("LE-2025-007", "Entretien des espaces verts des parcs métropolitains", "services", "siae",
+     [], date(2025, 1, 1), date(2026, 6, 30), "quarterly", "1500", "25", "186000",
+     {"reserved", "social_clause", "environmental_clause"}, [V, V, V, V, V, V]),
+    ("LE-2026-003", "Réhabilitation de la piscine des Dervallières", "works", "btp", [],
+     date(2026, 2, 1), date(2027, 7, 31), "monthly", "2400", "40", "2100000",
+     {"social_clause"}, [V, V, V, V, R, S, D]),
+]
+
+_CATEGORIES = ["RSA", "DELD_12M", "JEUNE_MOINS_26", "TH_RQTH", "SENIOR_50_PLUS", "SALARIE_SIAE"]
+_MODES = ["EMBAUCHE_DIRECTE", "ETTI", "GEIQ", "SOUS_TRAITANCE_SIAE"]
+
+
+def _lines(seed: int, count: int, hours_each: int) -> list[InsertionLineIn]:
+    return [InsertionLineIn(
+        beneficiary_ref=f"B{seed:02d}-{n + 1:03d}",
+        public_category=_CATEGORIES[(seed + n) % len(_CATEGORIES)],
+        sex="F" if (seed + n) % 3 == 0 else "M",
+        age_band=("MOINS_26", "26_49", "50_PLUS")[(seed * 7 + n) % 3],
+        execution_mode=_MODES[(seed + 2 * n) % len(_MODES)],
+        hours=Decimal(hours_each + 7 * ((seed + n) % 4)),
+    ) for n in range(count)]
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(10, 0), tzinfo=UTC)
+
+
+def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, str, str]]:
+    """Creates what is missing and returns (e-mail, role, organisation) of every demo login."""
+    organisations = {spec["key"]: _organisation(db, spec) for spec in ORGANISATIONS}
+    users = {email: _user(db, email, name, role, organisations[org], password)
+             for email, name, role, org in USERS}
+    agent = users["claire.martin@loire-estuaire.example.fr"]
+    holders = {u.organisation_id: u for u in users.values() if u.role == Role.supplier}
+    for index, spec in enumerate(CONTRACTS):
+        _contract(db, index, spec, organisations, agent, holders)
+    return [(u.email, {"admin": "administrateur", "buyer": "acheteur",
+                       "supplier": "entreprise"}[u.role], u.organisation.name)
+            for u in users.values()]
+
+
+def _organisation(db: Session, spec: dict) -> Organisation:
+    existing = identity.find_organisation_by_siret(db, spec["siret"])
+    if existing is not None:
+        return existing
+    fields = {k: v for k, v in spec.items() if k != "key"}
+    return identity.create_organisation(db, **fields)
+
+
+def _user(db: Session, email: str, name: str, role: Role, organisation: Organisation,
+          password: str | None) -> User:
+    user = db.scalar(select(User).where(User.email == email))
+    if user is None:
+        return identity.create_user(db, email=email, full_name=name, role=role,
+                                    organisation=organisation,
+                                    password=password or DEFAULT_PASSWORD)
+    if password is not None and not identity.verify_password_of(user, password):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _contract(db, index, spec, organisations, agent, holders) -> None:
+    (reference, object_, nature, holder, co_holders, start, end, frequency, target, penalty,
+     amount, considerations, statuses) = spec
+    buyer_id = organisations["metropole"].id
+    if db.scalar(select(Contract.id).where(Contract.buyer_org_id == buyer_id,
+                                           Contract.reference == reference)):
+        return
+    data = ContractIn(
+        reference=reference, object=object_, nature=nature, holder_id=organisations[holder].id,
+        co_holder_ids=[organisations[o].id for o in co_holders], starts_on=start, ends_on=end,
+        notified_on=start - timedelta(days=45), frequency=frequency,
+        amount_excl_vat=Decimal(amount),
+        insertion=InsertionHoursParams(
+            target_hours=Decimal(target),
+            penalty_per_missing_hour=Decimal(penalty) if penalty else None),
+        **{field: True for field in considerations},
+    )
+    try:
+        clock.freeze(_at(data.notified_on))
+        contract = setup.create_contract(db, data, buyer=agent)
+        filer = holders[organisations[holder].id]
+        declarations = db.scalars(select(Declaration).where(
+            Declaration.commitment_id == contract.commitments[0].id)
+            .order_by(Declaration.period_start)).all()
+        for number, (declaration, status) in enumerate(zip(declarations, statuses, strict=False)):
+            _file(db, declaration, status, filer, agent, seed=index * 20 + number)
+    finally:
+        clock.freeze(None)
+
+
+def _file(db, declaration, status, filer, agent, *, seed: int) -> None:
+    count = 2 + seed % 4
+    data = InsertionDeclarationIn(version=declaration.version, lines=_lines(seed, count, 60))
+    clock.freeze(_at(declaration.period_end + timedelta(days=3)))
+    filing.save_draft(db, declaration.id, data, user=filer)
+    if status == Status.draft:
+        return
+    filing.submit(db, declaration.id, user=filer, version=declaration.version)
+    if status == Status.submitted:
+        return
+    clock.freeze(_at(declaration.period_end + timedelta(days=9)))
+    if status == Status.returned:
+        review.return_to_holder(
+            db, declaration.id, reviewer=agent, version=declaration.version,
+            comment="Merci de joindre les relevés de mission de l'ETTI et de corriger les heures "
+                    "de la ligne 2, qui dépassent le temps de présence sur le chantier.")
+        return
+    review.validate(db, declaration.id, reviewer=agent, version=declaration.version)

@@ -1,0 +1,54 @@
+"""Reading the contract form into the register's input model."""
+
+from starlette.datastructures import FormData
+
+from portal.commitments import params_of
+from portal.labels import CONSIDERATIONS
+from portal.models import CommitmentKind, Contract
+
+TEXT_FIELDS = ("reference", "object", "kind", "nature", "cpv_code", "amount_excl_vat",
+               "notified_on", "starts_on", "ends_on", "frequency")
+
+
+def contract_payload(form: FormData) -> dict:
+    """A dict for ContractIn, from the raw form; also what the form shows again on error."""
+    payload: dict = {name: str(form.get(name, "")) for name in TEXT_FIELDS}
+    holder = str(form.get("holder_id", ""))
+    payload["holder_id"] = int(holder) if holder.isdigit() else -1
+    payload["co_holder_ids"] = [int(v) for v in form.getlist("co_holder_ids")
+                                if isinstance(v, str) and v.isdigit()]
+    for field in CONSIDERATIONS:
+        payload[field] = form.get(field) == "on"
+    target = str(form.get("insertion_target_hours", "")).strip()
+    penalty = str(form.get("insertion_penalty", "")).strip()
+    payload["insertion"] = ({"target_hours": target, "penalty_per_missing_hour": penalty or None}
+                            if form.get("has_insertion") == "on" or target else None)
+    return payload
+
+
+def form_values(contract: Contract) -> dict:
+    """What the edit form shows for an existing contract."""
+    values = {name: getattr(contract, name) for name in TEXT_FIELDS}
+    values = {k: ("" if v is None else str(v)) for k, v in values.items()}
+    values["holder_id"] = contract.holder.id if contract.holder else None
+    values["co_holder_ids"] = [o.id for o in contract.co_holders]
+    for field in CONSIDERATIONS:
+        values[field] = getattr(contract, field)
+    commitment = contract.commitment(CommitmentKind.insertion_hours)
+    if commitment is not None:
+        params = params_of(commitment)
+        penalty = params.penalty_per_missing_hour
+        values["insertion"] = {"target_hours": str(params.target_hours),
+                               "penalty_per_missing_hour": "" if penalty is None else str(penalty)}
+    else:
+        values["insertion"] = None
+    return values
+
+
+_ERROR_KEYS = {"insertion.target_hours": "insertion_target_hours",
+               "insertion.penalty_per_missing_hour": "insertion_penalty"}
+
+
+def form_errors(errors: dict[str, str]) -> dict[str, str]:
+    """Error keys of ContractIn renamed after the form's inputs."""
+    return {_ERROR_KEYS.get(key, key): message for key, message in errors.items()}

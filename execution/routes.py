@@ -1,0 +1,165 @@
+"""Buyer pages: dashboard, contracts (list, create, edit, close), review of declarations."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from execution import review, setup
+from execution.forms import contract_payload, form_errors, form_values
+from portal.auth import BuyerUser, DbSession
+from portal.contracts import get_contract_for_reviewer, supplier_organisations
+from portal.errors import Conflict, Invalid
+from portal.permissions import is_reviewer
+from portal.schemas import ContractIn
+from portal.validation import french_errors
+from portal.web import parsed_form, redirect, render, verify_csrf
+from supplier import service as filing
+from supplier.progress import insertion_progress
+
+router = APIRouter(prefix="/acheteur", dependencies=[Depends(verify_csrf)])
+Form = Annotated[FormData, Depends(parsed_form)]
+
+
+def _version(form: FormData) -> int:
+    value = str(form.get("version", ""))
+    return int(value) if value.isdigit() else -1
+
+
+@router.get("")
+def home_page(request: Request, db: DbSession, user: BuyerUser):
+    return render(request, "execution/home.html", {
+        "to_review": review.waiting_for_review(db, user),
+        "behind": setup.contracts_behind(db, user),
+    })
+
+
+@router.get("/contrats")
+def contracts_page(request: Request, db: DbSession, user: BuyerUser):
+    contracts = filing.list_contracts(db, user)
+    return render(request, "execution/contracts.html", {
+        "contracts": contracts, "progress": insertion_progress(db, contracts)})
+
+
+def _contract_form(request, db, *, values, errors=None, contract=None, summary=None,
+                   status_code=200, version=None):
+    return render(request, "execution/contract_form.html", {
+        "values": values, "errors": errors or {}, "contract": contract, "error_summary": summary,
+        "suppliers": supplier_organisations(db),
+        "version": version if version is not None else (contract.version if contract else None),
+    }, block="contract_form", status_code=status_code)
+
+
+@router.get("/contrats/nouveau")
+def new_contract_page(request: Request, db: DbSession, user: BuyerUser):
+    values = {"kind": "market", "frequency": "quarterly", "co_holder_ids": [], "insertion": None}
+    return _contract_form(request, db, values=values)
+
+
+def _save_contract(request, db, user, form, *, contract_id: int | None):
+    payload = contract_payload(form)
+    contract = get_contract_for_reviewer(db, contract_id, user) if contract_id else None
+    try:
+        data = ContractIn.model_validate(payload)
+        if contract_id is None:
+            saved = setup.create_contract(db, data, buyer=user)
+        else:
+            saved = setup.update_contract(db, contract_id, data, buyer=user,
+                                          version=_version(form))
+    except (ValidationError, Invalid, Conflict) as error:
+        db.rollback()
+        if isinstance(error, ValidationError):
+            errors = french_errors(error)
+            summary = "Le contrat n'a pas été enregistré : corrigez les champs signalés."
+        else:
+            errors, summary = error.field_errors, error.message
+        status = 409 if isinstance(error, Conflict) else 422
+        return _contract_form(request, db, values=payload, errors=form_errors(errors),
+                              contract=contract,
+                              summary=summary, status_code=status, version=_version(form))
+    message = "Contrat enregistré." if contract_id else "Contrat créé ; ses périodes de " \
+        "déclaration ont été générées."
+    return redirect(request, f"/acheteur/contrats/{saved.id}", message=message)
+
+
+@router.post("/contrats/nouveau")
+def create_contract(request: Request, db: DbSession, user: BuyerUser, form: Form):
+    return _save_contract(request, db, user, form, contract_id=None)
+
+
+@router.get("/contrats/{contract_id}")
+def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: int):
+    contract = filing.get_contract(db, contract_id, user)
+    declarations = filing.declarations_of(db, contract)
+    return render(request, "execution/contract.html", {
+        "contract": contract,
+        "progress": insertion_progress(db, [contract]).get(contract.id),
+        "declarations": declarations,
+        "hours": filing.total_hours(db, [d.id for d in declarations]),
+        "can_edit": is_reviewer(user, contract),
+    })
+
+
+@router.get("/contrats/{contract_id}/modifier")
+def edit_contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: int):
+    contract = get_contract_for_reviewer(db, contract_id, user)
+    return _contract_form(request, db, values=form_values(contract), contract=contract)
+
+
+@router.post("/contrats/{contract_id}/modifier")
+def update_contract(request: Request, db: DbSession, user: BuyerUser, contract_id: int,
+                    form: Form):
+    return _save_contract(request, db, user, form, contract_id=contract_id)
+
+
+@router.post("/contrats/{contract_id}/clore")
+def close_contract(request: Request, db: DbSession, user: BuyerUser, contract_id: int,
+                   form: Form):
+    setup.close_contract(db, contract_id, buyer=user, version=_version(form))
+    return redirect(request, f"/acheteur/contrats/{contract_id}",
+                    message="Contrat clos : les périodes restantes ont été retirées.")
+
+
+@router.get("/declarations/{declaration_id}")
+def declaration_page(request: Request, db: DbSession, user: BuyerUser, declaration_id: int):
+    declaration = filing.get_declaration(db, declaration_id, user)
+    return render(request, "execution/declaration.html", {
+        "d": declaration, "contract": declaration.contract,
+        "can_review": is_reviewer(user, declaration.contract), "errors": {}})
+
+
+@router.post("/declarations/{declaration_id}/valider")
+def validate_declaration(request: Request, db: DbSession, user: BuyerUser,
+                         declaration_id: int, form: Form):
+    review.validate(db, declaration_id, reviewer=user, version=_version(form))
+    return redirect(request, f"/acheteur/declarations/{declaration_id}",
+                    message="Déclaration validée.")
+
+
+def _comment_action(request, db, user, declaration_id, form, action, message):
+    comment = str(form.get("comment", ""))
+    try:
+        action(db, declaration_id, reviewer=user, version=_version(form), comment=comment)
+    except Invalid as error:
+        db.rollback()
+        declaration = filing.get_declaration(db, declaration_id, user)
+        return render(request, "execution/declaration.html", {
+            "d": declaration, "contract": declaration.contract, "can_review": True,
+            "errors": error.field_errors, "comment": comment, "error_summary": error.message,
+        }, block="review_form", status_code=422)
+    return redirect(request, f"/acheteur/declarations/{declaration_id}", message=message)
+
+
+@router.post("/declarations/{declaration_id}/renvoyer")
+def return_declaration(request: Request, db: DbSession, user: BuyerUser, declaration_id: int,
+                       form: Form):
+    return _comment_action(request, db, user, declaration_id, form, review.return_to_holder,
+                           "Déclaration renvoyée au titulaire avec votre commentaire.")
+
+
+@router.post("/declarations/{declaration_id}/rouvrir")
+def reopen_declaration(request: Request, db: DbSession, user: BuyerUser, declaration_id: int,
+                       form: Form):
+    return _comment_action(request, db, user, declaration_id, form, review.reopen,
+                           "Déclaration rouverte et renvoyée au titulaire.")

@@ -1,0 +1,36 @@
+"""Contract set-up by buyers: the register's changes plus the declarations they imply."""
+
+from sqlalchemy.orm import Session
+
+from portal import contracts as register
+from portal.models import Contract, ContractStatus, User
+from portal.schemas import ContractIn
+from supplier.progress import InsertionProgress, insertion_progress
+from supplier.service import list_contracts, sync_declarations
+
+
+def create_contract(db: Session, data: ContractIn, *, buyer: User) -> Contract:
+    contract = register.create_contract(db, data, buyer=buyer)
+    sync_declarations(db, contract)
+    return contract
+
+
+def update_contract(db: Session, contract_id: int, data: ContractIn, *, buyer: User,
+                    version: int) -> Contract:
+    contract = register.update_contract(db, contract_id, data, buyer=buyer, version=version)
+    sync_declarations(db, contract)
+    return contract
+
+
+def close_contract(db: Session, contract_id: int, *, buyer: User, version: int) -> Contract:
+    contract = register.close_contract(db, contract_id, buyer=buyer, version=version)
+    sync_declarations(db, contract)
+    return contract
+
+
+def contracts_behind(db: Session, user: User) -> list[tuple[Contract, InsertionProgress]]:
+    """Active contracts of the buyer organisation whose validated hours lag the expected share."""
+    contracts = [c for c in list_contracts(db, user) if c.status == ContractStatus.active]
+    progress = insertion_progress(db, contracts)
+    return [(c, progress[c.id]) for c in contracts
+            if c.id in progress and progress[c.id].status == "behind"]

@@ -1,0 +1,105 @@
+"""The application factory: wires every package's routers, error handlers and middleware."""
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from execution import api as execution_api
+from execution import routes as execution_routes
+from portal import api as portal_api
+from portal import routes as portal_routes
+from portal.errors import Conflict, LoginRequired, NotFound, PortalError
+from portal.middleware import BodySizeLimit
+from portal.settings import get_settings
+from portal.validation import french_errors
+from portal.web import is_htmx_swap, render
+from supplier import api as supplier_api
+from supplier import routes as supplier_routes
+from supplier.service import STALE
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_response(request: Request, error: PortalError) -> Response:
+    if _wants_json(request):
+        body: dict = {"detail": error.message}
+        if error.field_errors:
+            body["errors"] = error.field_errors
+        return JSONResponse(body, status_code=error.status_code)
+    if isinstance(error, LoginRequired):
+        target = "/connexion?suivant=" + request.url.path
+        if request.headers.get("HX-Request") == "true":
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+    if is_htmx_swap(request):
+        # htmx keeps the page (and what the user typed) and shows the message in #flash.
+        message = {"level": "error", "message": error.message}
+        return render(request, "_flash.html", {"flash": message},
+                      status_code=error.status_code,
+                      headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+    return render(request, "error.html", {"error": error}, status_code=error.status_code)
+
+
+async def _portal_error(request: Request, error: PortalError) -> Response:
+    return _error_response(request, error)
+
+
+async def _stale(request: Request, _error: StaleDataError) -> Response:
+    return _error_response(request, Conflict(STALE))
+
+
+async def _invalid_request(request: Request, error: RequestValidationError) -> Response:
+    if _wants_json(request):
+        errors = french_errors(list(error.errors()))
+        return JSONResponse({"detail": "Données invalides.", "errors": errors}, status_code=422)
+    # A malformed identifier in a page's address: the page does not exist.
+    return _error_response(request, NotFound())
+
+
+async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+    messages = {404: "Cette page n'existe pas.", 405: "Cette action n'est pas possible ici."}
+    message = messages.get(error.status_code, str(error.detail))
+    wrapped = PortalError(message)
+    wrapped.status_code = error.status_code
+    return _error_response(request, wrapped)
+
+
+async def _unexpected(request: Request, error: Exception) -> Response:
+    log.exception("Unexpected error on %s", request.url.path, exc_info=error)
+    wrapped = PortalError("Une erreur inattendue est survenue ; elle a été enregistrée. "
+                          "Réessayez dans un instant.")
+    wrapped.status_code = 500
+    return _error_response(request, wrapped)
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(
+        title="Portail des achats responsables",
+        version="0.1.0",
+        description="API du portail : contrats, engagements et déclarations d'exécution.",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (portal_routes, portal_api, supplier_routes, supplier_api, execution_routes,
+                   execution_api):
+        app.include_router(module.router)
+    app.add_exception_handler(PortalError, _portal_error)
+    app.add_exception_handler(StaleDataError, _stale)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+    return app

@@ -1,0 +1,96 @@
+"""The `portal` command: serve, migrate, demo data, users."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from portal.errors import PortalError
+
+app = typer.Typer(help="Portail des achats responsables.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+user_app = typer.Typer(help="Comptes utilisateurs.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def fail(message: str) -> None:
+    typer.echo(f"Erreur : {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Port d'écoute.")] = 8000,
+          workers: Annotated[int, typer.Option(help="Processus (production).")] = 1) -> None:
+    """Sert le portail (http://HOST:PORT)."""
+    import uvicorn
+
+    typer.echo(f"Portail servi sur http://{host}:{port} — Ctrl+C pour arrêter.")
+    uvicorn.run("portal.app:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True)
+
+
+@app.command()
+def migrate() -> None:
+    """Crée ou met à jour le schéma de la base de données."""
+    from portal.migrate import upgrade
+
+    upgrade()
+    typer.echo("Base de données à jour.")
+
+
+@app.command()
+def demo(password: Annotated[str | None, typer.Option(
+        help="Mot de passe de tous les comptes de démonstration.")] = None) -> None:
+    """Charge les données de démonstration (sans effet si elles sont déjà là) et affiche les
+    comptes."""
+    from execution.demo import DEFAULT_PASSWORD, load_demo
+    from portal.db import new_session
+
+    with new_session() as db, db.begin():
+        logins = load_demo(db, password=password)
+    typer.echo("Comptes de démonstration :")
+    for email, role, organisation in logins:
+        typer.echo(f"  {email:<42} {role:<15} {organisation}")
+    typer.echo(f"Mot de passe de tous ces comptes : {password or DEFAULT_PASSWORD}")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option(help="Adresse e-mail (identifiant).")],
+    role: Annotated[str, typer.Option(help="admin, buyer ou supplier.")],
+    siret: Annotated[str, typer.Option(help="SIRET de l'organisation.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
+                                          confirmation_prompt=True)],
+    name: Annotated[str, typer.Option(help="Nom affiché.")] = "",
+    organisation_name: Annotated[str | None, typer.Option(
+        help="Raison sociale, pour créer l'organisation si elle n'existe pas.")] = None,
+) -> None:
+    """Crée un compte (et son organisation si --organisation-name est donné)."""
+    from portal import identity
+    from portal.db import new_session
+    from portal.models import OrgKind, Role
+
+    if role not in {r.value for r in Role}:
+        fail("le rôle doit être admin, buyer ou supplier.")
+    with new_session() as db, db.begin():
+        organisation = identity.find_organisation_by_siret(db, siret)
+        if organisation is None:
+            if not organisation_name:
+                fail("aucune organisation n'a ce SIRET ; indiquez --organisation-name pour la "
+                     "créer.")
+            kind = OrgKind.supplier if role == Role.supplier else OrgKind.buyer
+            organisation = identity.create_organisation(db, name=organisation_name, siret=siret,
+                                                        kind=kind)
+        user = identity.create_user(db, email=email, full_name=name, role=Role(role),
+                                    organisation=organisation, password=password)
+        typer.echo(f"Compte créé : {user.email} ({role}, {organisation.name}).")
+
+
+def main() -> None:
+    try:
+        app()
+    except PortalError as error:
+        details = "; ".join(error.field_errors.values())
+        typer.echo(f"Erreur : {error.message}{' ' + details if details else ''}", err=True)
+        sys.exit(1)

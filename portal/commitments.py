@@ -1,0 +1,39 @@
+"""Typed parameters of each commitment kind, stored as JSON on the commitment."""
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from portal.models import Commitment, CommitmentKind
+
+
+def decimal_from_text(value):
+    """Accepts French input: « 1 250,5 » is 1250.5; an empty box is no value."""
+    if isinstance(value, str):
+        value = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+        return value or None
+    if isinstance(value, bool):
+        raise ValueError("Saisissez un nombre (par exemple 12,5).")
+    return value
+
+
+Hours = Annotated[Decimal, BeforeValidator(decimal_from_text),
+                  Field(ge=0, max_digits=10, decimal_places=2)]
+Money = Annotated[Decimal, BeforeValidator(decimal_from_text),
+                  Field(ge=0, max_digits=14, decimal_places=2)]
+
+
+class InsertionHoursParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target_hours: Annotated[Decimal, BeforeValidator(decimal_from_text),
+                            Field(gt=0, max_digits=10, decimal_places=2)]
+    penalty_per_missing_hour: Money | None = None
+
+
+PARAMS_BY_KIND = {CommitmentKind.insertion_hours: InsertionHoursParams}
+
+
+def params_of(commitment: Commitment) -> InsertionHoursParams:
+    return PARAMS_BY_KIND[CommitmentKind(commitment.kind)].model_validate(commitment.params)

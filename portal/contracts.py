@@ -1,0 +1,121 @@
+"""The contract register: create and change contracts, their parties and their commitments."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.audit import audit
+from portal.clock import today
+from portal.errors import Conflict, Forbidden, Invalid
+from portal.models import (
+    Commitment,
+    CommitmentKind,
+    Contract,
+    ContractParty,
+    ContractStatus,
+    Organisation,
+    OrgKind,
+    PartyRole,
+    User,
+)
+from portal.permissions import get_visible_contract, is_reviewer
+from portal.schemas import ContractIn
+
+_SCALAR_FIELDS = ("reference", "object", "kind", "nature", "cpv_code", "amount_excl_vat",
+                  "notified_on", "starts_on", "ends_on", "frequency", "social_clause",
+                  "social_criterion", "reserved", "environmental_clause",
+                  "environmental_criterion")
+
+
+def supplier_organisations(db: Session) -> list[Organisation]:
+    return list(db.scalars(select(Organisation).where(Organisation.kind == OrgKind.supplier)
+                           .order_by(Organisation.name)))
+
+
+def get_contract_for_reviewer(db: Session, contract_id: int, user: User) -> Contract:
+    contract = get_visible_contract(db, contract_id, user)
+    if not is_reviewer(user, contract):
+        raise Forbidden("Seuls les agents de l'acheteur peuvent modifier ce contrat.")
+    return contract
+
+
+def _check(db: Session, data: ContractIn, *, buyer_org_id: int, contract_id: int | None) -> None:
+    errors: dict[str, str] = {}
+    duplicate = select(Contract.id).where(Contract.buyer_org_id == buyer_org_id,
+                                          Contract.reference == data.reference)
+    if contract_id is not None:
+        duplicate = duplicate.where(Contract.id != contract_id)
+    if db.scalar(duplicate):
+        errors["reference"] = "Un contrat de votre organisation porte déjà cette référence."
+    wanted = {data.holder_id, *data.co_holder_ids}
+    suppliers = set(db.scalars(select(Organisation.id).where(
+        Organisation.id.in_(wanted), Organisation.kind == OrgKind.supplier)))
+    if data.holder_id not in suppliers:
+        errors["holder_id"] = "Choisissez le titulaire parmi les entreprises du portail."
+    if wanted - suppliers - {data.holder_id}:
+        errors["co_holder_ids"] = "Un co-traitant choisi n'est pas une entreprise du portail."
+    if errors:
+        raise Invalid("Le contrat n'a pas pu être enregistré.", field_errors=errors)
+
+
+def _apply(contract: Contract, data: ContractIn) -> None:
+    for field in _SCALAR_FIELDS:
+        setattr(contract, field, getattr(data, field))
+    wanted = {data.holder_id: PartyRole.holder}
+    wanted.update({org_id: PartyRole.co_holder for org_id in data.co_holder_ids})
+    contract.parties = [p for p in contract.parties if p.organisation_id in wanted]
+    for party in contract.parties:
+        party.role = wanted.pop(party.organisation_id)
+    contract.parties.extend(ContractParty(organisation_id=org_id, role=role)
+                            for org_id, role in wanted.items())
+    _apply_commitment(contract, CommitmentKind.insertion_hours,
+                      data.insertion.model_dump(mode="json") if data.insertion else None)
+
+
+def _apply_commitment(contract: Contract, kind: CommitmentKind, params: dict | None) -> None:
+    existing = contract.commitment(kind)
+    if params is None:
+        if existing is not None:
+            contract.commitments.remove(existing)
+    elif existing is None:
+        contract.commitments.append(Commitment(kind=kind, params=params))
+    else:
+        existing.params = params
+
+
+def create_contract(db: Session, data: ContractIn, *, buyer: User) -> Contract:
+    if not buyer.is_buyer:
+        raise Forbidden("Seuls les agents d'un acheteur peuvent enregistrer un contrat.")
+    _check(db, data, buyer_org_id=buyer.organisation_id, contract_id=None)
+    contract = Contract(buyer_org_id=buyer.organisation_id)
+    _apply(contract, data)
+    db.add(contract)
+    db.flush()
+    audit(db, buyer, "contract", contract.id, "create", to_status=contract.status)
+    return contract
+
+
+def update_contract(db: Session, contract_id: int, data: ContractIn, *, buyer: User,
+                    version: int) -> Contract:
+    contract = get_contract_for_reviewer(db, contract_id, buyer)
+    if contract.version != version:
+        raise Conflict("Ce contrat a été modifié entre-temps par quelqu'un d'autre ; "
+                       "rechargez la page pour voir la dernière version.")
+    _check(db, data, buyer_org_id=contract.buyer_org_id, contract_id=contract.id)
+    _apply(contract, data)
+    db.flush()
+    audit(db, buyer, "contract", contract.id, "update", to_status=contract.status)
+    return contract
+
+
+def close_contract(db: Session, contract_id: int, *, buyer: User, version: int) -> Contract:
+    """Ends execution early (résiliation, fin anticipée) as of today."""
+    contract = get_contract_for_reviewer(db, contract_id, buyer)
+    if contract.version != version:
+        raise Conflict("Ce contrat a été modifié entre-temps ; rechargez la page.")
+    if contract.status == ContractStatus.closed:
+        raise Conflict("Ce contrat est déjà clos.")
+    contract.status, contract.closed_on = ContractStatus.closed, today()
+    db.flush()
+    audit(db, buyer, "contract", contract.id, "close", from_status=ContractStatus.active,
+          to_status=ContractStatus.closed)
+    return contract

@@ -1,0 +1,106 @@
+"""Engine, session factory and the request-scoped transaction."""
+
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.exc import SAWarning
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from portal.settings import get_settings
+
+# SQLite stores Numeric as text-affine numbers; the portal quantizes every value it reads, so the
+# driver's warning about Decimal round-trips is expected on the embedded database only.
+warnings.filterwarnings("ignore", message=r"Dialect sqlite\+pysqlite does \*not\* support Decimal",
+                        category=SAWarning)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator):
+    """Timestamps are UTC and timezone-aware, also on SQLite, which forgets the zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: use portal.clock.now()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime()}
+
+
+def make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    # pysqlite opens transactions on its own and breaks SAVEPOINT; let SQLAlchemy drive them.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+SessionFactory = sessionmaker(expire_on_commit=False)
+_engine: Engine | None = None
+
+
+def get_engine() -> Engine:
+    global _engine
+    if _engine is None:
+        _engine = make_engine(get_settings().database_url)
+        SessionFactory.configure(bind=_engine)
+    return _engine
+
+
+def new_session() -> Session:
+    get_engine()
+    return SessionFactory()
+
+
+def get_session() -> Iterator[Session]:
+    """One request, one transaction: committed when the route returns, rolled back on error.
+
+    Declared with ``Depends(get_session, scope="function")`` so the commit happens before the
+    response is sent: a failed commit must not answer 200.
+    """
+    with new_session() as db:
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            # Detach what was loaded before rolling back, so the error page can still show
+            # who is logged in without touching the failed transaction.
+            db.expunge_all()
+            db.rollback()
+            raise

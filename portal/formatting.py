@@ -1,0 +1,50 @@
+"""French formats for numbers, money, shares and dates, as Jinja filters."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency, format_decimal
+
+LOCALE = "fr_FR"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def number(value: Decimal | float | int | None, decimals: int = 0) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def hours(value: Decimal | float | int | None) -> str:
+    """Hours with decimals only when needed: « 1 250 h », « 12,5 h »."""
+    if value is None:
+        return "—"
+    decimals = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
+    text = number(value, decimals)
+    return (text.rstrip("0").rstrip(",") if decimals else text) + "\u00a0h"
+
+
+def money(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return format_currency(value, "EUR", locale=LOCALE) + " HT"
+
+
+def share(value: Decimal | float | None) -> str:
+    """A percentage with one decimal: « 31,4 % »; « — » when there is no denominator."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.0", locale=LOCALE) + "\u00a0%"
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+FILTERS = {"number": number, "hours": hours, "money": money, "share": share, "day": day}

@@ -1,0 +1,21 @@
+"""French labels of the contract register's closed lists."""
+
+from portal.models import Contract
+
+KINDS = {"market": "Marché public", "concession": "Concession"}
+NATURES = {"works": "Travaux", "supplies": "Fournitures", "services": "Services"}
+FREQUENCIES = {"monthly": "Mensuelles", "quarterly": "Trimestrielles", "yearly": "Annuelles"}
+ROLES = {"admin": "Administrateur", "buyer": "Acheteur", "supplier": "Entreprise"}
+SIZES = {"TPE": "TPE", "PME": "PME", "ETI": "ETI", "GE": "Grande entreprise"}
+# DECP vocabulary of social and environmental considerations.
+CONSIDERATIONS = {
+    "social_clause": "Clause sociale",
+    "social_criterion": "Critère social",
+    "reserved": "Marché réservé",
+    "environmental_clause": "Clause environnementale",
+    "environmental_criterion": "Critère environnemental",
+}
+
+
+def considerations(contract: Contract) -> list[str]:
+    return [label for field, label in CONSIDERATIONS.items() if getattr(contract, field)]

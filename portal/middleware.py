@@ -1,0 +1,56 @@
+"""Refuses request bodies above a size limit before anything reads them."""
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+TOO_LARGE = "La requête est trop volumineuse."
+
+
+class BodySizeLimit:
+    def __init__(self, app: ASGIApp, *, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _refuse(scope, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await _refuse(scope, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _refuse(scope: Scope, send: Send) -> None:
+    is_api = scope["path"].startswith("/api/")
+    if is_api:
+        body = json.dumps({"detail": TOO_LARGE}).encode()
+        content_type = b"application/json"
+    else:
+        body = (f"<!doctype html><html lang=fr><meta charset=utf-8><title>{TOO_LARGE}</title>"
+                f"<p>{TOO_LARGE} Revenez à la page précédente : ce que vous aviez saisi y est "
+                "toujours.</p></html>").encode()
+        content_type = b"text/html; charset=utf-8"
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", content_type),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,222 @@
+"""Kernel models: organisations, users, authentication tokens, the contract register, the audit."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.clock import now
+from portal.db import Base
+
+
+class OrgKind(StrEnum):
+    buyer = "buyer"
+    supplier = "supplier"
+
+
+class OrgSize(StrEnum):
+    tpe = "TPE"
+    pme = "PME"
+    eti = "ETI"
+    ge = "GE"
+
+
+class Role(StrEnum):
+    admin = "admin"
+    buyer = "buyer"
+    supplier = "supplier"
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    siret: Mapped[str] = mapped_column(String(14), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    size: Mapped[str | None] = mapped_column(String(3))
+    is_ess: Mapped[bool] = mapped_column(default=False)
+    is_siae: Mapped[bool] = mapped_column(default=False)
+    is_ea_esat: Mapped[bool] = mapped_column(default=False)
+    address: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    region: Mapped[str | None] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    users: Mapped[list["User"]] = relationship(back_populates="organisation")
+
+
+class User(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Always stored lower-cased so uniqueness is case-insensitive on every database.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
+
+    @property
+    def is_buyer(self) -> bool:
+        return self.role == Role.buyer
+
+    @property
+    def is_supplier(self) -> bool:
+        return self.role == Role.supplier
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin
+
+
+class AuthToken(Base):
+    """A browser session or an API token; only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "auth_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # session | api
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class ContractKind(StrEnum):
+    market = "market"
+    concession = "concession"
+
+
+class ContractNature(StrEnum):
+    works = "works"
+    supplies = "supplies"
+    services = "services"
+
+
+class Frequency(StrEnum):
+    monthly = "monthly"
+    quarterly = "quarterly"
+    yearly = "yearly"
+
+
+class ContractStatus(StrEnum):
+    active = "active"
+    closed = "closed"  # ended early by the buyer
+
+
+class Contract(Base):
+    __tablename__ = "contract"
+    __table_args__ = (UniqueConstraint("buyer_org_id", "reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
+    object: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default=ContractKind.market)
+    nature: Mapped[str] = mapped_column(String(20))
+    cpv_code: Mapped[str | None] = mapped_column(String(10))
+    amount_excl_vat: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    notified_on: Mapped[date | None]
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    frequency: Mapped[str] = mapped_column(String(20))
+    # Social and environmental considerations, in the DECP vocabulary.
+    social_clause: Mapped[bool] = mapped_column(default=False)
+    social_criterion: Mapped[bool] = mapped_column(default=False)
+    reserved: Mapped[bool] = mapped_column(default=False)
+    environmental_clause: Mapped[bool] = mapped_column(default=False)
+    environmental_criterion: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default=ContractStatus.active)
+    closed_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    buyer: Mapped[Organisation] = relationship(lazy="joined")
+    parties: Mapped[list["ContractParty"]] = relationship(
+        back_populates="contract", cascade="all, delete-orphan", order_by="ContractParty.id"
+    )
+    commitments: Mapped[list["Commitment"]] = relationship(
+        back_populates="contract", cascade="all, delete-orphan", order_by="Commitment.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def holder(self) -> Organisation | None:
+        return next((p.organisation for p in self.parties if p.role == PartyRole.holder), None)
+
+    @property
+    def co_holders(self) -> list[Organisation]:
+        return [p.organisation for p in self.parties if p.role == PartyRole.co_holder]
+
+    @property
+    def end_date(self) -> date:
+        """When execution really ends: the contractual end, or the early closing date."""
+        return self.closed_on if self.closed_on and self.closed_on < self.ends_on else self.ends_on
+
+    def commitment(self, kind: str) -> "Commitment | None":
+        return next((c for c in self.commitments if c.kind == kind), None)
+
+
+class PartyRole(StrEnum):
+    holder = "holder"
+    co_holder = "co_holder"
+
+
+class ContractParty(Base):
+    __tablename__ = "contract_party"
+    __table_args__ = (UniqueConstraint("contract_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    contract: Mapped[Contract] = relationship(back_populates="parties")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class CommitmentKind(StrEnum):
+    insertion_hours = "insertion_hours"
+
+
+class Commitment(Base):
+    __tablename__ = "commitment"
+    __table_args__ = (UniqueConstraint("contract_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    # Typed by the pydantic model of its kind (portal.commitments).
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    contract: Mapped[Contract] = relationship(back_populates="commitments")
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,81 @@
+"""Kernel pages: home redirect, login, logout, health check."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import func, select, text
+from starlette.datastructures import FormData
+
+from portal import identity
+from portal.auth import SESSION_COOKIE, AdminUser, DbSession, OptionalUser, session_token
+from portal.errors import Invalid
+from portal.models import Contract, Organisation, User
+from portal.settings import get_settings
+from portal.web import parsed_form, redirect, render, set_cookie, signer, verify_csrf
+
+router = APIRouter(dependencies=[Depends(verify_csrf)])
+Form = Annotated[FormData, Depends(parsed_form)]
+
+HOME_BY_ROLE = {"supplier": "/fournisseur", "buyer": "/acheteur", "admin": "/admin"}
+
+
+def _safe_next(url: str | None) -> str | None:
+    # Only local paths: never redirect a freshly logged-in user to another site.
+    return url if url and url.startswith("/") and not url.startswith("//") else None
+
+
+@router.get("/")
+def home(user: OptionalUser, request: Request):
+    if user is None:
+        return redirect(request, "/connexion")
+    return redirect(request, HOME_BY_ROLE[user.role])
+
+
+@router.get("/connexion")
+def login_page(request: Request, user: OptionalUser, suivant: str | None = None):
+    return render(request, "portal/login.html", {"next": _safe_next(suivant), "email": ""})
+
+
+@router.post("/connexion")
+def login(request: Request, db: DbSession, form: Form):
+    email = str(form.get("email", ""))[:254]
+    next_url = _safe_next(str(form.get("next", "")))
+    try:
+        user = identity.authenticate(db, email, str(form.get("password", "")))
+    except Invalid as error:
+        return render(request, "portal/login.html",
+                      {"error": error.message, "email": email, "next": next_url},
+                      status_code=401)
+    token = identity.open_token(db, user, kind="session", hours=get_settings().session_hours)
+    response = redirect(request, next_url or HOME_BY_ROLE[user.role],
+                        message=f"Bienvenue, {user.full_name}.")
+    set_cookie(response, SESSION_COOKIE, signer("session").sign(token),
+               max_age=get_settings().session_hours * 3600)
+    return response
+
+
+@router.post("/deconnexion")
+def logout(request: Request, db: DbSession):
+    token = session_token(request)
+    if token:
+        identity.close_token(db, token)
+    response = redirect(request, "/connexion", message="Vous êtes déconnecté.")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/healthz")
+def healthz(db: DbSession):
+    db.execute(text("SELECT 1"))
+    return {"status": "ok", "database": "ok"}
+
+
+@router.get("/admin")
+def admin_page(request: Request, db: DbSession, user: AdminUser):
+    organisations = db.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name))
+    contract_counts = dict(db.execute(select(Contract.buyer_org_id, func.count())
+                                      .group_by(Contract.buyer_org_id)).all())
+    users = db.scalars(select(User).order_by(User.email))
+    return render(request, "portal/admin.html", {
+        "organisations": list(organisations), "users": list(users),
+        "contract_counts": contract_counts})

@@ -1,0 +1,116 @@
+"""Inbound and outbound shapes of the contract register, shared by pages and the API."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
+
+from portal.commitments import InsertionHoursParams, Money
+from portal.models import ContractKind, ContractNature, Frequency
+
+
+def date_from_text(value):
+    """Accepts ISO dates (date inputs) and the French jj/mm/aaaa; an empty box is no value."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
+        parts = value.split("/")
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            day, month, year = parts
+            return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return value
+
+
+def blank_to_none(value):
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+FormDate = Annotated[date, BeforeValidator(date_from_text)]
+MAX_CONTRACT_YEARS = 20
+
+
+class ContractIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reference: str = Field(min_length=1, max_length=64)
+    object: str = Field(min_length=1, max_length=2000)
+    kind: ContractKind = ContractKind.market
+    nature: ContractNature
+    cpv_code: Annotated[str | None, BeforeValidator(blank_to_none),
+                        Field(pattern=r"^\d{8}(-\d)?$")] = None
+    amount_excl_vat: Annotated[Money | None, BeforeValidator(blank_to_none)] = None
+    notified_on: FormDate | None = None
+    starts_on: FormDate
+    ends_on: FormDate
+    frequency: Frequency = Frequency.quarterly
+    holder_id: StrictInt
+    co_holder_ids: list[StrictInt] = Field(default_factory=list, max_length=20)
+    social_clause: StrictBool = False
+    social_criterion: StrictBool = False
+    reserved: StrictBool = False
+    environmental_clause: StrictBool = False
+    environmental_criterion: StrictBool = False
+    insertion: InsertionHoursParams | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "ContractIn":
+        if self.ends_on < self.starts_on:
+            raise ValueError("La date de fin doit suivre la date de début.")
+        if (self.ends_on - self.starts_on).days > MAX_CONTRACT_YEARS * 366:
+            raise ValueError(f"Un contrat ne peut pas durer plus de {MAX_CONTRACT_YEARS} ans.")
+        if self.holder_id in self.co_holder_ids:
+            raise ValueError("Le titulaire ne peut pas être aussi co-traitant.")
+        return self
+
+
+class OrganisationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    siret: str
+
+
+class InsertionOut(BaseModel):
+    target_hours: Decimal
+    penalty_per_missing_hour: Decimal | None
+    validated_hours: Decimal
+    expected_to_date_hours: Decimal
+    status: str
+
+
+class ContractOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    reference: str
+    object: str
+    kind: str
+    nature: str
+    cpv_code: str | None
+    amount_excl_vat: Decimal | None
+    notified_on: date | None
+    starts_on: date
+    ends_on: date
+    frequency: str
+    status: str
+    version: int
+    buyer: OrganisationOut
+    holder: OrganisationOut | None
+    co_holders: list[OrganisationOut]
+    social_clause: bool
+    social_criterion: bool
+    reserved: bool
+    environmental_clause: bool
+    environmental_criterion: bool
+    created_at: datetime

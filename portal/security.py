@@ -1,0 +1,56 @@
+"""Password hashing, secret tokens and signed cookie values."""
+
+import hashlib
+import hmac
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, URLSafeSerializer
+
+_hasher = PasswordHasher()
+# Verifying against this when the e-mail is unknown takes as long as a real check, so the answer
+# time does not tell whether an account exists.
+_DUMMY_HASH = _hasher.hash("mot de passe factice pour égaliser les temps de réponse")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def same_secret(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+class Signer:
+    """Signs cookie values with the portal's secret key, one salt per purpose."""
+
+    def __init__(self, secret: str, purpose: str):
+        self._serializer = URLSafeSerializer(secret, salt=purpose)
+
+    def sign(self, value: str) -> str:
+        return self._serializer.dumps(value)
+
+    def unsign(self, signed: str | None) -> str | None:
+        if not signed:
+            return None
+        try:
+            value = self._serializer.loads(signed)
+        except BadSignature:
+            return None
+        return value if isinstance(value, str) else None

@@ -1,0 +1,57 @@
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = "sqlite:///var/portal.db"
+    data_dir: Path = Path("var")
+    # Generated into the data directory when absent; required in production.
+    secret_key: SecretStr | None = None
+    smtp_url: str | None = None
+    scheduler: Literal["inline", "off"] = "inline"
+    base_url: str = "http://127.0.0.1:8000"
+
+    # Cookies are marked Secure unless the portal is served over plain http (local demo).
+    secure_cookies: bool = False
+    session_hours: int = 12
+    api_token_hours: int = 24
+
+    declaration_due_days: int = 15
+    max_form_bytes: int = 2 * 1024 * 1024
+
+    @model_validator(mode="after")
+    def _production_needs_a_real_secret(self) -> "Settings":
+        if self.environment == "production":
+            if self.secret_key is None or len(self.secret_key.get_secret_value()) < 32:
+                raise ValueError("PORTAL_SECRET_KEY (32 caractères au moins) est obligatoire "
+                                 "en production.")
+            if self.database_url.startswith("sqlite"):
+                raise ValueError("En production, PORTAL_DATABASE_URL doit désigner PostgreSQL.")
+        return self
+
+    def secret(self) -> str:
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        return _secret_from_data_dir(self.data_dir)
+
+
+def _secret_from_data_dir(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,60 @@
+"""French messages for pydantic validation errors, keyed by field, for forms and the API."""
+
+from typing import Any
+
+from pydantic import ValidationError
+
+_MESSAGES = {
+    "missing": "Ce champ est obligatoire.",
+    "string_too_short": "Ce champ est obligatoire.",
+    "string_too_long": "Ce texte ne peut pas dépasser {max_length} caractères.",
+    "string_pattern_mismatch": "Le format n'est pas valide.",
+    "greater_than": "La valeur doit être supérieure à {gt}.",
+    "greater_than_equal": "La valeur doit être positive ou nulle." ,
+    "less_than_equal": "La valeur doit être inférieure ou égale à {le}.",
+    "decimal_parsing": "Saisissez un nombre (par exemple 12,5).",
+    "decimal_type": "Saisissez un nombre (par exemple 12,5).",
+    "decimal_max_digits": "Ce nombre est trop grand.",
+    "decimal_max_places": "Au plus {decimal_places} chiffres après la virgule.",
+    "decimal_whole_digits": "Ce nombre est trop grand.",
+    "int_parsing": "Saisissez un nombre entier.",
+    "int_type": "Saisissez un nombre entier.",
+    "bool_type": "Répondez par vrai ou faux.",
+    "bool_parsing": "Répondez par vrai ou faux.",
+    "date_parsing": "Saisissez une date valide (jj/mm/aaaa).",
+    "date_from_datetime_parsing": "Saisissez une date valide (jj/mm/aaaa).",
+    "date_type": "Saisissez une date valide (jj/mm/aaaa).",
+    "enum": "Choisissez une valeur de la liste.",
+    "literal_error": "Choisissez une valeur de la liste.",
+    "too_long": "Pas plus de {max_length} éléments.",
+    "list_type": "Une liste est attendue.",
+    "dict_type": "Un objet est attendu.",
+    "model_type": "Un objet est attendu.",
+    "string_type": "Un texte est attendu.",
+    "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
+    "extra_forbidden": "Ce champ n'est pas attendu.",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    if error["type"] == "value_error":
+        # Our validators raise ValueError with a French sentence; pydantic prefixes it.
+        return str(error["msg"]).removeprefix("Value error, ")
+    template = _MESSAGES.get(error["type"], "Valeur non valide.")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def field_key(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc if part not in ("body",))
+
+
+def french_errors(exc: ValidationError | list[dict[str, Any]]) -> dict[str, str]:
+    """One French message per field (the first error of each), keyed by its dotted path."""
+    errors = exc.errors() if isinstance(exc, ValidationError) else exc
+    result: dict[str, str] = {}
+    for error in errors:
+        result.setdefault(field_key(tuple(error["loc"])) or "body", _message(error))
+    return result

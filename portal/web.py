@@ -1,0 +1,131 @@
+"""Web plumbing: templates, page-or-fragment rendering, flash messages, CSRF, form parsing."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+
+from portal import labels
+from portal.errors import Forbidden, TooLarge
+from portal.formatting import FILTERS
+from portal.periods import period_label
+from portal.security import Signer, new_token, same_secret
+from portal.settings import get_settings
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+CSRF_COOKIE = "portal_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+FLASH_COOKIE = "portal_flash"
+MAX_FORM_FIELDS = 13_000  # enough for a declaration of 2 000 lines of 6 fields
+
+templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
+templates.env.filters.update(FILTERS)
+templates.env.globals.update(labels=labels, period_label=period_label)
+
+
+@lru_cache
+def signer(purpose: str) -> Signer:
+    return Signer(get_settings().secret(), purpose)
+
+
+def set_cookie(response: Response, name: str, value: str, *, max_age: int | None = None) -> None:
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
+                        secure=get_settings().secure_cookies, path="/")
+
+
+def is_htmx_swap(request: Request) -> bool:
+    """A real htmx swap; boosted navigation and history restores want the whole page."""
+    headers = request.headers
+    return (headers.get("HX-Request") == "true" and headers.get("HX-Boosted") != "true"
+            and headers.get("HX-History-Restore-Request") != "true")
+
+
+# CSRF: a random token in a signed HttpOnly cookie, echoed by every form (hidden field) and every
+# htmx request (header). A cross-site page can neither read the cookie nor forge the echo.
+
+def csrf_token(request: Request) -> str:
+    token = getattr(request.state, "csrf_token", None)
+    if token is None:
+        token = signer("csrf").unsign(request.cookies.get(CSRF_COOKIE))
+        if token is None:
+            token = new_token()
+            request.state.csrf_new = True
+        request.state.csrf_token = token
+    return token
+
+
+async def parsed_form(request: Request) -> FormData:
+    try:
+        return await request.form(max_fields=MAX_FORM_FIELDS,
+                                  max_part_size=get_settings().max_form_bytes)
+    except HTTPException as exc:
+        raise TooLarge("Le formulaire envoyé est trop volumineux : une déclaration compte "
+                       "au plus 2 000 lignes et chaque texte quelques milliers de caractères."
+                       ) from exc
+
+
+async def verify_csrf(request: Request) -> None:
+    """Router dependency: refuses any state-changing request without the page's token."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    expected = signer("csrf").unsign(request.cookies.get(CSRF_COOKIE))
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and "form" in request.headers.get("content-type", ""):
+        sent = (await parsed_form(request)).get(CSRF_FIELD)
+    if not expected or not isinstance(sent, str) or not same_secret(expected, sent):
+        raise Forbidden("Le formulaire a expiré ou ne vient pas du portail. "
+                        "Rechargez la page et recommencez.")
+
+
+def flash(response: Response, message: str, level: str = "success") -> Response:
+    set_cookie(response, FLASH_COOKIE, signer("flash").sign(f"{level}|{message}"), max_age=60)
+    return response
+
+
+def _pop_flash(request: Request) -> dict[str, str] | None:
+    value = signer("flash").unsign(request.cookies.get(FLASH_COOKIE))
+    if not value or "|" not in value:
+        return None
+    level, message = value.split("|", 1)
+    return {"level": level, "message": message}
+
+
+def redirect(request: Request, url: str, *, message: str | None = None) -> Response:
+    """After a successful POST: 303 to the next page, or HX-Redirect for htmx."""
+    if request.headers.get("HX-Request") == "true":
+        response: Response = Response(status_code=204, headers={"HX-Redirect": url})
+    else:
+        response = RedirectResponse(url, status_code=303)
+    if message:
+        flash(response, message)
+    return response
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           block: str | None = None, status_code: int = 200,
+           headers: dict[str, str] | None = None) -> Response:
+    """The full page, or only ``block`` when htmx swaps it."""
+    message = _pop_flash(request)
+    full_context = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "flash": message,
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(
+        request, template, full_context, status_code=status_code, headers=headers,
+        block_name=block if block and is_htmx_swap(request) else None)
+    response.headers["Vary"] = "HX-Request"
+    response.headers["Cache-Control"] = "no-store"
+    if getattr(request.state, "csrf_new", False):
+        set_cookie(response, CSRF_COOKIE, signer("csrf").sign(full_context["csrf_token"]))
+    if message:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response

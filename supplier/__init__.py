@@ -1,0 +1,1 @@
+"""What suppliers file: declaration models per kind, the filing workflow and the supplier pages."""

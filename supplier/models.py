@@ -1,0 +1,82 @@
+"""Declarations: one commitment × one period, and their relational content."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.clock import now, today
+from portal.db import Base
+from portal.models import Commitment, User
+
+
+class Status(StrEnum):
+    expected = "expected"
+    draft = "draft"
+    submitted = "submitted"
+    returned = "returned"
+    validated = "validated"
+
+
+OPEN_STATUSES = (Status.expected, Status.draft, Status.returned)
+
+
+class Declaration(Base):
+    __tablename__ = "declaration"
+    __table_args__ = (UniqueConstraint("commitment_id", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"),
+                                               index=True)
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    due_on: Mapped[date] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.expected, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    submitted_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    supplier_comment: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
+    commitment: Mapped[Commitment] = relationship(lazy="joined")
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    insertion_lines: Mapped[list["InsertionLine"]] = relationship(
+        back_populates="declaration", cascade="all, delete-orphan", order_by="InsertionLine.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def contract(self):
+        return self.commitment.contract
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in OPEN_STATUSES and self.due_on < today()
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (Status.submitted, Status.validated)
+
+
+class InsertionLine(Base):
+    """Hours of one beneficiary: a pseudonymous reference, never a name or a birth date."""
+
+    __tablename__ = "insertion_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(
+        ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    beneficiary_ref: Mapped[str] = mapped_column(String(40))
+    public_category: Mapped[str] = mapped_column(String(30))
+    sex: Mapped[str] = mapped_column(String(1))
+    age_band: Mapped[str] = mapped_column(String(10))
+    execution_mode: Mapped[str] = mapped_column(String(30))
+    hours: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+
+    declaration: Mapped[Declaration] = relationship(back_populates="insertion_lines")

@@ -1,0 +1,76 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+from portal.commitments import Hours
+from supplier.vocabulary import AGE_BANDS, EXECUTION_MODES, PUBLIC_CATEGORIES, SEXES
+
+MAX_LINES = 2000
+MAX_COMMENT = 2000
+
+PublicCategory = Literal[tuple(PUBLIC_CATEGORIES)]  # type: ignore[valid-type]
+Sex = Literal[tuple(SEXES)]  # type: ignore[valid-type]
+AgeBand = Literal[tuple(AGE_BANDS)]  # type: ignore[valid-type]
+ExecutionMode = Literal[tuple(EXECUTION_MODES)]  # type: ignore[valid-type]
+
+
+class InsertionLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, from_attributes=True)
+
+    beneficiary_ref: str = Field(min_length=1, max_length=40)
+    public_category: PublicCategory
+    sex: Sex
+    age_band: AgeBand
+    execution_mode: ExecutionMode
+    hours: Annotated[Hours, Field(gt=0, le=3000)]
+
+    @field_validator("beneficiary_ref")
+    @classmethod
+    def _pseudonym_only(cls, value: str) -> str:
+        # A social-security number (13 digits + key) must never be stored for a beneficiary.
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if len(digits) >= 13:
+            raise ValueError("Utilisez une référence pseudonyme, jamais un numéro de sécurité "
+                             "sociale.")
+        return value
+
+
+class InsertionDeclarationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    version: StrictInt
+    lines: list[InsertionLineIn] = Field(default_factory=list, max_length=MAX_LINES)
+    supplier_comment: str | None = Field(default=None, max_length=MAX_COMMENT)
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    version: StrictInt
+    comment: str | None = Field(default=None, max_length=MAX_COMMENT)
+
+
+class InsertionLineOut(InsertionLineIn):
+    hours: Decimal
+
+
+class DeclarationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    contract_id: int
+    kind: str
+    period_start: date
+    period_end: date
+    due_on: date
+    status: str
+    is_overdue: bool
+    version: int
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    review_comment: str | None
+    supplier_comment: str | None
+    total_hours: Decimal
+    lines: list[InsertionLineOut]

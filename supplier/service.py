@@ -1,0 +1,154 @@
+"""The filing workflow: periods to declare, drafts and submission by the holder's users."""
+
+from datetime import timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.audit import audit
+from portal.clock import now, today
+from portal.errors import Conflict, Forbidden, NotFound
+from portal.models import Commitment, Contract, User
+from portal.periods import periods
+from portal.permissions import is_filer, supplier_contract_ids, visible_contracts
+from portal.settings import get_settings
+from supplier.models import OPEN_STATUSES, Declaration, InsertionLine, Status
+from supplier.schemas import InsertionDeclarationIn
+
+STALE = ("Cette déclaration a été modifiée entre-temps par quelqu'un d'autre ; "
+         "rechargez la page pour voir la dernière version.")
+
+
+def sync_declarations(db: Session, contract: Contract) -> None:
+    """Creates the declaration of every period of every commitment; drops periods that no longer
+    exist (only while nothing was filed for them) and follows changed dates."""
+    due_days = get_settings().declaration_due_days
+    wanted = periods(contract.starts_on, contract.end_date, contract.frequency, due_days=due_days)
+    for commitment in contract.commitments:
+        db.flush()
+        existing = {d.period_start: d for d in db.scalars(
+            select(Declaration).where(Declaration.commitment_id == commitment.id))}
+        for period in wanted:
+            declaration = existing.pop(period.start, None)
+            if declaration is None:
+                db.add(Declaration(commitment_id=commitment.id, period_start=period.start,
+                                   period_end=period.end, due_on=period.due))
+            elif declaration.status in OPEN_STATUSES:
+                declaration.period_end, declaration.due_on = period.end, period.due
+        for leftover in existing.values():
+            if leftover.status == Status.expected:
+                db.delete(leftover)
+    db.flush()
+
+
+def visible_declarations(user: User) -> Select[tuple[Declaration]]:
+    visible_ids = visible_contracts(user).with_only_columns(Contract.id)
+    return (select(Declaration).join(Declaration.commitment)
+            .where(Commitment.contract_id.in_(visible_ids)))
+
+
+def get_declaration(db: Session, declaration_id: int, user: User) -> Declaration:
+    declaration = db.scalar(visible_declarations(user).where(Declaration.id == declaration_id)
+                            .options(selectinload(Declaration.insertion_lines)))
+    if declaration is None:
+        raise NotFound("Cette déclaration n'existe pas ou vous n'y avez pas accès.")
+    return declaration
+
+
+def get_for_filer(db: Session, declaration_id: int, user: User) -> Declaration:
+    declaration = get_declaration(db, declaration_id, user)
+    if not is_filer(user, declaration.contract):
+        raise Forbidden("Seuls les utilisateurs du titulaire peuvent remplir cette déclaration.")
+    return declaration
+
+
+def _editable(declaration: Declaration, version: int) -> None:
+    if declaration.status == Status.validated:
+        raise Conflict("Cette déclaration est validée : elle ne peut plus être modifiée.")
+    if declaration.status == Status.submitted:
+        raise Conflict("Cette déclaration est déposée et en cours d'examen par l'acheteur : "
+                       "elle ne peut plus être modifiée.")
+    if declaration.version != version:
+        raise Conflict(STALE)
+
+
+def save_draft(db: Session, declaration_id: int, data: InsertionDeclarationIn, *,
+               user: User) -> Declaration:
+    declaration = get_for_filer(db, declaration_id, user)
+    _editable(declaration, data.version)
+    declaration.insertion_lines = [InsertionLine(**line.model_dump()) for line in data.lines]
+    declaration.supplier_comment = data.supplier_comment
+    if declaration.status == Status.expected:
+        declaration.status = Status.draft
+        audit(db, user, "declaration", declaration.id, "save", from_status=Status.expected,
+              to_status=Status.draft)
+    # Touching the row bumps its version even when only the lines changed.
+    declaration.updated_at = now()
+    db.flush()
+    return declaration
+
+
+def submit(db: Session, declaration_id: int, data: InsertionDeclarationIn | None = None, *,
+           user: User, version: int | None = None) -> Declaration:
+    """Submits the declaration: with ``data``, saves it first; otherwise what was saved."""
+    if data is not None:
+        declaration = save_draft(db, declaration_id, data, user=user)
+    else:
+        declaration = get_for_filer(db, declaration_id, user)
+        _editable(declaration, version if version is not None else -1)
+    previous = declaration.status
+    declaration.status = Status.submitted
+    declaration.submitted_by_id, declaration.submitted_at = user.id, now()
+    db.flush()
+    audit(db, user, "declaration", declaration.id,
+          "resubmit" if previous == Status.returned else "submit",
+          from_status=previous, to_status=Status.submitted)
+    return declaration
+
+
+def total_hours(db: Session, declaration_ids: list[int]) -> dict[int, object]:
+    rows = db.execute(select(InsertionLine.declaration_id, func.sum(InsertionLine.hours))
+                      .where(InsertionLine.declaration_id.in_(declaration_ids))
+                      .group_by(InsertionLine.declaration_id))
+    return dict(rows.all())
+
+
+def holder_todo(db: Session, user: User, *, horizon_days: int = 30) -> list[Declaration]:
+    """Open declarations of the contracts the user's organisation holds, due within the horizon
+    or overdue, soonest first."""
+    if not user.is_supplier:
+        return []
+    held = supplier_contract_ids(user, holder_only=True)
+    query = (select(Declaration).join(Declaration.commitment)
+             .where(Commitment.contract_id.in_(held),
+                    Declaration.status.in_(OPEN_STATUSES),
+                    Declaration.due_on <= today() + timedelta(days=horizon_days))
+             .order_by(Declaration.due_on))
+    return list(db.scalars(query))
+
+
+def returned_to(db: Session, user: User) -> list[Declaration]:
+    query = visible_declarations(user).where(Declaration.status == Status.returned)
+    return list(db.scalars(query.order_by(Declaration.due_on)))
+
+
+def list_contracts(db: Session, user: User) -> list[Contract]:
+    query = (visible_contracts(user)
+             .options(selectinload(Contract.commitments), selectinload(Contract.parties))
+             .order_by(Contract.ends_on.desc(), Contract.reference))
+    return list(db.scalars(query))
+
+
+def get_contract(db: Session, contract_id: int, user: User) -> Contract:
+    query = (visible_contracts(user).where(Contract.id == contract_id)
+             .options(selectinload(Contract.commitments), selectinload(Contract.parties)))
+    contract = db.scalar(query)
+    if contract is None:
+        raise NotFound("Ce contrat n'existe pas ou vous n'y avez pas accès.")
+    return contract
+
+
+def declarations_of(db: Session, contract: Contract) -> list[Declaration]:
+    ids = [c.id for c in contract.commitments]
+    return list(db.scalars(select(Declaration).where(Declaration.commitment_id.in_(ids))
+                           .order_by(Declaration.period_start)))

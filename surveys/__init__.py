@@ -1,0 +1,1 @@
+"""End-of-contract satisfaction surveys in both directions (RFAR)."""

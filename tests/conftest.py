@@ -1,0 +1,135 @@
+"""A fresh database built by the real migrations, one rolled-back transaction per test.
+
+SQLite by default; PostgreSQL when PORTAL_TEST_DATABASE_URL is set (CI runs both).
+"""
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="portal-tests-"))
+TEST_DATABASE_URL = os.environ.get("PORTAL_TEST_DATABASE_URL") or f"sqlite:///{_TMP}/test.db"
+os.environ.update({
+    "PORTAL_DATABASE_URL": TEST_DATABASE_URL,
+    "PORTAL_DATA_DIR": str(_TMP / "data"),
+    "PORTAL_SECRET_KEY": "tests-only-secret-key-" + "x" * 32,
+    "PORTAL_SCHEDULER": "off",
+    "PORTAL_SECURE_COOKIES": "true",
+})
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from portal import clock  # noqa: E402
+from portal import db as portal_db  # noqa: E402
+from portal.app import create_app  # noqa: E402
+from portal.migrate import upgrade  # noqa: E402
+from portal.web import CSRF_COOKIE, signer  # noqa: E402
+from tests import factories  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def engine():
+    engine = portal_db.make_engine(TEST_DATABASE_URL)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    with engine.begin() as connection:
+        upgrade(connection=connection)
+    portal_db._engine = engine
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine):
+    connection = engine.connect()
+    transaction = connection.begin()
+    # The application's commits become savepoint releases inside this test's transaction.
+    portal_db.SessionFactory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    session = portal_db.SessionFactory()
+    yield session
+    session.close()
+    transaction.rollback()
+    connection.close()
+    clock.freeze(None)
+
+
+@pytest.fixture(scope="session")
+def app():
+    return create_app()
+
+
+@pytest.fixture
+def client(app, db):
+    # Secure cookies only come back over https.
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as test_client:
+        yield test_client
+
+
+def csrf_token(client: TestClient) -> str:
+    if CSRF_COOKIE not in client.cookies:
+        client.get("/connexion")
+    return signer("csrf").unsign(client.cookies[CSRF_COOKIE])
+
+
+@pytest.fixture
+def login(client):
+    def log_in(user, password=factories.PASSWORD):
+        response = client.post("/connexion", data={
+            "email": user.email, "password": password, "csrf_token": csrf_token(client)})
+        assert response.status_code == 303, response.text
+        return user
+    return log_in
+
+
+@pytest.fixture
+def post(client):
+    """POST a form the way the browser does: with the page's CSRF token."""
+    def send(url, data=None, **kwargs):
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", csrf_token(client))
+        return client.post(url, data=payload, **kwargs)
+    return send
+
+
+@pytest.fixture
+def api(client):
+    """A JSON API client: api(user).get(...), with a bearer token."""
+    def for_user(user, password=factories.PASSWORD):
+        response = client.post("/api/v1/auth/token",
+                               json={"email": user.email, "password": password})
+        assert response.status_code == 200, response.text
+        return _Api(client, response.json()["access_token"])
+    return for_user
+
+
+class _Api:
+    def __init__(self, client, token):
+        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+
+    def __getattr__(self, method):
+        def call(url, **kwargs):
+            return getattr(self.client, method)(url, headers=self.headers, **kwargs)
+        return call
+
+
+def visible_text(html: str) -> str:
+    """The page's text, tags removed, whitespace collapsed (for assertions on what users see)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+@pytest.fixture
+def world(db):
+    """A buyer agent, a holder's user and a 2025 quarterly contract with 1 000 insertion hours."""
+    from types import SimpleNamespace
+
+    from portal.models import Role
+
+    buyer = factories.make_user(db, Role.buyer)
+    holder = factories.make_user(db, Role.supplier)
+    contract = factories.make_contract(db, buyer, holder.organisation)
+    return SimpleNamespace(buyer=buyer, holder=holder, contract=contract,
+                           declarations=factories.declarations(db, contract))
