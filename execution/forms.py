@@ -30,6 +30,8 @@ def form_values(contract: Contract) -> dict:
     """What the edit form shows for an existing contract."""
     values = {name: getattr(contract, name) for name in TEXT_FIELDS}
     values = {k: ("" if v is None else str(v)) for k, v in values.items()}
+    if contract.amount_excl_vat is not None:
+        values["amount_excl_vat"] = _french(contract.amount_excl_vat)
     values["holder_id"] = contract.holder.id if contract.holder else None
     values["co_holder_ids"] = [o.id for o in contract.co_holders]
     for field in CONSIDERATIONS:
@@ -38,8 +40,9 @@ def form_values(contract: Contract) -> dict:
     if commitment is not None:
         params = params_of(commitment)
         penalty = params.penalty_per_missing_hour
-        values["insertion"] = {"target_hours": str(params.target_hours),
-                               "penalty_per_missing_hour": "" if penalty is None else str(penalty)}
+        values["insertion"] = {
+            "target_hours": _french(params.target_hours),
+            "penalty_per_missing_hour": "" if penalty is None else _french(penalty)}
     else:
         values["insertion"] = None
     return values
@@ -52,3 +55,7 @@ _ERROR_KEYS = {"insertion.target_hours": "insertion_target_hours",
 def form_errors(errors: dict[str, str]) -> dict[str, str]:
     """Error keys of ContractIn renamed after the form's inputs."""
     return {_ERROR_KEYS.get(key, key): message for key, message in errors.items()}
+
+
+def _french(amount) -> str:
+    return str(amount).replace(".", ",")

@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from portal.models import Commitment, CommitmentKind
 
@@ -18,8 +18,7 @@ def decimal_from_text(value):
     return value
 
 
-Hours = Annotated[Decimal, BeforeValidator(decimal_from_text),
-                  Field(ge=0, max_digits=10, decimal_places=2)]
+CENT = Decimal("0.01")
 Money = Annotated[Decimal, BeforeValidator(decimal_from_text),
                   Field(ge=0, max_digits=14, decimal_places=2)]
 
@@ -30,6 +29,12 @@ class InsertionHoursParams(BaseModel):
     target_hours: Annotated[Decimal, BeforeValidator(decimal_from_text),
                             Field(gt=0, max_digits=10, decimal_places=2)]
     penalty_per_missing_hour: Money | None = None
+
+    @field_validator("target_hours", "penalty_per_missing_hour")
+    @classmethod
+    def _cents(cls, value: Decimal | None) -> Decimal | None:
+        # Stored in JSON as text: one spelling per amount ("1000.00"), whatever was typed.
+        return value.quantize(CENT) if value is not None else None
 
 
 PARAMS_BY_KIND = {CommitmentKind.insertion_hours: InsertionHoursParams}

@@ -36,6 +36,7 @@ def blank_to_none(value):
 
 
 FormDate = Annotated[date, BeforeValidator(date_from_text)]
+CpvCode = Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")]
 MAX_CONTRACT_YEARS = 20
 
 
@@ -46,8 +47,7 @@ class ContractIn(BaseModel):
     object: str = Field(min_length=1, max_length=2000)
     kind: ContractKind = ContractKind.market
     nature: ContractNature
-    cpv_code: Annotated[str | None, BeforeValidator(blank_to_none),
-                        Field(pattern=r"^\d{8}(-\d)?$")] = None
+    cpv_code: Annotated[CpvCode | None, BeforeValidator(blank_to_none)] = None
     amount_excl_vat: Annotated[Money | None, BeforeValidator(blank_to_none)] = None
     notified_on: FormDate | None = None
     starts_on: FormDate

@@ -10,7 +10,7 @@ _MESSAGES = {
     "string_too_long": "Ce texte ne peut pas dépasser {max_length} caractères.",
     "string_pattern_mismatch": "Le format n'est pas valide.",
     "greater_than": "La valeur doit être supérieure à {gt}.",
-    "greater_than_equal": "La valeur doit être positive ou nulle." ,
+    "greater_than_equal": "La valeur ne peut pas être négative.",
     "less_than_equal": "La valeur doit être inférieure ou égale à {le}.",
     "decimal_parsing": "Saisissez un nombre (par exemple 12,5).",
     "decimal_type": "Saisissez un nombre (par exemple 12,5).",

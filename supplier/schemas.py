@@ -2,9 +2,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator
 
-from portal.commitments import Hours
+from portal.commitments import decimal_from_text
 from supplier.vocabulary import AGE_BANDS, EXECUTION_MODES, PUBLIC_CATEGORIES, SEXES
 
 MAX_LINES = 2000
@@ -24,7 +24,9 @@ class InsertionLineIn(BaseModel):
     sex: Sex
     age_band: AgeBand
     execution_mode: ExecutionMode
-    hours: Annotated[Hours, Field(gt=0, le=3000)]
+    # One person cannot work more than ~3 000 h in a declaration period (a year at most).
+    hours: Annotated[Decimal, BeforeValidator(decimal_from_text),
+                     Field(gt=0, le=3000, max_digits=10, decimal_places=2)]
 
     @field_validator("beneficiary_ref")
     @classmethod

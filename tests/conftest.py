@@ -112,7 +112,10 @@ class _Api:
 
     def __getattr__(self, method):
         def call(url, **kwargs):
-            return getattr(self.client, method)(url, headers=self.headers, **kwargs)
+            headers = {**self.headers, **kwargs.pop("headers", {})}
+            if "content" in kwargs:
+                headers.setdefault("Content-Type", "application/json")
+            return getattr(self.client, method)(url, headers=headers, **kwargs)
         return call
 
 

@@ -59,3 +59,30 @@ def test_contract_to_validated_hours(client, db, login, post, world):
     page = visible_text(client.get(f"/acheteur/contrats/{world.contract.id}").text)
     assert "130 h validées à ce jour" in page.replace("\u202f", " ").replace("\xa0", " ")
     assert "En retard" in page  # 130 h of 1 000 with half the year gone
+
+
+def test_the_same_life_cycle_through_the_api(db, api, world):
+    holder, buyer = api(world.holder), api(world.buyer)
+    declaration = world.declarations[0]
+    listed = holder.get("/api/v1/declarations", params={"status": "expected"}).json()
+    assert declaration.id in [d["id"] for d in listed]
+
+    line = {**LINE, "hours": "42.5"}
+    saved = holder.put(f"/api/v1/declarations/{declaration.id}",
+                       json={"version": declaration.version, "lines": [line, line]})
+    assert saved.status_code == 200
+    assert saved.json()["status"] == "draft" and saved.json()["total_hours"] == "85.00"
+    submitted = holder.post(f"/api/v1/declarations/{declaration.id}/submit",
+                            json={"version": saved.json()["version"]})
+    assert submitted.json()["status"] == "submitted"
+    returned = buyer.post(f"/api/v1/declarations/{declaration.id}/return",
+                          json={"version": submitted.json()["version"], "comment": "À revoir"})
+    assert returned.json()["review_comment"] == "À revoir"
+    assert len(returned.json()["lines"]) == 2
+    resubmitted = holder.post(f"/api/v1/declarations/{declaration.id}/submit",
+                              json={"version": returned.json()["version"]})
+    validated = buyer.post(f"/api/v1/declarations/{declaration.id}/validate",
+                           json={"version": resubmitted.json()["version"]})
+    assert validated.status_code == 200 and validated.json()["status"] == "validated"
+    contract = buyer.get(f"/api/v1/contracts/{world.contract.id}").json()
+    assert contract["insertion"]["validated_hours"] == "85.00"

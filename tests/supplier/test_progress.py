@@ -1,0 +1,122 @@
+"""Insertion hours against the commitment: elapsed share, status, shortfall and penalty."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from execution import review
+from portal import clock
+from supplier.models import Status
+from supplier.progress import (
+    InsertionProgress,
+    elapsed_share,
+    insertion_commitment,
+    insertion_progress,
+    validated_hours,
+)
+from tests import factories
+
+START, END = date(2025, 1, 1), date(2025, 1, 10)  # ten days, both counted
+
+
+def progress(validated: str, *, target: str = "1000", share: str = "0.5",
+             penalty: str | None = None, ended: bool = False) -> InsertionProgress:
+    target_hours, elapsed = Decimal(target), Decimal(share)
+    return InsertionProgress(
+        target=target_hours, validated=Decimal(validated),
+        expected_to_date=target_hours * elapsed, elapsed_share=elapsed,
+        penalty_per_missing_hour=Decimal(penalty) if penalty is not None else None, ended=ended)
+
+
+@pytest.mark.parametrize(("on", "share"), [
+    (date(2024, 12, 31), Decimal("0")),
+    (date(2024, 1, 1), Decimal("0")),
+    (date(2025, 1, 1), Decimal("0.1")),  # the first day counts once it is over
+    (date(2025, 1, 5), Decimal("0.5")),
+    (date(2025, 1, 10), Decimal("1")),  # the last day counts
+    (date(2025, 1, 11), Decimal("1")),
+    (date(2030, 6, 1), Decimal("1")),
+])
+def test_elapsed_share_counts_whole_days_and_stays_between_zero_and_one(on, share):
+    assert elapsed_share(START, END, on) == share
+
+
+def test_elapsed_share_of_a_one_day_contract():
+    assert elapsed_share(START, START, date(2024, 12, 31)) == 0
+    assert elapsed_share(START, START, START) == 1
+
+
+def test_reaching_the_target_is_achieved_whatever_the_date():
+    assert progress("1000", share="0.2").status == "achieved"
+    assert progress("1200", share="0").status == "achieved"
+    assert progress("1000").status_label == "Objectif atteint"
+
+
+def test_at_or_above_the_hours_expected_to_date_is_on_track():
+    assert progress("500", share="0.5").status == "on_track"
+    assert progress("600", share="0.5").status_label == "Dans les temps"
+
+
+def test_below_the_hours_expected_to_date_is_behind():
+    late = progress("499.99", share="0.5")
+    assert late.status == "behind" and late.status_label == "En retard"
+
+
+def test_before_the_start_nothing_is_expected_yet():
+    assert progress("0", share="0").status == "not_started"
+    assert progress("0", share="0").status_label == "Pas encore commencé"
+
+
+def test_percent_of_target_has_one_decimal():
+    assert progress("333", target="1000").percent_of_target == Decimal("33.3")
+    assert progress("1", target="8").percent_of_target == Decimal("12.5")
+    assert progress("1", target="3").percent_of_target == Decimal("33.3")
+
+
+def test_shortfall_is_what_is_missing_and_never_negative():
+    assert progress("650").shortfall == Decimal("350")
+    assert progress("1250").shortfall == 0
+
+
+def test_penalty_is_owed_only_once_the_contract_has_ended():
+    assert progress("900", penalty="30", share="1", ended=True).penalty == Decimal("3000.00")
+    assert progress("900", penalty="30", share="0.9", ended=False).penalty is None
+
+
+def test_no_penalty_when_the_contract_sets_none():
+    assert progress("900", share="1", ended=True).penalty is None
+
+
+def test_penalty_is_zero_when_the_target_is_exceeded_and_rounded_to_the_cent():
+    assert progress("1100", penalty="30", share="1", ended=True).penalty == Decimal("0.00")
+    odd = progress("999.5", penalty="12.345", share="1", ended=True)
+    assert odd.penalty == Decimal("6.17")
+
+
+def test_only_validated_declarations_count(db, world):
+    clock.freeze(datetime(2025, 10, 2, 9, tzinfo=UTC))
+    first, second, third = world.declarations[:3]
+    factories.submit(db, first, world.holder, factories.line(hours=Decimal("35")),
+                     factories.line(beneficiary_ref="B-002", hours=Decimal("20.5")))
+    factories.submit(db, second, world.holder, factories.line(hours=Decimal("100")))
+    factories.submit(db, third, world.holder, factories.line(hours=Decimal("400")))
+    for declaration in (first, second):
+        review.validate(db, declaration.id, reviewer=world.buyer, version=declaration.version)
+    db.commit()
+    assert third.status == Status.submitted
+
+    commitment = insertion_commitment(db, world.contract.id)
+    assert validated_hours(db, [commitment.id]) == {commitment.id: Decimal("155.50")}
+    result = insertion_progress(db, [world.contract], on=date(2025, 10, 2))[world.contract.id]
+    assert result.validated == Decimal("155.50")
+    assert result.shortfall == Decimal("844.50")
+
+
+def test_a_contract_with_only_submitted_declarations_has_no_validated_hours(db, world):
+    clock.freeze(datetime(2025, 4, 2, 9, tzinfo=UTC))
+    factories.submit(db, world.declarations[0], world.holder)
+    commitment = insertion_commitment(db, world.contract.id)
+    assert validated_hours(db, [commitment.id]) == {}
+    result = insertion_progress(db, [world.contract], on=date(2025, 4, 2))[world.contract.id]
+    assert result.validated == 0 and result.status == "behind"
