@@ -2,7 +2,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    field_validator,
+)
 
 from portal.commitments import decimal_from_text
 from supplier.vocabulary import AGE_BANDS, EXECUTION_MODES, PUBLIC_CATEGORIES, SEXES
@@ -54,8 +62,16 @@ class ReviewIn(BaseModel):
     comment: str | None = Field(default=None, max_length=MAX_COMMENT)
 
 
+def _cents(value: Decimal) -> Decimal:
+    # SQLite hands back 42.5 where PostgreSQL gives 42.50: the API answers the same on both.
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+Cents = Annotated[Decimal, AfterValidator(_cents)]
+
+
 class InsertionLineOut(InsertionLineIn):
-    hours: Decimal
+    hours: Cents
 
 
 class DeclarationOut(BaseModel):
@@ -74,5 +90,5 @@ class DeclarationOut(BaseModel):
     reviewed_at: datetime | None
     review_comment: str | None
     supplier_comment: str | None
-    total_hours: Decimal
+    total_hours: Cents
     lines: list[InsertionLineOut]

@@ -98,8 +98,9 @@ def test_two_agents_editing_the_same_contract(client, db, login, post, world):
 
 
 def test_closing_a_contract_early_drops_the_periods_left(client, db, login, post, world):
-    from portal import clock
     from datetime import UTC, datetime
+
+    from portal import clock
 
     clock.freeze(datetime(2025, 5, 10, tzinfo=UTC))
     login(world.buyer)
