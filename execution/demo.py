@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from execution import review, setup
 from portal import clock, identity
 from portal.commitments import InsertionHoursParams
+from portal.errors import Invalid
 from portal.models import Contract, Organisation, OrgKind, OrgSize, Role, User
 from portal.schemas import ContractIn
 from portal.security import hash_password
@@ -108,6 +109,8 @@ def _user(db: Session, email: str, name: str, role: Role, organisation: Organisa
                                     organisation=organisation,
                                     password=password or DEFAULT_PASSWORD)
     if password is not None and not identity.verify_password_of(user, password):
+        if message := identity.password_error(password):
+            raise Invalid(message)
         user.password_hash = hash_password(password)
     return user
 

@@ -4,6 +4,7 @@ import sys
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.errors import PortalError
 
@@ -93,4 +94,8 @@ def main() -> None:
     except PortalError as error:
         details = "; ".join(error.field_errors.values())
         typer.echo(f"Erreur : {error.message}{' ' + details if details else ''}", err=True)
+        sys.exit(1)
+    except SQLAlchemyError as error:
+        typer.echo("Erreur : la base de données est inaccessible ou pas à jour (lancez "
+                   f"« portal migrate ») : {type(error).__name__}.", err=True)
         sys.exit(1)

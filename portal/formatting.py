@@ -1,7 +1,7 @@
 """French formats for numbers, money, shares and dates, as Jinja filters."""
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency, format_decimal
@@ -10,11 +10,16 @@ LOCALE = "fr_FR"
 PARIS = ZoneInfo("Europe/Paris")
 
 
+def _half_up(value: Decimal | float | int, decimals: int) -> Decimal:
+    # Babel rounds half to even; French administrative figures round half up (31,45 → 31,5).
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+
+
 def number(value: Decimal | float | int | None, decimals: int = 0) -> str:
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    return format_decimal(_half_up(value, decimals), format=pattern, locale=LOCALE)
 
 
 def hours(value: Decimal | float | int | None) -> str:
@@ -29,14 +34,14 @@ def hours(value: Decimal | float | int | None) -> str:
 def money(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return format_currency(value, "EUR", locale=LOCALE) + " HT"
+    return format_currency(_half_up(value, 2), "EUR", locale=LOCALE) + " HT"
 
 
 def share(value: Decimal | float | None) -> str:
     """A percentage with one decimal: « 31,4 % »; « — » when there is no denominator."""
     if value is None:
         return "—"
-    return format_decimal(value, format="#,##0.0", locale=LOCALE) + "\u00a0%"
+    return format_decimal(_half_up(value, 1), format="#,##0.0", locale=LOCALE) + "\u00a0%"
 
 
 def day(value: date | datetime | None) -> str:

@@ -19,9 +19,14 @@ def normalize(value: str) -> str:
     return "".join(value.split())
 
 
+def _digits(value: str) -> bool:
+    # str.isdigit() also accepts « ² » or full-width digits, which are not SIRET digits.
+    return value.isascii() and value.isdigit()
+
+
 def is_valid_siret(value: str) -> bool:
     siret = normalize(value)
-    if len(siret) != 14 or not siret.isdigit():
+    if len(siret) != 14 or not _digits(siret):
         return False
     if luhn_ok(siret):
         return True
@@ -32,7 +37,7 @@ def is_valid_siret(value: str) -> bool:
 
 def is_valid_siren(value: str) -> bool:
     siren = normalize(value)
-    return len(siren) == 9 and siren.isdigit() and luhn_ok(siren)
+    return len(siren) == 9 and _digits(siren) and luhn_ok(siren)
 
 
 def siret_error(value: str) -> str | None:
@@ -40,7 +45,7 @@ def siret_error(value: str) -> str | None:
     siret = normalize(value)
     if not siret:
         return "Le SIRET est obligatoire."
-    if len(siret) != 14 or not siret.isdigit():
+    if len(siret) != 14 or not _digits(siret):
         return "Le SIRET doit comporter exactement 14 chiffres."
     if not is_valid_siret(siret):
         return "Ce SIRET n'est pas valide (clé de contrôle incorrecte)."

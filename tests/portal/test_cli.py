@@ -90,6 +90,15 @@ def test_demo_refuses_a_short_password(db, portal_command):
     assert counts(db)["User"] == 0
 
 
+def test_demo_refuses_a_short_password_once_loaded_too(db, portal_command):
+    assert run("demo").exit_code == 0
+    code, _, err = portal_command("demo", "--password", "court")
+    assert code == 1
+    assert err == "Erreur : Le mot de passe doit comporter au moins 12 caractères.\n"
+    with pytest.raises(Exception, match="incorrect"):
+        identity.authenticate(db, USERS[0][0], "court")
+
+
 def test_user_create_with_a_new_organisation_creates_both(db):
     result = run(*create_user_args())
     assert result.exit_code == 0, result.output

@@ -66,3 +66,9 @@ def test_templates_format_with_these_filters():
     assert page.render(amount=Decimal("1250"), done=Decimal("12.50"), rate=Decimal("31.44"),
                        due=date(2026, 3, 31)) == (
         f"1{NNBSP}250,00{NBSP}€ HT | 12,5{NBSP}h | 31,4{NBSP}% | 31/03/2026")
+
+
+def test_shares_and_money_round_half_up_like_the_progress_figures():
+    assert share(Decimal("31.45")) == "31,5\xa0%"
+    assert share(Decimal("0.25")) == "0,3\xa0%"
+    assert money(Decimal("0.125")) == "0,13\xa0€ HT"

@@ -66,3 +66,8 @@ def test_valid_sirens():
 @pytest.mark.parametrize("siren", ["732829321", "73282932", "73282932000074", "73282932A"])
 def test_invalid_sirens(siren):
     assert not is_valid_siren(siren)
+
+
+def test_non_ascii_digits_are_not_siret_digits():
+    assert siret_error("7328293200007²") == "Le SIRET doit comporter exactement 14 chiffres."
+    assert not is_valid_siret("７３２８２９３２０００００７４")
