@@ -43,36 +43,48 @@ USERS = [
 ]
 
 # (reference, object, nature, holder, co-holders, start, end, frequency, target hours, penalty,
-#  amount, considerations, statuses of the periods in order; periods beyond the list stay expected)
+#  amount, considerations, statuses of the periods in order (later periods stay expected), pace:
+#  the share of the expected hours each filed period brings).
 V, R, S, D = Status.validated, Status.returned, Status.submitted, Status.draft
 CONTRACTS = [
+    # On track: the validated quarters carry more hours than the expected share.
     ("LE-2024-001", "Rénovation énergétique de six groupes scolaires", "works", "btp", ["siae"],
      date(2024, 1, 1), date(2026, 12, 31), "quarterly", "4200", "30", "3850000",
-     {"social_clause", "environmental_clause"}, [V, V, V, V, V, V, V, R, S, D]),
+     {"social_clause", "environmental_clause"}, [V, V, V, V, V, V, V, R, S, D], 1.6),
+    # Behind: the holder stopped filing after the third quarter of 2025.
     ("LE-2024-014", "Nettoyage des bâtiments administratifs de la métropole", "services",
      "proprete", [], date(2024, 4, 1), date(2027, 3, 31), "quarterly", "6000", None, "1240000",
-     {"social_clause", "social_criterion", "environmental_criterion"}, [V, V, V, V, V, S]),
+     {"social_clause", "social_criterion", "environmental_criterion"}, [V, V, V, V, V, S], 0.8),
+    # Ended and achieved: a reserved contract held by an insertion workshop.
     ("LE-2025-007", "Entretien des espaces verts des parcs métropolitains", "services", "siae",
      [], date(2025, 1, 1), date(2026, 6, 30), "quarterly", "1500", "25", "186000",
-     {"reserved", "social_clause", "environmental_clause"}, [V, V, V, V, V, V]),
+     {"reserved", "social_clause", "environmental_clause"}, [V, V, V, V, V, V], 1.05),
+    # Monthly filings, a returned one and two overdue months.
     ("LE-2026-003", "Réhabilitation de la piscine des Dervallières", "works", "btp", [],
      date(2026, 2, 1), date(2027, 7, 31), "monthly", "2400", "40", "2100000",
-     {"social_clause"}, [V, V, V, V, R, S, D]),
+     {"social_clause"}, [V, V, V, V, R, S, D], 0.95),
 ]
 
-_CATEGORIES = ["RSA", "DELD_12M", "JEUNE_MOINS_26", "TH_RQTH", "SENIOR_50_PLUS", "SALARIE_SIAE"]
+# (public category, age band) pairs that make sense together.
+_PEOPLE = [("RSA", "26_49"), ("DELD_12M", "26_49"), ("JEUNE_MOINS_26", "MOINS_26"),
+           ("TH_RQTH", "26_49"), ("SENIOR_50_PLUS", "50_PLUS"), ("SALARIE_SIAE", "MOINS_26"),
+           ("DETLD_24M", "50_PLUS")]
 _MODES = ["EMBAUCHE_DIRECTE", "ETTI", "GEIQ", "SOUS_TRAITANCE_SIAE"]
 
 
-def _lines(seed: int, count: int, hours_each: int) -> list[InsertionLineIn]:
-    return [InsertionLineIn(
-        beneficiary_ref=f"B{seed:02d}-{n + 1:03d}",
-        public_category=_CATEGORIES[(seed + n) % len(_CATEGORIES)],
-        sex="F" if (seed + n) % 3 == 0 else "M",
-        age_band=("MOINS_26", "26_49", "50_PLUS")[(seed * 7 + n) % 3],
-        execution_mode=_MODES[(seed + 2 * n) % len(_MODES)],
-        hours=Decimal(hours_each + 7 * ((seed + n) % 4)),
-    ) for n in range(count)]
+def _lines(seed: int, total_hours: Decimal) -> list[InsertionLineIn]:
+    """Two to five beneficiaries sharing about ``total_hours``."""
+    count = 2 + seed % 4
+    share = (total_hours / count).quantize(Decimal("1"))
+    lines = []
+    for n in range(count):
+        category, age_band = _PEOPLE[(seed + n) % len(_PEOPLE)]
+        lines.append(InsertionLineIn(
+            beneficiary_ref=f"B{seed:02d}-{n + 1:03d}", public_category=category,
+            sex="F" if (seed + n) % 3 == 0 else "M", age_band=age_band,
+            execution_mode=_MODES[(seed + 2 * n) % len(_MODES)],
+            hours=max(share + 5 * ((seed + n) % 3 - 1), Decimal(1))))
+    return lines
 
 
 def _at(day: date) -> datetime:
@@ -117,7 +129,7 @@ def _user(db: Session, email: str, name: str, role: Role, organisation: Organisa
 
 def _contract(db, index, spec, organisations, agent, holders) -> None:
     (reference, object_, nature, holder, co_holders, start, end, frequency, target, penalty,
-     amount, considerations, statuses) = spec
+     amount, considerations, statuses, pace) = spec
     buyer_id = organisations["metropole"].id
     if db.scalar(select(Contract.id).where(Contract.buyer_org_id == buyer_id,
                                            Contract.reference == reference)):
@@ -139,15 +151,16 @@ def _contract(db, index, spec, organisations, agent, holders) -> None:
         declarations = db.scalars(select(Declaration).where(
             Declaration.commitment_id == contract.commitments[0].id)
             .order_by(Declaration.period_start)).all()
+        per_period = Decimal(target) / len(declarations) * Decimal(str(pace))
         for number, (declaration, status) in enumerate(zip(declarations, statuses, strict=False)):
-            _file(db, declaration, status, filer, agent, seed=index * 20 + number)
+            _file(db, declaration, status, filer, agent, seed=index * 20 + number,
+                  hours=per_period)
     finally:
         clock.freeze(None)
 
 
-def _file(db, declaration, status, filer, agent, *, seed: int) -> None:
-    count = 2 + seed % 4
-    data = InsertionDeclarationIn(version=declaration.version, lines=_lines(seed, count, 60))
+def _file(db, declaration, status, filer, agent, *, seed: int, hours: Decimal) -> None:
+    data = InsertionDeclarationIn(version=declaration.version, lines=_lines(seed, hours))
     clock.freeze(_at(declaration.period_end + timedelta(days=3)))
     filing.save_draft(db, declaration.id, data, user=filer)
     if status == Status.draft:

@@ -14,7 +14,8 @@ from supplier.models import Declaration, InsertionLine, Status
 
 CENT = Decimal("0.01")
 STATUS_LABELS = {"achieved": "Objectif atteint", "on_track": "Dans les temps",
-                 "behind": "En retard", "not_started": "Pas encore commencé"}
+                 "behind": "En retard", "missed": "Objectif non atteint",
+                 "not_started": "Pas encore commencé"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class InsertionProgress:
     def status(self) -> str:
         if self.validated >= self.target:
             return "achieved"
+        if self.ended:
+            return "missed"
         if self.elapsed_share == 0:
             return "not_started"
         return "on_track" if self.validated >= self.expected_to_date else "behind"

@@ -63,6 +63,12 @@ def test_below_the_hours_expected_to_date_is_behind():
     assert late.status == "behind" and late.status_label == "En retard"
 
 
+def test_an_ended_contract_below_its_target_has_missed_it():
+    missed = progress("900", share="1", ended=True)
+    assert missed.status == "missed" and missed.status_label == "Objectif non atteint"
+    assert progress("1000", share="1", ended=True).status == "achieved"
+
+
 def test_before_the_start_nothing_is_expected_yet():
     assert progress("0", share="0").status == "not_started"
     assert progress("0", share="0").status_label == "Pas encore commencé"
