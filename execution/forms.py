@@ -23,6 +23,13 @@ def contract_payload(form: FormData) -> dict:
     penalty = str(form.get("insertion_penalty", "")).strip()
     payload["insertion"] = ({"target_hours": target, "penalty_per_missing_hour": penalty or None}
                             if form.get("has_insertion") == "on" or target else None)
+    payload["agec"] = ({"categories": [str(c) for c in form.getlist("agec_categories")]}
+                       if form.get("has_agec") == "on" else None)
+    payload["progress_plan"] = (
+        {"review_frequency": str(form.get("plan_review_frequency") or "quarterly")}
+        if form.get("has_progress_plan") == "on" else None)
+    payload["csr_report"] = form.get("csr_report") == "on"
+    payload["concession_report"] = form.get("concession_report") == "on"
     return payload
 
 
@@ -45,11 +52,19 @@ def form_values(contract: Contract) -> dict:
             "penalty_per_missing_hour": "" if penalty is None else _french(penalty)}
     else:
         values["insertion"] = None
+    agec = contract.commitment(CommitmentKind.agec_share)
+    values["agec"] = params_of(agec).model_dump() if agec is not None else None
+    plan = contract.commitment(CommitmentKind.progress_plan)
+    values["progress_plan"] = params_of(plan).model_dump() if plan is not None else None
+    values["csr_report"] = contract.commitment(CommitmentKind.csr_report) is not None
+    values["concession_report"] = contract.commitment(CommitmentKind.concession_report) is not None
     return values
 
 
 _ERROR_KEYS = {"insertion.target_hours": "insertion_target_hours",
-               "insertion.penalty_per_missing_hour": "insertion_penalty"}
+               "insertion.penalty_per_missing_hour": "insertion_penalty",
+               "agec.categories": "agec_categories",
+               "progress_plan.review_frequency": "plan_review_frequency"}
 
 
 def form_errors(errors: dict[str, str]) -> dict[str, str]:

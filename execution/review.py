@@ -1,7 +1,7 @@
 """Review of declarations by the buyer organisation: validate, return with a comment, reopen."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal.audit import audit
 from portal.clock import now
@@ -78,6 +78,5 @@ def waiting_for_review(db: Session, user: User) -> list[Declaration]:
     query = (select(Declaration).join(Declaration.commitment).join(Commitment.contract)
              .where(Contract.buyer_org_id == user.organisation_id,
                     Declaration.status == Status.submitted)
-             .options(selectinload(Declaration.insertion_lines))
              .order_by(Declaration.submitted_at))
     return list(db.scalars(query))

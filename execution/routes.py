@@ -8,6 +8,7 @@ from starlette.datastructures import FormData
 
 from execution import review, setup
 from execution.forms import contract_payload, form_errors, form_values
+from portal import agec
 from portal.auth import BuyerUser, DbSession
 from portal.contracts import get_contract_for_reviewer, supplier_organisations
 from portal.errors import Conflict, Invalid
@@ -16,6 +17,8 @@ from portal.schemas import ContractIn
 from portal.validation import french_errors
 from portal.web import parsed_form, redirect, render, verify_csrf
 from supplier import service as filing
+from supplier.compliance import commitment_summaries
+from supplier.kinds import handler_for
 from supplier.progress import insertion_progress
 
 router = APIRouter(prefix="/acheteur", dependencies=[Depends(verify_csrf)])
@@ -47,6 +50,7 @@ def _contract_form(request, db, *, values, errors=None, contract=None, summary=N
     return render(request, "execution/contract_form.html", {
         "values": values, "errors": errors or {}, "contract": contract, "error_summary": summary,
         "suppliers": supplier_organisations(db),
+        "agec_categories": agec.categories(db),
         "version": version if version is not None else (contract.version if contract else None),
     }, block="contract_form", status_code=status_code)
 
@@ -94,7 +98,7 @@ def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id:
     declarations = filing.declarations_of(db, contract)
     return render(request, "execution/contract.html", {
         "contract": contract,
-        "progress": insertion_progress(db, [contract]).get(contract.id),
+        "commitments": commitment_summaries(db, contract),
         "declarations": declarations,
         "hours": filing.total_hours(db, [d.id for d in declarations]),
         "can_edit": is_reviewer(user, contract),
@@ -124,9 +128,16 @@ def close_contract(request: Request, db: DbSession, user: BuyerUser, contract_id
 @router.get("/declarations/{declaration_id}")
 def declaration_page(request: Request, db: DbSession, user: BuyerUser, declaration_id: int):
     declaration = filing.get_declaration(db, declaration_id, user)
-    return render(request, "execution/declaration.html", {
-        "d": declaration, "contract": declaration.contract,
-        "can_review": is_reviewer(user, declaration.contract), "errors": {}})
+    return render(request, "execution/declaration.html",
+                  _review_context(db, declaration, can_review=is_reviewer(user,
+                                                                           declaration.contract)))
+
+
+def _review_context(db, declaration, *, can_review: bool, **extra):
+    handler = handler_for(declaration)
+    return {"d": declaration, "contract": declaration.contract, "handler": handler,
+            "can_review": can_review, "errors": {}, **handler.view_context(db, declaration),
+            **extra}
 
 
 @router.post("/declarations/{declaration_id}/valider")
@@ -144,10 +155,11 @@ def _comment_action(request, db, user, declaration_id, form, action, message):
     except Invalid as error:
         db.rollback()
         declaration = filing.get_declaration(db, declaration_id, user)
-        return render(request, "execution/declaration.html", {
-            "d": declaration, "contract": declaration.contract, "can_review": True,
-            "errors": error.field_errors, "comment": comment, "error_summary": error.message,
-        }, block="review_form", status_code=422)
+        context = _review_context(db, declaration, can_review=True, comment=comment,
+                                  error_summary=error.message)
+        context["errors"] = error.field_errors
+        return render(request, "execution/declaration.html", context, block="review_form",
+                      status_code=422)
     return redirect(request, f"/acheteur/declarations/{declaration_id}", message=message)
 
 

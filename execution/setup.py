@@ -3,10 +3,11 @@
 from sqlalchemy.orm import Session
 
 from portal import contracts as register
+from portal.errors import Conflict
 from portal.models import Contract, ContractStatus, User
 from portal.schemas import ContractIn
 from supplier.progress import InsertionProgress, insertion_progress
-from supplier.service import list_contracts, sync_declarations
+from supplier.service import filed_declarations, list_contracts, sync_declarations
 
 
 def create_contract(db: Session, data: ContractIn, *, buyer: User) -> Contract:
@@ -17,6 +18,12 @@ def create_contract(db: Session, data: ContractIn, *, buyer: User) -> Contract:
 
 def update_contract(db: Session, contract_id: int, data: ContractIn, *, buyer: User,
                     version: int) -> Contract:
+    current = register.get_contract_for_reviewer(db, contract_id, buyer)
+    wanted = register.commitment_params(data)
+    dropped = [c.id for c in current.commitments if wanted.get(c.kind) is None]
+    if filed_declarations(db, dropped):
+        raise Conflict("Des déclarations ont déjà été remplies pour un engagement que vous "
+                       "retirez : il ne peut plus être supprimé du contrat.")
     contract = register.update_contract(db, contract_id, data, buyer=buyer, version=version)
     sync_declarations(db, contract)
     return contract

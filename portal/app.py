@@ -92,11 +92,13 @@ def create_app() -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (portal_routes, portal_api, supplier_routes, supplier_api, execution_routes,
                    execution_api):
         app.include_router(module.router)
+    app.include_router(supplier_routes.documents_router)
     app.add_exception_handler(PortalError, _portal_error)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from portal.models import Commitment, CommitmentKind
+from portal.models import Commitment, CommitmentKind, Frequency
 
 
 def decimal_from_text(value):
@@ -37,8 +37,43 @@ class InsertionHoursParams(BaseModel):
         return value.quantize(CENT) if value is not None else None
 
 
-PARAMS_BY_KIND = {CommitmentKind.insertion_hours: InsertionHoursParams}
+class AgecParams(BaseModel):
+    """The AGEC product categories the contract supplies (codes of the reference table)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    categories: list[Annotated[str, Field(pattern=r"^[A-Z0-9_]{2,40}$")]] = Field(
+        min_length=1, max_length=40)
 
 
-def params_of(commitment: Commitment) -> InsertionHoursParams:
+class ProgressPlanParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    review_frequency: Frequency = Frequency.quarterly
+    # Days after the start of the contract for the holder to propose the plan.
+    plan_due_days: Annotated[int, Field(ge=1, le=730)] = 90
+
+
+class CsrReportParams(BaseModel):
+    """A yearly CSR report; one filing per supplier and year serves every contract."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConcessionReportParams(BaseModel):
+    """The concession holder's annual report (R3131-2: before 1 June for the previous year)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+PARAMS_BY_KIND: dict[CommitmentKind, type[BaseModel]] = {
+    CommitmentKind.insertion_hours: InsertionHoursParams,
+    CommitmentKind.agec_share: AgecParams,
+    CommitmentKind.progress_plan: ProgressPlanParams,
+    CommitmentKind.csr_report: CsrReportParams,
+    CommitmentKind.concession_report: ConcessionReportParams,
+}
+
+
+def params_of(commitment: Commitment):
     return PARAMS_BY_KIND[CommitmentKind(commitment.kind)].model_validate(commitment.params)

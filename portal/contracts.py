@@ -67,8 +67,22 @@ def _apply(contract: Contract, data: ContractIn) -> None:
         party.role = wanted.pop(party.organisation_id)
     contract.parties.extend(ContractParty(organisation_id=org_id, role=role)
                             for org_id, role in wanted.items())
-    _apply_commitment(contract, CommitmentKind.insertion_hours,
-                      data.insertion.model_dump(mode="json") if data.insertion else None)
+    for kind, params in commitment_params(data).items():
+        _apply_commitment(contract, kind, params)
+
+
+def commitment_params(data: ContractIn) -> dict[CommitmentKind, dict | None]:
+    """The parameters of each commitment kind the form or API asked for (None: no commitment)."""
+    def dump(model):
+        return model.model_dump(mode="json") if model is not None else None
+
+    return {
+        CommitmentKind.insertion_hours: dump(data.insertion),
+        CommitmentKind.agec_share: dump(data.agec),
+        CommitmentKind.progress_plan: dump(data.progress_plan),
+        CommitmentKind.csr_report: {} if data.csr_report else None,
+        CommitmentKind.concession_report: {} if data.concession_report else None,
+    }
 
 
 def _apply_commitment(contract: Contract, kind: CommitmentKind, params: dict | None) -> None:

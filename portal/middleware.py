@@ -4,20 +4,26 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-TOO_LARGE = "La requête est trop volumineuse."
+TOO_LARGE = ("La requête est trop volumineuse (20 Mo au plus pour un fichier, 2 Mo pour un "
+             "formulaire).")
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, *, max_bytes: int):
+    def __init__(self, app: ASGIApp, *, max_bytes: int, max_upload_bytes: int):
         self.app = app
         self.max_bytes = max_bytes
+        # Files come in multipart forms: room for the file plus the form around it.
+        self.max_multipart_bytes = max_upload_bytes + max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        headers = dict(scope["headers"])
+        multipart = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+        limit = self.max_multipart_bytes if multipart else self.max_bytes
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             await _refuse(scope, send)
             return
         received = 0
@@ -26,7 +32,7 @@ class BodySizeLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > limit:
                 raise _BodyTooLarge
             return message
 

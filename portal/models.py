@@ -190,6 +190,10 @@ class ContractParty(Base):
 
 class CommitmentKind(StrEnum):
     insertion_hours = "insertion_hours"
+    agec_share = "agec_share"
+    progress_plan = "progress_plan"
+    csr_report = "csr_report"
+    concession_report = "concession_report"
 
 
 class Commitment(Base):

@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from portal.commitments import InsertionHoursParams, Money
+from portal.commitments import AgecParams, InsertionHoursParams, Money, ProgressPlanParams
 from portal.models import ContractKind, ContractNature, Frequency
 
 
@@ -61,9 +61,16 @@ class ContractIn(BaseModel):
     environmental_clause: StrictBool = False
     environmental_criterion: StrictBool = False
     insertion: InsertionHoursParams | None = None
+    agec: AgecParams | None = None
+    progress_plan: ProgressPlanParams | None = None
+    csr_report: StrictBool = False
+    concession_report: StrictBool = False
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "ContractIn":
+        if self.concession_report and self.kind != ContractKind.concession:
+            raise ValueError("Le rapport annuel du concessionnaire ne concerne que les "
+                             "concessions.")
         if self.ends_on < self.starts_on:
             raise ValueError("La date de fin doit suivre la date de début.")
         if (self.ends_on - self.starts_on).days > MAX_CONTRACT_YEARS * 366:

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
 
     declaration_due_days: int = 15
     max_form_bytes: int = 2 * 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> "Settings":

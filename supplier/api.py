@@ -1,16 +1,18 @@
 """Declarations API for holders (read, save, submit); reviewers use execution.api."""
 
-from decimal import Decimal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, StrictInt
-from sqlalchemy.orm import selectinload
+from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
 
 from portal.auth import ApiUser, DbSession
+from portal.errors import Invalid
 from portal.models import Commitment
+from portal.validation import french_errors
 from supplier import service
+from supplier.kinds import HANDLERS, handler_for
 from supplier.models import Declaration, Status
-from supplier.schemas import DeclarationOut, InsertionDeclarationIn, InsertionLineOut
+from supplier.schemas import DeclarationOut
 
 router = APIRouter(prefix="/api/v1/declarations", tags=["déclarations"])
 
@@ -31,11 +33,11 @@ class VersionIn(BaseModel):
 
 
 def declaration_out(declaration: Declaration) -> DeclarationOut:
-    lines = [InsertionLineOut.model_validate(line) for line in declaration.insertion_lines]
     return DeclarationOut(
         id=declaration.id,
         contract_id=declaration.commitment.contract_id,
         kind=declaration.commitment.kind,
+        subject=declaration.subject,
         period_start=declaration.period_start,
         period_end=declaration.period_end,
         due_on=declaration.due_on,
@@ -46,8 +48,7 @@ def declaration_out(declaration: Declaration) -> DeclarationOut:
         reviewed_at=declaration.reviewed_at,
         review_comment=declaration.review_comment,
         supplier_comment=declaration.supplier_comment,
-        total_hours=sum((line.hours for line in lines), Decimal("0")),
-        lines=lines,
+        content=handler_for(declaration).content_out(declaration),
     )
 
 
@@ -55,7 +56,7 @@ def declaration_out(declaration: Declaration) -> DeclarationOut:
 def list_declarations(db: DbSession, user: ApiUser, status: Status | None = None,
                       contract_id: int | None = Query(default=None)) -> list[DeclarationOut]:
     """Declarations the caller may read, filtered by status or contract."""
-    query = service.visible_declarations(user).options(selectinload(Declaration.insertion_lines))
+    query = service.visible_declarations(user)
     if status is not None:
         query = query.where(Declaration.status == status)
     if contract_id is not None:
@@ -70,11 +71,23 @@ def get_declaration(declaration_id: int, db: DbSession, user: ApiUser) -> Declar
     return declaration_out(service.get_declaration(db, declaration_id, user))
 
 
-@router.put("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
-def save_declaration(declaration_id: int, body: InsertionDeclarationIn, db: DbSession,
-                     user: ApiUser) -> DeclarationOut:
-    """Replace the lines of a declaration (draft); `version` must be the one last read."""
-    return declaration_out(service.save_draft(db, declaration_id, body, user=user))
+@router.put("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
+            openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"type": "object", "required": ["version"],
+                           "description": "La version lue, le commentaire et le contenu propre "
+                                          "au type de déclaration : " + ", ".join(
+                                              f"{k} ({h.schema.__name__})"
+                                              for k, h in HANDLERS.items())}}}}})
+def save_declaration(declaration_id: int, body: Annotated[dict[str, Any], Body()],
+                     db: DbSession, user: ApiUser) -> DeclarationOut:
+    """Replace the content of a declaration (draft), in the shape of its kind; `version` must be
+    the one last read."""
+    declaration = service.get_for_filer(db, declaration_id, user)
+    try:
+        data = handler_for(declaration).validate(body)
+    except ValidationError as error:
+        raise Invalid("Données invalides.", field_errors=french_errors(error)) from None
+    return declaration_out(service.save_draft(db, declaration_id, data, user=user))
 
 
 @router.post("/{declaration_id}/submit",

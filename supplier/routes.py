@@ -1,27 +1,29 @@
-"""Supplier pages: home, contract, declaration form."""
+"""Supplier pages: home, contract, declaration form (the same page for every kind)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from portal.auth import DbSession, SupplierUser
+from portal.auth import CurrentUser, DbSession, SupplierUser
 from portal.errors import Conflict, Invalid
 from portal.permissions import is_filer
 from portal.validation import french_errors
 from portal.web import parsed_form, redirect, render, templates, verify_csrf
 from supplier import service, vocabulary
-from supplier.forms import declaration_payload, field_label, rows_from_form
+from supplier.compliance import commitment_summaries
+from supplier.documents import get_readable_document
+from supplier.kinds import HANDLERS, handler_for
+from supplier.kinds.base import field_label
 from supplier.progress import insertion_progress
-from supplier.schemas import InsertionDeclarationIn, InsertionLineIn
 
 router = APIRouter(prefix="/fournisseur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
-BLANK_ROWS = 3
-templates.env.globals.update(status_labels=vocabulary.STATUS_LABELS, vocabulary=vocabulary,
-                             field_label=field_label)
 NOT_SAVED = "La déclaration n'a pas été enregistrée : corrigez les champs signalés."
+templates.env.globals.update(status_labels=vocabulary.STATUS_LABELS, vocabulary=vocabulary,
+                             field_label=field_label, kinds=HANDLERS)
 
 
 @router.get("")
@@ -41,50 +43,52 @@ def contract_page(request: Request, db: DbSession, user: SupplierUser, contract_
     declarations = service.declarations_of(db, contract)
     return render(request, "supplier/contract.html", {
         "contract": contract,
-        "progress": insertion_progress(db, [contract]).get(contract.id),
+        "commitments": commitment_summaries(db, contract),
         "declarations": declarations,
         "hours": service.total_hours(db, [d.id for d in declarations]),
         "can_file": is_filer(user, contract),
     })
 
 
-def _form_context(declaration, user, rows, *, errors=None, comment=None, blank=BLANK_ROWS,
-                  version=None):
+def _form_context(db, declaration, user, payload, *, errors=None, extra_rows=0, summary=None):
+    handler = handler_for(declaration)
     return {
         "d": declaration,
-        "version": version if version is not None else declaration.version,
         "contract": declaration.contract,
-        "rows": rows + [{} for _ in range(blank)],
+        "handler": handler,
+        "version": payload.get("version", declaration.version),
+        "comment": payload.get("supplier_comment") or "",
         "errors": errors or {},
-        "comment": comment if comment is not None else (declaration.supplier_comment or ""),
+        "error_summary": summary,
         "editable": is_filer(user, declaration.contract) and not declaration.is_locked,
-        "vocabulary": vocabulary,
+        **handler.form_context(db, declaration, payload, extra_rows=extra_rows),
+        **handler.view_context(db, declaration),
     }
 
 
 @router.get("/declarations/{declaration_id}")
 def declaration_page(request: Request, db: DbSession, user: SupplierUser, declaration_id: int):
     declaration = service.get_declaration(db, declaration_id, user)
-    rows = [InsertionLineIn.model_validate(line).model_dump() for line in
-            declaration.insertion_lines]
-    blank = BLANK_ROWS if not declaration.insertion_lines else 1
+    handler = handler_for(declaration)
+    payload = handler.payload_from_declaration(db, declaration)
     return render(request, "supplier/declaration.html",
-                  _form_context(declaration, user, rows, blank=blank))
+                  _form_context(db, declaration, user, payload,
+                                extra_rows=1 if payload.get("lines") else 3))
 
 
 @router.post("/declarations/{declaration_id}")
 def save_declaration(request: Request, db: DbSession, user: SupplierUser, declaration_id: int,
                      form: Form):
     declaration = service.get_for_filer(db, declaration_id, user)
+    handler = handler_for(declaration)
     action = str(form.get("action", "save"))
-    rows = rows_from_form(form)
-    payload = declaration_payload(form, rows)
+    payload = handler.payload_from_form(form)
     if action == "add_lines":
         return render(request, "supplier/declaration.html",
-                      _form_context(declaration, user, rows, comment=payload["supplier_comment"],
-                                    blank=10), block="declaration_form")
+                      _form_context(db, declaration, user, payload, extra_rows=10),
+                      block="declaration_form")
     try:
-        data = InsertionDeclarationIn.model_validate(payload)
+        data = handler.validate(payload)
         if action == "submit":
             service.submit(db, declaration_id, data, user=user)
             message = "Déclaration déposée : l'acheteur va l'examiner."
@@ -92,18 +96,28 @@ def save_declaration(request: Request, db: DbSession, user: SupplierUser, declar
             service.save_draft(db, declaration_id, data, user=user)
             message = "Brouillon enregistré."
     except (ValidationError, Invalid, Conflict) as error:
-        # Re-render what the user typed, with the reason, instead of losing it.
+        # Show again what the user typed, with the reason, instead of losing it. On a conflict
+        # the form keeps the version it was read at: saving again cannot silently overwrite.
         db.rollback()
         if isinstance(error, ValidationError):
             errors, summary = french_errors(error), NOT_SAVED
         else:
             errors, summary = error.field_errors, error.message
-        # On a conflict the form keeps the version it was read at, so saving again cannot
-        # silently overwrite the other person's change.
-        context = _form_context(declaration, user, rows, errors=errors,
-                                comment=payload["supplier_comment"], version=payload["version"])
-        context["error_summary"] = summary
+        context = _form_context(db, declaration, user, payload, errors=errors, summary=summary)
         status = 409 if isinstance(error, Conflict) else 422
         return render(request, "supplier/declaration.html", context,
                       block="declaration_form", status_code=status)
     return redirect(request, f"/fournisseur/declarations/{declaration_id}", message=message)
+
+
+documents_router = APIRouter(prefix="/documents")
+
+
+@documents_router.get("/{document_id}")
+def download_document(db: DbSession, user: CurrentUser, document_id: int):
+    document = get_readable_document(db, document_id, user)
+    # Always a download, never rendered by the browser inside the portal's origin.
+    return FileResponse(document.path, media_type=document.content_type,
+                        filename=document.filename, content_disposition_type="attachment",
+                        headers={"X-Content-Type-Options": "nosniff",
+                                 "Cache-Control": "private, no-store"})

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -47,12 +47,17 @@ class InsertionLineIn(BaseModel):
         return value
 
 
-class InsertionDeclarationIn(BaseModel):
+class DeclarationIn(BaseModel):
+    """What every declaration carries; each kind adds its content."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     version: StrictInt
-    lines: list[InsertionLineIn] = Field(default_factory=list, max_length=MAX_LINES)
     supplier_comment: str | None = Field(default=None, max_length=MAX_COMMENT)
+
+
+class InsertionDeclarationIn(DeclarationIn):
+    lines: list[InsertionLineIn] = Field(default_factory=list, max_length=MAX_LINES)
 
 
 class ReviewIn(BaseModel):
@@ -74,12 +79,18 @@ class InsertionLineOut(InsertionLineIn):
     hours: Cents
 
 
+class InsertionContentOut(BaseModel):
+    lines: list[InsertionLineOut]
+    total_hours: Cents
+
+
 class DeclarationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     contract_id: int
     kind: str
+    subject: str
     period_start: date
     period_end: date
     due_on: date
@@ -90,5 +101,4 @@ class DeclarationOut(BaseModel):
     reviewed_at: datetime | None
     review_comment: str | None
     supplier_comment: str | None
-    total_hours: Cents
-    lines: list[InsertionLineOut]
+    content: dict[str, Any]

@@ -1,4 +1,4 @@
-"""The filing workflow: periods to declare, drafts and submission by the holder's users."""
+"""The filing workflow, the same for every kind: periods to declare, drafts, submission."""
 
 from datetime import timedelta
 
@@ -9,36 +9,45 @@ from portal.audit import audit
 from portal.clock import now, today
 from portal.errors import Conflict, Forbidden, NotFound
 from portal.models import Commitment, Contract, User
-from portal.periods import periods
 from portal.permissions import is_filer, supplier_contract_ids, visible_contracts
 from portal.settings import get_settings
+from supplier.kinds import handler_for
 from supplier.models import OPEN_STATUSES, Declaration, InsertionLine, Status
-from supplier.schemas import InsertionDeclarationIn
+from supplier.schemas import DeclarationIn
 
 STALE = ("Cette déclaration a été modifiée entre-temps par quelqu'un d'autre ; "
          "rechargez la page pour voir la dernière version.")
 
 
 def sync_declarations(db: Session, contract: Contract) -> None:
-    """Creates the declaration of every period of every commitment; drops periods that no longer
-    exist (only while nothing was filed for them) and follows changed dates."""
+    """Creates the declarations every commitment expects; drops the ones that no longer exist
+    (only while nothing was filed for them) and follows changed dates."""
     due_days = get_settings().declaration_due_days
-    wanted = periods(contract.starts_on, contract.end_date, contract.frequency, due_days=due_days)
+    db.flush()
     for commitment in contract.commitments:
-        db.flush()
-        existing = {d.period_start: d for d in db.scalars(
+        wanted = handler_for(commitment.kind).periods(contract, commitment, due_days=due_days)
+        existing = {(d.subject, d.period_start): d for d in db.scalars(
             select(Declaration).where(Declaration.commitment_id == commitment.id))}
-        for period in wanted:
-            declaration = existing.pop(period.start, None)
+        for subject, period in wanted:
+            declaration = existing.pop((subject, period.start), None)
             if declaration is None:
-                db.add(Declaration(commitment_id=commitment.id, period_start=period.start,
-                                   period_end=period.end, due_on=period.due))
+                db.add(Declaration(commitment_id=commitment.id, subject=subject,
+                                   period_start=period.start, period_end=period.end,
+                                   due_on=period.due))
             elif declaration.status in OPEN_STATUSES:
                 declaration.period_end, declaration.due_on = period.end, period.due
         for leftover in existing.values():
             if leftover.status == Status.expected:
                 db.delete(leftover)
     db.flush()
+
+
+def filed_declarations(db: Session, commitment_ids: list[int]) -> int:
+    """How many declarations of these commitments hold something filed (not just expected)."""
+    if not commitment_ids:
+        return 0
+    return db.scalar(select(func.count()).select_from(Declaration).where(
+        Declaration.commitment_id.in_(commitment_ids), Declaration.status != Status.expected))
 
 
 def visible_declarations(user: User) -> Select[tuple[Declaration]]:
@@ -48,8 +57,7 @@ def visible_declarations(user: User) -> Select[tuple[Declaration]]:
 
 
 def get_declaration(db: Session, declaration_id: int, user: User) -> Declaration:
-    declaration = db.scalar(visible_declarations(user).where(Declaration.id == declaration_id)
-                            .options(selectinload(Declaration.insertion_lines)))
+    declaration = db.scalar(visible_declarations(user).where(Declaration.id == declaration_id))
     if declaration is None:
         raise NotFound("Cette déclaration n'existe pas ou vous n'y avez pas accès.")
     return declaration
@@ -62,7 +70,7 @@ def get_for_filer(db: Session, declaration_id: int, user: User) -> Declaration:
     return declaration
 
 
-def _editable(declaration: Declaration, version: int) -> None:
+def check_editable(declaration: Declaration, version: int) -> None:
     if declaration.status == Status.validated:
         raise Conflict("Cette déclaration est validée : elle ne peut plus être modifiée.")
     if declaration.status == Status.submitted:
@@ -72,30 +80,39 @@ def _editable(declaration: Declaration, version: int) -> None:
         raise Conflict(STALE)
 
 
-def save_draft(db: Session, declaration_id: int, data: InsertionDeclarationIn, *,
+def save_draft(db: Session, declaration_id: int, data: DeclarationIn, *,
                user: User) -> Declaration:
     declaration = get_for_filer(db, declaration_id, user)
-    _editable(declaration, data.version)
-    declaration.insertion_lines = [InsertionLine(**line.model_dump()) for line in data.lines]
+    check_editable(declaration, data.version)
+    handler = handler_for(declaration)
+    if not isinstance(data, handler.schema):
+        raise Conflict(f"Ce contenu ne correspond pas à une déclaration « {handler.label} ».")
+    handler.apply(db, declaration, data, user=user)
     declaration.supplier_comment = data.supplier_comment
     if declaration.status == Status.expected:
         declaration.status = Status.draft
         audit(db, user, "declaration", declaration.id, "save", from_status=Status.expected,
               to_status=Status.draft)
-    # Touching the row bumps its version even when only the lines changed.
+    # Touching the row bumps its version even when only the content changed.
     declaration.updated_at = now()
     db.flush()
     return declaration
 
 
-def submit(db: Session, declaration_id: int, data: InsertionDeclarationIn | None = None, *,
+def submit(db: Session, declaration_id: int, data: DeclarationIn | None = None, *,
            user: User, version: int | None = None) -> Declaration:
     """Submits the declaration: with ``data``, saves it first; otherwise what was saved."""
     if data is not None:
         declaration = save_draft(db, declaration_id, data, user=user)
     else:
         declaration = get_for_filer(db, declaration_id, user)
-        _editable(declaration, version if version is not None else -1)
+        check_editable(declaration, version if version is not None else -1)
+    mark_submitted(db, declaration, user=user)
+    handler_for(declaration).on_submit(db, declaration, user=user)
+    return declaration
+
+
+def mark_submitted(db: Session, declaration: Declaration, *, user: User) -> None:
     previous = declaration.status
     declaration.status = Status.submitted
     declaration.submitted_by_id, declaration.submitted_at = user.id, now()
@@ -103,7 +120,6 @@ def submit(db: Session, declaration_id: int, data: InsertionDeclarationIn | None
     audit(db, user, "declaration", declaration.id,
           "resubmit" if previous == Status.returned else "submit",
           from_status=previous, to_status=Status.submitted)
-    return declaration
 
 
 def total_hours(db: Session, declaration_ids: list[int]) -> dict[int, object]:
@@ -151,4 +167,4 @@ def get_contract(db: Session, contract_id: int, user: User) -> Contract:
 def declarations_of(db: Session, contract: Contract) -> list[Declaration]:
     ids = [c.id for c in contract.commitments]
     return list(db.scalars(select(Declaration).where(Declaration.commitment_id.in_(ids))
-                           .order_by(Declaration.period_start)))
+                           .order_by(Declaration.period_start, Declaration.commitment_id)))

@@ -3,7 +3,7 @@
 from alembic import context
 
 import supplier.models  # noqa: F401  (registers the declaration tables)
-from portal import models  # noqa: F401
+from portal import agec, documents, models  # noqa: F401
 from portal.db import Base, make_engine
 from portal.settings import get_settings
 

@@ -71,14 +71,14 @@ def test_the_same_life_cycle_through_the_api(db, api, world):
     saved = holder.put(f"/api/v1/declarations/{declaration.id}",
                        json={"version": declaration.version, "lines": [line, line]})
     assert saved.status_code == 200
-    assert saved.json()["status"] == "draft" and saved.json()["total_hours"] == "85.00"
+    assert saved.json()["status"] == "draft" and saved.json()["content"]["total_hours"] == "85.00"
     submitted = holder.post(f"/api/v1/declarations/{declaration.id}/submit",
                             json={"version": saved.json()["version"]})
     assert submitted.json()["status"] == "submitted"
     returned = buyer.post(f"/api/v1/declarations/{declaration.id}/return",
                           json={"version": submitted.json()["version"], "comment": "À revoir"})
     assert returned.json()["review_comment"] == "À revoir"
-    assert len(returned.json()["lines"]) == 2
+    assert len(returned.json()["content"]["lines"]) == 2
     resubmitted = holder.post(f"/api/v1/declarations/{declaration.id}/submit",
                               json={"version": returned.json()["version"]})
     validated = buyer.post(f"/api/v1/declarations/{declaration.id}/validate",

@@ -1,10 +1,9 @@
 """Declarations: one commitment × one period, and their relational content."""
 
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now, today
@@ -23,13 +22,19 @@ class Status(StrEnum):
 OPEN_STATUSES = (Status.expected, Status.draft, Status.returned)
 
 
+class Subject(StrEnum):
+    period = "period"  # what happened during a period (hours, amounts, updates, a report)
+    plan = "plan"      # a progress plan proposed for acceptance
+
+
 class Declaration(Base):
     __tablename__ = "declaration"
-    __table_args__ = (UniqueConstraint("commitment_id", "period_start"),)
+    __table_args__ = (UniqueConstraint("commitment_id", "subject", "period_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"),
                                                index=True)
+    subject: Mapped[str] = mapped_column(String(10), default=Subject.period)
     period_start: Mapped[date]
     period_end: Mapped[date]
     due_on: Mapped[date] = mapped_column(index=True)
@@ -46,7 +51,7 @@ class Declaration(Base):
     commitment: Mapped[Commitment] = relationship(lazy="joined")
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
-    insertion_lines: Mapped[list["InsertionLine"]] = relationship(
+    insertion_lines: Mapped[list["InsertionLine"]] = relationship(  # noqa: F821
         back_populates="declaration", cascade="all, delete-orphan", order_by="InsertionLine.id")
 
     __mapper_args__ = {"version_id_col": version}
@@ -62,21 +67,3 @@ class Declaration(Base):
     @property
     def is_locked(self) -> bool:
         return self.status in (Status.submitted, Status.validated)
-
-
-class InsertionLine(Base):
-    """Hours of one beneficiary: a pseudonymous reference, never a name or a birth date."""
-
-    __tablename__ = "insertion_line"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    declaration_id: Mapped[int] = mapped_column(
-        ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
-    beneficiary_ref: Mapped[str] = mapped_column(String(40))
-    public_category: Mapped[str] = mapped_column(String(30))
-    sex: Mapped[str] = mapped_column(String(1))
-    age_band: Mapped[str] = mapped_column(String(10))
-    execution_mode: Mapped[str] = mapped_column(String(30))
-    hours: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-
-    declaration: Mapped[Declaration] = relationship(back_populates="insertion_lines")

@@ -1,0 +1,105 @@
+"""Uploaded documents: size- and type-checked, stored outside the web root by their SHA-256."""
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from portal.clock import now
+from portal.db import Base
+from portal.errors import Invalid, TooLarge
+from portal.models import User
+from portal.settings import get_settings
+
+# The type is read from the content, never from the name or the browser's claim.
+SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+TYPE_NAMES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
+CHUNK = 1024 * 1024
+
+
+class Document(Base):
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    filename: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    @property
+    def path(self) -> Path:
+        return storage_dir() / self.sha256[:2] / self.sha256
+
+
+def storage_dir() -> Path:
+    return get_settings().data_dir.resolve() / "documents"
+
+
+def safe_filename(name: str | None, *, default: str = "document.pdf") -> str:
+    """A display name with no directory part, no control character, at most 120 characters."""
+    name = re.split(r"[\\/]", name or "")[-1]
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    name = name.strip(" .")
+    return name[-120:] or default
+
+
+def _sniff(head: bytes) -> str | None:
+    return next((kind for kind, magics in SIGNATURES.items()
+                 if any(head.startswith(magic) for magic in magics)), None)
+
+
+def store_upload(db: Session, *, filename: str | None, stream: BinaryIO, uploader: User,
+                 allowed: tuple[str, ...] = ("application/pdf",)) -> Document:
+    """Checks and stores an upload; raises a French error and stores nothing when it is refused."""
+    limit = get_settings().max_upload_bytes
+    digest, size = hashlib.sha256(), 0
+    storage = storage_dir()
+    storage.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=storage, delete=False) as tmp:
+        try:
+            head = b""
+            while chunk := stream.read(CHUNK):
+                if not head:
+                    head = chunk[:16]
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(f"Le fichier dépasse la taille maximale de "
+                                   f"{limit // (1024 * 1024)} Mo.")
+                digest.update(chunk)
+                tmp.write(chunk)
+            if size == 0:
+                raise Invalid("Le fichier envoyé est vide.")
+            kind = _sniff(head)
+            if kind not in allowed:
+                names = " ou ".join(TYPE_NAMES[t] for t in allowed)
+                raise Invalid(f"Ce fichier n'est pas un document {names} valide : "
+                              "seuls ces formats sont acceptés.")
+        except BaseException:
+            tmp.close()
+            os.unlink(tmp.name)
+            raise
+    sha = digest.hexdigest()
+    target = storage / sha[:2] / sha
+    target.parent.mkdir(exist_ok=True)
+    os.replace(tmp.name, target)  # same content, same place: storing twice is harmless
+    document = Document(organisation_id=uploader.organisation_id, uploaded_by_id=uploader.id,
+                        filename=safe_filename(filename, default=f"document.{kind.split('/')[1]}"),
+                        content_type=kind, size=size, sha256=sha)
+    db.add(document)
+    db.flush()
+    return document

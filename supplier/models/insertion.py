@@ -1,0 +1,25 @@
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+from supplier.models.declaration import Declaration
+
+
+class InsertionLine(Base):
+    """Hours of one beneficiary: a pseudonymous reference, never a name or a birth date."""
+
+    __tablename__ = "insertion_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(
+        ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    beneficiary_ref: Mapped[str] = mapped_column(String(40))
+    public_category: Mapped[str] = mapped_column(String(30))
+    sex: Mapped[str] = mapped_column(String(1))
+    age_band: Mapped[str] = mapped_column(String(10))
+    execution_mode: Mapped[str] = mapped_column(String(30))
+    hours: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+
+    declaration: Mapped[Declaration] = relationship(back_populates="insertion_lines")
