@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from execution import review, setup
+from execution import demo_agec, demo_plan, demo_reports, demo_surveys, review, setup
 from portal import clock, identity
 from portal.commitments import InsertionHoursParams
 from portal.errors import Invalid
@@ -100,6 +100,9 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
     holders = {u.organisation_id: u for u in users.values() if u.role == Role.supplier}
     for index, spec in enumerate(CONTRACTS):
         _contract(db, index, spec, organisations, agent, holders)
+    # The other declaration kinds and the surveys tell their part of the story.
+    for part in (demo_agec, demo_plan, demo_reports, demo_surveys):
+        part.load(db, organisations, users)
     return [(u.email, {"admin": "administrateur", "buyer": "acheteur",
                        "supplier": "entreprise"}[u.role], u.organisation.name)
             for u in users.values()]

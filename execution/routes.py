@@ -20,6 +20,7 @@ from supplier import service as filing
 from supplier.compliance import commitment_summaries
 from supplier.kinds import handler_for
 from supplier.progress import insertion_progress
+from surveys import service as surveys
 
 router = APIRouter(prefix="/acheteur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -35,6 +36,7 @@ def home_page(request: Request, db: DbSession, user: BuyerUser):
     return render(request, "execution/home.html", {
         "to_review": review.waiting_for_review(db, user),
         "behind": setup.contracts_behind(db, user),
+        "pending_surveys": surveys.pending_for(db, user),
     })
 
 
@@ -102,6 +104,7 @@ def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id:
         "declarations": declarations,
         "hours": filing.total_hours(db, [d.id for d in declarations]),
         "can_edit": is_reviewer(user, contract),
+        "survey": surveys.contract_section(db, contract, user),
     })
 
 

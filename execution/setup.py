@@ -8,6 +8,8 @@ from portal.models import Contract, ContractStatus, User
 from portal.schemas import ContractIn
 from supplier.progress import InsertionProgress, insertion_progress
 from supplier.service import filed_declarations, list_contracts, sync_declarations
+from surveys.models import LaunchReason
+from surveys.service import launch_campaign
 
 
 def create_contract(db: Session, data: ContractIn, *, buyer: User) -> Contract:
@@ -32,6 +34,7 @@ def update_contract(db: Session, contract_id: int, data: ContractIn, *, buyer: U
 def close_contract(db: Session, contract_id: int, *, buyer: User, version: int) -> Contract:
     contract = register.close_contract(db, contract_id, buyer=buyer, version=version)
     sync_declarations(db, contract)
+    launch_campaign(db, contract, reason=LaunchReason.closed_early, by=buyer)
     return contract
 
 

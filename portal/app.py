@@ -1,6 +1,7 @@
 """The application factory: wires every package's routers, error handlers and middleware."""
 
 import logging
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -12,6 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from execution import api as execution_api
 from execution import routes as execution_routes
+from execution import settings as execution_settings
+from portal import account_routes
 from portal import api as portal_api
 from portal import routes as portal_routes
 from portal.errors import Conflict, LoginRequired, NotFound, PortalError
@@ -20,8 +23,11 @@ from portal.settings import get_settings
 from portal.validation import french_errors
 from portal.web import is_htmx_swap, render
 from supplier import api as supplier_api
+from supplier import plan_routes as supplier_plan_routes
 from supplier import routes as supplier_routes
 from supplier.service import STALE
+from surveys import api as surveys_api
+from surveys import routes as surveys_routes
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -83,9 +89,26 @@ async def _unexpected(request: Request, error: Exception) -> Response:
     return _error_response(request, wrapped)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    # The embedded default runs the jobs in the web process; the database lock keeps a second
+    # worker's scheduler idle.
+    scheduler = None
+    if get_settings().scheduler == "inline":
+        from portal.scheduler import build
+
+        scheduler, leader = build()
+        scheduler.start()
+    yield
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
+        leader.release()
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Portail des achats responsables",
         version="0.1.0",
         description="API du portail : contrats, engagements et déclarations d'exécution.",
@@ -95,10 +118,14 @@ def create_app() -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (portal_routes, portal_api, supplier_routes, supplier_api, execution_routes,
-                   execution_api):
+    for module in (portal_routes, account_routes, portal_api, supplier_routes, supplier_api,
+                   execution_routes, execution_api):
         app.include_router(module.router)
     app.include_router(supplier_routes.documents_router)
+    app.include_router(supplier_plan_routes.router)
+    app.include_router(surveys_routes.router)
+    app.include_router(surveys_api.router)
+    app.include_router(execution_settings.router)
     app.add_exception_handler(PortalError, _portal_error)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -9,6 +9,7 @@ from portal import identity
 from portal.db import get_session
 from portal.errors import Forbidden, LoginRequired, PortalError
 from portal.models import User
+from portal.notifications import unread_count
 from portal.web import signer
 
 SESSION_COOKIE = "portal_session"
@@ -27,6 +28,7 @@ def session_token(request: Request) -> str | None:
 def optional_user(request: Request, db: DbSession) -> User | None:
     user = identity.user_for_token(db, session_token(request), kind="session")
     request.state.user = user
+    request.state.unread = unread_count(db, user) if user is not None else 0
     return user
 
 

@@ -12,6 +12,8 @@ app = typer.Typer(help="Portail des achats responsables.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
 user_app = typer.Typer(help="Comptes utilisateurs.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+jobs_app = typer.Typer(help="Tâches planifiées.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 
 
 def fail(message: str) -> None:
@@ -54,6 +56,35 @@ def demo(password: Annotated[str | None, typer.Option(
     for email, role, organisation in logins:
         typer.echo(f"  {email:<42} {role:<15} {organisation}")
     typer.echo(f"Mot de passe de tous ces comptes : {password or DEFAULT_PASSWORD}")
+
+
+@app.command()
+def scheduler() -> None:
+    """Lance le planificateur (processus dédié, production) ; un second est sans effet."""
+    from portal.scheduler import run_forever
+
+    typer.echo("Planificateur démarré — Ctrl+C pour arrêter.")
+    run_forever()
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """Liste les tâches planifiées."""
+    from portal.scheduler import JOBS
+
+    for job in JOBS:
+        typer.echo(f"{job.name:<26} {job.description}")
+
+
+@jobs_app.command("run")
+def jobs_run(name: Annotated[str, typer.Argument(help="Nom de la tâche (voir jobs list).")]
+             ) -> None:
+    """Exécute une tâche une fois (opérateurs, cron) ; sans effet si elle a déjà tout fait."""
+    from portal.scheduler import JOBS_BY_NAME, run_job
+
+    if name not in JOBS_BY_NAME:
+        fail(f"tâche inconnue « {name} » ; voir « portal jobs list ».")
+    typer.echo(f"{name} : {run_job(name)}")
 
 
 @user_app.command("create")

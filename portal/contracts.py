@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.agec import known_codes
 from portal.audit import audit
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid
@@ -53,6 +54,11 @@ def _check(db: Session, data: ContractIn, *, buyer_org_id: int, contract_id: int
         errors["holder_id"] = "Choisissez le titulaire parmi les entreprises du portail."
     if wanted - suppliers - {data.holder_id}:
         errors["co_holder_ids"] = "Un co-traitant choisi n'est pas une entreprise du portail."
+    if data.agec is not None:
+        unknown = set(data.agec.categories) - set(known_codes(db, set(data.agec.categories)))
+        if unknown:
+            errors["agec.categories"] = ("Catégorie AGEC inconnue : " + ", ".join(sorted(unknown))
+                                         + ". Choisissez parmi les catégories des décrets.")
     if errors:
         raise Invalid("Le contrat n'a pas pu être enregistré.", field_errors=errors)
 

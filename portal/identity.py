@@ -9,10 +9,10 @@ from portal import siret as siret_rules
 from portal.clock import now
 from portal.errors import Invalid
 from portal.models import AuthToken, Organisation, OrgKind, OrgSize, Role, User
+from portal.passwords import password_error
 from portal.regions import region_of
 from portal.security import hash_password, new_token, token_digest, verify_password
 
-MIN_PASSWORD_LENGTH = 12
 WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 
 
@@ -63,12 +63,6 @@ def create_organisation(
     db.add(organisation)
     db.flush()
     return organisation
-
-
-def password_error(password: str) -> str | None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Le mot de passe doit comporter au moins {MIN_PASSWORD_LENGTH} caractères."
-    return None
 
 
 def create_user(

@@ -21,4 +21,4 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
 
 
 def upgrade(connection: Connection | None = None, url: str | None = None) -> None:
-    command.upgrade(alembic_config(connection, url), "heads")
+    command.upgrade(alembic_config(connection, url), "head")

@@ -62,6 +62,9 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # Notification preferences: reminders and alerts by mail, the buyers' weekly digest.
+    mail_alerts: Mapped[bool] = mapped_column(default=True, server_default="1")
+    mail_digest: Mapped[bool] = mapped_column(default=True, server_default="1")
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
 

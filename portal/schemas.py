@@ -96,6 +96,13 @@ class InsertionOut(BaseModel):
     status: str
 
 
+class CommitmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    params: dict
+
+
 class ContractOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -120,4 +127,5 @@ class ContractOut(BaseModel):
     reserved: bool
     environmental_clause: bool
     environmental_criterion: bool
+    commitments: list[CommitmentOut]
     created_at: datetime

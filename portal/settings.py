@@ -25,6 +25,15 @@ class Settings(BaseSettings):
     api_token_hours: int = 24
 
     declaration_due_days: int = 15
+    # Days a satisfaction survey stays open for answers after its launch.
+    survey_due_days: int = 30
+    # Reminders before a due date (days), and the grace period before the buyer is told.
+    reminder_days: tuple[int, ...] = (7, 1)
+    overdue_grace_days: int = 7
+    mail_from: str = "Portail des achats responsables <ne-pas-repondre@portail.invalid>"
+    mail_max_attempts: int = 8
+    invitation_days: int = 7
+    reset_hours: int = 2
     max_form_bytes: int = 2 * 1024 * 1024
     max_upload_bytes: int = 20 * 1024 * 1024
 

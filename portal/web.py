@@ -1,5 +1,6 @@
 """Web plumbing: templates, page-or-fragment rendering, flash messages, CSRF, form parsing."""
 
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,7 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def parsed_form(request: Request) -> FormData:
+async def _read_form(request: Request) -> FormData:
     try:
         return await request.form(max_fields=MAX_FORM_FIELDS,
                                   max_part_size=get_settings().max_form_bytes)
@@ -70,6 +71,16 @@ async def parsed_form(request: Request) -> FormData:
                        ) from exc
 
 
+async def parsed_form(request: Request) -> AsyncIterator[FormData]:
+    """Dependency: the parsed form; its uploaded files (temporary files) are closed once the
+    request is answered."""
+    form = await _read_form(request)
+    try:
+        yield form
+    finally:
+        await form.close()
+
+
 async def verify_csrf(request: Request) -> None:
     """Router dependency: refuses any state-changing request without the page's token."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
@@ -77,7 +88,7 @@ async def verify_csrf(request: Request) -> None:
     expected = signer("csrf").unsign(request.cookies.get(CSRF_COOKIE))
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and "form" in request.headers.get("content-type", ""):
-        sent = (await parsed_form(request)).get(CSRF_FIELD)
+        sent = (await _read_form(request)).get(CSRF_FIELD)
     if not expected or not isinstance(sent, str) or not same_secret(expected, sent):
         raise Forbidden("Le formulaire a expiré ou ne vient pas du portail. "
                         "Rechargez la page et recommencez.")
@@ -115,6 +126,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     full_context = {
         "request": request,
         "user": getattr(request.state, "user", None),
+        "unread": getattr(request.state, "unread", 0),
         "csrf_token": csrf_token(request),
         "flash": message,
         **(context or {}),

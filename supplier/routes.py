@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from portal.auth import CurrentUser, DbSession, SupplierUser
-from portal.errors import Conflict, Invalid
+from portal.errors import Conflict, Invalid, TooLarge
 from portal.permissions import is_filer
 from portal.validation import french_errors
 from portal.web import parsed_form, redirect, render, templates, verify_csrf
@@ -18,6 +18,7 @@ from supplier.documents import get_readable_document
 from supplier.kinds import HANDLERS, handler_for
 from supplier.kinds.base import field_label
 from supplier.progress import insertion_progress
+from surveys import service as surveys
 
 router = APIRouter(prefix="/fournisseur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -34,6 +35,7 @@ def home_page(request: Request, db: DbSession, user: SupplierUser):
         "progress": insertion_progress(db, contracts),
         "todo": service.holder_todo(db, user),
         "returned": service.returned_to(db, user),
+        "pending_surveys": surveys.pending_for(db, user),
     })
 
 
@@ -95,7 +97,7 @@ def save_declaration(request: Request, db: DbSession, user: SupplierUser, declar
         else:
             service.save_draft(db, declaration_id, data, user=user)
             message = "Brouillon enregistré."
-    except (ValidationError, Invalid, Conflict) as error:
+    except (ValidationError, Invalid, Conflict, TooLarge) as error:
         # Show again what the user typed, with the reason, instead of losing it. On a conflict
         # the form keeps the version it was read at: saving again cannot silently overwrite.
         db.rollback()
@@ -104,7 +106,8 @@ def save_declaration(request: Request, db: DbSession, user: SupplierUser, declar
         else:
             errors, summary = error.field_errors, error.message
         context = _form_context(db, declaration, user, payload, errors=errors, summary=summary)
-        status = 409 if isinstance(error, Conflict) else 422
+        # 409 stale, 413 a file above the limit (uploads), 422 invalid.
+        status = getattr(error, "status_code", 422)
         return render(request, "supplier/declaration.html", context,
                       block="declaration_form", status_code=status)
     return redirect(request, f"/fournisseur/declarations/{declaration_id}", message=message)

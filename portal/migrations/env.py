@@ -3,7 +3,8 @@
 from alembic import context
 
 import supplier.models  # noqa: F401  (registers the declaration tables)
-from portal import agec, documents, models  # noqa: F401
+import surveys.models  # noqa: F401  (registers the survey tables)
+from portal import accounts, agec, documents, locks, mail, models, notifications  # noqa: F401
 from portal.db import Base, make_engine
 from portal.settings import get_settings
 

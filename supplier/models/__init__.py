@@ -1,7 +1,13 @@
 """Declaration models: the generic declaration and the relational content of each kind."""
 
+from supplier.models.agec import AgecLine as AgecLine  # re-exported
 from supplier.models.attachment import Attachment
+from supplier.models.concession import ConcessionReport as ConcessionReport  # re-exported
+from supplier.models.csr import CsrFiling as CsrFiling  # re-exported
+from supplier.models.csr import CsrReport as CsrReport  # re-exported
 from supplier.models.declaration import OPEN_STATUSES, Declaration, Status, Subject
 from supplier.models.insertion import InsertionLine
+from supplier.models.plan import PlanAction as PlanAction  # re-exported
+from supplier.models.plan import PlanUpdate as PlanUpdate  # re-exported
 
 __all__ = ["OPEN_STATUSES", "Attachment", "Declaration", "InsertionLine", "Status", "Subject"]

@@ -149,3 +149,19 @@ def test_a_new_buyer_agent_of_the_same_organisation_sees_the_contract(client, db
     login(colleague)
     assert client.get(f"/acheteur/contrats/{world.contract.id}").status_code == 200
     assert db.scalar(select(Declaration.id).where(Declaration.id == world.declarations[0].id))
+
+
+def test_commitments_are_set_and_read_through_the_api(db, api, world):
+    body = factories.contract_data(world.holder.organisation, reference="API-2",
+                                   kind="concession").model_dump(mode="json")
+    body.update(csr_report=True, concession_report=True,
+                progress_plan={"review_frequency": "yearly", "plan_due_days": 60})
+    created = api(world.buyer).post("/api/v1/contracts", json=body)
+    assert created.status_code == 201
+    kinds = {c["kind"]: c["params"] for c in created.json()["commitments"]}
+    assert set(kinds) == {"insertion_hours", "csr_report", "concession_report", "progress_plan"}
+    assert kinds["progress_plan"] == {"review_frequency": "yearly", "plan_due_days": 60}
+    market = api(world.buyer).post("/api/v1/contracts", json={
+        **body, "reference": "API-3", "kind": "market"})
+    assert market.status_code == 422
+    assert "ne concerne que les concessions" in str(market.json()["errors"])

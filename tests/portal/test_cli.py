@@ -59,7 +59,9 @@ def test_demo_prints_every_demo_login_and_the_password(db):
 def test_demo_twice_creates_nothing_more(db):
     assert run("demo").exit_code == 0
     loaded = counts(db)
-    assert loaded["User"] == len(USERS) and loaded["Contract"] > 0 and loaded["InsertionLine"] > 0
+    # The demo users, plus the département's agent of execution/demo_reports.py.
+    assert loaded["User"] == len(USERS) + 1
+    assert loaded["Contract"] > 0 and loaded["InsertionLine"] > 0
     second = run("demo")
     assert second.exit_code == 0, second.output
     assert counts(db) == loaded
@@ -161,3 +163,14 @@ def test_success_through_the_console_script_exits_with_zero(db, portal_command):
     code, out, err = portal_command(*create_user_args())
     assert (code, err) == (0, "")
     assert out.startswith("Compte créé : agent@ville-exemple.fr")
+
+
+def test_jobs_list_and_run(db, portal_command):
+    listing = run("jobs", "list")
+    assert listing.exit_code == 0
+    assert "remind_due" in listing.output and "deliver_mail" in listing.output
+    ran = run("jobs", "run", "remind_due")
+    assert ran.exit_code == 0 and ran.output.startswith("remind_due : ")
+    code, _, err = portal_command("jobs", "run", "inconnue")
+    assert code == 1
+    assert err == "Erreur : tâche inconnue « inconnue » ; voir « portal jobs list ».\n"

@@ -1,0 +1,178 @@
+"""Account pages: forgotten password, invitation and reset links, my account, notifications,
+invitations sent by buyers and administrators, and the administrators' "Envois" page."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+
+from portal import accounts, identity, mail, notifications
+from portal.auth import SESSION_COOKIE, AdminUser, CurrentUser, DbSession, OptionalUser
+from portal.errors import Forbidden, Invalid, NotFound
+from portal.models import Organisation, OrgKind, OrgSize
+from portal.settings import get_settings
+from portal.web import parsed_form, redirect, render, set_cookie, signer, verify_csrf
+
+router = APIRouter(dependencies=[Depends(verify_csrf)])
+Form = Annotated[object, Depends(parsed_form)]
+MAIL_KINDS = {"invitation": "Invitation", "password_reset": "Mot de passe oublié",
+              "reminder": "Rappel d'échéance", "overdue": "Retard (titulaire)",
+              "overdue_buyer": "Retard (acheteur)", "digest": "Récapitulatif hebdomadaire",
+              "survey": "Enquête de satisfaction", "survey_reminder": "Relance d'enquête"}
+RESET_SENT = ("Si un compte actif correspond à cette adresse, un courriel vient de lui être "
+              "envoyé avec un lien pour choisir un nouveau mot de passe.")
+
+
+@router.get("/mot-de-passe-oublie")
+def forgot_page(request: Request, user: OptionalUser):
+    return render(request, "portal/forgot.html", {"email": ""})
+
+
+@router.post("/mot-de-passe-oublie")
+def forgot(request: Request, db: DbSession, form: Form):
+    email = str(form.get("email", ""))[:254]
+    accounts.request_reset(db, email)
+    # The same answer whether or not the address exists.
+    return render(request, "portal/forgot.html", {"email": "", "sent": RESET_SENT})
+
+
+@router.get("/compte/lien/{token}")
+def link_page(request: Request, db: DbSession, user: OptionalUser, token: str):
+    try:
+        row = accounts.token_user(db, token)
+    except Invalid as error:
+        return render(request, "portal/set_password.html", {"dead": error.message},
+                      status_code=410)
+    return render(request, "portal/set_password.html",
+                  {"token": token, "purpose": row.purpose, "account": row.user, "errors": {}})
+
+
+@router.post("/compte/lien/{token}")
+def use_link(request: Request, db: DbSession, token: str, form: Form):
+    try:
+        user = accounts.set_password_with_token(db, token, str(form.get("password", "")),
+                                                str(form.get("confirmation", "")))
+    except Invalid as error:
+        db.rollback()
+        try:
+            row = accounts.token_user(db, token)
+        except Invalid as dead:
+            return render(request, "portal/set_password.html", {"dead": dead.message},
+                          status_code=410)
+        return render(request, "portal/set_password.html", {
+            "token": token, "purpose": row.purpose, "account": row.user,
+            "errors": error.field_errors, "error_summary": error.message}, status_code=422)
+    session = identity.open_token(db, user, kind="session", hours=get_settings().session_hours)
+    response = redirect(request, "/", message="Votre mot de passe est enregistré. Bienvenue !")
+    set_cookie(response, SESSION_COOKIE, signer("session").sign(session),
+               max_age=get_settings().session_hours * 3600)
+    return response
+
+
+@router.get("/compte")
+def account_page(request: Request, user: CurrentUser):
+    return render(request, "portal/account.html", {"errors": {}})
+
+
+@router.post("/compte/mot-de-passe")
+def change_password(request: Request, db: DbSession, user: CurrentUser, form: Form):
+    try:
+        accounts.change_password(db, user, current=str(form.get("current", "")),
+                                 new=str(form.get("password", "")),
+                                 confirmation=str(form.get("confirmation", "")))
+    except Invalid as error:
+        db.rollback()
+        return render(request, "portal/account.html", {
+            "errors": error.field_errors, "error_summary": error.message}, status_code=422)
+    return redirect(request, "/compte", message="Mot de passe changé.")
+
+
+@router.post("/compte/preferences")
+def save_preferences(request: Request, db: DbSession, user: CurrentUser, form: Form):
+    accounts.set_preferences(db, user, mail_alerts=form.get("mail_alerts") == "on",
+                             mail_digest=form.get("mail_digest") == "on")
+    return redirect(request, "/compte", message="Préférences enregistrées.")
+
+
+@router.get("/notifications")
+def notifications_page(request: Request, db: DbSession, user: CurrentUser):
+    return render(request, "portal/notifications.html",
+                  {"items": notifications.latest(db, user)})
+
+
+@router.post("/notifications/lues")
+def read_notifications(request: Request, db: DbSession, user: CurrentUser, form: Form):
+    raw = str(form.get("id", ""))
+    notifications.mark_read(db, user, int(raw) if raw.isdigit() else None)
+    return redirect(request, "/notifications")
+
+
+def _invitable(db, user) -> list[Organisation]:
+    kind = OrgKind.buyer if user.is_admin else OrgKind.supplier
+    return list(db.scalars(select(Organisation).where(Organisation.kind == kind)
+                           .order_by(Organisation.name)))
+
+
+@router.get("/comptes/inviter")
+def invite_page(request: Request, db: DbSession, user: CurrentUser):
+    if user.is_supplier:
+        raise Forbidden("Seuls les acheteurs et les administrateurs invitent des comptes.")
+    return render(request, "portal/invite.html",
+                  {"organisations": _invitable(db, user), "values": {}, "errors": {}})
+
+
+@router.post("/comptes/inviter")
+def invite(request: Request, db: DbSession, user: CurrentUser, form: Form):
+    if user.is_supplier:
+        raise Forbidden("Seuls les acheteurs et les administrateurs invitent des comptes.")
+    values = {k: str(form.get(k, "")).strip() for k in
+              ("organisation_id", "siret", "name", "size", "email", "full_name")}
+    try:
+        organisation = _target_organisation(db, user, values)
+        invited = accounts.invite(db, inviter=user, organisation=organisation,
+                                  email=values["email"], full_name=values["full_name"])
+    except Invalid as error:
+        db.rollback()
+        return render(request, "portal/invite.html", {
+            "organisations": _invitable(db, user), "values": values,
+            "errors": error.field_errors, "error_summary": error.message}, status_code=422)
+    return redirect(request, "/comptes/inviter",
+                    message=f"Invitation envoyée à {invited.email}.")
+
+
+def _target_organisation(db, user, values) -> Organisation:
+    if values["organisation_id"].isdigit():
+        organisation = db.get(Organisation, int(values["organisation_id"]))
+        if organisation is None:
+            raise Invalid("Choisissez une organisation.",
+                          field_errors={"organisation_id": "Organisation inconnue."})
+        return organisation
+    if not values["siret"]:
+        raise Invalid("Choisissez une organisation ou indiquez le SIRET d'une nouvelle "
+                      "entreprise.", field_errors={"organisation_id": "Choisissez une "
+                                                   "organisation."})
+    existing = identity.find_organisation_by_siret(db, values["siret"])
+    if existing is not None:
+        return existing
+    size = values["size"] if values["size"] in {s.value for s in OrgSize} else None
+    kind = OrgKind.buyer if user.is_admin else OrgKind.supplier
+    return identity.create_organisation(db, name=values["name"], siret=values["siret"],
+                                        kind=kind, size=size)
+
+
+@router.get("/admin/envois")
+def mails_page(request: Request, db: DbSession, user: AdminUser, statut: str | None = None):
+    query = select(mail.OutgoingMail).order_by(mail.OutgoingMail.id.desc()).limit(300)
+    if statut in ("pending", "sending", "sent", "failed"):
+        query = query.where(mail.OutgoingMail.status == statut)
+    return render(request, "portal/mails.html", {
+        "mails": db.scalars(query).all(), "status": statut, "mail_kinds": MAIL_KINDS,
+        "smtp": bool(get_settings().smtp_url)})
+
+
+@router.post("/admin/envois/{mail_id}/renvoyer")
+def retry_mail(request: Request, db: DbSession, user: AdminUser, mail_id: int):
+    if db.get(mail.OutgoingMail, mail_id) is None:
+        raise NotFound()
+    mail.retry(db, mail_id)
+    return redirect(request, "/admin/envois", message="Le courriel sera renvoyé sous peu.")

@@ -1,0 +1,148 @@
+"""Outgoing mail: every mail is a database row first, then delivered by SMTP or to .eml files.
+
+Delivery is at least once and never loses a mail: a failed attempt is retried with back-off and
+the error stays on the row for the "Envois" page. A unique key (kind:target:period) makes
+queueing idempotent, so a job run twice never mails twice.
+"""
+
+import smtplib
+import ssl
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import String, Text, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from portal.clock import now
+from portal.db import Base
+from portal.settings import get_settings
+
+BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720)
+SENDING_TIMEOUT = timedelta(minutes=10)
+
+
+class OutgoingMail(Base):
+    __tablename__ = "outgoing_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=now)
+    claimed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    sent_at: Mapped[datetime | None]
+
+
+def queue_mail(db: Session, *, to: str, subject: str, text: str, html: str | None = None,
+               kind: str, key: str | None = None) -> OutgoingMail | None:
+    """Records a mail to send; with a key already used, records nothing and returns None."""
+    if key is not None and db.scalar(select(OutgoingMail.id).where(OutgoingMail.key == key)):
+        return None
+    mail = OutgoingMail(key=key, kind=kind, to_address=to, subject=subject, text_body=text,
+                        html_body=html)
+    db.add(mail)
+    db.flush()
+    return mail
+
+
+def _message(mail: OutgoingMail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = get_settings().mail_from
+    message["To"] = mail.to_address
+    message["Subject"] = mail.subject
+    message["Message-ID"] = make_msgid(idstring=f"portail-{mail.id}")
+    message.set_content(mail.text_body)
+    if mail.html_body:
+        message.add_alternative(mail.html_body, subtype="html")
+    return message
+
+
+def _send_smtp(url: str, message: EmailMessage) -> None:
+    parts = urlsplit(url)
+    secure = parts.scheme == "smtps"
+    port = parts.port or (465 if secure else 25)
+    context = ssl.create_default_context()
+    client = (smtplib.SMTP_SSL(parts.hostname, port, context=context, timeout=30) if secure
+              else smtplib.SMTP(parts.hostname, port, timeout=30))
+    with client:
+        if not secure and "starttls=1" in (parts.query or ""):
+            client.starttls(context=context)
+        if parts.username:
+            client.login(unquote(parts.username), unquote(parts.password or ""))
+        client.send_message(message)
+
+
+def _write_eml(mail: OutgoingMail, message: EmailMessage) -> None:
+    folder = get_settings().data_dir / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{mail.created_at:%Y%m%d-%H%M%S}-{mail.id:06d}.eml").write_bytes(bytes(message))
+
+
+def deliver(mail: OutgoingMail) -> None:
+    """Sends one mail; raises on failure (the caller records it)."""
+    message = _message(mail)
+    smtp_url = get_settings().smtp_url
+    if smtp_url:
+        _send_smtp(smtp_url, message)
+    else:
+        _write_eml(mail, message)
+
+
+def release_stale(db: Session) -> None:
+    """A deliverer that died while sending leaves "sending" rows: give them back after a while."""
+    db.execute(update(OutgoingMail)
+               .where(OutgoingMail.status == "sending",
+                      OutgoingMail.claimed_at < now() - SENDING_TIMEOUT)
+               .values(status="pending").execution_options(synchronize_session=False))
+
+
+def due_ids(db: Session, *, limit: int = 200) -> list[int]:
+    return list(db.scalars(select(OutgoingMail.id)
+                           .where(OutgoingMail.status == "pending",
+                                  OutgoingMail.next_attempt_at <= now())
+                           .order_by(OutgoingMail.id).limit(limit)))
+
+
+def claim(db: Session, mail_id: int) -> bool:
+    """Marks a pending mail as being sent; of two deliverers, only one gets True."""
+    result = db.execute(update(OutgoingMail)
+                        .where(OutgoingMail.id == mail_id, OutgoingMail.status == "pending")
+                        .values(status="sending", claimed_at=now())
+                        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def send_claimed(db: Session, mail_id: int) -> bool:
+    """Sends a claimed mail and records the outcome (sent, or retried later with back-off)."""
+    mail = db.get(OutgoingMail, mail_id, populate_existing=True)
+    mail.attempts += 1
+    try:
+        deliver(mail)
+    except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
+        mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+        delay = BACKOFF_MINUTES[min(mail.attempts - 1, len(BACKOFF_MINUTES) - 1)]
+        mail.next_attempt_at = now() + timedelta(minutes=delay)
+        failed = mail.attempts >= get_settings().mail_max_attempts
+        mail.status = "failed" if failed else "pending"
+        db.flush()
+        return False
+    mail.status, mail.sent_at, mail.last_error = "sent", now(), None
+    db.flush()
+    return True
+
+
+def retry(db: Session, mail_id: int) -> None:
+    """An administrator sends a failed mail again."""
+    mail = db.get(OutgoingMail, mail_id)
+    if mail is not None and mail.status == "failed":
+        mail.status, mail.next_attempt_at = "pending", now()
+        db.flush()

@@ -1,0 +1,92 @@
+"""In-app notifications (the bell) and the mails that go with them, each under a unique key.
+
+The key names the event (kind:target:period): whatever runs twice — a job, a restart, two
+schedulers — finds the key taken and tells nobody a second time.
+"""
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from portal.clock import now
+from portal.db import Base
+from portal.formatting import FILTERS
+from portal.mail import queue_mail
+from portal.models import User
+from portal.periods import period_label
+from portal.settings import get_settings
+
+# Mail templates sit beside the page templates; this module stays free of the web layer so that
+# jobs can use it.
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+_mail_templates = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "mail"),
+                              autoescape=select_autoescape(["html"]), trim_blocks=True)
+_mail_templates.filters.update(FILTERS)
+_mail_templates.globals.update(period_label=period_label)
+_mail_templates.trim_blocks = True
+
+
+class Notification(Base):
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    read_at: Mapped[datetime | None]
+
+
+def render_mail(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) from templates/mail/<template>.txt and .html; the subject is the
+    first line of the text template."""
+    context = {"base_url": get_settings().base_url.rstrip("/"), **context}
+    text = _mail_templates.get_template(f"{template}.txt").render(context)
+    subject, _, body = text.partition("\n")
+    html = _mail_templates.get_template(f"{template}.html").render(context)
+    return subject.strip(), body.lstrip("\n"), html
+
+
+def notify(db: Session, user: User, *, key: str, kind: str, message: str, link: str | None,
+           mail_template: str | None = None, context: dict[str, Any] | None = None,
+           mail: bool = True) -> bool:
+    """Tells a user once: a bell notification and, if wanted, a mail. False when already told."""
+    exists = select(Notification.id).where(Notification.user_id == user.id,
+                                           Notification.key == key)
+    if db.scalar(exists):
+        return False
+    db.add(Notification(user_id=user.id, key=key, kind=kind, message=message, link=link))
+    db.flush()
+    if mail and mail_template and user.is_active:
+        subject, text, html = render_mail(mail_template, {"user": user, "message": message,
+                                                          "link": link, **(context or {})})
+        queue_mail(db, to=user.email, subject=subject, text=text, html=html, kind=kind,
+                   key=f"{key}:{user.id}")
+    return True
+
+
+def unread_count(db: Session, user: User) -> int:
+    return db.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def latest(db: Session, user: User, *, limit: int = 50) -> list[Notification]:
+    return list(db.scalars(select(Notification).where(Notification.user_id == user.id)
+                           .order_by(Notification.created_at.desc(), Notification.id.desc())
+                           .limit(limit)))
+
+
+def mark_read(db: Session, user: User, notification_id: int | None = None) -> None:
+    query = update(Notification).where(Notification.user_id == user.id,
+                                       Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    db.execute(query.values(read_at=now()).execution_options(synchronize_session=False))

@@ -1,0 +1,103 @@
+"""Scheduled work on declarations: periods to come, reminders before the due date, overdue alerts.
+
+Each function takes a session, does its work once and returns a one-line summary; a second run
+tells nobody twice (notification keys, see portal.notifications).
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.clock import today
+from portal.models import Commitment, Contract, ContractStatus, Role, User
+from portal.notifications import notify
+from portal.periods import period_label
+from portal.settings import get_settings
+from supplier.kinds import handler_for
+from supplier.models import OPEN_STATUSES, Declaration
+from supplier.service import sync_declarations
+
+
+def generate_periods(db: Session) -> str:
+    """Creates the declarations of running contracts (dates or commitments may have changed)."""
+    contracts = db.scalars(select(Contract).where(Contract.status == ContractStatus.active,
+                                                  Contract.ends_on >= today())
+                           .options(selectinload(Contract.commitments))).all()
+    for contract in contracts:
+        sync_declarations(db, contract)
+    return f"{len(contracts)} contrats en cours à jour"
+
+
+def _users(db: Session, organisation_id: int, role: Role) -> list[User]:
+    return list(db.scalars(select(User).where(User.organisation_id == organisation_id,
+                                              User.role == role, User.is_active)))
+
+
+def _open_declarations(db: Session, *conditions) -> list[Declaration]:
+    return list(db.scalars(select(Declaration).join(Declaration.commitment)
+                           .join(Commitment.contract)
+                           .where(Declaration.status.in_(OPEN_STATUSES), *conditions)
+                           .order_by(Declaration.due_on, Declaration.id)))
+
+
+def _what(declaration: Declaration) -> str:
+    contract = declaration.contract
+    period = ("la proposition de plan de progrès" if declaration.subject == "plan"
+              else f"{period_label(declaration.period_start, declaration.period_end)}")
+    return (f"{handler_for(declaration).label} — {period}, contrat {contract.reference} "
+            f"({contract.buyer.name})")
+
+
+def remind_due(db: Session) -> str:
+    """Reminds the holder's users 7 and 1 days (settings) before a due date, once each."""
+    steps = sorted(get_settings().reminder_days)
+    if not steps:
+        return "aucun rappel configuré"
+    declarations = _open_declarations(db, Declaration.due_on > today(),
+                                      Declaration.due_on <= today() + timedelta(days=steps[-1]))
+    told = 0
+    for declaration in declarations:
+        days_left = (declaration.due_on - today()).days
+        # Only the closest step: a reminder missed while the portal was down is not sent late
+        # on top of the next one.
+        step = next(s for s in steps if days_left <= s)
+        holder = declaration.contract.holder
+        for user in _users(db, holder.id, Role.supplier):
+            told += notify(
+                db, user, key=f"reminder:declaration:{declaration.id}:{step}", kind="reminder",
+                message=f"À déposer avant le {declaration.due_on:%d/%m/%Y} : "
+                        f"{_what(declaration)}.",
+                link=f"/fournisseur/declarations/{declaration.id}", mail=user.mail_alerts,
+                mail_template="alert",
+                context={"subject": f"Rappel : déclaration à déposer avant le "
+                                    f"{declaration.due_on:%d/%m/%Y}"})
+    return f"{told} rappels envoyés"
+
+
+def notify_overdue(db: Session) -> str:
+    """Tells the holder the day after the due date, then the buyer's agents after a grace
+    period; overdue itself is derived from the due date, nothing to store."""
+    grace = get_settings().overdue_grace_days
+    told = 0
+    for declaration in _open_declarations(db, Declaration.due_on < today()):
+        contract = declaration.contract
+        for user in _users(db, contract.holder.id, Role.supplier):
+            told += notify(
+                db, user, key=f"overdue:declaration:{declaration.id}", kind="overdue",
+                message=f"En retard depuis le {declaration.due_on:%d/%m/%Y} : "
+                        f"{_what(declaration)}.",
+                link=f"/fournisseur/declarations/{declaration.id}", mail=user.mail_alerts,
+                mail_template="alert",
+                context={"subject": "Déclaration en retard"})
+        if declaration.due_on + timedelta(days=grace) < today():
+            for user in _users(db, contract.buyer_org_id, Role.buyer):
+                told += notify(
+                    db, user, key=f"overdue-buyer:declaration:{declaration.id}",
+                    kind="overdue_buyer",
+                    message=f"{contract.holder.name} n'a pas déposé : {_what(declaration)} "
+                            f"(échéance du {declaration.due_on:%d/%m/%Y}).",
+                    link=f"/acheteur/contrats/{contract.id}", mail=user.mail_alerts,
+                    mail_template="alert",
+                    context={"subject": f"Déclaration non déposée — {contract.reference}"})
+    return f"{told} alertes de retard envoyées"

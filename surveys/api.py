@@ -1,0 +1,145 @@
+"""Surveys API: my invitations, one survey (double-blind applies), answering."""
+
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from sqlalchemy.orm import Session
+
+from portal.auth import ApiUser, DbSession
+from portal.models import User
+from surveys import service
+from surveys.models import Invitation
+from surveys.vocabulary import options
+
+router = APIRouter(prefix="/api/v1/surveys", tags=["enquêtes"])
+
+ERRORS = {
+    401: {"description": "Jeton manquant ou invalide"},
+    403: {"description": "Réservé à l'organisation invitée"},
+    404: {"description": "Enquête inconnue ou non visible"},
+    409: {"description": "Réponses déjà déposées ou enquête close"},
+    413: {"description": "Requête trop volumineuse"},
+    422: {"description": "Données invalides"},
+}
+
+ANSWER_DOC = ("Réponses par identifiant de question : une note entière (1 à 5, ou 0 à 10), "
+              "« na » pour « Non concerné », « yes » / « no » / « unknown », un texte "
+              "(2 000 caractères au plus), ou null pour effacer une réponse.")
+
+
+class AnswersIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Values are checked against each question's scale by the service (French messages).
+    answers: dict[str, Any] = Field(default_factory=dict, max_length=200, description=ANSWER_DOC,
+                                    json_schema_extra={"additionalProperties": {
+                                        "type": ["integer", "string", "null"]}})
+    submit: StrictBool = False
+
+
+class OrganisationRef(BaseModel):
+    id: int
+    name: str
+
+
+class OptionOut(BaseModel):
+    value: str
+    label: str
+
+
+class QuestionOut(BaseModel):
+    id: int
+    position: int
+    wording: str
+    scale: str
+    options: list[OptionOut]
+    answer: int | str | None
+
+
+class SurveySummaryOut(BaseModel):
+    id: int
+    campaign_id: int
+    contract_id: int
+    contract_reference: str
+    direction: str
+    respondent: OrganisationRef
+    subject: OrganisationRef
+    status: str
+    due_on: date
+    closed: bool
+    submitted_at: datetime | None
+
+
+class CounterpartOut(BaseModel):
+    id: int
+    status: str
+    submitted_at: datetime | None
+    answers_visible: bool
+    questions: list[QuestionOut]
+
+
+class SurveyOut(SurveySummaryOut):
+    can_answer: bool
+    answers_visible: bool
+    questions: list[QuestionOut]
+    counterpart: CounterpartOut | None = Field(
+        description="L'évaluation de l'autre partie : ses réponses ne sont visibles qu'une fois "
+                    "les deux évaluations déposées, ou l'enquête close.")
+
+
+def _summary(invitation: Invitation) -> dict:
+    campaign = invitation.campaign
+    return dict(
+        id=invitation.id, campaign_id=campaign.id, contract_id=campaign.contract_id,
+        contract_reference=campaign.contract.reference, direction=invitation.direction,
+        respondent=OrganisationRef(id=invitation.respondent.id, name=invitation.respondent.name),
+        subject=OrganisationRef(id=invitation.subject.id, name=invitation.subject.name),
+        status=invitation.status, due_on=campaign.due_on, closed=campaign.is_closed,
+        submitted_at=invitation.submitted_at)
+
+
+def _questions(invitation: Invitation, *, visible: bool) -> list[QuestionOut]:
+    return [QuestionOut(id=a.id, position=a.position, wording=a.wording, scale=a.scale,
+                        options=[OptionOut(value=v, label=label) for v, label in options(a.scale)],
+                        answer=service.answer_value(a) if visible else None)
+            for a in invitation.answers]
+
+
+def survey_out(db: Session, invitation: Invitation, user: User) -> SurveyOut:
+    visible = service.can_read_answers(db, invitation, user=user)
+    other = service.counterpart(db, invitation)
+    counterpart = None
+    if other is not None:
+        other_visible = service.can_read_answers(db, other, user=user)
+        counterpart = CounterpartOut(id=other.id, status=other.status,
+                                     submitted_at=other.submitted_at,
+                                     answers_visible=other_visible,
+                                     questions=_questions(other, visible=other_visible))
+    return SurveyOut(**_summary(invitation), can_answer=service.can_answer(invitation, user),
+                     answers_visible=visible, questions=_questions(invitation, visible=visible),
+                     counterpart=counterpart)
+
+
+@router.get("", responses={401: ERRORS[401]})
+def list_surveys(db: DbSession, user: ApiUser) -> list[SurveySummaryOut]:
+    """Surveys the caller's organisation is invited to answer."""
+    return [SurveySummaryOut(**_summary(i)) for i in service.my_invitations(db, user)]
+
+
+@router.get("/{invitation_id}", responses={k: ERRORS[k] for k in (401, 404)})
+def get_survey(invitation_id: int, db: DbSession, user: ApiUser) -> SurveyOut:
+    """One survey: its questions as they were asked, the caller's answers, and the other side's
+    evaluation once double-blind allows it."""
+    return survey_out(db, service.get_invitation(db, invitation_id, user=user), user)
+
+
+@router.post("/{invitation_id}/answers",
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+def answer_survey(invitation_id: int, body: AnswersIn, db: DbSession,
+                  user: ApiUser) -> SurveyOut:
+    """Save answers as a draft; with `submit`, deposit them once and for all."""
+    invitation = service.save_answers(db, invitation_id, body.answers, user=user,
+                                      submit=body.submit)
+    return survey_out(db, invitation, user)

@@ -1,0 +1,194 @@
+"""Survey pages: my surveys, answering, results, question banks, launch and CSV export."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from portal.auth import BuyerUser, CurrentUser, DbSession
+from portal.clock import today
+from portal.errors import Conflict, Forbidden, Invalid
+from portal.web import parsed_form, redirect, render, templates, verify_csrf
+from surveys import bank, export, results, service, vocabulary
+from surveys.models import Direction, Scale
+
+router = APIRouter(prefix="/enquetes", dependencies=[Depends(verify_csrf)])
+Form = Annotated[FormData, Depends(parsed_form)]
+templates.env.globals.update(survey_vocabulary=vocabulary, survey_status=service.status_label)
+
+
+@router.get("")
+def surveys_page(request: Request, db: DbSession, user: CurrentUser):
+    return render(request, "surveys/list.html", {
+        "invitations": service.my_invitations(db, user),
+        "received": service.received(db, user),
+        "suppliers": results.suppliers_rated(db, user=user) if user.is_buyer else [],
+    })
+
+
+# --- Question banks (buyers of the organisation) -------------------------------------------------
+
+def _bank_page(request, db, user, *, errors=None, summary=None, values=None, status_code=200):
+    return render(request, "surveys/questions.html", {
+        "banks": {d: bank.bank(db, user.organisation_id, d) for d in Direction},
+        "errors": errors or {}, "error_summary": summary, "values": values or {},
+    }, status_code=status_code)
+
+
+@router.get("/questions")
+def questions_page(request: Request, db: DbSession, user: BuyerUser):
+    return _bank_page(request, db, user)
+
+
+@router.post("/questions")
+def add_question(request: Request, db: DbSession, user: BuyerUser, form: Form):
+    values = {k: str(form.get(k, "")) for k in ("direction", "wording", "scale")}
+    try:
+        bank.add_question(db, user=user, **values)
+    except Invalid as error:
+        db.rollback()
+        errors = {f"{values['direction']}.{k}": v for k, v in error.field_errors.items()}
+        return _bank_page(request, db, user, errors=errors, summary=error.message,
+                          values=values, status_code=422)
+    return redirect(request, "/enquetes/questions",
+                    message="Question ajoutée : elle figurera dans les prochaines enquêtes.")
+
+
+@router.post("/questions/{question_id}")
+def change_question(request: Request, db: DbSession, user: BuyerUser, question_id: int,
+                    form: Form):
+    action = str(form.get("action", ""))
+    try:
+        if action == "reword":
+            bank.reword_question(db, question_id, user=user, wording=str(form.get("wording", "")))
+            message = "Question reformulée : les réponses déjà données gardent leur libellé."
+        elif action in ("up", "down"):
+            bank.move_question(db, question_id, user=user, step=-1 if action == "up" else 1)
+            message = "Ordre des questions enregistré."
+        elif action in ("retire", "restore"):
+            bank.set_retired(db, question_id, user=user, retired=action == "retire")
+            message = ("Question retirée des prochaines enquêtes." if action == "retire"
+                       else "Question rétablie dans les prochaines enquêtes.")
+        else:
+            raise Invalid("Action inconnue.")
+    except Invalid as error:
+        db.rollback()
+        errors = {f"q{question_id}.{k}": v for k, v in error.field_errors.items()}
+        return _bank_page(request, db, user, errors=errors, summary=error.message,
+                          status_code=422)
+    return redirect(request, "/enquetes/questions", message=message)
+
+
+# --- Results ------------------------------------------------------------------------------------
+
+@router.get("/resultats")
+def year_results_page(request: Request, db: DbSession, user: CurrentUser,
+                      annee: int | None = None):
+    if user.is_supplier:
+        raise Forbidden("Ces résultats sont réservés aux acheteurs.")
+    year = annee if annee and 2000 <= annee <= 2100 else today().year
+    buyer_org_id = None if user.is_admin else user.organisation_id
+    return render(request, "surveys/results_year.html", {
+        "year": year, "results": results.year_results(db, year=year, buyer_org_id=buyer_org_id),
+        "all_buyers": buyer_org_id is None,
+        "years": sorted({*range(today().year - 5, today().year + 1), year}, reverse=True)})
+
+
+@router.get("/resultats/contrats/{contract_id}")
+def contract_results_page(request: Request, db: DbSession, user: CurrentUser, contract_id: int):
+    campaign, by_direction = results.contract_results(db, contract_id, user=user)
+    return render(request, "surveys/results_contract.html", {
+        "campaign": campaign, "contract": campaign.contract, "results": by_direction,
+        "invitations": [i for i in campaign.invitations
+                        if user.organisation_id in (i.respondent_org_id, i.subject_org_id)],
+        "is_buyer_side": campaign.contract.buyer_org_id == user.organisation_id
+        and not user.is_supplier})
+
+
+@router.get("/resultats/fournisseurs/{organisation_id}")
+def supplier_results_page(request: Request, db: DbSession, user: BuyerUser,
+                          organisation_id: int):
+    supplier, by_direction, campaigns = results.supplier_results(db, organisation_id, user=user)
+    return render(request, "surveys/results_supplier.html", {
+        "supplier": supplier, "results": by_direction, "campaigns": campaigns})
+
+
+# --- Campaigns (buyers) -------------------------------------------------------------------------
+
+@router.post("/contrats/{contract_id}/lancer")
+def launch_campaign(request: Request, db: DbSession, user: BuyerUser, contract_id: int):
+    _campaign, created = service.launch_by_hand(db, contract_id, user=user)
+    message = ("Enquête de fin de contrat lancée : chaque organisation peut maintenant répondre."
+               if created else "L'enquête de ce contrat était déjà lancée.")
+    return redirect(request, f"/acheteur/contrats/{contract_id}", message=message)
+
+
+@router.get("/campagnes/{campaign_id}/export.csv")
+def export_campaign(db: DbSession, user: CurrentUser, campaign_id: int):
+    campaign, content = export.campaign_csv(db, campaign_id, user=user)
+    filename = f"enquete-{campaign.contract.reference}.csv".replace('"', "")
+    return Response(content.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store"})
+
+
+# --- Answering ----------------------------------------------------------------------------------
+
+def _survey_context(db, invitation, user, *, values=None, errors=None, summary=None):
+    other = service.counterpart(db, invitation)
+    readable = service.can_read_answers(db, invitation, user=user)
+    if values is None:
+        values = {a.id: service.answer_value(a) for a in invitation.answers} if readable else {}
+    return {
+        "i": invitation, "campaign": invitation.campaign,
+        "contract": invitation.campaign.contract,
+        "mine": invitation.respondent_org_id == user.organisation_id,
+        "editable": service.can_answer(invitation, user),
+        "readable": readable,
+        "values": {k: "" if v is None else str(v) for k, v in values.items()},
+        "errors": errors or {}, "error_summary": summary,
+        "other": other,
+        "other_readable": other is not None and service.can_read_answers(db, other, user=user),
+    }
+
+
+@router.get("/{invitation_id}")
+def survey_page(request: Request, db: DbSession, user: CurrentUser, invitation_id: int):
+    invitation = service.get_invitation(db, invitation_id, user=user)
+    return render(request, "surveys/survey.html", _survey_context(db, invitation, user))
+
+
+def _answers_from_form(invitation, form: FormData) -> dict[int, object]:
+    """Every question of the form (a question left blank clears its answer)."""
+    answers: dict[int, object] = {}
+    for answer in invitation.answers:
+        raw = form.get(f"q-{answer.id}")
+        raw = raw if isinstance(raw, str) else None
+        if raw is not None and answer.scale in (Scale.satisfaction, Scale.likelihood) \
+                and raw.isdigit() and len(raw) <= 2:
+            answers[answer.id] = int(raw)
+        else:
+            answers[answer.id] = raw
+    return answers
+
+
+@router.post("/{invitation_id}")
+def save_survey(request: Request, db: DbSession, user: CurrentUser, invitation_id: int,
+                form: Form):
+    invitation = service.get_invitation(db, invitation_id, user=user)
+    submit = form.get("action") == "submit"
+    answers = _answers_from_form(invitation, form)
+    try:
+        service.save_answers(db, invitation_id, answers, user=user, submit=submit)
+    except (Invalid, Conflict) as error:
+        db.rollback()
+        invitation = service.get_invitation(db, invitation_id, user=user)
+        context = _survey_context(db, invitation, user, values=answers,
+                                  errors=error.field_errors, summary=error.message)
+        status = 409 if isinstance(error, Conflict) else 422
+        return render(request, "surveys/survey.html", context, block="survey_form",
+                      status_code=status)
+    message = ("Réponses déposées : merci. Elles ne sont plus modifiables." if submit
+               else "Brouillon enregistré.")
+    return redirect(request, f"/enquetes/{invitation_id}", message=message)

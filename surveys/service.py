@@ -1,0 +1,275 @@
+"""Campaigns, invitations and answers: launching, reading under double-blind, answering once."""
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from portal.audit import audit
+from portal.clock import now, today
+from portal.contracts import get_contract_for_reviewer
+from portal.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.formatting import day
+from portal.models import Contract, User
+from portal.permissions import is_reviewer
+from portal.settings import get_settings
+from surveys.bank import bank
+from surveys.models import (
+    Answer,
+    Campaign,
+    Direction,
+    Invitation,
+    InvitationStatus,
+    LaunchReason,
+    Scale,
+)
+from surveys.vocabulary import CHOICES, MAX_TEXT, NOT_APPLICABLE
+
+NOT_SAVED = "Vos réponses n'ont pas été enregistrées : corrigez les questions signalées."
+
+
+# --- Launching -------------------------------------------------------------------------------
+
+def campaign_of(db: Session, contract_id: int) -> Campaign | None:
+    return db.scalar(select(Campaign).where(Campaign.contract_id == contract_id))
+
+
+def launch_campaign(db: Session, contract: Contract, *, reason: LaunchReason,
+                    by: User | None = None, on: date | None = None) -> Campaign:
+    """The contract's campaign, created with its invitations if it does not exist yet: one
+    campaign per contract, whatever launched it first."""
+    existing = campaign_of(db, contract.id)
+    if existing is not None:
+        return existing
+    launch_day = on or today()
+    campaign = Campaign(contract_id=contract.id, reason=reason, launched_at=now(),
+                        launched_by_id=by.id if by else None,
+                        due_on=launch_day + timedelta(days=get_settings().survey_due_days))
+    questions = {direction: bank(db, contract.buyer_org_id, direction, active_only=True)
+                 for direction in Direction}
+    for party in contract.parties:
+        pairs = ((Direction.buyer_rates_holder, contract.buyer_org_id, party.organisation_id),
+                 (Direction.holder_rates_buyer, party.organisation_id, contract.buyer_org_id))
+        for direction, respondent, subject in pairs:
+            campaign.invitations.append(Invitation(
+                direction=direction, respondent_org_id=respondent, subject_org_id=subject,
+                answers=[Answer(question_id=q.id, position=n, wording=q.wording, scale=q.scale)
+                         for n, q in enumerate(questions[direction], start=1)]))
+    db.add(campaign)
+    db.flush()
+    audit(db, by, "survey_campaign", campaign.id, "launch", to_status="open", comment=reason)
+    return campaign
+
+
+def launch_by_hand(db: Session, contract_id: int, *, user: User) -> tuple[Campaign, bool]:
+    """(campaign, whether it was created now) for a buyer of the contract."""
+    contract = get_contract_for_reviewer(db, contract_id, user)
+    existing = campaign_of(db, contract.id)
+    if existing is not None:
+        return existing, False
+    return launch_campaign(db, contract, reason=LaunchReason.manual, by=user), True
+
+
+def close_campaign(db: Session, campaign: Campaign) -> None:
+    campaign.closed_at = now()
+    db.flush()
+    audit(db, None, "survey_campaign", campaign.id, "close", from_status="open",
+          to_status="closed")
+
+
+def accepts_answers(campaign: Campaign) -> bool:
+    return campaign.closed_at is None and today() <= campaign.due_on
+
+
+# --- Reading under double-blind -----------------------------------------------------------------
+
+def mirrored_submitted() -> ColumnElement[bool]:
+    """The other side has submitted its own evaluation of this invitation's respondent."""
+    other = aliased(Invitation)
+    return exists().where(other.campaign_id == Invitation.campaign_id,
+                          other.respondent_org_id == Invitation.subject_org_id,
+                          other.subject_org_id == Invitation.respondent_org_id,
+                          other.status == InvitationStatus.submitted)
+
+
+def answers_visible(org_id: int) -> ColumnElement[bool]:
+    """SQL condition (on Invitation joined to its Campaign): the organisation may read these
+    submitted answers. Its own always; the other side's evaluation of itself only once it has
+    answered too, or once the campaign is closed, so no answer can be tuned to the other."""
+    return and_(Invitation.status == InvitationStatus.submitted,
+                or_(Invitation.respondent_org_id == org_id,
+                    and_(Invitation.subject_org_id == org_id,
+                         or_(Campaign.closed_at.is_not(None), mirrored_submitted()))))
+
+
+def involves(org_id: int) -> ColumnElement[bool]:
+    return or_(Invitation.respondent_org_id == org_id, Invitation.subject_org_id == org_id)
+
+
+def get_invitation(db: Session, invitation_id: int, *, user: User) -> Invitation:
+    """Only users of the two organisations of the invitation know it exists."""
+    invitation = db.scalar(select(Invitation).where(Invitation.id == invitation_id,
+                                                    involves(user.organisation_id)))
+    if invitation is None:
+        raise NotFound("Cette enquête n'existe pas ou vous n'y avez pas accès.")
+    return invitation
+
+
+def can_read_answers(db: Session, invitation: Invitation, *, user: User) -> bool:
+    if invitation.respondent_org_id == user.organisation_id:
+        return True  # its own answers, drafts included
+    return bool(db.scalar(select(Invitation.id).join(Invitation.campaign).where(
+        Invitation.id == invitation.id, answers_visible(user.organisation_id))))
+
+
+def counterpart(db: Session, invitation: Invitation) -> Invitation | None:
+    """The other side's evaluation of this invitation's respondent."""
+    return db.scalar(select(Invitation).where(
+        Invitation.campaign_id == invitation.campaign_id,
+        Invitation.respondent_org_id == invitation.subject_org_id,
+        Invitation.subject_org_id == invitation.respondent_org_id))
+
+
+def can_answer(invitation: Invitation, user: User) -> bool:
+    return (invitation.respondent_org_id == user.organisation_id and not user.is_admin
+            and not invitation.is_submitted and accepts_answers(invitation.campaign))
+
+
+def my_invitations(db: Session, user: User) -> list[Invitation]:
+    """Surveys the user's organisation answers, open ones first, then the latest."""
+    query = (select(Invitation).join(Invitation.campaign)
+             .where(Invitation.respondent_org_id == user.organisation_id)
+             .order_by(Invitation.status, Campaign.due_on.desc(), Invitation.id))
+    return list(db.scalars(query))
+
+
+def received(db: Session, user: User) -> list[tuple[Invitation, bool]]:
+    """Evaluations of the user's organisation by the other side, with whether they are readable."""
+    visible = answers_visible(user.organisation_id)
+    query = (select(Invitation, visible).join(Invitation.campaign)
+             .where(Invitation.subject_org_id == user.organisation_id)
+             .order_by(Campaign.due_on.desc(), Invitation.id))
+    return [(invitation, bool(ok)) for invitation, ok in db.execute(query)]
+
+
+def pending_for(db: Session, user: User) -> list[Invitation]:
+    """Surveys still to answer, for the home pages."""
+    if user.is_admin:
+        return []
+    query = (select(Invitation).join(Invitation.campaign)
+             .where(Invitation.respondent_org_id == user.organisation_id,
+                    Invitation.status == InvitationStatus.draft,
+                    Campaign.closed_at.is_(None), Campaign.due_on >= today())
+             .order_by(Campaign.due_on, Invitation.id))
+    return list(db.scalars(query))
+
+
+def contract_section(db: Session, contract: Contract, user: User) -> dict:
+    """What the contract page shows of its survey."""
+    campaign = campaign_of(db, contract.id)
+    return {"campaign": campaign, "can_launch": campaign is None and is_reviewer(user, contract),
+            "is_open": campaign is not None and accepts_answers(campaign)}
+
+
+# --- Answering ----------------------------------------------------------------------------------
+
+def _clean(answer: Answer, raw: object) -> tuple[int | None, str | None, str | None, bool]:
+    """(value, choice, text, not applicable) from a raw answer, or ValueError in French."""
+    if raw is None or raw == "":
+        return None, None, None, False
+    if answer.scale == Scale.satisfaction:
+        if raw == NOT_APPLICABLE:
+            return None, None, None, True
+        if type(raw) is int and 1 <= raw <= 5:
+            return raw, None, None, False
+        raise ValueError("Choisissez une note de 1 à 5 ou « Non concerné ».")
+    if answer.scale == Scale.likelihood:
+        if type(raw) is int and 0 <= raw <= 10:
+            return raw, None, None, False
+        raise ValueError("Choisissez une note de 0 à 10.")
+    if answer.scale in CHOICES:
+        if isinstance(raw, str) and raw in CHOICES[answer.scale]:
+            return None, raw, None, False
+        raise ValueError("Répondez par oui ou non." if answer.scale == Scale.yes_no
+                         else "Répondez par oui, non ou « je ne sais pas ».")
+    if not isinstance(raw, str):
+        raise ValueError("Un texte est attendu.")
+    if len(raw) > MAX_TEXT:
+        raise ValueError("Le commentaire ne peut pas dépasser 2 000 caractères.")
+    return None, None, raw.strip() or None, False
+
+
+def _check_answerable(invitation: Invitation, user: User) -> None:
+    if invitation.respondent_org_id != user.organisation_id or user.is_admin:
+        raise Forbidden("Seule l'organisation invitée répond à cette enquête.")
+    if invitation.is_submitted:
+        raise Conflict("Vos réponses à cette enquête ont déjà été déposées : elles ne sont "
+                       "plus modifiables.")
+    campaign = invitation.campaign
+    if campaign.closed_at is not None:
+        raise Conflict(f"Cette enquête est close depuis le {day(campaign.closed_at)} : "
+                       "elle n'accepte plus de réponses.")
+    if today() > campaign.due_on:
+        raise Conflict(f"La date limite de réponse ({day(campaign.due_on)}) est passée : "
+                       "l'enquête n'accepte plus de réponses.")
+
+
+def save_answers(db: Session, invitation_id: int, answers: Mapping[int | str, object], *,
+                 user: User, submit: bool = False) -> Invitation:
+    """Saves the given answers (by question id; None clears one) as a draft, then, with
+    ``submit``, deposits them once and for all when every question requiring an answer has one."""
+    invitation = get_invitation(db, invitation_id, user=user)
+    _check_answerable(invitation, user)
+    by_id = {a.id: a for a in invitation.answers}
+    errors: dict[str, str] = {}
+    cleaned = {}
+    for key, raw in answers.items():
+        answer = by_id.get(int(key)) if str(key).isdigit() else None
+        if answer is None:
+            errors[f"answers.{key}"] = "Cette question ne fait pas partie de l'enquête."
+            continue
+        try:
+            cleaned[answer.id] = _clean(answer, raw)
+        except ValueError as error:
+            errors[f"answers.{answer.id}"] = str(error)
+    if errors:
+        raise Invalid(NOT_SAVED, field_errors=errors)
+    for answer_id, (value, choice, text, not_applicable) in cleaned.items():
+        answer = by_id[answer_id]
+        answer.value, answer.choice, answer.text = value, choice, text
+        answer.not_applicable = not_applicable
+    invitation.saved_at = now()
+    if submit:
+        missing = {f"answers.{a.id}": "Répondez à cette question avant de déposer vos réponses."
+                   for a in invitation.answers if a.scale != Scale.text and not a.is_answered}
+        if missing:
+            raise Invalid("Vos réponses ne sont pas déposées : il manque des réponses.",
+                          field_errors=missing)
+        invitation.status = InvitationStatus.submitted
+        invitation.submitted_at, invitation.submitted_by_id = now(), user.id
+    db.flush()
+    if submit:
+        audit(db, user, "survey_invitation", invitation.id, "submit",
+              from_status=InvitationStatus.draft, to_status=InvitationStatus.submitted)
+    return invitation
+
+
+def status_label(invitation: Invitation) -> tuple[str, str]:
+    """(badge style, French label) of an invitation, for lists and pages."""
+    if invitation.is_submitted:
+        return "validated", "Réponses déposées"
+    if not accepts_answers(invitation.campaign):
+        return "missed", "Sans réponse (enquête close)"
+    if invitation.saved_at is not None:
+        return "draft", "Brouillon enregistré"
+    return "expected", "À remplir"
+
+
+def answer_value(answer: Answer) -> int | str | None:
+    """An answer as the API and the forms carry it: a number, « na », a choice or a text."""
+    if answer.not_applicable:
+        return NOT_APPLICABLE
+    if answer.value is not None:
+        return answer.value
+    return answer.choice if answer.choice is not None else answer.text
