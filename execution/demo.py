@@ -1,20 +1,21 @@
 """Demo data that tells a story: a métropole, its agents, three holders, contracts 2024–2026 with
 insertion commitments and declarations in every status. Loading it twice changes nothing."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from execution import demo_agec, demo_plan, demo_reports, demo_surveys, review, setup
+from execution import demo_agec, demo_plan, demo_reports, demo_surveys, setup
+from execution.demo_flow import at as _at
+from execution.demo_flow import take_to
 from portal import clock, identity
 from portal.commitments import InsertionHoursParams
 from portal.errors import Invalid
 from portal.models import Contract, Organisation, OrgKind, OrgSize, Role, User
 from portal.schemas import ContractIn
 from portal.security import hash_password
-from supplier import service as filing
 from supplier.models import Declaration, Status
 from supplier.schemas import InsertionDeclarationIn, InsertionLineIn
 
@@ -86,9 +87,6 @@ def _lines(seed: int, total_hours: Decimal) -> list[InsertionLineIn]:
             hours=max(share + 5 * ((seed + n) % 3 - 1), Decimal(1))))
     return lines
 
-
-def _at(day: date) -> datetime:
-    return datetime.combine(day, time(10, 0), tzinfo=UTC)
 
 
 def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, str, str]]:
@@ -164,18 +162,8 @@ def _contract(db, index, spec, organisations, agent, holders) -> None:
 
 def _file(db, declaration, status, filer, agent, *, seed: int, hours: Decimal) -> None:
     data = InsertionDeclarationIn(version=declaration.version, lines=_lines(seed, hours))
-    clock.freeze(_at(declaration.period_end + timedelta(days=3)))
-    filing.save_draft(db, declaration.id, data, user=filer)
-    if status == Status.draft:
-        return
-    filing.submit(db, declaration.id, user=filer, version=declaration.version)
-    if status == Status.submitted:
-        return
-    clock.freeze(_at(declaration.period_end + timedelta(days=9)))
-    if status == Status.returned:
-        review.return_to_holder(
-            db, declaration.id, reviewer=agent, version=declaration.version,
-            comment="Merci de joindre les relevés de mission de l'ETTI et de corriger les heures "
-                    "de la ligne 2, qui dépassent le temps de présence sur le chantier.")
-        return
-    review.validate(db, declaration.id, reviewer=agent, version=declaration.version)
+    take_to(db, declaration, data, status, filer=filer, agent=agent, filed_after=3,
+            reviewed_after=9,
+            return_comment="Merci de joindre les relevés de mission de l'ETTI et de corriger "
+                           "les heures de la ligne 2, qui dépassent le temps de présence sur "
+                           "le chantier.")

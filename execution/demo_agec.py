@@ -2,19 +2,20 @@
 June 2024, then 2024-134), with quarterly declarations in every status. Loading it twice changes
 nothing."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from execution import review, setup
+from execution import setup
+from execution.demo_flow import at as _at
+from execution.demo_flow import take_to
 from portal import clock
 from portal.agec import regime_for
 from portal.commitments import AgecParams
 from portal.models import Contract, Organisation, User
 from portal.schemas import ContractIn
-from supplier import service as filing
 from supplier.kinds.agec import AgecDeclarationIn, AgecLineIn
 from supplier.models import Declaration, Status
 
@@ -35,9 +36,6 @@ SPEND = {
              ("D2024_MOBILIER", 22000, Decimal("0.17"), Decimal(0), Decimal("0.26"))],
 }
 
-
-def _at(day: date) -> datetime:
-    return datetime.combine(day, time(10, 0), tzinfo=UTC)
 
 
 def _lines(declaration: Declaration, seed: int) -> list[AgecLineIn]:
@@ -82,18 +80,8 @@ def load(db: Session, organisations: dict[str, Organisation], users: dict[str, U
 
 def _file(db, declaration, status, filer, agent, *, seed: int) -> None:
     data = AgecDeclarationIn(version=declaration.version, lines=_lines(declaration, seed))
-    clock.freeze(_at(declaration.period_end + timedelta(days=4)))
-    filing.save_draft(db, declaration.id, data, user=filer)
-    if status == D:
-        return
-    filing.submit(db, declaration.id, user=filer, version=declaration.version)
-    if status == S:
-        return
-    clock.freeze(_at(declaration.period_end + timedelta(days=10)))
-    if status == R:
-        review.return_to_holder(
-            db, declaration.id, reviewer=agent, version=declaration.version,
-            comment="Merci de joindre l'attestation du reconditionneur pour les ordinateurs "
-                    "portables comptés en réemploi, et de vérifier le montant du mobilier.")
-        return
-    review.validate(db, declaration.id, reviewer=agent, version=declaration.version)
+    take_to(db, declaration, data, status, filer=filer, agent=agent, filed_after=4,
+            reviewed_after=10,
+            return_comment="Merci de joindre l'attestation du reconditionneur pour les "
+                           "ordinateurs portables comptés en réemploi, et de vérifier le "
+                           "montant du mobilier.")

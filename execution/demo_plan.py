@@ -2,7 +2,7 @@
 back once, then accepted (version 1), updated every quarter (updates validated, returned,
 submitted, draft) and now under revision (submitted). Loading it twice changes nothing."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from execution import review, setup
+from execution.demo_flow import at as _at
+from execution.demo_flow import take_to
 from portal import clock
 from portal.commitments import ProgressPlanParams
 from portal.models import Contract, Organisation, User
@@ -57,9 +59,6 @@ UPDATES = [
 ]
 EVIDENCE = {2: "A1", 3: "A4", 5: "A3"}  # quarter index → the action with a justifying PDF
 
-
-def _at(day: date) -> datetime:
-    return datetime.combine(day, time(10, 0), tzinfo=UTC)
 
 
 def _pdf(title: str) -> bytes:
@@ -152,21 +151,11 @@ def _update(db, declaration, status, rows, filer, agent, *, index: int) -> None:
             latest_value=Decimal(value) if value is not None else None, evidence=evidence,
             comment="Bennes livrées sur les six chantiers actifs." if key == "A1" and
             action_status == "done" else None))
-    clock.freeze(_at(declaration.period_end + timedelta(days=5)))
     data = PlanUpdatesIn(version=declaration.version, updates=updates)
-    filing.save_draft(db, declaration.id, data, user=filer)
-    if status == D:
-        return
-    filing.submit(db, declaration.id, user=filer, version=declaration.version)
-    if status == S:
-        return
-    clock.freeze(_at(declaration.period_end + timedelta(days=12)))
-    if status == R:
-        review.return_to_holder(
-            db, declaration.id, reviewer=agent, version=declaration.version,
-            comment="Joignez l'attestation de la SIAE pour les heures de tri déclarées (A3).")
-        return
-    review.validate(db, declaration.id, reviewer=agent, version=declaration.version)
+    take_to(db, declaration, data, status, filer=filer, agent=agent, filed_after=5,
+            reviewed_after=12,
+            return_comment="Joignez l'attestation de la SIAE pour les heures de tri déclarées "
+                           "(A3).")
 
 
 def _revision(db, contract, filer) -> None:
