@@ -36,6 +36,14 @@ RATINGS = {
          10: "Équipe très investie ; accompagnement exemplaire des salariés en insertion."},
         {1: 4, 2: 4, 3: 2, 4: "no", 5: 5, 6: 3, 7: 5, 8: 4, 9: "na", 10: "yes", 11: 9,
          12: "Les paiements ont dépassé 30 jours à deux reprises, sans intérêts moratoires."}),
+    "LE-2023-030": (
+        {1: 4, 2: 4, 3: 5, 4: 4, 5: 4, 6: 3, 7: 5, 8: 3, 9: 8,
+         10: "Bonne tenue du chantier, déclarations d'heures toujours à l'heure."},
+        {1: 3, 2: 3, 3: 3, 4: "no", 5: 4, 6: 4, 7: 4, 8: 5, 9: 3, 10: "no", 11: 8}),
+    "LE-2024-040": (
+        {1: 5, 2: 4, 3: 4, 4: 5, 5: 4, 6: 4, 7: 5, 8: 4, 9: 9},
+        {1: 4, 2: 4, 3: 5, 4: "yes", 5: 5, 6: 4, 7: 4, 8: 4, 9: 4, 10: "yes", 11: 10,
+         12: "Échanges simples et paiements dans les délais."}),
     "LE-2026-011": (
         {1: 3, 2: 4, 3: 3, 4: 2, 5: "na", 6: 3, 7: 2, 8: 3, 9: 6,
          10: "Prestations correctes, mais un interlocuteur difficile à joindre et des "
@@ -55,6 +63,14 @@ def _at(day: date, hour: int = 10) -> datetime:
 def load(db: Session, organisations: dict[str, Organisation], users: dict[str, User]) -> None:
     today = clock.today()
     try:
+        # Campaigns closed in 2024 and 2025, so that the satisfaction indicators of those years
+        # rest on real answers.
+        _past_campaign(db, organisations, users, "LE-2023-030",
+                       "Entretien des terrains de sport de la métropole", "proprete",
+                       date(2022, 7, 1), date(2024, 6, 30))
+        _past_campaign(db, organisations, users, "LE-2024-040",
+                       "Mise en accessibilité de trois mairies annexes", "btp",
+                       date(2024, 1, 15), date(2025, 3, 31))
         _closed_campaign(db, organisations, users)
         _open_campaign_both_answered(db, organisations, users, today)
         _closed_early_one_side_answered(db, organisations, users, today)
@@ -106,6 +122,26 @@ def _closed_campaign(db, organisations, users) -> None:
     _answer(db, _invitation(campaign, Direction.holder_rates_buyer, siae), holder_rating,
             users[SUPPLIER_USERS["siae"]], on=date(2026, 7, 15))
     clock.freeze(_at(date(2026, 8, 1), 4))
+    service.close_campaign(db, campaign)
+
+
+def _past_campaign(db, organisations, users, reference, object_, holder, starts_on,
+                   ends_on) -> None:
+    if _find(db, organisations, reference) is not None:
+        return
+    contract = _contract(db, organisations, users, reference=reference, object_=object_,
+                         nature="services" if holder == "proprete" else "works",
+                         holder=holder, starts_on=starts_on, ends_on=ends_on, amount="245000",
+                         social_clause=True)
+    clock.freeze(_at(ends_on + timedelta(days=1), 5))
+    campaign = service.launch_campaign(db, contract, reason=LaunchReason.ended)
+    supplier = organisations[holder]
+    buyer_rating, holder_rating = RATINGS[reference]
+    _answer(db, _invitation(campaign, Direction.buyer_rates_holder, supplier), buyer_rating,
+            users[CLAIRE], on=ends_on + timedelta(days=6))
+    _answer(db, _invitation(campaign, Direction.holder_rates_buyer, supplier), holder_rating,
+            users[SUPPLIER_USERS[holder]], on=ends_on + timedelta(days=12))
+    clock.freeze(_at(campaign.due_on + timedelta(days=1), 4))
     service.close_campaign(db, campaign)
 
 

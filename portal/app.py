@@ -12,6 +12,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from execution import api as execution_api
+from execution import dashboard as execution_dashboard
+from execution import indicator_settings, indicators_api
+from execution import report_routes as execution_report_routes
 from execution import routes as execution_routes
 from execution import settings as execution_settings
 from portal import account_routes
@@ -126,6 +129,10 @@ def create_app() -> FastAPI:
     app.include_router(surveys_routes.router)
     app.include_router(surveys_api.router)
     app.include_router(execution_settings.router)
+    app.include_router(execution_dashboard.router)
+    app.include_router(execution_report_routes.router)
+    app.include_router(indicator_settings.router)
+    app.include_router(indicators_api.router)
     app.add_exception_handler(PortalError, _portal_error)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -1,6 +1,7 @@
 """The `portal` command: serve, migrate, demo data, users."""
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +15,8 @@ user_app = typer.Typer(help="Comptes utilisateurs.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 jobs_app = typer.Typer(help="Tâches planifiées.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
+report_app = typer.Typer(help="Rapports PDF.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 
 
 def fail(message: str) -> None:
@@ -85,6 +88,50 @@ def jobs_run(name: Annotated[str, typer.Argument(help="Nom de la tâche (voir jo
     if name not in JOBS_BY_NAME:
         fail(f"tâche inconnue « {name} » ; voir « portal jobs list ».")
     typer.echo(f"{name} : {run_job(name)}")
+
+
+@app.command()
+def indicators(
+    year: Annotated[int, typer.Option(help="Année civile.")],
+    buyer: Annotated[str | None, typer.Option(
+        help="SIRET de l'acheteur (par défaut : tous les acheteurs).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (celle de l'API).")] = False,
+) -> None:
+    """Affiche les indicateurs SPASER d'une année, avec leur mode de calcul."""
+    from execution.indicator_config import FIRST_YEAR, LAST_YEAR
+    from execution.indicators_api import command_output
+    from portal.db import new_session
+
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        fail(f"l'année doit être comprise entre {FIRST_YEAR} et {LAST_YEAR}.")
+    with new_session() as db, db.begin():
+        typer.echo(command_output(db, year=year, buyer_siret=buyer, as_json=as_json))
+
+
+@report_app.command("annual")
+def report_annual(
+    year: Annotated[int, typer.Option(help="Année civile du rapport.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier PDF à écrire.")],
+    buyer: Annotated[str | None, typer.Option(
+        help="SIRET de l'organisation acheteuse (toutes les organisations sinon).")] = None,
+) -> None:
+    """Écrit le rapport annuel SPASER (PDF) d'une organisation acheteuse ou de toutes."""
+    from execution import reports
+    from portal.db import new_session
+
+    with new_session() as db, db.begin():
+        organisation = reports.buyer_by_siret(db, buyer) if buyer else None
+        content = reports.annual_report_pdf(db, year=reports.check_year(year),
+                                            organisation=organisation)
+    try:
+        output.write_bytes(content)
+    except OSError as error:
+        reasons = {FileNotFoundError: "son dossier n'existe pas",
+                   PermissionError: "l'écriture n'y est pas permise",
+                   IsADirectoryError: "c'est un dossier"}
+        fail(f"impossible d'écrire « {output} » : {reasons.get(type(error), 'erreur système')}.")
+    scope = organisation.name if organisation else "toutes les organisations acheteuses"
+    typer.echo(f"Rapport annuel {year} ({scope}) écrit dans {output}.")
 
 
 @user_app.command("create")

@@ -2,6 +2,8 @@
 
 from alembic import context
 
+import execution.indicator_config  # noqa: F401  (registers the indicator settings tables)
+import execution.report_models  # noqa: F401  (registers the report tables)
 import supplier.models  # noqa: F401  (registers the declaration tables)
 import surveys.models  # noqa: F401  (registers the survey tables)
 from portal import accounts, agec, documents, locks, mail, models, notifications  # noqa: F401

@@ -1,0 +1,368 @@
+"""The SQL aggregates behind the indicators of execution.indicators: each function runs one or two
+statements whatever the number of contracts, and returns sums and counts, never rows.
+
+Works on SQLite and PostgreSQL alike; the one dialect difference, turning a date or a timestamp
+into a number of days, lives in ``day_number``.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from portal.agec import AgecCategory
+from portal.formatting import PARIS
+from portal.models import (
+    AuditEvent,
+    Commitment,
+    CommitmentKind,
+    Contract,
+    ContractParty,
+    Organisation,
+)
+from supplier.models import (
+    AgecLine,
+    Declaration,
+    InsertionLine,
+    PlanAction,
+    PlanUpdate,
+    Status,
+    Subject,
+)
+
+CENT = Decimal("0.01")
+SME_SIZES = ("TPE", "PME")
+FILED = (Status.submitted, Status.validated)
+
+
+@dataclass(frozen=True)
+class Scope:
+    year: int
+    buyer_org_id: int | None
+    today: date
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 12, 31)
+
+    @property
+    def start(self) -> datetime:
+        """The year's first instant in Paris: timestamps are compared as the users live them."""
+        return datetime(self.year, 1, 1, tzinfo=PARIS)
+
+    @property
+    def end(self) -> datetime:
+        return datetime(self.year + 1, 1, 1, tzinfo=PARIS)
+
+    def in_year(self, column) -> ColumnElement[bool]:
+        return column.between(self.first_day, self.last_day)
+
+    def of_buyer(self) -> ColumnElement[bool]:
+        return Contract.buyer_org_id == self.buyer_org_id if self.buyer_org_id else true()
+
+
+def dec(value, quantum: Decimal = CENT) -> Decimal:
+    """A sum read from the database as an exact decimal: SQLite sums Numeric as floating point."""
+    return Decimal(str(value or 0)).quantize(quantum)
+
+
+def count_if(condition) -> ColumnElement:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def sum_if(condition, column) -> ColumnElement:
+    return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
+
+
+def day_number(db: Session, column) -> ColumnElement:
+    """Days (fractional) since a fixed origin, for a date or a UTC timestamp; differences of two
+    are durations in days. SQLite: julianday; PostgreSQL: seconds since the epoch / 86 400."""
+    if db.get_bind().dialect.name == "sqlite":
+        return func.julianday(column)
+    return func.extract("epoch", column) / 86400
+
+
+def contract_end():
+    """When execution really ends: the contractual end or the early closing date (Contract.end_date
+    in SQL)."""
+    return case((and_(Contract.closed_on.is_not(None), Contract.closed_on < Contract.ends_on),
+                 Contract.closed_on), else_=Contract.ends_on)
+
+
+def active_in(scope: Scope) -> ColumnElement[bool]:
+    return and_(Contract.starts_on <= scope.last_day, contract_end() >= scope.first_day)
+
+
+def _validated_in_scope(query, scope: Scope):
+    return (query.join(Declaration.commitment).join(Commitment.contract)
+            .where(Declaration.status == Status.validated, scope.of_buyer()))
+
+
+# --- Insertion ---------------------------------------------------------------------------------
+
+def insertion_groups(db: Session, scope: Scope) -> list[tuple[str, str, str, Decimal, int]]:
+    """(public category, sex, age band, hours, lines) of the validated lines of periods in Y."""
+    query = _validated_in_scope(
+        select(InsertionLine.public_category, InsertionLine.sex, InsertionLine.age_band,
+               func.sum(InsertionLine.hours), func.count())
+        .select_from(InsertionLine).join(InsertionLine.declaration), scope)
+    rows = db.execute(query.where(scope.in_year(Declaration.period_start))
+                      .group_by(InsertionLine.public_category, InsertionLine.sex,
+                                InsertionLine.age_band))
+    return [(public, sex, age, dec(hours), int(n)) for public, sex, age, hours, n in rows]
+
+
+@dataclass(frozen=True)
+class InsertionContract:
+    starts_on: date
+    end_date: date
+    target_hours: Decimal
+    validated_hours: Decimal  # validated in periods up to the end of Y
+
+
+def insertion_contracts(db: Session, scope: Scope) -> list[InsertionContract]:
+    """Contracts with an insertion commitment active in Y, with their hours validated to date."""
+    validated = (select(Declaration.commitment_id, func.sum(InsertionLine.hours).label("hours"))
+                 .join(InsertionLine, InsertionLine.declaration_id == Declaration.id)
+                 .where(Declaration.status == Status.validated,
+                        Declaration.period_start <= scope.last_day)
+                 .group_by(Declaration.commitment_id).subquery())
+    rows = db.execute(
+        select(Contract.starts_on, contract_end(), Commitment.params, validated.c.hours)
+        .join(Commitment, and_(Commitment.contract_id == Contract.id,
+                               Commitment.kind == CommitmentKind.insertion_hours))
+        .outerjoin(validated, validated.c.commitment_id == Commitment.id)
+        .where(active_in(scope), scope.of_buyer()))
+    return [InsertionContract(starts_on, end, Decimal(str(params["target_hours"])), dec(hours))
+            for starts_on, end, params, hours in rows]
+
+
+# --- Contracts notified in Y -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Notified:
+    contracts: int = 0
+    above: int = 0  # at or above the threshold
+    above_amount: Decimal = Decimal(0)
+    social: int = 0
+    social_amount: Decimal = Decimal(0)
+    environmental: int = 0
+    environmental_amount: Decimal = Decimal(0)
+    reserved: int = 0
+    reserved_amount: Decimal = Decimal(0)
+
+
+def notified_contracts(db: Session, scope: Scope, *, threshold: Decimal) -> Notified:
+    amount = Contract.amount_excl_vat
+    above = amount >= threshold
+    social = above & or_(Contract.social_clause.is_(True), Contract.social_criterion.is_(True),
+                         Contract.reserved.is_(True))
+    environmental = above & or_(Contract.environmental_clause.is_(True),
+                                Contract.environmental_criterion.is_(True))
+    reserved = Contract.reserved.is_(True)
+    row = db.execute(
+        select(func.count(), count_if(above), sum_if(above, amount), count_if(social),
+               sum_if(social, amount), count_if(environmental), sum_if(environmental, amount),
+               count_if(reserved), sum_if(reserved, amount))
+        .select_from(Contract).where(scope.in_year(Contract.notified_on), scope.of_buyer())).one()
+    return Notified(int(row[0]), int(row[1]), dec(row[2]), int(row[3]), dec(row[4]),
+                    int(row[5]), dec(row[6]), int(row[7]), dec(row[8]))
+
+
+@dataclass(frozen=True)
+class Holders:
+    organisations: int = 0
+    sme: int = 0
+    unknown_size: int = 0
+    pairs: int = 0  # distinct (buyer, holder): a holder of two buyers counts for each
+    regional: int = 0
+    unknown_region: int = 0
+
+
+def holders(db: Session, scope: Scope) -> Holders:
+    """Holders and co-holders of the contracts notified in Y, each organisation once per buyer."""
+    pairs = (select(Contract.buyer_org_id.label("buyer_id"),
+                    ContractParty.organisation_id.label("holder_id"))
+             .join(ContractParty, ContractParty.contract_id == Contract.id)
+             .where(scope.in_year(Contract.notified_on), scope.of_buyer())
+             .distinct().subquery())
+    holder, buyer = aliased(Organisation), aliased(Organisation)
+    unknown_region = or_(holder.region.is_(None), buyer.region.is_(None))
+    row = db.execute(
+        select(func.count(func.distinct(holder.id)),
+               func.count(func.distinct(case((holder.size.in_(SME_SIZES), holder.id)))),
+               func.count(func.distinct(case((holder.size.is_(None), holder.id)))),
+               func.count(), count_if(~unknown_region & (holder.region == buyer.region)),
+               count_if(unknown_region))
+        .select_from(pairs).join(holder, holder.id == pairs.c.holder_id)
+        .join(buyer, buyer.id == pairs.c.buyer_id)).one()
+    return Holders(*(int(value) for value in row))
+
+
+# --- Declarations: on time, review delays, yearly reports --------------------------------------
+
+def _summer_days(year: int) -> tuple[date, date]:
+    """The due dates of Y whose end (midnight after, Paris) falls in summer time (UTC+2)."""
+    def summer(day: date) -> bool:
+        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
+        return midnight.utcoffset() == timedelta(hours=2)
+    days = [date(year, 1, 1) + timedelta(days=n) for n in range(366)]
+    summer_days = [d for d in days if d.year == year and summer(d)]
+    return summer_days[0], summer_days[-1]
+
+
+@dataclass(frozen=True)
+class OnTime:
+    considered: int = 0
+    on_time: int = 0
+
+
+def on_time(db: Session, scope: Scope) -> OnTime:
+    """Declarations due in Y whose due date has passed or which are filed; on time when the
+    filing in force (submitted or validated) was made by the end of the due day, Paris time."""
+    first_summer, last_summer = _summer_days(scope.year)
+    utc_offset_days = case((Declaration.due_on.between(first_summer, last_summer), 2 / 24),
+                           else_=1 / 24)
+    deadline = day_number(db, Declaration.due_on) + 1 - utc_offset_days
+    filed = Declaration.status.in_(FILED) & Declaration.submitted_at.is_not(None)
+    in_time = filed & (day_number(db, Declaration.submitted_at) < deadline)
+    row = db.execute(
+        select(func.count(), count_if(in_time)).select_from(Declaration)
+        .join(Declaration.commitment).join(Commitment.contract)
+        .where(scope.in_year(Declaration.due_on), scope.of_buyer(),
+               or_(Declaration.due_on < scope.today, filed))).one()
+    return OnTime(int(row[0]), int(row[1]))
+
+
+@dataclass(frozen=True)
+class YearlyReports:
+    expected: int = 0
+    received: int = 0  # validated
+    under_review: int = 0  # submitted, not yet validated
+
+
+def yearly_reports(db: Session, scope: Scope) -> dict[str, YearlyReports]:
+    """CSR and concession report declarations of year Y, by commitment kind."""
+    kinds = (CommitmentKind.csr_report, CommitmentKind.concession_report)
+    rows = db.execute(
+        select(Commitment.kind, func.count(), count_if(Declaration.status == Status.validated),
+               count_if(Declaration.status == Status.submitted))
+        .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
+        .where(Commitment.kind.in_(kinds), scope.in_year(Declaration.period_start),
+               scope.of_buyer())
+        .group_by(Commitment.kind))
+    found = {kind: YearlyReports(int(n), int(received), int(review))
+             for kind, n, received, review in rows}
+    return {kind: found.get(kind, YearlyReports()) for kind in kinds}
+
+
+@dataclass(frozen=True)
+class Delays:
+    reviews: int = 0
+    total_days: Decimal = Decimal(0)
+    median_days: Decimal | None = None
+
+
+def review_delays(db: Session, scope: Scope) -> Delays:
+    """Each review (validation or return) made in Y, from the audit, with the submission it
+    answered: the latest submission of the declaration before it. Mean in SQL; the median is read
+    at the middle of the ordered delays (OFFSET), so two statements whatever the count."""
+    review, submission = aliased(AuditEvent), aliased(AuditEvent)
+    submitted_at = (select(func.max(submission.at))
+                    .where(submission.entity == "declaration",
+                           submission.entity_id == review.entity_id,
+                           submission.action.in_(("submit", "resubmit")),
+                           submission.at <= review.at)
+                    .scalar_subquery())
+    delay = (day_number(db, review.at) - day_number(db, submitted_at)).label("delay")
+    delays = (select(delay).select_from(review)
+              .join(Declaration, Declaration.id == review.entity_id)
+              .join(Declaration.commitment).join(Commitment.contract)
+              .where(review.entity == "declaration", review.action.in_(("validate", "return")),
+                     review.at >= scope.start, review.at < scope.end, scope.of_buyer())
+              .subquery())
+    known = delays.c.delay.is_not(None)
+    count, total = db.execute(select(func.count(), func.coalesce(func.sum(delays.c.delay), 0))
+                              .where(known)).one()
+    count = int(count)
+    middle = [Decimal(str(value)) for value in db.scalars(
+        select(delays.c.delay).where(known).order_by(delays.c.delay)
+        .offset(max(count - 1, 0) // 2).limit(2 if count % 2 == 0 else 1))]
+    median = sum(middle) / len(middle) if count and middle else None
+    return Delays(count, Decimal(str(total)), median)
+
+
+# --- Progress plans ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Plans:
+    active: int = 0
+    actions_due: int = 0
+    done_on_time: int = 0
+
+
+def progress_plans(db: Session, scope: Scope) -> Plans:
+    """Plans in force in Y (the latest plan validated by the end of Y, contract active in Y) and
+    their actions due in Y; an action is done on time when a validated update reports it done
+    for a period starting on or before its deadline."""
+    rank = func.row_number().over(partition_by=Declaration.commitment_id,
+                                  order_by=(Declaration.period_start.desc(),
+                                            Declaration.id.desc()))
+    plans = (select(Declaration.id, Declaration.commitment_id, rank.label("rank"))
+             .join(Declaration.commitment).join(Commitment.contract)
+             .where(Declaration.subject == Subject.plan, Declaration.status == Status.validated,
+                    Declaration.period_start <= scope.last_day, active_in(scope),
+                    scope.of_buyer())
+             .subquery())
+    update = aliased(Declaration)
+    done_on_time = (select(PlanUpdate.id).join(update, update.id == PlanUpdate.declaration_id)
+                    .where(update.commitment_id == plans.c.commitment_id,
+                           update.subject == Subject.period, update.status == Status.validated,
+                           update.period_start <= PlanAction.deadline,
+                           PlanUpdate.action_key == PlanAction.key, PlanUpdate.status == "done")
+                    .exists())
+    row = db.execute(
+        select(func.count(func.distinct(plans.c.id)), func.count(PlanAction.id),
+               count_if(PlanAction.id.is_not(None) & done_on_time))
+        .select_from(plans)
+        .outerjoin(PlanAction, and_(PlanAction.declaration_id == plans.c.id,
+                                    scope.in_year(PlanAction.deadline)))
+        .where(plans.c.rank == 1)).one()
+    return Plans(*(int(value) for value in row))
+
+
+# --- AGEC --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgecSpend:
+    code: str
+    label: str
+    regime: str
+    lines: int
+    total: Decimal
+    reuse: Decimal
+    donation: Decimal
+    recycled: Decimal
+
+
+def agec_spend(db: Session, scope: Scope) -> list[AgecSpend]:
+    """Validated AGEC lines of periods in Y, summed per product category, in catalogue order."""
+    query = _validated_in_scope(
+        select(AgecCategory.code, AgecCategory.label, AgecCategory.regime, func.count(),
+               func.sum(AgecLine.total_excl_vat), func.sum(AgecLine.reuse_excl_vat),
+               func.sum(AgecLine.donation_excl_vat), func.sum(AgecLine.recycled_excl_vat))
+        .select_from(AgecLine).join(AgecLine.declaration)
+        .join(AgecCategory, AgecCategory.code == AgecLine.category_code), scope)
+    rows = db.execute(query.where(scope.in_year(Declaration.period_start))
+                      .group_by(AgecCategory.code, AgecCategory.label, AgecCategory.regime,
+                                AgecCategory.position)
+                      .order_by(AgecCategory.regime.desc(), AgecCategory.position))
+    return [AgecSpend(code, label, regime, int(n), dec(total), dec(reuse), dec(donation),
+                      dec(recycled))
+            for code, label, regime, n, total, reuse, donation, recycled in rows]

@@ -1,0 +1,80 @@
+"""Whose indicators a user may read: a buyer its own organisation's, an administrator all of them
+or one buyer organisation's; suppliers none. Used by the dashboard, the exports and the reports."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.clock import today
+from portal.errors import Forbidden, NotFound
+from portal.models import Organisation, OrgKind, User
+
+FIRST_YEAR = 2000
+TREND_YEARS = 5  # the trends show the year asked and the four before it
+
+
+@dataclass(frozen=True)
+class Scope:
+    year: int
+    buyer: Organisation | None  # None: every buyer organisation (administrators only)
+
+    @property
+    def buyer_org_id(self) -> int | None:
+        return self.buyer.id if self.buyer is not None else None
+
+    @property
+    def label(self) -> str:
+        return self.buyer.name if self.buyer is not None else \
+            "Toutes les organisations acheteuses"
+
+    def query(self, **extra: object) -> dict[str, object]:
+        """The GET parameters that keep this scope in a link (French names, as in the form)."""
+        params: dict[str, object] = {"annee": self.year}
+        if self.buyer is not None:
+            params["acheteur"] = self.buyer.id
+        params.update(extra)
+        return params
+
+
+def default_year() -> int:
+    return today().year
+
+
+def valid_year(year: int | None) -> int:
+    if year is None:
+        return default_year()
+    if not FIRST_YEAR <= year <= today().year + 1:
+        raise NotFound("Aucun indicateur n'est calculé pour cette année.")
+    return year
+
+
+def resolve(db: Session, user: User, *, year: int | None, buyer_id: int | None) -> Scope:
+    if user.is_supplier:
+        raise Forbidden("Les indicateurs sont réservés aux acheteurs et aux administrateurs.")
+    year = valid_year(year)
+    if user.is_buyer:
+        if buyer_id is not None and buyer_id != user.organisation_id:
+            raise Forbidden("Vous ne pouvez consulter que les indicateurs de votre "
+                            "organisation.")
+        return Scope(year, user.organisation)
+    if buyer_id is None:
+        return Scope(year, None)
+    buyer = db.get(Organisation, buyer_id)
+    if buyer is None or buyer.kind != OrgKind.buyer:
+        raise NotFound("Cette organisation acheteuse n'existe pas.")
+    return Scope(year, buyer)
+
+
+def buyer_organisations(db: Session) -> list[Organisation]:
+    return list(db.scalars(select(Organisation).where(Organisation.kind == OrgKind.buyer)
+                           .order_by(Organisation.name)))
+
+
+def years(selected: int) -> list[int]:
+    current = today().year
+    return sorted({*range(current - 6, current + 1), selected}, reverse=True)
+
+
+def trend_years(year: int) -> list[int]:
+    return list(range(year - TREND_YEARS + 1, year + 1))
