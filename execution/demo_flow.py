@@ -13,9 +13,9 @@ from supplier.models import Declaration, Status
 from supplier.schemas import DeclarationIn
 
 
-def at(day: date) -> datetime:
-    """Ten in the morning, Paris time in winter, on that day."""
-    return datetime.combine(day, time(10, 0), tzinfo=UTC)
+def at(day: date, hour: int = 10) -> datetime:
+    """That day at ``hour`` UTC (ten by default: office hours in Paris)."""
+    return datetime.combine(day, time(hour, 0), tzinfo=UTC)
 
 
 def take_to(db: Session, declaration: Declaration, data: DeclarationIn, status: Status, *,

@@ -9,7 +9,7 @@ Story (Propreté Services Atlantique):
 - The school-catering concession: 2024 annual report validated, 2025 report missing.
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from types import SimpleNamespace
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from execution import review, setup
+from execution.demo_flow import at as _at
 from portal import clock, identity
 from portal.models import CommitmentKind, Contract, Organisation, OrgKind, Role, User
 from portal.schemas import ContractIn
@@ -60,9 +61,6 @@ CONCESSION_2024 = dict(
                       "37 réclamations, toutes traitées sous 15 jours.",
     comments="Passage à 50 % de produits durables et de qualité (loi EGalim) en septembre.")
 
-
-def _at(day: date) -> datetime:
-    return datetime.combine(day, time(10, 0), tzinfo=UTC)
 
 
 def demo_pdf(*lines: str) -> bytes:

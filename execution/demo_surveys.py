@@ -10,13 +10,14 @@ The open campaigns are dated from the day the demo is loaded so that they are st
 someone looks at them. Loading twice changes nothing.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from execution import setup
+from execution.demo_flow import at as _at
 from portal import clock
 from portal.models import Contract, Organisation, User
 from portal.schemas import ContractIn
@@ -55,9 +56,6 @@ RATINGS = {
          12: "La clôture anticipée nous a été annoncée tardivement."}),
 }
 
-
-def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour, 0), tzinfo=UTC)
 
 
 def load(db: Session, organisations: dict[str, Organisation], users: dict[str, User]) -> None:
