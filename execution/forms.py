@@ -14,7 +14,13 @@ def contract_payload(form: FormData) -> dict:
     """A dict for ContractIn, from the raw form; also what the form shows again on error."""
     payload: dict = {name: str(form.get(name, "")) for name in TEXT_FIELDS}
     holder = str(form.get("holder_id", ""))
-    payload["holder_id"] = int(holder) if holder.isdigit() else -1
+    new_holder = {key: str(form.get(f"new_holder_{key}", "")).strip()
+                  for key in ("siret", "name", "size")}
+    payload["new_holder"] = new_holder if new_holder["siret"] else None
+    if holder.isdigit():
+        payload["holder_id"] = int(holder)
+    else:  # no holder chosen: the new one, or an error on the list
+        payload["holder_id"] = None if payload["new_holder"] else -1
     payload["co_holder_ids"] = [int(v) for v in form.getlist("co_holder_ids")
                                 if isinstance(v, str) and v.isdigit()]
     for field in CONSIDERATIONS:
@@ -61,7 +67,9 @@ def form_values(contract: Contract) -> dict:
     return values
 
 
-_ERROR_KEYS = {"insertion.target_hours": "insertion_target_hours",
+_ERROR_KEYS = {"new_holder.siret": "new_holder_siret", "new_holder.name": "new_holder_name",
+               "new_holder.size": "new_holder_size",
+               "insertion.target_hours": "insertion_target_hours",
                "insertion.penalty_per_missing_hour": "insertion_penalty",
                "agec.categories": "agec_categories",
                "progress_plan.review_frequency": "plan_review_frequency"}

@@ -7,6 +7,7 @@ from portal.agec import known_codes
 from portal.audit import audit
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid
+from portal.identity import create_organisation, find_organisation_by_siret
 from portal.models import (
     Commitment,
     CommitmentKind,
@@ -20,6 +21,7 @@ from portal.models import (
 )
 from portal.permissions import get_visible_contract, is_reviewer
 from portal.schemas import ContractIn
+from portal.siret import siret_error
 
 _SCALAR_FIELDS = ("reference", "object", "kind", "nature", "cpv_code", "amount_excl_vat",
                   "notified_on", "starts_on", "ends_on", "frequency", "social_clause",
@@ -37,6 +39,28 @@ def get_contract_for_reviewer(db: Session, contract_id: int, user: User) -> Cont
     if not is_reviewer(user, contract):
         raise Forbidden("Seuls les agents de l'acheteur peuvent modifier ce contrat.")
     return contract
+
+
+def _with_new_holder(db: Session, data: ContractIn, *, buyer: User) -> ContractIn:
+    """Registers the holder typed by SIRET (or finds it, if it is on the portal already)."""
+    if data.new_holder is None:
+        return data
+    new = data.new_holder
+    existing = find_organisation_by_siret(db, new.siret) if not siret_error(new.siret) else None
+    if existing is not None and existing.kind != OrgKind.supplier:
+        raise Invalid("Le contrat n'a pas pu être enregistré.", field_errors={
+            "new_holder.siret": "Ce SIRET est celui d'un acheteur, pas d'une entreprise."})
+    holder = existing
+    if holder is None:
+        try:
+            holder = create_organisation(db, name=new.name, siret=new.siret,
+                                         kind=OrgKind.supplier, size=new.size)
+        except Invalid as error:
+            raise Invalid("Le contrat n'a pas pu être enregistré.", field_errors={
+                f"new_holder.{key}": message for key, message in error.field_errors.items()
+            }) from error
+        audit(db, buyer, "organisation", holder.id, "create")
+    return data.model_copy(update={"holder_id": holder.id, "new_holder": None})
 
 
 def _check(db: Session, data: ContractIn, *, buyer_org_id: int, contract_id: int | None) -> None:
@@ -105,6 +129,7 @@ def _apply_commitment(contract: Contract, kind: CommitmentKind, params: dict | N
 def create_contract(db: Session, data: ContractIn, *, buyer: User) -> Contract:
     if not buyer.is_buyer:
         raise Forbidden("Seuls les agents d'un acheteur peuvent enregistrer un contrat.")
+    data = _with_new_holder(db, data, buyer=buyer)
     _check(db, data, buyer_org_id=buyer.organisation_id, contract_id=None)
     contract = Contract(buyer_org_id=buyer.organisation_id)
     _apply(contract, data)
@@ -120,6 +145,7 @@ def update_contract(db: Session, contract_id: int, data: ContractIn, *, buyer: U
     if contract.version != version:
         raise Conflict("Ce contrat a été modifié entre-temps par quelqu'un d'autre ; "
                        "rechargez la page pour voir la dernière version.")
+    data = _with_new_holder(db, data, buyer=buyer)
     _check(db, data, buyer_org_id=contract.buyer_org_id, contract_id=contract.id)
     _apply(contract, data)
     db.flush()

@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from portal.commitments import AgecParams, InsertionHoursParams, Money, ProgressPlanParams
-from portal.models import ContractKind, ContractNature, Frequency
+from portal.models import ContractKind, ContractNature, Frequency, OrgSize
 
 
 def date_from_text(value):
@@ -40,6 +40,16 @@ CpvCode = Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")]
 MAX_CONTRACT_YEARS = 20
 
 
+class NewSupplierIn(BaseModel):
+    """A holder not on the portal yet, registered by the buyer with its contract."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    siret: str = Field(min_length=1, max_length=20)
+    name: str = Field(min_length=1, max_length=200)
+    size: Annotated[OrgSize | None, BeforeValidator(blank_to_none)] = None
+
+
 class ContractIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -49,11 +59,14 @@ class ContractIn(BaseModel):
     nature: ContractNature
     cpv_code: Annotated[CpvCode | None, BeforeValidator(blank_to_none)] = None
     amount_excl_vat: Annotated[Money | None, BeforeValidator(blank_to_none)] = None
-    notified_on: FormDate | None = None
+    # An empty box is no date (the union must see None, not an empty string).
+    notified_on: Annotated[date | None, BeforeValidator(date_from_text)] = None
     starts_on: FormDate
     ends_on: FormDate
     frequency: Frequency = Frequency.quarterly
-    holder_id: StrictInt
+    # The holder: an organisation of the portal, or a new one registered by its SIRET.
+    holder_id: StrictInt | None = None
+    new_holder: NewSupplierIn | None = None
     co_holder_ids: list[StrictInt] = Field(default_factory=list, max_length=20)
     social_clause: StrictBool = False
     social_criterion: StrictBool = False
@@ -75,6 +88,9 @@ class ContractIn(BaseModel):
             raise ValueError("La date de fin doit suivre la date de début.")
         if (self.ends_on - self.starts_on).days > MAX_CONTRACT_YEARS * 366:
             raise ValueError(f"Un contrat ne peut pas durer plus de {MAX_CONTRACT_YEARS} ans.")
+        if (self.holder_id is None) == (self.new_holder is None):
+            raise ValueError("Choisissez le titulaire parmi les entreprises du portail ou "
+                             "indiquez le SIRET d'une nouvelle entreprise, l'un ou l'autre.")
         if self.holder_id in self.co_holder_ids:
             raise ValueError("Le titulaire ne peut pas être aussi co-traitant.")
         return self

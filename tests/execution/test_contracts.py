@@ -59,6 +59,16 @@ def test_dates_in_the_wrong_order_are_explained(client, db, login, post, world):
     assert "La date de fin doit suivre la date de début." in response.text
 
 
+def test_a_contract_without_notification_date_is_accepted(client, db, login, post, world):
+    """The notification date is optional: the empty field the form sends must not be an error."""
+    login(world.buyer)
+    response = post("/acheteur/contrats/nouveau", {
+        **FORM, "holder_id": world.holder.organisation_id, "notified_on": ""})
+    assert response.status_code == 303
+    contract = db.scalar(select(Contract).where(Contract.reference == "2025-TRX-042"))
+    assert contract.notified_on is None
+
+
 def test_duplicate_reference_and_unknown_holder(client, db, login, post, world):
     login(world.buyer)
     response = post("/acheteur/contrats/nouveau",
