@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from execution import demo_agec, demo_plan, demo_reports, demo_surveys, setup
 from execution.demo_flow import at as _at
 from execution.demo_flow import take_to
-from portal import clock, identity
+from portal import access, clock, identity
+from portal.access import AccessRequest
 from portal.commitments import InsertionHoursParams
 from portal.errors import Invalid
 from portal.models import Contract, Organisation, OrgKind, OrgSize, Role, User
@@ -42,6 +43,15 @@ USERS = [
     ("rse@proprete-atlantique.example.fr", "Nadia Roussel", Role.supplier, "proprete"),
     ("contact@tremplin-vert.example.fr", "Marc Gaillard", Role.supplier, "siae"),
 ]
+
+# Gestionnaires manage their organisation's people; the first person of every organisation is
+# one, and Claire Martin also manages the métropole's agents.
+MANAGERS = {"admin@loire-estuaire.example.fr", "claire.martin@loire-estuaire.example.fr",
+            "direction@batir-ouest.example.fr", "rse@proprete-atlantique.example.fr",
+            "contact@tremplin-vert.example.fr"}
+# A buyer's request to add someone to a holder that already has people, awaiting its gestionnaire.
+PENDING_REQUEST = ("karim.benali@loire-estuaire.example.fr", "btp",
+                   "lucie.moreau@batir-ouest.example.fr", "Lucie Moreau")
 
 # (reference, object, nature, holder, co-holders, start, end, frequency, target hours, penalty,
 #  amount, considerations, statuses of the periods in order (later periods stay expected), pace:
@@ -101,9 +111,17 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
     # The other declaration kinds and the surveys tell their part of the story.
     for part in (demo_agec, demo_plan, demo_reports, demo_surveys):
         part.load(db, organisations, users)
-    return [(u.email, {"admin": "administrateur", "buyer": "acheteur",
-                       "supplier": "entreprise"}[u.role], u.organisation.name)
-            for u in users.values()]
+    _pending_request(db, users, organisations)
+    roles = {"admin": "administrateur", "buyer": "acheteur", "supplier": "entreprise"}
+    return [(u.email, roles[u.role] + (", gestionnaire" if u.is_manager else ""),
+             u.organisation.name) for u in users.values()]
+
+
+def _pending_request(db: Session, users: dict[str, User], organisations: dict) -> None:
+    requester, org_key, email, name = PENDING_REQUEST
+    if db.scalar(select(AccessRequest.id).where(AccessRequest.email == email)) is None:
+        access.invite(db, inviter=users[requester], organisation=organisations[org_key],
+                      email=email, full_name=name)
 
 
 def _organisation(db: Session, spec: dict) -> Organisation:
@@ -120,7 +138,9 @@ def _user(db: Session, email: str, name: str, role: Role, organisation: Organisa
     if user is None:
         return identity.create_user(db, email=email, full_name=name, role=role,
                                     organisation=organisation,
-                                    password=password or DEFAULT_PASSWORD)
+                                    password=password or DEFAULT_PASSWORD,
+                                    is_manager=email in MANAGERS)
+    user.is_manager = user.is_manager or email in MANAGERS
     if password is not None and not identity.verify_password_of(user, password):
         if message := identity.password_error(password):
             raise Invalid(message)

@@ -91,7 +91,8 @@ def _insertion_declarations(db: Session, scope: q.Scope) -> Drill:
     women = q.sum_if(InsertionLine.sex == "F", InsertionLine.hours)
     query = _with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
-               Declaration.period_end, func.sum(InsertionLine.hours), women, func.count())
+               Declaration.period_end, func.sum(InsertionLine.hours), women,
+               func.sum(InsertionLine.line_count))
         .select_from(InsertionLine).join(InsertionLine.declaration)
         .join(Declaration.commitment).join(Commitment.contract)
         .where(Declaration.status == Status.validated, scope.of_buyer(),

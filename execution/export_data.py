@@ -60,15 +60,18 @@ def insertion_lines(db: Session, scope: q.Scope) -> Dataset:
     query, joins = _base(scope, Declaration.period_start, Declaration.period_end,
                          InsertionLine.beneficiary_ref, InsertionLine.public_category,
                          InsertionLine.sex, InsertionLine.age_band, InsertionLine.execution_mode,
-                         InsertionLine.hours)
+                         InsertionLine.hours, InsertionLine.line_count)
     query = joins(query.select_from(InsertionLine).join(InsertionLine.declaration)
                   .join(Declaration.commitment).join(Commitment.contract)
                   .where(Declaration.status == Status.validated,
                          scope.in_year(Declaration.period_start))
                   ).order_by(Contract.reference, Declaration.period_start, InsertionLine.id)
-    rows = [[*head, start, end, ref, PUBLIC_CATEGORIES.get(public, public), SEXES.get(sex, sex),
+    # Past the retention period a line sums several people and has no reference any more.
+    rows = [[*head, start, end, ref or f"{count} lignes regroupées",
+             PUBLIC_CATEGORIES.get(public, public), SEXES.get(sex, sex),
              AGE_BANDS.get(age, age), EXECUTION_MODES.get(mode, mode), q.dec(hours)]
-            for *head, start, end, ref, public, sex, age, mode, hours in db.execute(query)]
+            for *head, start, end, ref, public, sex, age, mode, hours, count
+            in db.execute(query)]
     return Dataset("heures-insertion", "Heures d'insertion", [
         *_contract_columns(), Column("Début de période", "date"),
         Column("Fin de période", "date"), Column("Référence du bénéficiaire"),

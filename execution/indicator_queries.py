@@ -89,10 +89,8 @@ def day_number(db: Session, column) -> ColumnElement:
 
 
 def contract_end():
-    """When execution really ends: the contractual end or the early closing date (Contract.end_date
-    in SQL)."""
-    return case((and_(Contract.closed_on.is_not(None), Contract.closed_on < Contract.ends_on),
-                 Contract.closed_on), else_=Contract.ends_on)
+    """When execution really ends: the contractual end or the early closing date."""
+    return Contract.end_date
 
 
 def active_in(scope: Scope) -> ColumnElement[bool]:
@@ -110,7 +108,7 @@ def insertion_groups(db: Session, scope: Scope) -> list[tuple[str, str, str, Dec
     """(public category, sex, age band, hours, lines) of the validated lines of periods in Y."""
     query = _validated_in_scope(
         select(InsertionLine.public_category, InsertionLine.sex, InsertionLine.age_band,
-               func.sum(InsertionLine.hours), func.count())
+               func.sum(InsertionLine.hours), func.sum(InsertionLine.line_count))
         .select_from(InsertionLine).join(InsertionLine.declaration), scope)
     rows = db.execute(query.where(scope.in_year(Declaration.period_start))
                       .group_by(InsertionLine.public_category, InsertionLine.sex,

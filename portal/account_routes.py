@@ -1,24 +1,37 @@
 """Account pages: forgotten password, invitation and reset links, my account, notifications,
-invitations sent by buyers and administrators, and the administrators' "Envois" page."""
+invitations to other organisations (buyers, administrators), and the administrators' "Envois"
+page."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from portal import accounts, identity, mail, notifications
-from portal.auth import SESSION_COOKIE, AdminUser, CurrentUser, DbSession, OptionalUser
+from portal import access, accounts, identity, mail, notifications, privacy
+from portal.audit import audit
+from portal.auth import (
+    AdminUser,
+    CurrentUser,
+    DbSession,
+    OptionalUser,
+    session_token,
+    start_session,
+)
 from portal.errors import Forbidden, Invalid, NotFound
-from portal.models import Organisation, OrgKind, OrgSize
+from portal.models import Organisation, OrgKind
 from portal.settings import get_settings
-from portal.web import parsed_form, redirect, render, set_cookie, signer, verify_csrf
+from portal.web import parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 Form = Annotated[object, Depends(parsed_form)]
 MAIL_KINDS = {"invitation": "Invitation", "password_reset": "Mot de passe oublié",
               "reminder": "Rappel d'échéance", "overdue": "Retard (titulaire)",
               "overdue_buyer": "Retard (acheteur)", "digest": "Récapitulatif hebdomadaire",
-              "survey": "Enquête de satisfaction", "survey_reminder": "Relance d'enquête"}
+              "survey": "Enquête de satisfaction", "survey_reminder": "Relance d'enquête",
+              "access_request": "Demande d'ajout d'un utilisateur"}
+# The one-time link must not leak to another site through the Referer header.
+NO_REFERRER = {"Referrer-Policy": "no-referrer"}
 RESET_SENT = ("Si un compte actif correspond à cette adresse, un courriel vient de lui être "
               "envoyé avec un lien pour choisir un nouveau mot de passe.")
 
@@ -42,9 +55,10 @@ def link_page(request: Request, db: DbSession, user: OptionalUser, token: str):
         row = accounts.token_user(db, token)
     except Invalid as error:
         return render(request, "portal/set_password.html", {"dead": error.message},
-                      status_code=410)
+                      status_code=410, headers=NO_REFERRER)
     return render(request, "portal/set_password.html",
-                  {"token": token, "purpose": row.purpose, "account": row.user, "errors": {}})
+                  {"token": token, "purpose": row.purpose, "account": row.user, "errors": {}},
+                  headers=NO_REFERRER)
 
 
 @router.post("/compte/lien/{token}")
@@ -58,14 +72,13 @@ def use_link(request: Request, db: DbSession, token: str, form: Form):
             row = accounts.token_user(db, token)
         except Invalid as dead:
             return render(request, "portal/set_password.html", {"dead": dead.message},
-                          status_code=410)
+                          status_code=410, headers=NO_REFERRER)
         return render(request, "portal/set_password.html", {
             "token": token, "purpose": row.purpose, "account": row.user,
-            "errors": error.field_errors, "error_summary": error.message}, status_code=422)
-    session = identity.open_token(db, user, kind="session", hours=get_settings().session_hours)
+            "errors": error.field_errors, "error_summary": error.message}, status_code=422,
+            headers=NO_REFERRER)
     response = redirect(request, "/", message="Votre mot de passe est enregistré. Bienvenue !")
-    set_cookie(response, SESSION_COOKIE, signer("session").sign(session),
-               max_age=get_settings().session_hours * 3600)
+    start_session(db, response, user)
     return response
 
 
@@ -79,12 +92,22 @@ def change_password(request: Request, db: DbSession, user: CurrentUser, form: Fo
     try:
         accounts.change_password(db, user, current=str(form.get("current", "")),
                                  new=str(form.get("password", "")),
-                                 confirmation=str(form.get("confirmation", "")))
+                                 confirmation=str(form.get("confirmation", "")),
+                                 keep_session=session_token(request))
     except Invalid as error:
         db.rollback()
         return render(request, "portal/account.html", {
             "errors": error.field_errors, "error_summary": error.message}, status_code=422)
-    return redirect(request, "/compte", message="Mot de passe changé.")
+    return redirect(request, "/compte", message="Mot de passe changé. Vos autres sessions et "
+                    "vos jetons d'API ont été fermés.")
+
+
+@router.get("/compte/donnees")
+def my_data(user: CurrentUser, db: DbSession):
+    """Everything the portal holds about me, as a JSON file (GDPR art. 15 and 20)."""
+    return JSONResponse(privacy.personal_data(db, user), headers={
+        "Content-Disposition": 'attachment; filename="mes-donnees-portail.json"',
+        "Cache-Control": "no-store"})
 
 
 @router.post("/compte/preferences")
@@ -107,57 +130,71 @@ def read_notifications(request: Request, db: DbSession, user: CurrentUser, form:
     return redirect(request, "/notifications")
 
 
-def _invitable(db, user) -> list[Organisation]:
-    kind = OrgKind.buyer if user.is_admin else OrgKind.supplier
-    return list(db.scalars(select(Organisation).where(Organisation.kind == kind)
-                           .order_by(Organisation.name)))
+def _invite_form(request, db, user, *, values, errors=None, summary=None, status_code=200):
+    search = values.get("q", "")
+    return render(request, "portal/invite.html", {
+        "options": access.options(db, user, search=search), "search": search,
+        "values": values, "errors": errors or {}, "error_summary": summary,
+    }, status_code=status_code)
 
 
 @router.get("/comptes/inviter")
-def invite_page(request: Request, db: DbSession, user: CurrentUser):
+def invite_page(request: Request, db: DbSession, user: CurrentUser, q: str = ""):
     if user.is_supplier:
-        raise Forbidden("Seuls les acheteurs et les administrateurs invitent des comptes.")
-    return render(request, "portal/invite.html",
-                  {"organisations": _invitable(db, user), "values": {}, "errors": {}})
+        raise Forbidden("Seuls les acheteurs et les administrateurs invitent des comptes dans "
+                        "d'autres organisations ; vos collègues s'ajoutent depuis « Mon "
+                        "organisation ».")
+    return _invite_form(request, db, user, values={"q": q[:100]})
 
 
 @router.post("/comptes/inviter")
 def invite(request: Request, db: DbSession, user: CurrentUser, form: Form):
     if user.is_supplier:
-        raise Forbidden("Seuls les acheteurs et les administrateurs invitent des comptes.")
-    values = {k: str(form.get(k, "")).strip() for k in
-              ("organisation_id", "siret", "name", "size", "email", "full_name")}
+        raise Forbidden("Seuls les acheteurs et les administrateurs invitent des comptes dans "
+                        "d'autres organisations.")
+    values = {k: str(form.get(k, "")).strip()[:254] for k in
+              ("organisation_id", "siret", "name", "email", "full_name", "q")}
     try:
         organisation = _target_organisation(db, user, values)
-        invited = accounts.invite(db, inviter=user, organisation=organisation,
-                                  email=values["email"], full_name=values["full_name"])
+        outcome = access.invite(db, inviter=user, organisation=organisation,
+                                email=values["email"], full_name=values["full_name"])
     except Invalid as error:
         db.rollback()
-        return render(request, "portal/invite.html", {
-            "organisations": _invitable(db, user), "values": values,
-            "errors": error.field_errors, "error_summary": error.message}, status_code=422)
-    return redirect(request, "/comptes/inviter",
-                    message=f"Invitation envoyée à {invited.email}.")
+        return _invite_form(request, db, user, values=values, errors=error.field_errors,
+                            summary=error.message, status_code=422)
+    if isinstance(outcome, access.AccessRequest):
+        message = (f"{organisation.name} a déjà des utilisateurs : votre demande d'ajout de "
+                   f"{outcome.email} a été transmise à ses gestionnaires. Vous serez prévenu "
+                   "de leur réponse.")
+    else:
+        message = f"Invitation envoyée à {outcome.email}."
+    return redirect(request, "/comptes/inviter", message=message)
 
 
 def _target_organisation(db, user, values) -> Organisation:
+    """The organisation chosen in the list, or (administrators) a new buyer organisation."""
     if values["organisation_id"].isdigit():
         organisation = db.get(Organisation, int(values["organisation_id"]))
         if organisation is None:
             raise Invalid("Choisissez une organisation.",
                           field_errors={"organisation_id": "Organisation inconnue."})
         return organisation
+    if not user.is_admin:
+        raise Invalid("Choisissez l'entreprise dans la liste.", field_errors={
+            "organisation_id": "Choisissez une entreprise titulaire ou co-traitante de l'un de "
+                               "vos contrats."})
     if not values["siret"]:
         raise Invalid("Choisissez une organisation ou indiquez le SIRET d'une nouvelle "
-                      "entreprise.", field_errors={"organisation_id": "Choisissez une "
-                                                   "organisation."})
-    existing = identity.find_organisation_by_siret(db, values["siret"])
-    if existing is not None:
-        return existing
-    size = values["size"] if values["size"] in {s.value for s in OrgSize} else None
-    kind = OrgKind.buyer if user.is_admin else OrgKind.supplier
-    return identity.create_organisation(db, name=values["name"], siret=values["siret"],
-                                        kind=kind, size=size)
+                      "organisation acheteuse.", field_errors={
+                          "organisation_id": "Choisissez une organisation."})
+    if identity.find_organisation_by_siret(db, values["siret"]) is not None:
+        raise Invalid("Cette organisation est déjà sur le portail.", field_errors={
+            "siret": "Ce SIRET est déjà sur le portail : choisissez l'organisation dans la "
+                     "liste."})
+    organisation = identity.create_organisation(db, name=values["name"], siret=values["siret"],
+                                                kind=OrgKind.buyer)
+    audit(db, user, "organisation", organisation.id, "create")
+    return organisation
 
 
 @router.get("/admin/envois")

@@ -2,16 +2,16 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal import identity
 from portal.audit import audit
 from portal.clock import now
 from portal.db import Base
-from portal.errors import Forbidden, Invalid
+from portal.errors import Invalid
 from portal.mail import queue_mail
-from portal.models import Organisation, OrgKind, Role, User
+from portal.models import User
 from portal.notifications import render_mail
 from portal.passwords import password_error
 from portal.security import hash_password, new_token, token_digest, verify_password
@@ -51,26 +51,19 @@ def _mail_link(db: Session, user: User, *, template: str, token: str, kind: str,
     queue_mail(db, to=user.email, subject=subject, text=text, html=html, kind=kind)
 
 
-def may_invite(inviter: User, organisation: Organisation) -> bool:
-    """Buyers invite the users of supplier organisations; administrators invite buyers."""
-    if inviter.is_admin:
-        return organisation.kind == OrgKind.buyer
-    return inviter.is_buyer and organisation.kind == OrgKind.supplier
-
-
-def invite(db: Session, *, inviter: User, organisation: Organisation, email: str,
-           full_name: str) -> User:
-    if not may_invite(inviter, organisation):
-        raise Forbidden("Vous ne pouvez pas inviter de compte dans cette organisation.")
-    role = Role.supplier if organisation.kind == OrgKind.supplier else Role.buyer
-    user = identity.create_user(db, email=email, full_name=full_name, role=role,
-                                organisation=organisation, password=None)
-    token = _issue(db, user, "invite", timedelta(days=get_settings().invitation_days))
+def send_invitation(db: Session, *, inviter: User, user: User) -> None:
+    """Mails the new account its single-use link to choose a password."""
+    days = get_settings().invitation_days
+    token = _issue(db, user, "invite", timedelta(days=days))
     _mail_link(db, user, template="invitation", token=token, kind="invitation",
-               inviter=inviter, organisation=organisation,
-               days=get_settings().invitation_days)
-    audit(db, inviter, "user", user.id, "invite")
-    return user
+               inviter=inviter, organisation=user.organisation, days=days)
+
+
+def kill_links(db: Session, user: User) -> None:
+    """Every invitation or reset link of the account not used yet becomes worthless."""
+    db.execute(update(AccountToken).where(AccountToken.user_id == user.id,
+                                          AccountToken.used_at.is_(None))
+               .values(used_at=now()).execution_options(synchronize_session=False))
 
 
 def request_reset(db: Session, email: str) -> None:
@@ -85,7 +78,8 @@ def request_reset(db: Session, email: str) -> None:
 
 def token_user(db: Session, token: str) -> AccountToken:
     row = db.scalar(select(AccountToken).where(AccountToken.token_hash == token_digest(token)))
-    if row is None or row.used_at is not None or row.expires_at <= now():
+    if (row is None or row.used_at is not None or row.expires_at <= now()
+            or not row.user.is_active):
         raise Invalid(LINK_USED_OR_EXPIRED)
     return row
 
@@ -93,27 +87,28 @@ def token_user(db: Session, token: str) -> AccountToken:
 def set_password_with_token(db: Session, token: str, password: str, confirmation: str) -> User:
     row = token_user(db, token)
     _check_new_password(password, confirmation)
-    row.used_at = now()
     user = row.user
     user.password_hash = hash_password(password)
-    user.is_active = True
-    # Other links of the same account die with this one.
-    for other in db.scalars(select(AccountToken).where(AccountToken.user_id == user.id,
-                                                       AccountToken.used_at.is_(None))):
-        other.used_at = now()
+    # Other links of the same account die with this one, and whoever held a session or a token
+    # under the old password is out.
+    kill_links(db, user)
+    identity.end_tokens(db, user)
     audit(db, user, "user", user.id, "accept_invitation" if row.purpose == "invite"
           else "reset_password")
     db.flush()
     return user
 
 
-def change_password(db: Session, user: User, *, current: str, new: str,
-                    confirmation: str) -> None:
+def change_password(db: Session, user: User, *, current: str, new: str, confirmation: str,
+                    keep_session: str | None) -> None:
+    """Changes the password and ends every other session and API token of the user: whoever
+    knew the old password is out at once; ``keep_session`` is the browser doing the change."""
     if not verify_password(user.password_hash, current):
         raise Invalid("Le mot de passe actuel est incorrect.",
                       field_errors={"current": "Le mot de passe actuel est incorrect."})
     _check_new_password(new, confirmation)
     user.password_hash = hash_password(new)
+    identity.end_tokens(db, user, keep=keep_session)
     audit(db, user, "user", user.id, "change_password")
     db.flush()
 

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from portal import identity
 from portal.auth import ApiLoginRequired, ApiUser, DbSession
 from portal.errors import Invalid
+from portal.models import TokenKind
 from portal.settings import get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["identité"])
@@ -45,7 +46,8 @@ def create_token(body: TokenIn, db: DbSession) -> TokenOut:
     except Invalid as error:
         raise ApiLoginRequired(error.message) from error
     hours = get_settings().api_token_hours
-    return TokenOut(access_token=identity.open_token(db, user, kind="api", hours=hours),
+    return TokenOut(access_token=identity.open_session(db, user, kind=TokenKind.api,
+                                                       hours=hours),
                     expires_in=hours * 3600)
 
 

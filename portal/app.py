@@ -17,7 +17,7 @@ from execution import indicator_settings, indicators_api
 from execution import report_routes as execution_report_routes
 from execution import routes as execution_routes
 from execution import settings as execution_settings
-from portal import account_routes
+from portal import access_log, account_routes, admin_routes, api_token_routes, member_routes
 from portal import api as portal_api
 from portal import routes as portal_routes
 from portal.errors import Conflict, LoginRequired, NotFound, PortalError
@@ -110,6 +110,7 @@ async def _lifespan(app: FastAPI):
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    access_log.install()
     app = FastAPI(
         lifespan=_lifespan,
         title="Portail des achats responsables",
@@ -121,8 +122,9 @@ def create_app() -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (portal_routes, account_routes, portal_api, supplier_routes, supplier_api,
-                   execution_routes, execution_api):
+    for module in (portal_routes, account_routes, member_routes, api_token_routes,
+                   admin_routes, portal_api, supplier_routes, supplier_api, execution_routes,
+                   execution_api):
         app.include_router(module.router)
     app.include_router(supplier_routes.documents_router)
     app.include_router(supplier_plan_routes.router)

@@ -3,14 +3,16 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from portal import identity
 from portal.db import get_session
 from portal.errors import Forbidden, LoginRequired, PortalError
-from portal.models import User
+from portal.models import TokenKind, User
 from portal.notifications import unread_count
-from portal.web import signer
+from portal.settings import get_settings
+from portal.web import set_cookie, signer
 
 SESSION_COOKIE = "portal_session"
 
@@ -25,8 +27,15 @@ def session_token(request: Request) -> str | None:
     return signer("session").unsign(request.cookies.get(SESSION_COOKIE))
 
 
+def start_session(db: Session, response: Response, user: User) -> None:
+    """Logs the user in on this browser: a new session token in a signed cookie."""
+    hours = get_settings().session_hours
+    token = identity.open_session(db, user, kind=TokenKind.session, hours=hours)
+    set_cookie(response, SESSION_COOKIE, signer("session").sign(token), max_age=hours * 3600)
+
+
 def optional_user(request: Request, db: DbSession) -> User | None:
-    user = identity.user_for_token(db, session_token(request), kind="session")
+    user = identity.user_for_token(db, session_token(request), kinds=(TokenKind.session,))
     request.state.user = user
     request.state.unread = unread_count(db, user) if user is not None else 0
     return user
@@ -50,6 +59,12 @@ def supplier_user(user: Annotated[User, Depends(current_user)]) -> User:
     return user
 
 
+def manager_user(user: Annotated[User, Depends(current_user)]) -> User:
+    if not user.is_manager:
+        raise Forbidden("Cette page est réservée aux gestionnaires de votre organisation.")
+    return user
+
+
 def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
     if not user.is_admin:
         raise Forbidden("Cette page est réservée aux administrateurs du portail.")
@@ -58,8 +73,11 @@ def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
 
 def api_user(request: Request, db: DbSession) -> User:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = identity.user_for_token(db, token.strip(), kind="api") if scheme.lower() == "bearer" \
-        else None
+    user = None
+    if scheme.lower() == "bearer":
+        # The login token of POST /api/v1/auth/token or a personal token, same permissions.
+        user = identity.user_for_token(db, token.strip(),
+                                       kinds=(TokenKind.api, TokenKind.personal))
     if user is None:
         raise ApiLoginRequired("Jeton d'accès manquant, invalide ou expiré.")
     return user
@@ -70,4 +88,5 @@ CurrentUser = Annotated[User, Depends(current_user)]
 BuyerUser = Annotated[User, Depends(buyer_user)]
 SupplierUser = Annotated[User, Depends(supplier_user)]
 AdminUser = Annotated[User, Depends(admin_user)]
+ManagerUser = Annotated[User, Depends(manager_user)]
 ApiUser = Annotated[User, Depends(api_user)]

@@ -57,7 +57,7 @@ def demo(password: Annotated[str | None, typer.Option(
         logins = load_demo(db, password=password)
     typer.echo("Comptes de démonstration :")
     for email, role, organisation in logins:
-        typer.echo(f"  {email:<42} {role:<15} {organisation}")
+        typer.echo(f"  {email:<52} {role:<28} {organisation}")
     typer.echo(f"Mot de passe de tous ces comptes : {password or DEFAULT_PASSWORD}")
 
 

@@ -1,19 +1,22 @@
 """Organisations, users and their sessions: the identity services."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from portal import siret as siret_rules
 from portal.clock import now
 from portal.errors import Invalid
-from portal.models import AuthToken, Organisation, OrgKind, OrgSize, Role, User
+from portal.models import AuthToken, Organisation, OrgKind, OrgSize, Role, TokenKind, User
 from portal.passwords import password_error
 from portal.regions import region_of
 from portal.security import hash_password, new_token, token_digest, verify_password
 
 WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
+# A personal token's last use is written at most this often: a script calling the API in a
+# loop must not turn every read into a write.
+LAST_USE_PRECISION = timedelta(minutes=1)
 
 
 def normalize_email(email: str) -> str:
@@ -65,15 +68,20 @@ def create_organisation(
     return organisation
 
 
-def create_user(
-    db: Session,
-    *,
-    email: str,
-    full_name: str,
-    role: Role,
-    organisation: Organisation,
-    password: str | None,
-) -> User:
+def joined_members(organisation_id: int):
+    """Condition on User: active people of the organisation who have set their password (an
+    invitation not yet accepted does not count)."""
+    return (User.organisation_id == organisation_id) & User.is_active \
+        & User.password_hash.is_not(None)
+
+
+def has_joined_members(db: Session, organisation_id: int) -> bool:
+    return bool(db.scalar(select(exists().where(joined_members(organisation_id)))))
+
+
+def check_new_account(db: Session, *, email: str, role: Role, organisation: Organisation,
+                      password: str | None = None) -> None:
+    """Raises Invalid, with a message per field, if such an account cannot be created."""
     email = normalize_email(email)
     errors: dict[str, str] = {}
     if "@" not in email or email.startswith("@") or email.endswith("@"):
@@ -87,12 +95,30 @@ def create_user(
         errors["password"] = message
     if errors:
         raise Invalid("Le compte n'a pas pu être créé.", field_errors=errors)
+
+
+def create_user(
+    db: Session,
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    organisation: Organisation,
+    password: str | None,
+    is_manager: bool | None = None,
+) -> User:
+    """A new account; by default the first person of an organisation is its gestionnaire."""
+    email = normalize_email(email)
+    check_new_account(db, email=email, role=role, organisation=organisation, password=password)
+    if is_manager is None:
+        is_manager = not has_joined_members(db, organisation.id)
     user = User(
         email=email,
         full_name=full_name.strip() or email,
         role=role,
         organisation=organisation,
         password_hash=hash_password(password) if password else None,
+        is_manager=is_manager,
     )
     db.add(user)
     db.flush()
@@ -113,25 +139,44 @@ def verify_password_of(user: User, password: str) -> bool:
     return verify_password(user.password_hash, password)
 
 
-def open_token(db: Session, user: User, *, kind: str, hours: int) -> str:
-    """Creates a session or API token and returns its secret (only its digest is stored)."""
-    token = new_token()
-    db.add(AuthToken(kind=kind, token_hash=token_digest(token), user_id=user.id,
-                     expires_at=now() + timedelta(hours=hours)))
+def open_token(db: Session, user: User, *, kind: TokenKind, expires_at: datetime,
+               name: str | None = None, secret_prefix: str = "") -> tuple[AuthToken, str]:
+    """Creates a session or API token and returns it with its secret (only the digest is
+    stored, so the secret is shown once)."""
+    secret = secret_prefix + new_token()
+    row = AuthToken(kind=kind, token_hash=token_digest(secret), user_id=user.id, name=name,
+                    expires_at=expires_at)
+    db.add(row)
     db.flush()
-    return token
+    return row, secret
 
 
-def user_for_token(db: Session, token: str | None, *, kind: str) -> User | None:
+def open_session(db: Session, user: User, *, kind: TokenKind, hours: int) -> str:
+    """A browser session or a short-lived API token; returns its secret."""
+    return open_token(db, user, kind=kind, expires_at=now() + timedelta(hours=hours))[1]
+
+
+def user_for_token(db: Session, token: str | None, *, kinds: tuple[TokenKind, ...]) -> User | None:
+    """The active owner of a live token of one of these kinds, or None."""
     if not token:
         return None
     row = db.scalar(select(AuthToken).where(AuthToken.token_hash == token_digest(token),
-                                            AuthToken.kind == kind))
+                                            AuthToken.kind.in_(kinds)))
     if row is None or row.expires_at <= now() or not row.user.is_active:
         return None
+    if row.kind == TokenKind.personal and (
+            row.last_used_at is None or row.last_used_at <= now() - LAST_USE_PRECISION):
+        row.last_used_at = now()
     return row.user
 
 
 def close_token(db: Session, token: str) -> None:
     db.execute(delete(AuthToken).where(AuthToken.token_hash == token_digest(token)))
 
+
+def end_tokens(db: Session, user: User, *, keep: str | None = None) -> None:
+    """Ends every session and API token of the user, but the session ``keep`` (a secret)."""
+    query = delete(AuthToken).where(AuthToken.user_id == user.id)
+    if keep is not None:
+        query = query.where(AuthToken.token_hash != token_digest(keep))
+    db.execute(query.execution_options(synchronize_session=False))

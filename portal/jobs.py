@@ -1,8 +1,14 @@
-"""Kernel jobs: mail delivery."""
+"""Kernel jobs: mail delivery, expired tokens."""
 
+from datetime import timedelta
+
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from portal import mail
+from portal.accounts import AccountToken
+from portal.clock import now
+from portal.models import AuthToken
 
 
 def deliver_mail(db: Session) -> str:
@@ -21,3 +27,14 @@ def deliver_mail(db: Session) -> str:
             failed += 1
         db.commit()
     return f"{sent} courriels envoyés, {failed} en échec"
+
+
+def purge_tokens(db: Session) -> str:
+    """Deletes expired sessions and API tokens, and one-time links a month past their expiry
+    (until then a reused link still gets its "already used or expired" page)."""
+    sessions = db.execute(delete(AuthToken).where(AuthToken.expires_at <= now())
+                          .execution_options(synchronize_session=False)).rowcount
+    links = db.execute(delete(AccountToken)
+                       .where(AccountToken.expires_at <= now() - timedelta(days=30))
+                       .execution_options(synchronize_session=False)).rowcount
+    return f"{sessions} sessions ou jetons expirés supprimés, {links} liens périmés supprimés"

@@ -5,7 +5,20 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    case,
+    false,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now
@@ -65,6 +78,12 @@ class User(Base):
     # Notification preferences: reminders and alerts by mail, the buyers' weekly digest.
     mail_alerts: Mapped[bool] = mapped_column(default=True, server_default="1")
     mail_digest: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # A gestionnaire manages the organisation's people: invites, deactivates, hands the flag on.
+    is_manager: Mapped[bool] = mapped_column(default=False, server_default=false())
+    deactivated_at: Mapped[datetime | None]
+    # Set when an administrator erased the person (GDPR art. 17): the row stays, pseudonymised,
+    # so that filings and the audit trail still name an author.
+    erased_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
 
@@ -80,6 +99,17 @@ class User(Base):
     def is_admin(self) -> bool:
         return self.role == Role.admin
 
+    @property
+    def has_joined(self) -> bool:
+        """Active and with a password: an invitation not yet accepted does not count."""
+        return self.is_active and self.password_hash is not None
+
+
+class TokenKind(StrEnum):
+    session = "session"    # a browser session (signed cookie)
+    api = "api"            # the short-lived token of POST /api/v1/auth/token
+    personal = "personal"  # a named, long-lived token an integrator creates for a script
+
 
 class AuthToken(Base):
     """A browser session or an API token; only the SHA-256 of the secret is stored."""
@@ -87,12 +117,14 @@ class AuthToken(Base):
     __tablename__ = "auth_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))  # session | api
+    kind: Mapped[str] = mapped_column(String(10))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
                                          index=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
     expires_at: Mapped[datetime]
+    name: Mapped[str | None] = mapped_column(String(100))  # personal tokens only
+    last_used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -164,10 +196,16 @@ class Contract(Base):
     def co_holders(self) -> list[Organisation]:
         return [p.organisation for p in self.parties if p.role == PartyRole.co_holder]
 
-    @property
+    @hybrid_property
     def end_date(self) -> date:
         """When execution really ends: the contractual end, or the early closing date."""
         return self.closed_on if self.closed_on and self.closed_on < self.ends_on else self.ends_on
+
+    @end_date.inplace.expression
+    @classmethod
+    def _end_date_expression(cls) -> ColumnElement[date]:
+        return case((and_(cls.closed_on.is_not(None), cls.closed_on < cls.ends_on),
+                     cls.closed_on), else_=cls.ends_on)
 
     def commitment(self, kind: str) -> "Commitment | None":
         return next((c for c in self.commitments if c.kind == kind), None)

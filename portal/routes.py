@@ -7,11 +7,17 @@ from sqlalchemy import func, select, text
 from starlette.datastructures import FormData
 
 from portal import identity
-from portal.auth import SESSION_COOKIE, AdminUser, DbSession, OptionalUser, session_token
+from portal.auth import (
+    SESSION_COOKIE,
+    AdminUser,
+    DbSession,
+    OptionalUser,
+    session_token,
+    start_session,
+)
 from portal.errors import Invalid
 from portal.models import Contract, Organisation, User
-from portal.settings import get_settings
-from portal.web import parsed_form, redirect, render, set_cookie, signer, verify_csrf
+from portal.web import parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -46,11 +52,9 @@ def login(request: Request, db: DbSession, form: Form):
         return render(request, "portal/login.html",
                       {"error": error.message, "email": email, "next": next_url},
                       status_code=401)
-    token = identity.open_token(db, user, kind="session", hours=get_settings().session_hours)
     response = redirect(request, next_url or HOME_BY_ROLE[user.role],
                         message=f"Bienvenue, {user.full_name}.")
-    set_cookie(response, SESSION_COOKIE, signer("session").sign(token),
-               max_age=get_settings().session_hours * 3600)
+    start_session(db, response, user)
     return response
 
 

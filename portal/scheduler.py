@@ -22,6 +22,7 @@ from portal.clock import now
 from portal.db import get_engine, new_session
 from portal.locks import AdvisoryLock, hold_lease, new_owner_id, release_lease
 from supplier import jobs as supplier_jobs
+from supplier import retention as supplier_retention
 from surveys import jobs as survey_jobs
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,12 @@ JOBS = [
     Job("close_surveys", survey_jobs.close_campaigns,
         lambda: CronTrigger(hour=0, minute=30, timezone=TIMEZONE),
         "clôt les enquêtes dont la date limite est passée"),
+    Job("purge_tokens", portal_jobs.purge_tokens,
+        lambda: CronTrigger(hour=3, minute=0, timezone=TIMEZONE),
+        "supprime les sessions, jetons et liens expirés"),
+    Job("remove_insertion_detail", supplier_retention.remove_expired_detail,
+        lambda: CronTrigger(hour=3, minute=20, timezone=TIMEZONE),
+        "regroupe les lignes d'insertion des contrats terminés depuis la durée de conservation"),
     Job("weekly_digest", execution_jobs.weekly_digest,
         lambda: CronTrigger(day_of_week="mon", hour=7, minute=30, timezone=TIMEZONE),
         "envoie aux acheteurs leur récapitulatif de la semaine"),

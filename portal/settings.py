@@ -3,7 +3,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     overdue_grace_days: int = 7
     mail_from: str = "Portail des achats responsables <ne-pas-repondre@portail.invalid>"
     mail_max_attempts: int = 8
+    # Years the detail of insertion hours is kept after the end of the contract (then merged
+    # into the figures the indicators need; see supplier.retention).
+    insertion_retention_years: int = Field(default=5, ge=1, le=50)
     invitation_days: int = 7
     reset_hours: int = 2
     max_form_bytes: int = 2 * 1024 * 1024

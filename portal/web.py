@@ -3,8 +3,9 @@
 from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path as PathParam
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
@@ -141,3 +142,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     if message:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
+
+
+# A row id from the address: beyond the database's integer it cannot exist (404, never a 500).
+RowId = Annotated[int, PathParam(gt=0, le=2**31 - 1)]

@@ -75,8 +75,18 @@ def _cents(value: Decimal) -> Decimal:
 Cents = Annotated[Decimal, AfterValidator(_cents)]
 
 
-class InsertionLineOut(InsertionLineIn):
+class InsertionLineOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    # None once the retention period merged the lines (supplier.retention); line_count then
+    # tells how many lines the row sums up.
+    beneficiary_ref: str | None
+    public_category: str
+    sex: str
+    age_band: str
+    execution_mode: str
     hours: Cents
+    line_count: int
 
 
 class InsertionContentOut(BaseModel):

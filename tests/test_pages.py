@@ -3,8 +3,11 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from execution.demo import DEFAULT_PASSWORD, load_demo
+from portal.models import Organisation, OrgKind, User
+from tests.conftest import csrf_token
 
 
 @pytest.fixture
@@ -20,8 +23,6 @@ def demo(db):
     ("admin@loire-estuaire.example.fr", 1),
 ])
 def test_every_link_of_the_demo_opens(client, db, demo, email, at_least):
-    from tests.conftest import csrf_token
-
     response = client.post("/connexion", data={"email": email, "password": DEFAULT_PASSWORD,
                                                "csrf_token": csrf_token(client)})
     assert response.status_code == 303
@@ -40,3 +41,17 @@ def test_every_link_of_the_demo_opens(client, db, demo, email, at_least):
         for link in re.findall(r'href="(/(?:acheteur|fournisseur|admin)[^"#?]*)"', page.text):
             queue.append(link)
     assert len(seen) >= at_least
+
+
+def test_the_demo_has_a_gestionnaire_per_supplier_and_a_pending_request(client, db, demo):
+    suppliers = db.scalars(select(Organisation).where(Organisation.kind == OrgKind.supplier))
+    for organisation in suppliers:
+        managers = db.scalars(select(User.email).where(
+            User.organisation_id == organisation.id, User.is_manager)).all()
+        people = db.scalars(select(User.id).where(User.organisation_id == organisation.id)).all()
+        assert managers or not people, organisation.name
+    client.post("/connexion", data={"email": "direction@batir-ouest.example.fr",
+                                    "password": DEFAULT_PASSWORD,
+                                    "csrf_token": csrf_token(client)})
+    page = client.get("/organisation").text
+    assert "lucie.moreau@batir-ouest.example.fr" in page and "Accepter" in page

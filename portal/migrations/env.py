@@ -6,7 +6,16 @@ import execution.indicator_config  # noqa: F401  (registers the indicator settin
 import execution.report_models  # noqa: F401  (registers the report tables)
 import supplier.models  # noqa: F401  (registers the declaration tables)
 import surveys.models  # noqa: F401  (registers the survey tables)
-from portal import accounts, agec, documents, locks, mail, models, notifications  # noqa: F401
+from portal import (  # noqa: F401  (registers the kernel's tables)
+    access,
+    accounts,
+    agec,
+    documents,
+    locks,
+    mail,
+    models,
+    notifications,
+)
 from portal.db import Base, make_engine
 from portal.settings import get_settings
 

@@ -16,7 +16,6 @@ from supplier.schemas import (
     MAX_LINES,
     InsertionContentOut,
     InsertionDeclarationIn,
-    InsertionLineIn,
     InsertionLineOut,
 )
 
@@ -65,9 +64,11 @@ class InsertionHours(KindHandler):
         return {**common_payload(form), "lines": rows_from_form(form)}
 
     def payload_from_declaration(self, db: Session, declaration: Declaration) -> dict[str, Any]:
-        lines = [InsertionLineIn.model_validate(line).model_dump()
+        lines = [{field: getattr(line, field) for field in LINE_FIELDS}
                  for line in declaration.insertion_lines]
         for line in lines:
+            # Lines merged past the retention period have no reference left to show.
+            line["beneficiary_ref"] = line["beneficiary_ref"] or ""
             line["hours"] = str(line["hours"]).replace(".", ",")
         return {"version": declaration.version, "lines": lines,
                 "supplier_comment": declaration.supplier_comment}

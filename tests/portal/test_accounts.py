@@ -6,8 +6,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal import clock, identity
+from portal.accounts import AccountToken
 from portal.mail import OutgoingMail
 from portal.models import OrgKind, Role, User
+from portal.security import token_digest
 from tests import factories
 
 NEW_PASSWORD = "une phrase de passe solide"
@@ -19,19 +21,31 @@ def _link(db, to: str) -> str:
     return re.search(r"https?://[^/\s]+(/compte/lien/\S+)", body).group(1)
 
 
-def test_buyer_invites_a_holder_user_who_sets_a_password_once(client, db, login, post, world):
+def _empty_holder(db, world):
+    """A supplier of the buyer's contract with nobody on the portal yet."""
+    holder = factories.make_org(db, OrgKind.supplier)
+    factories.make_contract(db, world.buyer, holder)
+    return holder
+
+
+def test_an_invited_user_sets_a_password_once_with_a_link_stored_hashed(
+        client, db, login, post, world):
     login(world.buyer)
-    response = post("/comptes/inviter", {"siret": "41852963200014", "name": "Nouvelle PME",
-                                         "size": "PME", "email": "Gerant@Nouvelle.example.fr",
+    response = post("/comptes/inviter", {"organisation_id": _empty_holder(db, world).id,
+                                         "email": "Gerant@Nouvelle.example.fr",
                                          "full_name": "Léa Gérante"})
     assert response.status_code == 303
     invited = db.scalar(select(User).where(User.email == "gerant@nouvelle.example.fr"))
     assert invited.organisation.kind == OrgKind.supplier and invited.password_hash is None
     link = _link(db, invited.email)
+    secret = link.rsplit("/", 1)[1]
+    stored = db.scalars(select(AccountToken.token_hash)).all()
+    assert secret not in stored and token_digest(secret) in stored
 
     client.cookies.clear()
     page = client.get(link)
     assert page.status_code == 200 and "Activer votre compte" in page.text
+    assert page.headers["referrer-policy"] == "no-referrer"
     response = post(link, {"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD})
     assert response.status_code == 303
     assert client.get("/fournisseur").status_code == 200  # logged in
@@ -47,7 +61,7 @@ def test_buyer_invites_a_holder_user_who_sets_a_password_once(client, db, login,
 
 def test_an_expired_invitation_is_refused(client, db, login, post, world):
     login(world.buyer)
-    post("/comptes/inviter", {"organisation_id": world.holder.organisation_id,
+    post("/comptes/inviter", {"organisation_id": _empty_holder(db, world).id,
                               "email": "tard@example.fr", "full_name": "En Retard"})
     link = _link(db, "tard@example.fr")
     clock.freeze(clock.now() + timedelta(days=8))
@@ -61,11 +75,13 @@ def test_invitation_rules(client, db, login, post, world):
     assert client.get("/comptes/inviter").status_code == 403
     client.cookies.clear()
     login(world.buyer)
-    response = post("/comptes/inviter", {"siret": "12345678901234", "name": "X",
+    # A buyer chooses among the suppliers of its contracts; it never creates one here.
+    response = post("/comptes/inviter", {"siret": "41852963200014", "name": "X",
                                          "email": "x@example.fr", "full_name": "X"})
     assert response.status_code == 422
-    assert "clé de contrôle incorrecte" in response.text
-    response = post("/comptes/inviter", {"organisation_id": world.holder.organisation_id,
+    assert "Choisissez une entreprise titulaire ou co-traitante" in response.text
+    assert 'value="x@example.fr"' in response.text  # what was typed is kept
+    response = post("/comptes/inviter", {"organisation_id": _empty_holder(db, world).id,
                                          "email": world.holder.email, "full_name": "Doublon"})
     assert response.status_code == 422 and "Un compte existe déjà" in response.text
 

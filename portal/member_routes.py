@@ -1,0 +1,90 @@
+"""« Mon organisation »: its people and, for its gestionnaires, inviting colleagues, departures,
+the gestionnaire flag and the requests of buyers to add someone."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+
+from portal import access, members
+from portal.auth import CurrentUser, DbSession, ManagerUser
+from portal.errors import Invalid
+from portal.pagination import page_number
+from portal.web import RowId, parsed_form, redirect, render, verify_csrf
+
+router = APIRouter(prefix="/organisation", dependencies=[Depends(verify_csrf)])
+Form = Annotated[FormData, Depends(parsed_form)]
+
+
+@router.get("")
+def organisation_page(request: Request, db: DbSession, user: CurrentUser, q: str = "",
+                      page: str = ""):
+    search = q[:100]
+    return render(request, "portal/organisation.html", {
+        "people": members.members(db, user.organisation_id, search=search,
+                                  page=page_number(page)),
+        "search": search,
+        "requests": access.pending_requests(db, user.organisation_id) if user.is_manager
+        else [],
+    }, block="people")
+
+
+def _colleague_form(request, *, values, errors=None, summary=None, status_code=200):
+    return render(request, "portal/colleague.html", {
+        "values": values, "errors": errors or {}, "error_summary": summary},
+        status_code=status_code)
+
+
+@router.get("/inviter")
+def colleague_page(request: Request, user: ManagerUser):
+    return _colleague_form(request, values={})
+
+
+@router.post("/inviter")
+def invite_colleague(request: Request, db: DbSession, user: ManagerUser, form: Form):
+    values = {k: str(form.get(k, "")).strip()[:254] for k in ("email", "full_name")}
+    try:
+        invited = access.invite(db, inviter=user, organisation=user.organisation,
+                                email=values["email"], full_name=values["full_name"])
+    except Invalid as error:
+        db.rollback()
+        return _colleague_form(request, values=values, errors=error.field_errors,
+                               summary=error.message, status_code=422)
+    return redirect(request, "/organisation", message=f"Invitation envoyée à {invited.email}.")
+
+
+@router.post("/membres/{user_id}/desactiver")
+def deactivate(request: Request, db: DbSession, user: CurrentUser, user_id: RowId):
+    member = members.deactivate(db, actor=user, user_id=user_id)
+    return redirect(request, "/organisation", message=f"Le compte de {member.full_name} est "
+                    "désactivé : ses sessions et ses jetons sont fermés.")
+
+
+@router.post("/membres/{user_id}/reactiver")
+def reactivate(request: Request, db: DbSession, user: CurrentUser, user_id: RowId):
+    member = members.reactivate(db, actor=user, user_id=user_id)
+    return redirect(request, "/organisation",
+                    message=f"Le compte de {member.full_name} est réactivé.")
+
+
+@router.post("/membres/{user_id}/gestionnaire")
+def set_manager(request: Request, db: DbSession, user: CurrentUser, user_id: RowId, form: Form):
+    grant = form.get("gestionnaire") == "oui"
+    member = members.set_manager(db, actor=user, user_id=user_id, manager=grant)
+    text = "est désormais gestionnaire" if grant else "n'est plus gestionnaire"
+    return redirect(request, "/organisation", message=f"{member.full_name} {text}.")
+
+
+@router.post("/demandes/{request_id}/accepter")
+def accept_request(request: Request, db: DbSession, user: CurrentUser, request_id: RowId):
+    invited = access.accept(db, manager=user, request_id=request_id)
+    return redirect(request, "/organisation", message=f"Demande acceptée : une invitation a été "
+                    f"envoyée à {invited.email}.")
+
+
+@router.post("/demandes/{request_id}/refuser")
+def refuse_request(request: Request, db: DbSession, user: CurrentUser, request_id: RowId,
+                   form: Form):
+    access.refuse(db, manager=user, request_id=request_id,
+                  comment=str(form.get("comment", "")))
+    return redirect(request, "/organisation", message="Demande refusée ; son auteur est prévenu.")
