@@ -2,16 +2,12 @@
 
 from dataclasses import dataclass
 from math import ceil
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Any
 
-from fastapi import Depends, Query
-from pydantic import BaseModel
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 PER_PAGE = 50
-MAX_PER_PAGE = 200
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,35 +44,3 @@ def paginate(db: Session, query: Select, *, page: int, per_page: int = PER_PAGE,
     sliced = query.limit(per_page).offset((number - 1) * per_page)
     items = list(db.scalars(sliced) if scalars else db.execute(sliced))
     return Page(items=items, total=total, number=number, per_page=per_page)
-
-
-@dataclass(frozen=True)
-class PageRequest:
-    page: int
-    per_page: int
-
-
-def _api_page_request(
-        page: Annotated[int, Query(ge=1, le=1_000_000,
-                                   description="Page demandée (1 = la première).")] = 1,
-        per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE,
-                                       description="Éléments par page.")] = PER_PAGE,
-) -> PageRequest:
-    return PageRequest(page=page, per_page=per_page)
-
-
-# An API list's `?page=&per_page=` parameters, validated (a bad value is a 422 JSON error).
-ApiPage = Annotated[PageRequest, Depends(_api_page_request)]
-
-
-class PageOut(BaseModel, Generic[T]):
-    """One page of an API list: the items, the total over all pages and where this page is."""
-
-    items: list[T]
-    total: int
-    page: int
-    per_page: int
-
-    @classmethod
-    def of(cls, page: Page, items: list) -> "PageOut":
-        return cls(items=items, total=page.total, page=page.number, per_page=page.per_page)
