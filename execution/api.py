@@ -1,15 +1,20 @@
 """Contracts API and the reviewers' declaration actions."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from execution import review, setup
+from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
 from portal.contracts import get_contract_for_reviewer
 from portal.errors import Forbidden
+from portal.models import CommitmentKind, ContractKind
 from portal.schemas import ContractIn, ContractOut, InsertionOut
 from supplier import service as filing
 from supplier.api import ERRORS, VersionIn, declaration_out
+from supplier.contract_list import MAX_SEARCH, ContractFilters, ContractState, search_contracts
 from supplier.progress import insertion_progress
 from supplier.schemas import MAX_COMMENT, DeclarationOut
 
@@ -43,10 +48,26 @@ def _detail(db, contract) -> ContractDetailOut:
     return out
 
 
-@router.get("/contracts", responses={401: ERRORS[401]})
-def list_contracts(db: DbSession, user: ApiUser) -> list[ContractOut]:
-    """Contracts the caller may read."""
-    return [ContractOut.model_validate(c) for c in filing.list_contracts(db, user)]
+@router.get("/contracts", responses={k: ERRORS[k] for k in (401, 422)})
+def list_contracts(
+        db: DbSession, user: ApiUser, paging: ApiPage,
+        q: Annotated[str, Query(max_length=MAX_SEARCH, description=(
+            "Texte cherché dans la référence, l'objet, le nom ou le SIRET du titulaire."))] = "",
+        state: Annotated[ContractState | None, Query(description=(
+            "current : en cours ; upcoming : à venir ; ended : terminés ; "
+            "closed : clos par anticipation."))] = None,
+        year: Annotated[int | None, Query(ge=1990, le=2100, description=(
+            "Contrats en exécution pendant cette année."))] = None,
+        kind: ContractKind | None = None,
+        commitment: CommitmentKind | None = None,
+        behind: Annotated[bool, Query(description=(
+            "Seulement les contrats en retard sur leur engagement d'insertion."))] = False,
+) -> PageOut[ContractOut]:
+    """Contracts the caller may read, latest end first, one page at a time."""
+    filters = ContractFilters(search=q.strip(), state=state or "", year=year, kind=kind or "",
+                              commitment=commitment or "", behind=behind)
+    page = search_contracts(db, user, filters, page=paging.page, per_page=paging.per_page)
+    return PageOut.of(page, [ContractOut.model_validate(c) for c in page.items])
 
 
 @router.post("/contracts", status_code=201,

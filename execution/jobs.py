@@ -1,14 +1,21 @@
-"""The buyers' weekly digest: what to review, contracts behind, overdue filings."""
+"""The buyers' weekly digest: what to review, contracts behind, overdue filings — the counts
+and rules of the buyer's own lists (supplier.contract_list, supplier.declaration_list)."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from execution.review import waiting_for_review
-from execution.setup import contracts_behind
 from portal.clock import today
-from portal.models import Commitment, Contract, Role, User
+from portal.models import Role, User
 from portal.notifications import notify
-from supplier.models import OPEN_STATUSES, Declaration
+from supplier.contract_list import ContractFilters, search_contracts
+from supplier.declaration_list import DeclarationFilters, search_declarations
+from supplier.progress import insertion_progress
+
+LISTED = 10  # contracts behind named in the mail; the dashboard has the rest
+
+
+def _count(db: Session, user: User, state: str) -> int:
+    return search_declarations(db, user, DeclarationFilters(state=state), per_page=1).total
 
 
 def weekly_digest(db: Session) -> str:
@@ -17,18 +24,15 @@ def weekly_digest(db: Session) -> str:
                         .order_by(User.id)).all()
     told = 0
     for user in buyers:
-        to_review = len(waiting_for_review(db, user))
-        behind = contracts_behind(db, user)
-        overdue = db.scalar(select(func.count()).select_from(Declaration)
-                            .join(Declaration.commitment).join(Commitment.contract)
-                            .where(Contract.buyer_org_id == user.organisation_id,
-                                   Declaration.status.in_(OPEN_STATUSES),
-                                   Declaration.due_on < today()))
+        to_review, overdue = _count(db, user, "to_review"), _count(db, user, "overdue")
+        behind = search_contracts(db, user, ContractFilters(behind=True), per_page=LISTED)
+        progress = insertion_progress(db, behind.items)
         told += notify(
             db, user, key=f"digest:{year}-W{week:02d}", kind="digest",
-            message=f"Semaine {week} : {to_review} déclarations à examiner, {len(behind)} "
+            message=f"Semaine {week} : {to_review} déclarations à examiner, {behind.total} "
                     f"contrats en retard, {overdue} déclarations en retard de dépôt.",
             link="/acheteur", mail=user.mail_digest, mail_template="digest",
             context={"organisation": user.organisation, "to_review": to_review,
-                     "behind": behind, "overdue": overdue})
+                     "behind": [(c, progress[c.id]) for c in behind.items],
+                     "behind_total": behind.total, "overdue": overdue})
     return f"{told} récapitulatifs envoyés"

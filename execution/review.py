@@ -1,12 +1,11 @@
 """Review of declarations by the buyer organisation: validate, return with a comment, reopen."""
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.audit import audit
 from portal.clock import now
 from portal.errors import Conflict, Forbidden, Invalid
-from portal.models import Commitment, Contract, User
+from portal.models import User
 from portal.permissions import is_reviewer
 from supplier.models import Declaration, Status
 from supplier.service import STALE, get_declaration
@@ -70,13 +69,3 @@ def reopen(db: Session, declaration_id: int, *, reviewer: User, version: int,
     return _transition(db, declaration, reviewer=reviewer, version=version,
                        expected=Status.validated, to=Status.returned, action="reopen",
                        comment=_required(comment))
-
-
-def waiting_for_review(db: Session, user: User) -> list[Declaration]:
-    if not user.is_buyer:
-        return []
-    query = (select(Declaration).join(Declaration.commitment).join(Commitment.contract)
-             .where(Contract.buyer_org_id == user.organisation_id,
-                    Declaration.status == Status.submitted)
-             .order_by(Declaration.submitted_at))
-    return list(db.scalars(query))

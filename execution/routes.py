@@ -12,18 +12,25 @@ from portal import agec
 from portal.auth import BuyerUser, DbSession
 from portal.contracts import get_contract_for_reviewer, supplier_organisations
 from portal.errors import Conflict, Invalid
+from portal.labels import KINDS
+from portal.pagination import page_number
 from portal.permissions import is_reviewer
 from portal.schemas import ContractIn
 from portal.validation import french_errors
 from portal.web import parsed_form, redirect, render, verify_csrf
 from supplier import service as filing
 from supplier.compliance import commitment_summaries
+from supplier.contract_list import STATES as CONTRACT_STATES
+from supplier.contract_list import ContractFilters, search_contracts
+from supplier.declaration_list import STATES as DECLARATION_STATES
+from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.kinds import handler_for
 from supplier.progress import insertion_progress
 from surveys import service as surveys
 
 router = APIRouter(prefix="/acheteur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
+HOME_ROWS = 5  # a home page shows the first rows of each list and links to the whole list
 
 
 def _version(form: FormData) -> int:
@@ -33,18 +40,34 @@ def _version(form: FormData) -> int:
 
 @router.get("")
 def home_page(request: Request, db: DbSession, user: BuyerUser):
+    """Counts and the first rows of what waits for the buyer; the lists link to the rest."""
+    behind = search_contracts(db, user, ContractFilters(behind=True), per_page=HOME_ROWS)
     return render(request, "execution/home.html", {
-        "to_review": review.waiting_for_review(db, user),
-        "behind": setup.contracts_behind(db, user),
+        "to_review": search_declarations(db, user, DeclarationFilters(state="to_review"),
+                                         per_page=HOME_ROWS),
+        "behind": behind, "progress": insertion_progress(db, behind.items),
         "pending_surveys": surveys.pending_for(db, user),
     })
 
 
 @router.get("/contrats")
-def contracts_page(request: Request, db: DbSession, user: BuyerUser):
-    contracts = filing.list_contracts(db, user)
+def contracts_page(request: Request, db: DbSession, user: BuyerUser, page: str = ""):
+    filters = ContractFilters.from_params(request.query_params)
+    contracts = search_contracts(db, user, filters, page=page_number(page))
     return render(request, "execution/contracts.html", {
-        "contracts": contracts, "progress": insertion_progress(db, contracts)})
+        "contracts": contracts, "progress": insertion_progress(db, contracts.items),
+        "filters": filters, "action": "/acheteur/contrats", "states": CONTRACT_STATES,
+        "contract_kinds": KINDS}, block="results")
+
+
+@router.get("/declarations")
+def declarations_page(request: Request, db: DbSession, user: BuyerUser, page: str = ""):
+    """Every declaration of the buyer's contracts; the ones to review unless asked otherwise."""
+    filters = DeclarationFilters.from_params(request.query_params, state="to_review")
+    return render(request, "execution/declarations.html", {
+        "declarations": search_declarations(db, user, filters, page=page_number(page)),
+        "filters": filters, "action": "/acheteur/declarations",
+        "states": DECLARATION_STATES}, block="results")
 
 
 def _contract_form(request, db, *, values, errors=None, contract=None, summary=None,

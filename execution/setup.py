@@ -4,10 +4,9 @@ from sqlalchemy.orm import Session
 
 from portal import contracts as register
 from portal.errors import Conflict
-from portal.models import Contract, ContractStatus, User
+from portal.models import Contract, User
 from portal.schemas import ContractIn
-from supplier.progress import InsertionProgress, insertion_progress
-from supplier.service import filed_declarations, list_contracts, sync_declarations
+from supplier.service import filed_declarations, sync_declarations
 from surveys.models import LaunchReason
 from surveys.service import launch_campaign
 
@@ -36,11 +35,3 @@ def close_contract(db: Session, contract_id: int, *, buyer: User, version: int) 
     sync_declarations(db, contract)
     launch_campaign(db, contract, reason=LaunchReason.closed_early, by=buyer)
     return contract
-
-
-def contracts_behind(db: Session, user: User) -> list[tuple[Contract, InsertionProgress]]:
-    """Active contracts of the buyer organisation whose validated hours lag the expected share."""
-    contracts = [c for c in list_contracts(db, user) if c.status == ContractStatus.active]
-    progress = insertion_progress(db, contracts)
-    return [(c, progress[c.id]) for c in contracts
-            if c.id in progress and progress[c.id].status == "behind"]

@@ -5,14 +5,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
 
+from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
 from portal.errors import Invalid
-from portal.models import Commitment
+from portal.models import CommitmentKind
 from portal.validation import french_errors
 from supplier import service
+from supplier.contract_list import MAX_SEARCH
+from supplier.declaration_list import (
+    DeclarationFilters,
+    DeclarationState,
+    search_declarations,
+)
 from supplier.kinds import HANDLERS, handler_for
 from supplier.models import Declaration, Status
-from supplier.schemas import DeclarationOut
+from supplier.schemas import DeclarationOut, DeclarationSummaryOut
 
 router = APIRouter(prefix="/api/v1/declarations", tags=["déclarations"])
 
@@ -32,8 +39,8 @@ class VersionIn(BaseModel):
     version: StrictInt
 
 
-def declaration_out(declaration: Declaration) -> DeclarationOut:
-    return DeclarationOut(
+def _fields(declaration: Declaration) -> dict:
+    return dict(
         id=declaration.id,
         contract_id=declaration.commitment.contract_id,
         kind=declaration.commitment.kind,
@@ -48,21 +55,37 @@ def declaration_out(declaration: Declaration) -> DeclarationOut:
         reviewed_at=declaration.reviewed_at,
         review_comment=declaration.review_comment,
         supplier_comment=declaration.supplier_comment,
-        content=handler_for(declaration).content_out(declaration),
     )
 
 
-@router.get("", responses={401: ERRORS[401]})
-def list_declarations(db: DbSession, user: ApiUser, status: Status | None = None,
-                      contract_id: int | None = Query(default=None)) -> list[DeclarationOut]:
-    """Declarations the caller may read, filtered by status or contract."""
-    query = service.visible_declarations(user)
-    if status is not None:
-        query = query.where(Declaration.status == status)
-    if contract_id is not None:
-        query = query.where(Commitment.contract_id == contract_id)
-    declarations = db.scalars(query.order_by(Declaration.due_on, Declaration.id))
-    return [declaration_out(d) for d in declarations]
+def declaration_summary(declaration: Declaration) -> DeclarationSummaryOut:
+    return DeclarationSummaryOut(**_fields(declaration))
+
+
+def declaration_out(declaration: Declaration) -> DeclarationOut:
+    return DeclarationOut(**_fields(declaration),
+                          content=handler_for(declaration).content_out(declaration))
+
+
+@router.get("", responses={k: ERRORS[k] for k in (401, 422)})
+def list_declarations(
+        db: DbSession, user: ApiUser, paging: ApiPage, status: Status | None = None,
+        contract_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+        state: Annotated[DeclarationState | None, Query(description=(
+            "to_review : déposées, à examiner ; todo : à déposer sous 30 jours ou en retard ; "
+            "overdue : en retard ; returned : renvoyées ; validated : validées."))] = None,
+        q: Annotated[str, Query(max_length=MAX_SEARCH, description=(
+            "Texte cherché dans la référence du contrat et le nom du titulaire ou de "
+            "l'acheteur."))] = "",
+        commitment: CommitmentKind | None = None,
+) -> PageOut[DeclarationSummaryOut]:
+    """Declarations the caller may read, soonest due first, one page at a time; the content of
+    each (lines, amounts, documents) is in `GET /api/v1/declarations/{id}`."""
+    filters = DeclarationFilters(state=state or "", search=q.strip(),
+                                 commitment=commitment or "", contract_id=contract_id,
+                                 status=status or "")
+    page = search_declarations(db, user, filters, page=paging.page, per_page=paging.per_page)
+    return PageOut.of(page, [declaration_summary(d) for d in page.items])
 
 
 @router.get("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 404)})

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, ColumnElement, Date, Numeric, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from portal.clock import today
 from portal.commitments import params_of
 from portal.models import Commitment, CommitmentKind, Contract
+from portal.sql import days_between
 from supplier.models import Declaration, InsertionLine, Status
 
 CENT = Decimal("0.01")
@@ -26,16 +27,8 @@ class InsertionProgress:
     elapsed_share: Decimal
     penalty_per_missing_hour: Decimal | None
     ended: bool
-
-    @property
-    def status(self) -> str:
-        if self.validated >= self.target:
-            return "achieved"
-        if self.ended:
-            return "missed"
-        if self.elapsed_share == 0:
-            return "not_started"
-        return "on_track" if self.validated >= self.expected_to_date else "behind"
+    # Classified in SQL by `standing` below, so that lists can filter and count on it too.
+    status: str
 
     @property
     def status_label(self) -> str:
@@ -77,26 +70,72 @@ def validated_hours(db: Session, commitment_ids: list[int]) -> dict[int, Decimal
     return {cid: Decimal(str(hours)).quantize(CENT) for cid, hours in rows}
 
 
+def _cents(value) -> ColumnElement[int]:
+    return cast(func.round(value * 100), BigInteger)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """SQL expressions over `Commitment` (an insertion commitment) joined to its `Contract`:
+    the hours in cents, the days of the contract elapsed on a date, and the status."""
+
+    target_cents: ColumnElement[int]
+    validated_cents: ColumnElement[int]
+    expected_cents: ColumnElement[int]
+    done_days: ColumnElement[int]
+    total_days: ColumnElement[int]
+    status: ColumnElement[str]
+
+
+def standing(on: date) -> Standing:
+    """The one place the insertion status is decided: achieved once the validated hours reach
+    the target; missed when the contract ended below it; not started before its first day; on
+    track while the validated hours reach the target's share of the days elapsed (rounded half
+    up to the hundredth of an hour); behind otherwise."""
+    end = Contract.end_date
+    total = days_between(end, Contract.starts_on) + 1
+    last = case((end < on, end), else_=literal(on, Date()))
+    elapsed = days_between(last, Contract.starts_on) + 1
+    done = case((elapsed < 0, 0), else_=elapsed)
+    target = _cents(cast(Commitment.params["target_hours"].as_string(), Numeric(14, 2)))
+    validated = _cents(
+        select(func.coalesce(func.sum(InsertionLine.hours), 0))
+        .join(Declaration, InsertionLine.declaration_id == Declaration.id)
+        .where(Declaration.commitment_id == Commitment.id,
+               Declaration.status == Status.validated)
+        .scalar_subquery())
+    # Integer arithmetic, exact on both databases: round(target × done / total) half up.
+    expected = (2 * target * done + total) // (2 * total)
+    status = case((validated >= target, "achieved"), (end <= on, "missed"),
+                  (done <= 0, "not_started"), (validated >= expected, "on_track"),
+                  else_="behind")
+    return Standing(target, validated, expected, done, total, status)
+
+
 def insertion_progress(db: Session, contracts: list[Contract], *,
                        on: date | None = None) -> dict[int, InsertionProgress]:
-    """Progress of every contract of the list that has an insertion commitment, by contract id."""
+    """Progress of every contract of the list that has an insertion commitment, by contract id,
+    in one query."""
     on = on or today()
-    commitments = {c.id: c.commitment(CommitmentKind.insertion_hours) for c in contracts}
-    commitments = {cid: com for cid, com in commitments.items() if com is not None}
-    hours = validated_hours(db, [com.id for com in commitments.values()])
+    if not contracts:
+        return {}
+    s = standing(on)
+    rows = db.execute(
+        select(Commitment, s.validated_cents, s.expected_cents, s.done_days, s.total_days,
+               s.status, Contract.end_date)
+        .join(Contract, Commitment.contract_id == Contract.id)
+        .where(Commitment.kind == CommitmentKind.insertion_hours,
+               Commitment.contract_id.in_([c.id for c in contracts])))
     result = {}
-    for contract_id, commitment in commitments.items():
-        contract = commitment.contract
+    for commitment, validated, expected, done, total, status, end in rows:
         params = params_of(commitment)
-        share = elapsed_share(contract.starts_on, contract.end_date, on)
-        result[contract_id] = InsertionProgress(
+        result[commitment.contract_id] = InsertionProgress(
             target=params.target_hours,
-            validated=hours.get(commitment.id, Decimal("0.00")),
-            expected_to_date=(params.target_hours * share).quantize(CENT, ROUND_HALF_UP),
-            elapsed_share=share,
+            validated=(Decimal(validated) / 100).quantize(CENT),
+            expected_to_date=(Decimal(expected) / 100).quantize(CENT),
+            elapsed_share=Decimal(done) / Decimal(total),
             penalty_per_missing_hour=params.penalty_per_missing_hour,
-            ended=on >= contract.end_date,
-        )
+            ended=on >= end, status=status)
     return result
 
 

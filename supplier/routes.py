@@ -9,11 +9,17 @@ from starlette.datastructures import FormData
 
 from portal.auth import CurrentUser, DbSession, SupplierUser
 from portal.errors import Conflict, Invalid, TooLarge
+from portal.labels import KINDS
+from portal.pagination import page_number
 from portal.permissions import is_filer
 from portal.validation import french_errors
 from portal.web import parsed_form, redirect, render, templates, verify_csrf
 from supplier import service, vocabulary
 from supplier.compliance import commitment_summaries
+from supplier.contract_list import STATES as CONTRACT_STATES
+from supplier.contract_list import ContractFilters, search_contracts
+from supplier.declaration_list import STATES as DECLARATION_STATES
+from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.documents import get_readable_document
 from supplier.kinds import HANDLERS, handler_for
 from supplier.kinds.base import field_label
@@ -22,6 +28,7 @@ from surveys import service as surveys
 
 router = APIRouter(prefix="/fournisseur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
+HOME_ROWS, HOME_CONTRACTS = 5, 10
 NOT_SAVED = "La déclaration n'a pas été enregistrée : corrigez les champs signalés."
 templates.env.globals.update(status_labels=vocabulary.STATUS_LABELS, vocabulary=vocabulary,
                              field_label=field_label, kinds=HANDLERS)
@@ -29,14 +36,37 @@ templates.env.globals.update(status_labels=vocabulary.STATUS_LABELS, vocabulary=
 
 @router.get("")
 def home_page(request: Request, db: DbSession, user: SupplierUser):
-    contracts = service.list_contracts(db, user)
+    """Counts and the first rows of what the holder has to do; the lists link to the rest."""
+    contracts = search_contracts(db, user, per_page=HOME_CONTRACTS)
     return render(request, "supplier/home.html", {
         "contracts": contracts,
-        "progress": insertion_progress(db, contracts),
-        "todo": service.holder_todo(db, user),
-        "returned": service.returned_to(db, user),
+        "progress": insertion_progress(db, contracts.items),
+        "todo": search_declarations(db, user, DeclarationFilters(state="todo"),
+                                    per_page=HOME_ROWS),
+        "returned": search_declarations(db, user, DeclarationFilters(state="returned"),
+                                        per_page=HOME_ROWS),
         "pending_surveys": surveys.pending_for(db, user),
     })
+
+
+@router.get("/contrats")
+def contracts_page(request: Request, db: DbSession, user: SupplierUser, page: str = ""):
+    filters = ContractFilters.from_params(request.query_params)
+    contracts = search_contracts(db, user, filters, page=page_number(page))
+    return render(request, "supplier/contracts.html", {
+        "contracts": contracts, "progress": insertion_progress(db, contracts.items),
+        "filters": filters, "action": "/fournisseur/contrats", "states": CONTRACT_STATES,
+        "contract_kinds": KINDS}, block="results")
+
+
+@router.get("/declarations")
+def declarations_page(request: Request, db: DbSession, user: SupplierUser, page: str = ""):
+    """The organisation's declarations; what is due within 30 days or late unless asked."""
+    filters = DeclarationFilters.from_params(request.query_params, state="todo")
+    return render(request, "supplier/declarations.html", {
+        "declarations": search_declarations(db, user, filters, page=page_number(page)),
+        "filters": filters, "action": "/fournisseur/declarations",
+        "states": DECLARATION_STATES}, block="results")
 
 
 @router.get("/contrats/{contract_id}")

@@ -94,7 +94,9 @@ class InsertionContentOut(BaseModel):
     total_hours: Cents
 
 
-class DeclarationOut(BaseModel):
+class DeclarationSummaryOut(BaseModel):
+    """A declaration in a list: everything but its content."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -111,4 +113,7 @@ class DeclarationOut(BaseModel):
     reviewed_at: datetime | None
     review_comment: str | None
     supplier_comment: str | None
+
+
+class DeclarationOut(DeclarationSummaryOut):
     content: dict[str, Any]

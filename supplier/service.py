@@ -1,15 +1,14 @@
 """The filing workflow, the same for every kind: periods to declare, drafts, submission."""
 
-from datetime import timedelta
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.audit import audit
-from portal.clock import now, today
+from portal.clock import now
 from portal.errors import Conflict, Forbidden, NotFound
 from portal.models import Commitment, Contract, User
-from portal.permissions import is_filer, supplier_contract_ids, visible_contracts
+from portal.permissions import is_filer, visible_contracts
 from portal.settings import get_settings
 from supplier.kinds import handler_for
 from supplier.models import OPEN_STATUSES, Declaration, InsertionLine, Status
@@ -127,32 +126,6 @@ def total_hours(db: Session, declaration_ids: list[int]) -> dict[int, object]:
                       .where(InsertionLine.declaration_id.in_(declaration_ids))
                       .group_by(InsertionLine.declaration_id))
     return dict(rows.all())
-
-
-def holder_todo(db: Session, user: User, *, horizon_days: int = 30) -> list[Declaration]:
-    """Open declarations of the contracts the user's organisation holds, due within the horizon
-    or overdue, soonest first."""
-    if not user.is_supplier:
-        return []
-    held = supplier_contract_ids(user, holder_only=True)
-    query = (select(Declaration).join(Declaration.commitment)
-             .where(Commitment.contract_id.in_(held),
-                    Declaration.status.in_(OPEN_STATUSES),
-                    Declaration.due_on <= today() + timedelta(days=horizon_days))
-             .order_by(Declaration.due_on))
-    return list(db.scalars(query))
-
-
-def returned_to(db: Session, user: User) -> list[Declaration]:
-    query = visible_declarations(user).where(Declaration.status == Status.returned)
-    return list(db.scalars(query.order_by(Declaration.due_on)))
-
-
-def list_contracts(db: Session, user: User) -> list[Contract]:
-    query = (visible_contracts(user)
-             .options(selectinload(Contract.commitments), selectinload(Contract.parties))
-             .order_by(Contract.ends_on.desc(), Contract.reference))
-    return list(db.scalars(query))
 
 
 def get_contract(db: Session, contract_id: int, user: User) -> Contract:

@@ -1,4 +1,4 @@
-"""Who may do what on the account and organisation routes: every route against every kind of
+"""Who may do what on the account, organisation and list routes: every route against every kind of
 person. Each row is a route; each column what a person gets (303 after a change or to the
 login page, 403 wrong role, 404 not theirs, 409 not possible now). Every person's attempt runs
 in a savepoint rolled back afterwards, so they all meet the same state.
@@ -80,6 +80,11 @@ MATRIX = [
     ("POST", "/admin/comptes/{colleague}/effacer", {"confirmation": "oui"},
      row(403, admin=303)),
     ("GET", "/admin/envois", None, row(403, admin=200)),
+    # The lists: each role its own pages; what each row holds is tested with the lists.
+    *[("GET", path, None, row(403, **dict.fromkeys(BUYERS, 200)))
+      for path in ("/acheteur", "/acheteur/contrats", "/acheteur/declarations")],
+    *[("GET", path, None, row(403, **dict.fromkeys(SUPPLIERS, 200)))
+      for path in ("/fournisseur", "/fournisseur/contrats", "/fournisseur/declarations")],
 ]
 
 

@@ -3,7 +3,8 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now, today
@@ -60,9 +61,15 @@ class Declaration(Base):
     def contract(self):
         return self.commitment.contract
 
-    @property
+    @hybrid_property
     def is_overdue(self) -> bool:
+        """Still to file (or to correct) after its due date: the one rule, in Python and SQL."""
         return self.status in OPEN_STATUSES and self.due_on < today()
+
+    @is_overdue.inplace.expression
+    @classmethod
+    def _is_overdue_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status.in_(OPEN_STATUSES), cls.due_on < today())
 
     @property
     def is_locked(self) -> bool:

@@ -131,7 +131,7 @@ def test_contract_api_create_read_update(db, api, world):
     assert contract["holder"]["id"] == world.holder.organisation_id
     assert contract["insertion"]["target_hours"] == "1000.00"
     assert contract["insertion"]["validated_hours"] == "0.00"
-    listed = buyer.get("/api/v1/contracts").json()
+    listed = buyer.get("/api/v1/contracts").json()["items"]
     assert {c["reference"] for c in listed} == {"API-1", world.contract.reference}
     updated = buyer.put(f"/api/v1/contracts/{contract['id']}",
                         json={**body, "object": "Nouvel objet", "version": contract["version"]})

@@ -64,7 +64,7 @@ def test_contract_to_validated_hours(client, db, login, post, world):
 def test_the_same_life_cycle_through_the_api(db, api, world):
     holder, buyer = api(world.holder), api(world.buyer)
     declaration = world.declarations[0]
-    listed = holder.get("/api/v1/declarations", params={"status": "expected"}).json()
+    listed = holder.get("/api/v1/declarations", params={"status": "expected"}).json()["items"]
     assert declaration.id in [d["id"] for d in listed]
 
     line = {**LINE, "hours": "42.5"}

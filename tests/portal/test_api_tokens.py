@@ -50,7 +50,7 @@ def test_a_token_has_exactly_the_permissions_of_its_user(client, db, login, post
     login(other)
     secret = _create_token(client, post)
     headers = _bearer(secret)
-    assert client.get("/api/v1/declarations", headers=headers).json() == []
+    assert client.get("/api/v1/declarations", headers=headers).json()["items"] == []
     declaration = world.declarations[0]
     assert client.get(f"/api/v1/declarations/{declaration.id}",
                       headers=headers).status_code == 404
@@ -59,7 +59,8 @@ def test_a_token_has_exactly_the_permissions_of_its_user(client, db, login, post
     # The holder's own token sees its declarations.
     client.cookies.clear()
     login(world.holder)
-    own = client.get("/api/v1/declarations", headers=_bearer(_create_token(client, post))).json()
+    own = client.get("/api/v1/declarations",
+                     headers=_bearer(_create_token(client, post))).json()["items"]
     assert declaration.id in [d["id"] for d in own]
 
 

@@ -25,7 +25,7 @@ def test_supplier_home_lists_deadlines_returns_and_contracts_of_every_buyer(clie
     assert "AUTRE-1" in page and world.contract.reference in page
     assert "« Heures de juin manquantes »" in page
     # Q2 2025 was due on 15/07/2025: overdue on 20/07.
-    assert "2e trimestre 2025 15/07/2025 À déclarer En retard" in page
+    assert "2e trimestre 2025 15/07/2025 — À déclarer En retard" in page
     # Q3 2025 is due on 15/10/2025, more than 30 days ahead: not listed yet.
     assert "3e trimestre 2025" not in page
     assert second.due_on.isoformat() == "2025-07-15"

@@ -8,6 +8,7 @@ import pytest
 from execution import review
 from portal import clock
 from supplier.models import Status
+from supplier.progress import STATUS_LABELS as progress_labels
 from supplier.progress import (
     InsertionProgress,
     elapsed_share,
@@ -26,7 +27,8 @@ def progress(validated: str, *, target: str = "1000", share: str = "0.5",
     return InsertionProgress(
         target=target_hours, validated=Decimal(validated),
         expected_to_date=target_hours * elapsed, elapsed_share=elapsed,
-        penalty_per_missing_hour=Decimal(penalty) if penalty is not None else None, ended=ended)
+        penalty_per_missing_hour=Decimal(penalty) if penalty is not None else None, ended=ended,
+        status="missed" if ended else "on_track")
 
 
 @pytest.mark.parametrize(("on", "share"), [
@@ -47,31 +49,46 @@ def test_elapsed_share_of_a_one_day_contract():
     assert elapsed_share(START, START, START) == 1
 
 
-def test_reaching_the_target_is_achieved_whatever_the_date():
-    assert progress("1000", share="0.2").status == "achieved"
-    assert progress("1200", share="0").status == "achieved"
-    assert progress("1000").status_label == "Objectif atteint"
+def status_on(db, world, on: date, validated: str | None) -> str:
+    """The status of the world's contract (2025, 365 days, 1 000 hours) on ``on``, with
+    ``validated`` hours validated in its first quarter."""
+    if validated is not None:
+        clock.freeze(datetime(2025, 4, 2, 9, tzinfo=UTC))
+        first = world.declarations[0]
+        factories.submit(db, first, world.holder, factories.line(hours=Decimal(validated)))
+        review.validate(db, first.id, reviewer=world.buyer, version=first.version)
+        db.commit()
+    return insertion_progress(db, [world.contract], on=on)[world.contract.id].status
 
 
-def test_at_or_above_the_hours_expected_to_date_is_on_track():
-    assert progress("500", share="0.5").status == "on_track"
-    assert progress("600", share="0.5").status_label == "Dans les temps"
+@pytest.mark.parametrize(("on", "validated", "status"), [
+    (date(2025, 3, 1), "1000", "achieved"),  # reaching the target, whatever the date
+    (date(2026, 6, 1), "1200", "achieved"),
+    (date(2024, 12, 31), None, "not_started"),  # before the first day nothing is expected
+    # 2 July: 183 of 365 days elapsed, 501.369… hours expected, rounded to 501.37.
+    (date(2025, 7, 2), "501.37", "on_track"),
+    (date(2025, 7, 2), "501.36", "behind"),
+    (date(2025, 7, 2), None, "behind"),
+    (date(2025, 12, 31), "999.99", "missed"),  # the last day over, below the target
+    (date(2026, 1, 15), "900", "missed"),
+])
+def test_the_status_compares_validated_hours_with_the_share_expected_to_date(
+        db, world, on, validated, status):
+    assert status_on(db, world, on, validated) == status
 
 
-def test_below_the_hours_expected_to_date_is_behind():
-    late = progress("499.99", share="0.5")
-    assert late.status == "behind" and late.status_label == "En retard"
+def test_the_labels_users_read():
+    assert {k: progress_labels[k] for k in ("achieved", "behind")} == {
+        "achieved": "Objectif atteint", "behind": "En retard"}
+    assert progress("900", ended=True).status_label == "Objectif non atteint"
+    assert progress("600").status_label == "Dans les temps"
 
 
-def test_an_ended_contract_below_its_target_has_missed_it():
-    missed = progress("900", share="1", ended=True)
-    assert missed.status == "missed" and missed.status_label == "Objectif non atteint"
-    assert progress("1000", share="1", ended=True).status == "achieved"
-
-
-def test_before_the_start_nothing_is_expected_yet():
-    assert progress("0", share="0").status == "not_started"
-    assert progress("0", share="0").status_label == "Pas encore commencé"
+def test_the_hours_expected_to_date_are_the_elapsed_share_of_the_target(db, world):
+    result = insertion_progress(db, [world.contract], on=date(2025, 7, 2))[world.contract.id]
+    assert result.expected_to_date == Decimal("501.37")
+    assert result.elapsed_share == Decimal(183) / Decimal(365)
+    assert result.validated == 0 and result.ended is False
 
 
 def test_percent_of_target_has_one_decimal():

@@ -1,0 +1,143 @@
+"""The contract register as a user searches it: by reference, object, holder name or SIRET,
+state, year of execution, kind, commitment kind and "behind on insertion", one page at a time.
+
+The same filters serve the buyer's and the holder's pages and the API; what a user may see is
+decided by `portal.permissions.visible_contracts`, never here."""
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Literal
+from urllib.parse import urlencode
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.clock import today
+from portal.labels import KINDS
+from portal.models import (
+    Commitment,
+    CommitmentKind,
+    Contract,
+    ContractParty,
+    ContractStatus,
+    Organisation,
+    User,
+)
+from portal.pagination import PER_PAGE, Page, paginate
+from portal.permissions import visible_contracts
+from supplier.progress import standing
+
+ContractState = Literal["current", "upcoming", "ended", "closed"]
+STATES: dict[ContractState, str] = {
+    "current": "En cours d'exécution", "upcoming": "À venir", "ended": "Terminés",
+    "closed": "Clos par anticipation"}
+MAX_SEARCH = 100
+
+
+@dataclass(frozen=True)
+class ContractFilters:
+    search: str = ""
+    state: str = ""
+    year: int | None = None
+    kind: str = ""
+    commitment: str = ""
+    behind: bool = False
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> "ContractFilters":
+        """Filters from an address's parameters; a value outside its list is ignored (the page
+        shows every contract rather than an error for a hand-edited address)."""
+        year = str(params.get("year", "")).strip()
+        return cls(
+            search=str(params.get("q", "")).strip()[:MAX_SEARCH],
+            state=_one_of(params.get("state"), STATES),
+            year=int(year) if year.isdigit() and 1990 <= int(year) <= 2100 else None,
+            kind=_one_of(params.get("kind"), KINDS),
+            commitment=_one_of(params.get("commitment"), set(CommitmentKind)),
+            behind=str(params.get("behind", "")) in ("1", "on", "true"))
+
+    @property
+    def active(self) -> bool:
+        return self != ContractFilters()
+
+    def as_params(self) -> str:
+        """The filters as an address's query string, for the page links."""
+        values = {"q": self.search, "state": self.state, "year": self.year or "",
+                  "kind": self.kind, "commitment": self.commitment,
+                  "behind": "1" if self.behind else ""}
+        return urlencode({k: v for k, v in values.items() if v})
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _one_of(value, allowed) -> str:
+    text = str(value or "").strip()
+    return text if text in allowed else ""
+
+
+def _matching(search: str):
+    words = search.lower()
+    # A SIRET is looked for when the search is one, typed with or without spaces.
+    digits = search.replace(" ", "")
+    holder = (select(ContractParty.id)
+              .join(Organisation, Organisation.id == ContractParty.organisation_id)
+              .where(ContractParty.contract_id == Contract.id,
+                     or_(func.lower(Organisation.name).contains(words, autoescape=True),
+                         *([Organisation.siret.contains(digits, autoescape=True)]
+                           if digits.isdigit() and len(digits) >= 3 else []))))
+    return or_(func.lower(Contract.reference).contains(words, autoescape=True),
+               func.lower(Contract.object).contains(words, autoescape=True),
+               exists(holder))
+
+
+def _in_state(state: str, on: date):
+    end, closed = Contract.end_date, Contract.status == ContractStatus.closed
+    # A contract closed early has ended, even on the day it was closed.
+    return {"current": and_(Contract.starts_on <= on, end >= on, ~closed),
+            "upcoming": and_(Contract.starts_on > on, ~closed),
+            "ended": or_(end < on, closed),
+            "closed": closed}[state]
+
+
+def _has_commitment(kind: str):
+    return exists(select(Commitment.id).where(Commitment.contract_id == Contract.id,
+                                              Commitment.kind == kind))
+
+
+def _behind(on: date):
+    s = standing(on)
+    return exists(select(Commitment.id).where(
+        Commitment.contract_id == Contract.id,
+        Commitment.kind == CommitmentKind.insertion_hours, s.status == "behind"))
+
+
+def contracts_query(user: User, filters: ContractFilters, *,
+                    on: date | None = None) -> Select[tuple[Contract]]:
+    on = on or today()
+    query = visible_contracts(user)
+    if filters.search:
+        query = query.where(_matching(filters.search))
+    if filters.state:
+        query = query.where(_in_state(filters.state, on))
+    if filters.year:
+        query = query.where(Contract.starts_on <= date(filters.year, 12, 31),
+                            Contract.end_date >= date(filters.year, 1, 1))
+    if filters.kind:
+        query = query.where(Contract.kind == filters.kind)
+    if filters.commitment:
+        query = query.where(_has_commitment(filters.commitment))
+    if filters.behind:
+        query = query.where(_behind(on))
+    return query
+
+
+def search_contracts(db: Session, user: User, filters: ContractFilters = ContractFilters(), *,
+                     page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """One page of the contracts the user may see that match, latest end first, with what a
+    list shows of each (commitments, parties) loaded in two more statements."""
+    query = (contracts_query(user, filters)
+             .options(selectinload(Contract.commitments), selectinload(Contract.parties))
+             .order_by(Contract.ends_on.desc(), Contract.reference, Contract.id))
+    return paginate(db, query, page=page, per_page=per_page)
