@@ -7,7 +7,7 @@ tells nobody twice (notification keys, see portal.notifications).
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from portal.clock import today
 from portal.models import Commitment, Contract, ContractStatus, Role, User
@@ -35,9 +35,13 @@ def _users(db: Session, organisation_id: int, role: Role) -> list[User]:
 
 
 def _open_declarations(db: Session, *conditions) -> list[Declaration]:
+    # The contract and its parties come with the rows: the messages name them.
     return list(db.scalars(select(Declaration).join(Declaration.commitment)
                            .join(Commitment.contract)
                            .where(Declaration.status.in_(OPEN_STATUSES), *conditions)
+                           .options(contains_eager(Declaration.commitment)
+                                    .contains_eager(Commitment.contract)
+                                    .selectinload(Contract.parties))
                            .order_by(Declaration.due_on, Declaration.id)))
 
 
@@ -80,7 +84,7 @@ def notify_overdue(db: Session) -> str:
     period; overdue itself is derived from the due date, nothing to store."""
     grace = get_settings().overdue_grace_days
     told = 0
-    for declaration in _open_declarations(db, Declaration.due_on < today()):
+    for declaration in _open_declarations(db, Declaration.is_overdue):
         contract = declaration.contract
         for user in _users(db, contract.holder.id, Role.supplier):
             told += notify(

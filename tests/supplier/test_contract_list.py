@@ -139,3 +139,13 @@ def test_the_api_pages_and_filters_contracts(api, register):
         response = buyer.get("/api/v1/contracts", params=bad)
         assert response.status_code == 422, bad
         assert response.headers["content-type"].startswith("application/json")
+
+
+def test_openapi_documents_the_paging_and_the_total(client):
+    schema = client.get("/openapi.json").json()
+    for path in ("/api/v1/contracts", "/api/v1/declarations"):
+        listing = schema["paths"][path]["get"]
+        assert {"page", "per_page", "q", "state"} <= {p["name"] for p in listing["parameters"]}
+        answer = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        page = schema["components"]["schemas"][answer.rsplit("/", 1)[1]]
+        assert page["required"] == ["items", "total", "page", "per_page"], path
