@@ -21,8 +21,10 @@ def contract_payload(form: FormData) -> dict:
         payload["holder_id"] = int(holder)
     else:  # no holder chosen: the new one, or an error on the list
         payload["holder_id"] = None if payload["new_holder"] else -1
-    payload["co_holder_ids"] = [int(v) for v in form.getlist("co_holder_ids")
-                                if isinstance(v, str) and v.isdigit()]
+    payload["co_holder_ids"] = []
+    # One SIRET a line (or separated by commas), spaces inside a SIRET allowed.
+    typed = str(form.get("co_holder_sirets", "")).replace(",", "\n").splitlines()
+    payload["co_holder_sirets"] = [line.strip() for line in typed if line.strip()]
     for field in CONSIDERATIONS:
         payload[field] = form.get(field) == "on"
     target = str(form.get("insertion_target_hours", "")).strip()
@@ -46,7 +48,7 @@ def form_values(contract: Contract) -> dict:
     if contract.amount_excl_vat is not None:
         values["amount_excl_vat"] = _french(contract.amount_excl_vat)
     values["holder_id"] = contract.holder.id if contract.holder else None
-    values["co_holder_ids"] = [o.id for o in contract.co_holders]
+    values["co_holder_sirets"] = [o.siret for o in contract.co_holders]
     for field in CONSIDERATIONS:
         values[field] = getattr(contract, field)
     commitment = contract.commitment(CommitmentKind.insertion_hours)

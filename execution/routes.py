@@ -70,11 +70,11 @@ def declarations_page(request: Request, db: DbSession, user: BuyerUser, page: st
         "states": DECLARATION_STATES}, block="results")
 
 
-def _contract_form(request, db, *, values, errors=None, contract=None, summary=None,
+def _contract_form(request, db, user, *, values, errors=None, contract=None, summary=None,
                    status_code=200, version=None):
     return render(request, "execution/contract_form.html", {
         "values": values, "errors": errors or {}, "contract": contract, "error_summary": summary,
-        "suppliers": supplier_organisations(db),
+        "suppliers": supplier_organisations(db, user.organisation_id),
         "agec_categories": agec.categories(db),
         "version": version if version is not None else (contract.version if contract else None),
     }, block="contract_form", status_code=status_code)
@@ -82,8 +82,8 @@ def _contract_form(request, db, *, values, errors=None, contract=None, summary=N
 
 @router.get("/contrats/nouveau")
 def new_contract_page(request: Request, db: DbSession, user: BuyerUser):
-    values = {"kind": "market", "frequency": "quarterly", "co_holder_ids": [], "insertion": None}
-    return _contract_form(request, db, values=values)
+    values = {"kind": "market", "frequency": "quarterly", "co_holder_sirets": [], "insertion": None}
+    return _contract_form(request, db, user, values=values)
 
 
 def _save_contract(request, db, user, form, *, contract_id: int | None):
@@ -104,7 +104,7 @@ def _save_contract(request, db, user, form, *, contract_id: int | None):
         else:
             errors, summary = error.field_errors, error.message
         status = 409 if isinstance(error, Conflict) else 422
-        return _contract_form(request, db, values=payload, errors=form_errors(errors),
+        return _contract_form(request, db, user, values=payload, errors=form_errors(errors),
                               contract=contract,
                               summary=summary, status_code=status, version=_version(form))
     message = "Contrat enregistré." if contract_id else "Contrat créé ; ses périodes de " \
@@ -134,7 +134,7 @@ def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id:
 @router.get("/contrats/{contract_id}/modifier")
 def edit_contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: int):
     contract = get_contract_for_reviewer(db, contract_id, user)
-    return _contract_form(request, db, values=form_values(contract), contract=contract)
+    return _contract_form(request, db, user, values=form_values(contract), contract=contract)
 
 
 @router.post("/contrats/{contract_id}/modifier")

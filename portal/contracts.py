@@ -29,9 +29,15 @@ _SCALAR_FIELDS = ("reference", "object", "kind", "nature", "cpv_code", "amount_e
                   "environmental_criterion")
 
 
-def supplier_organisations(db: Session) -> list[Organisation]:
-    return list(db.scalars(select(Organisation).where(Organisation.kind == OrgKind.supplier)
-                           .order_by(Organisation.name)))
+def supplier_organisations(db: Session, buyer_org_id: int) -> list[Organisation]:
+    """The companies that hold or co-hold a contract of this buyer: the choice offered on its
+    contract form (any other is found by its SIRET, so the form never lists the instance's
+    thousands of companies, nor shows one buyer the suppliers of another)."""
+    parties = (select(ContractParty.organisation_id).join(Contract)
+               .where(Contract.buyer_org_id == buyer_org_id))
+    return list(db.scalars(select(Organisation).where(Organisation.kind == OrgKind.supplier,
+                                                      Organisation.id.in_(parties))
+                           .order_by(Organisation.name, Organisation.id)))
 
 
 def get_contract_for_reviewer(db: Session, contract_id: int, user: User) -> Contract:
@@ -41,8 +47,29 @@ def get_contract_for_reviewer(db: Session, contract_id: int, user: User) -> Cont
     return contract
 
 
+def _co_holders_by_siret(db: Session, data: ContractIn) -> ContractIn:
+    if not data.co_holder_sirets:
+        return data
+    found, unknown = [], []
+    for siret in data.co_holder_sirets:
+        organisation = find_organisation_by_siret(db, siret) if not siret_error(siret) else None
+        if organisation is None or organisation.kind != OrgKind.supplier:
+            unknown.append(siret)
+        else:
+            found.append(organisation.id)
+    if unknown:
+        raise Invalid("Le contrat n'a pas pu être enregistré.", field_errors={
+            "co_holder_sirets": "Aucune entreprise du portail n'a ce SIRET : "
+                                + ", ".join(unknown) + ". Enregistrez d'abord le co-traitant "
+                                "comme titulaire d'un contrat ou demandez-lui de s'inscrire."})
+    ids = list(dict.fromkeys([*data.co_holder_ids, *found]))
+    return data.model_copy(update={"co_holder_ids": ids, "co_holder_sirets": []})
+
+
 def _with_new_holder(db: Session, data: ContractIn, *, buyer: User) -> ContractIn:
-    """Registers the holder typed by SIRET (or finds it, if it is on the portal already)."""
+    """Registers the holder typed by SIRET (or finds it, if it is on the portal already), and
+    the co-holders named by SIRET."""
+    data = _co_holders_by_siret(db, data)
     if data.new_holder is None:
         return data
     new = data.new_holder
@@ -51,9 +78,13 @@ def _with_new_holder(db: Session, data: ContractIn, *, buyer: User) -> ContractI
         raise Invalid("Le contrat n'a pas pu être enregistré.", field_errors={
             "new_holder.siret": "Ce SIRET est celui d'un acheteur, pas d'une entreprise."})
     holder = existing
+    if holder is None and not siret_error(new.siret) and not new.name:
+        raise Invalid("Le contrat n'a pas pu être enregistré.", field_errors={
+            "new_holder.name": "Aucune entreprise du portail n'a ce SIRET : indiquez sa raison "
+                               "sociale pour l'enregistrer."})
     if holder is None:
         try:
-            holder = create_organisation(db, name=new.name, siret=new.siret,
+            holder = create_organisation(db, name=new.name or "", siret=new.siret,
                                          kind=OrgKind.supplier, size=new.size)
         except Invalid as error:
             raise Invalid("Le contrat n'a pas pu être enregistré.", field_errors={
@@ -78,6 +109,8 @@ def _check(db: Session, data: ContractIn, *, buyer_org_id: int, contract_id: int
         errors["holder_id"] = "Choisissez le titulaire parmi les entreprises du portail."
     if wanted - suppliers - {data.holder_id}:
         errors["co_holder_ids"] = "Un co-traitant choisi n'est pas une entreprise du portail."
+    if data.holder_id in data.co_holder_ids:  # a SIRET typed for both
+        errors["co_holder_sirets"] = "Le titulaire ne peut pas être aussi co-traitant."
     if data.agec is not None:
         unknown = set(data.agec.categories) - set(known_codes(db, set(data.agec.categories)))
         if unknown:

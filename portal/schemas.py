@@ -46,7 +46,9 @@ class NewSupplierIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     siret: str = Field(min_length=1, max_length=20)
-    name: str = Field(min_length=1, max_length=200)
+    # Needed only when no organisation of the portal has this SIRET yet.
+    name: Annotated[Annotated[str, Field(max_length=200)] | None,
+                    BeforeValidator(blank_to_none)] = None
     size: Annotated[OrgSize | None, BeforeValidator(blank_to_none)] = None
 
 
@@ -68,6 +70,9 @@ class ContractIn(BaseModel):
     holder_id: StrictInt | None = None
     new_holder: NewSupplierIn | None = None
     co_holder_ids: list[StrictInt] = Field(default_factory=list, max_length=20)
+    # Co-holders may also be named by SIRET (the form does): they must be on the portal.
+    co_holder_sirets: list[Annotated[str, Field(max_length=20)]] = Field(default_factory=list,
+                                                                         max_length=20)
     social_clause: StrictBool = False
     social_criterion: StrictBool = False
     reserved: StrictBool = False

@@ -175,3 +175,54 @@ def test_commitments_are_set_and_read_through_the_api(db, api, world):
         **body, "reference": "API-3", "kind": "market"})
     assert market.status_code == 422
     assert "ne concerne que les concessions" in str(market.json()["errors"])
+
+
+def test_the_form_offers_only_the_buyers_own_companies_and_finds_others_by_siret(
+        client, db, login, post, world):
+    elsewhere = factories.make_org(db, name="Entreprise d'un autre acheteur")
+    factories.make_contract(db, factories.make_user(db, Role.buyer), elsewhere)
+    login(world.buyer)
+    form = client.get("/acheteur/contrats/nouveau").text
+    assert world.holder.organisation.name in form
+    assert "Entreprise d'un autre acheteur" not in form and elsewhere.siret not in form
+    # Typed by SIRET (with spaces), the company already on the portal is found: no name needed,
+    # no second organisation.
+    spaced = " ".join((elsewhere.siret[:3], elsewhere.siret[3:6], elsewhere.siret[6:9],
+                       elsewhere.siret[9:]))
+    response = post("/acheteur/contrats/nouveau", {**FORM, "new_holder_siret": spaced})
+    assert response.status_code == 303
+    contract = db.scalar(select(Contract).where(Contract.reference == FORM["reference"]))
+    assert contract.holder.id == elsewhere.id
+
+
+def test_an_unknown_siret_without_a_name_is_explained_and_the_form_kept(client, login, post,
+                                                                       world):
+    login(world.buyer)
+    response = post("/acheteur/contrats/nouveau", {**FORM, "new_holder_siret": "41852963200014"})
+    assert response.status_code == 422
+    assert "indiquez sa raison sociale" in response.text
+    assert 'value="2025-TRX-042"' in response.text and 'value="41852963200014"' in response.text
+
+
+def test_co_holders_are_named_by_siret(client, db, login, post, world):
+    partner = factories.make_org(db, name="Cotraitant Associé")
+    login(world.buyer)
+    response = post("/acheteur/contrats/nouveau", {
+        **FORM, "holder_id": world.holder.organisation_id,
+        "co_holder_sirets": f"{partner.siret[:9]} {partner.siret[9:]}\n"})
+    assert response.status_code == 303
+    contract = db.scalar(select(Contract).where(Contract.reference == FORM["reference"]))
+    assert [o.id for o in contract.co_holders] == [partner.id]
+    edit = client.get(f"/acheteur/contrats/{contract.id}/modifier").text
+    assert partner.siret in edit and "Cotraitant Associé" in edit
+
+    unknown = post("/acheteur/contrats/nouveau", {
+        **FORM, "reference": "AUTRE", "holder_id": world.holder.organisation_id,
+        "co_holder_sirets": "41852963200014"})
+    assert unknown.status_code == 422
+    assert "Aucune entreprise du portail n&#39;a ce SIRET : 41852963200014" in unknown.text
+    same = post("/acheteur/contrats/nouveau", {
+        **FORM, "reference": "MEME", "holder_id": world.holder.organisation_id,
+        "co_holder_sirets": world.holder.organisation.siret})
+    assert same.status_code == 422
+    assert "Le titulaire ne peut pas être aussi co-traitant." in same.text
