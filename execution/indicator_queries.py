@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, Integer, and_, case, extract, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from portal.agec import AgecCategory
@@ -98,22 +98,50 @@ def active_in(scope: Scope) -> ColumnElement[bool]:
 
 
 def _validated_in_scope(query, scope: Scope):
-    return (query.join(Declaration.commitment).join(Commitment.contract)
-            .where(Declaration.status == Status.validated, scope.of_buyer()))
+    """Validated declarations of the scope; the contract is joined only to pick a buyer."""
+    return _of_buyer(query.where(Declaration.status == Status.validated), scope)
+
+
+def _of_buyer(query, scope: Scope):
+    """Declarations of the buyer's contracts; all of them, without a join, for all buyers."""
+    if scope.buyer_org_id is None:
+        return query
+    return (query.join(Commitment, Commitment.id == Declaration.commitment_id)
+            .join(Contract, Contract.id == Commitment.contract_id).where(scope.of_buyer()))
+
+
+def year_of(column) -> ColumnElement[int]:
+    """The calendar year of a date, for statements grouped by year (trends)."""
+    return func.cast(extract("year", column), Integer)
+
+
+def validated_lines(scope: Scope, *columns, since: int | None = None):
+    """The insertion lines every insertion indicator reads: validated declarations of the scope
+    whose period starts in Y (or, for trends, in the years from ``since`` to Y)."""
+    query = _validated_in_scope(select(*columns).select_from(InsertionLine).join(
+        Declaration, Declaration.id == InsertionLine.declaration_id), scope)
+    first_day = date(since, 1, 1) if since is not None else scope.first_day
+    return query.where(Declaration.period_start.between(first_day, scope.last_day))
 
 
 # --- Insertion ---------------------------------------------------------------------------------
 
 def insertion_groups(db: Session, scope: Scope) -> list[tuple[str, str, str, Decimal, int]]:
     """(public category, sex, age band, hours, lines) of the validated lines of periods in Y."""
-    query = _validated_in_scope(
-        select(InsertionLine.public_category, InsertionLine.sex, InsertionLine.age_band,
-               func.sum(InsertionLine.hours), func.sum(InsertionLine.line_count))
-        .select_from(InsertionLine).join(InsertionLine.declaration), scope)
-    rows = db.execute(query.where(scope.in_year(Declaration.period_start))
-                      .group_by(InsertionLine.public_category, InsertionLine.sex,
-                                InsertionLine.age_band))
+    group = (InsertionLine.public_category, InsertionLine.sex, InsertionLine.age_band)
+    rows = db.execute(validated_lines(scope, *group, func.sum(InsertionLine.hours),
+                                      func.sum(InsertionLine.line_count)).group_by(*group))
     return [(public, sex, age, dec(hours), int(n)) for public, sex, age, hours, n in rows]
+
+
+def insertion_hours_by_year(db: Session, scope: Scope, *, since: int
+                            ) -> dict[int, tuple[Decimal, int]]:
+    """(hours, lines) of the validated lines per year of their period, from ``since`` to Y."""
+    year = year_of(Declaration.period_start)
+    rows = db.execute(validated_lines(scope, year, func.sum(InsertionLine.hours),
+                                      func.sum(InsertionLine.line_count), since=since)
+                      .group_by(year))
+    return {int(y): (dec(hours), int(n)) for y, hours, n in rows}
 
 
 @dataclass(frozen=True)
@@ -125,17 +153,19 @@ class InsertionContract:
 
 
 def insertion_contracts(db: Session, scope: Scope) -> list[InsertionContract]:
-    """Contracts with an insertion commitment active in Y, with their hours validated to date."""
-    validated = (select(Declaration.commitment_id, func.sum(InsertionLine.hours).label("hours"))
-                 .join(InsertionLine, InsertionLine.declaration_id == Declaration.id)
-                 .where(Declaration.status == Status.validated,
+    """Contracts with an insertion commitment active in Y, with their hours validated to date.
+    The hours are summed per commitment of the scope only (a correlated sum), not for every
+    buyer's commitments before the scope is applied."""
+    validated = (select(func.sum(InsertionLine.hours))
+                 .join(Declaration, Declaration.id == InsertionLine.declaration_id)
+                 .where(Declaration.commitment_id == Commitment.id,
+                        Declaration.status == Status.validated,
                         Declaration.period_start <= scope.last_day)
-                 .group_by(Declaration.commitment_id).subquery())
+                 .scalar_subquery())
     rows = db.execute(
-        select(Contract.starts_on, contract_end(), Commitment.params, validated.c.hours)
+        select(Contract.starts_on, contract_end(), Commitment.params, validated)
         .join(Commitment, and_(Commitment.contract_id == Contract.id,
                                Commitment.kind == CommitmentKind.insertion_hours))
-        .outerjoin(validated, validated.c.commitment_id == Commitment.id)
         .where(active_in(scope), scope.of_buyer()))
     return [InsertionContract(starts_on, end, Decimal(str(params["target_hours"])), dec(hours))
             for starts_on, end, params, hours in rows]
@@ -156,7 +186,9 @@ class Notified:
     reserved_amount: Decimal = Decimal(0)
 
 
-def notified_contracts(db: Session, scope: Scope, *, threshold: Decimal) -> Notified:
+def notified_by_year(db: Session, scope: Scope, *, threshold: Decimal,
+                     since: int | None = None) -> dict[int, Notified]:
+    """Contracts notified in Y (or in each year from ``since`` to Y), grouped by year."""
     amount = Contract.amount_excl_vat
     above = amount >= threshold
     social = above & or_(Contract.social_clause.is_(True), Contract.social_criterion.is_(True),
@@ -164,13 +196,21 @@ def notified_contracts(db: Session, scope: Scope, *, threshold: Decimal) -> Noti
     environmental = above & or_(Contract.environmental_clause.is_(True),
                                 Contract.environmental_criterion.is_(True))
     reserved = Contract.reserved.is_(True)
-    row = db.execute(
-        select(func.count(), count_if(above), sum_if(above, amount), count_if(social),
+    year = year_of(Contract.notified_on)
+    first_day = date(since, 1, 1) if since is not None else scope.first_day
+    rows = db.execute(
+        select(year, func.count(), count_if(above), sum_if(above, amount), count_if(social),
                sum_if(social, amount), count_if(environmental), sum_if(environmental, amount),
                count_if(reserved), sum_if(reserved, amount))
-        .select_from(Contract).where(scope.in_year(Contract.notified_on), scope.of_buyer())).one()
-    return Notified(int(row[0]), int(row[1]), dec(row[2]), int(row[3]), dec(row[4]),
-                    int(row[5]), dec(row[6]), int(row[7]), dec(row[8]))
+        .where(Contract.notified_on.between(first_day, scope.last_day), scope.of_buyer())
+        .group_by(year))
+    return {int(y): Notified(int(row[0]), int(row[1]), dec(row[2]), int(row[3]), dec(row[4]),
+                             int(row[5]), dec(row[6]), int(row[7]), dec(row[8]))
+            for y, *row in rows}
+
+
+def notified_contracts(db: Session, scope: Scope, *, threshold: Decimal) -> Notified:
+    return notified_by_year(db, scope, threshold=threshold).get(scope.year, Notified())
 
 
 @dataclass(frozen=True)
@@ -230,11 +270,10 @@ def on_time(db: Session, scope: Scope) -> OnTime:
     deadline = day_number(db, Declaration.due_on) + 1 - utc_offset_days
     filed = Declaration.status.in_(FILED) & Declaration.submitted_at.is_not(None)
     in_time = filed & (day_number(db, Declaration.submitted_at) < deadline)
-    row = db.execute(
-        select(func.count(), count_if(in_time)).select_from(Declaration)
-        .join(Declaration.commitment).join(Commitment.contract)
-        .where(scope.in_year(Declaration.due_on), scope.of_buyer(),
-               or_(Declaration.due_on < scope.today, filed))).one()
+    query = (select(func.count(), count_if(in_time)).select_from(Declaration)
+             .where(scope.in_year(Declaration.due_on),
+                    or_(Declaration.due_on < scope.today, filed)))
+    row = db.execute(_of_buyer(query, scope)).one()
     return OnTime(int(row[0]), int(row[1]))
 
 
@@ -248,15 +287,17 @@ class YearlyReports:
 def yearly_reports(db: Session, scope: Scope) -> dict[str, YearlyReports]:
     """CSR and concession report declarations of year Y, by commitment kind."""
     kinds = (CommitmentKind.csr_report, CommitmentKind.concession_report)
-    rows = db.execute(
+    query = (
         select(Commitment.kind, func.count(), count_if(Declaration.status == Status.validated),
                count_if(Declaration.status == Status.submitted))
-        .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
-        .where(Commitment.kind.in_(kinds), scope.in_year(Declaration.period_start),
-               scope.of_buyer())
+        .select_from(Declaration).join(Commitment, Commitment.id == Declaration.commitment_id)
+        .where(Commitment.kind.in_(kinds), scope.in_year(Declaration.period_start))
         .group_by(Commitment.kind))
+    if scope.buyer_org_id is not None:
+        query = query.join(Contract, Contract.id == Commitment.contract_id).where(
+            scope.of_buyer())
     found = {kind: YearlyReports(int(n), int(received), int(review))
-             for kind, n, received, review in rows}
+             for kind, n, received, review in db.execute(query)}
     return {kind: found.get(kind, YearlyReports()) for kind in kinds}
 
 
@@ -269,31 +310,43 @@ class Delays:
 
 def review_delays(db: Session, scope: Scope) -> Delays:
     """Each review (validation or return) made in Y, from the audit, with the submission it
-    answered: the latest submission of the declaration before it. Mean in SQL; the median is read
-    at the middle of the ordered delays (OFFSET), so two statements whatever the count."""
+    answered: the latest submission of the declaration before it. One statement: the count,
+    the sum and the median over the delays, each review's submission looked up once
+    (PostgreSQL: LATERAL and percentile_cont; SQLite: the middle rows of a row_number)."""
     review, submission = aliased(AuditEvent), aliased(AuditEvent)
-    submitted_at = (select(func.max(submission.at))
-                    .where(submission.entity == "declaration",
-                           submission.entity_id == review.entity_id,
-                           submission.action.in_(("submit", "resubmit")),
-                           submission.at <= review.at)
-                    .scalar_subquery())
-    delay = (day_number(db, review.at) - day_number(db, submitted_at)).label("delay")
-    delays = (select(delay).select_from(review)
-              .join(Declaration, Declaration.id == review.entity_id)
-              .join(Declaration.commitment).join(Commitment.contract)
-              .where(review.entity == "declaration", review.action.in_(("validate", "return")),
-                     review.at >= scope.start, review.at < scope.end, scope.of_buyer())
-              .subquery())
-    known = delays.c.delay.is_not(None)
-    count, total = db.execute(select(func.count(), func.coalesce(func.sum(delays.c.delay), 0))
-                              .where(known)).one()
-    count = int(count)
-    middle = [Decimal(str(value)) for value in db.scalars(
-        select(delays.c.delay).where(known).order_by(delays.c.delay)
-        .offset(max(count - 1, 0) // 2).limit(2 if count % 2 == 0 else 1))]
-    median = sum(middle) / len(middle) if count and middle else None
-    return Delays(count, Decimal(str(total)), median)
+    latest = (select(func.max(submission.at).label("at"))
+              .where(submission.entity == "declaration",
+                     submission.entity_id == review.entity_id,
+                     submission.action.in_(("submit", "resubmit")),
+                     submission.at <= review.at))
+    reviews = select().select_from(review)
+    if scope.buyer_org_id is not None:
+        reviews = reviews.join(Declaration, Declaration.id == review.entity_id)
+    reviews = _of_buyer(reviews, scope).where(
+        review.entity == "declaration", review.action.in_(("validate", "return")),
+        review.at >= scope.start, review.at < scope.end)
+    if db.get_bind().dialect.name == "postgresql":
+        submitted = latest.lateral("submitted")
+        delays = reviews.join(submitted, true()).add_columns(
+            (day_number(db, review.at) - day_number(db, submitted.c.at)).label("delay"),
+            (review.at - submitted.c.at).label("span")).subquery()
+        median = func.extract("epoch", func.percentile_cont(0.5).within_group(
+            delays.c.span)) / 86400
+        query = select(func.count(delays.c.delay), func.sum(delays.c.delay), median)
+    else:
+        delays = reviews.add_columns(
+            (day_number(db, review.at) - day_number(db, latest.scalar_subquery()))
+            .label("delay")).subquery()
+        ranked = (select(delays.c.delay,
+                         func.row_number().over(order_by=delays.c.delay).label("k"),
+                         func.count().over().label("n"))
+                  .where(delays.c.delay.is_not(None)).subquery())
+        middle = ranked.c.k.in_(((ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2))
+        query = select(func.count(), func.sum(ranked.c.delay),
+                       func.avg(case((middle, ranked.c.delay))))
+    count, total, median = db.execute(query).one()
+    return Delays(int(count), Decimal(str(total or 0)),
+                  Decimal(str(median)) if count else None)
 
 
 # --- Progress plans ----------------------------------------------------------------------------
