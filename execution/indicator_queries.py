@@ -1,21 +1,33 @@
 """The SQL aggregates behind the indicators of execution.indicators: each function runs one or two
-statements whatever the number of contracts, and returns sums and counts, never rows.
+statements whatever the number of contracts, and returns sums and counts, never rows (the
+declarations' own indicators are in execution.indicator_declarations).
 
-Works on SQLite and PostgreSQL alike; the one dialect difference, turning a date or a timestamp
-into a number of days, lives in ``day_number``.
+Works on SQLite and PostgreSQL alike; turning a date or a timestamp into a number of days is
+dialect-specific and lives in ``day_number``. With no buyer chosen, no statement joins a
+declaration to its contract; with one, the declarations are kept by probing the set of the
+buyer's commitments. Trends use the same selections grouped by year (``since``).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Integer, and_, case, extract, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    extract,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, aliased
 
 from portal.agec import AgecCategory
 from portal.formatting import PARIS
 from portal.models import (
-    AuditEvent,
     Commitment,
     CommitmentKind,
     Contract,
@@ -26,10 +38,7 @@ from supplier.models import (
     AgecLine,
     Declaration,
     InsertionLine,
-    PlanAction,
-    PlanUpdate,
     Status,
-    Subject,
 )
 
 CENT = Decimal("0.01")
@@ -99,15 +108,21 @@ def active_in(scope: Scope) -> ColumnElement[bool]:
 
 def _validated_in_scope(query, scope: Scope):
     """Validated declarations of the scope; the contract is joined only to pick a buyer."""
-    return _of_buyer(query.where(Declaration.status == Status.validated), scope)
+    return declarations_of_buyer(query.where(Declaration.status == Status.validated), scope)
 
 
-def _of_buyer(query, scope: Scope):
-    """Declarations of the buyer's contracts; all of them, without a join, for all buyers."""
+def buyer_commitments(scope: Scope):
+    """The ids of the commitments of the buyer's contracts."""
+    return (select(Commitment.id).join(Contract, Contract.id == Commitment.contract_id)
+            .where(scope.of_buyer()))
+
+
+def declarations_of_buyer(query, scope: Scope):
+    """Declarations of the buyer's contracts, as a set of commitments the scan probes (cheaper
+    than joining every row up to its contract); all of them, with no join, for all buyers."""
     if scope.buyer_org_id is None:
         return query
-    return (query.join(Commitment, Commitment.id == Declaration.commitment_id)
-            .join(Contract, Contract.id == Commitment.contract_id).where(scope.of_buyer()))
+    return query.where(Declaration.commitment_id.in_(buyer_commitments(scope)))
 
 
 def year_of(column) -> ColumnElement[int]:
@@ -241,151 +256,6 @@ def holders(db: Session, scope: Scope) -> Holders:
         .select_from(pairs).join(holder, holder.id == pairs.c.holder_id)
         .join(buyer, buyer.id == pairs.c.buyer_id)).one()
     return Holders(*(int(value) for value in row))
-
-
-# --- Declarations: on time, review delays, yearly reports --------------------------------------
-
-def _summer_days(year: int) -> tuple[date, date]:
-    """The due dates of Y whose end (midnight after, Paris) falls in summer time (UTC+2)."""
-    def summer(day: date) -> bool:
-        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
-        return midnight.utcoffset() == timedelta(hours=2)
-    days = [date(year, 1, 1) + timedelta(days=n) for n in range(366)]
-    summer_days = [d for d in days if d.year == year and summer(d)]
-    return summer_days[0], summer_days[-1]
-
-
-@dataclass(frozen=True)
-class OnTime:
-    considered: int = 0
-    on_time: int = 0
-
-
-def on_time(db: Session, scope: Scope) -> OnTime:
-    """Declarations due in Y whose due date has passed or which are filed; on time when the
-    filing in force (submitted or validated) was made by the end of the due day, Paris time."""
-    first_summer, last_summer = _summer_days(scope.year)
-    utc_offset_days = case((Declaration.due_on.between(first_summer, last_summer), 2 / 24),
-                           else_=1 / 24)
-    deadline = day_number(db, Declaration.due_on) + 1 - utc_offset_days
-    filed = Declaration.status.in_(FILED) & Declaration.submitted_at.is_not(None)
-    in_time = filed & (day_number(db, Declaration.submitted_at) < deadline)
-    query = (select(func.count(), count_if(in_time)).select_from(Declaration)
-             .where(scope.in_year(Declaration.due_on),
-                    or_(Declaration.due_on < scope.today, filed)))
-    row = db.execute(_of_buyer(query, scope)).one()
-    return OnTime(int(row[0]), int(row[1]))
-
-
-@dataclass(frozen=True)
-class YearlyReports:
-    expected: int = 0
-    received: int = 0  # validated
-    under_review: int = 0  # submitted, not yet validated
-
-
-def yearly_reports(db: Session, scope: Scope) -> dict[str, YearlyReports]:
-    """CSR and concession report declarations of year Y, by commitment kind."""
-    kinds = (CommitmentKind.csr_report, CommitmentKind.concession_report)
-    query = (
-        select(Commitment.kind, func.count(), count_if(Declaration.status == Status.validated),
-               count_if(Declaration.status == Status.submitted))
-        .select_from(Declaration).join(Commitment, Commitment.id == Declaration.commitment_id)
-        .where(Commitment.kind.in_(kinds), scope.in_year(Declaration.period_start))
-        .group_by(Commitment.kind))
-    if scope.buyer_org_id is not None:
-        query = query.join(Contract, Contract.id == Commitment.contract_id).where(
-            scope.of_buyer())
-    found = {kind: YearlyReports(int(n), int(received), int(review))
-             for kind, n, received, review in db.execute(query)}
-    return {kind: found.get(kind, YearlyReports()) for kind in kinds}
-
-
-@dataclass(frozen=True)
-class Delays:
-    reviews: int = 0
-    total_days: Decimal = Decimal(0)
-    median_days: Decimal | None = None
-
-
-def review_delays(db: Session, scope: Scope) -> Delays:
-    """Each review (validation or return) made in Y, from the audit, with the submission it
-    answered: the latest submission of the declaration before it. One statement: the count,
-    the sum and the median over the delays, each review's submission looked up once
-    (PostgreSQL: LATERAL and percentile_cont; SQLite: the middle rows of a row_number)."""
-    review, submission = aliased(AuditEvent), aliased(AuditEvent)
-    latest = (select(func.max(submission.at).label("at"))
-              .where(submission.entity == "declaration",
-                     submission.entity_id == review.entity_id,
-                     submission.action.in_(("submit", "resubmit")),
-                     submission.at <= review.at))
-    reviews = select().select_from(review)
-    if scope.buyer_org_id is not None:
-        reviews = reviews.join(Declaration, Declaration.id == review.entity_id)
-    reviews = _of_buyer(reviews, scope).where(
-        review.entity == "declaration", review.action.in_(("validate", "return")),
-        review.at >= scope.start, review.at < scope.end)
-    if db.get_bind().dialect.name == "postgresql":
-        submitted = latest.lateral("submitted")
-        delays = reviews.join(submitted, true()).add_columns(
-            (day_number(db, review.at) - day_number(db, submitted.c.at)).label("delay"),
-            (review.at - submitted.c.at).label("span")).subquery()
-        median = func.extract("epoch", func.percentile_cont(0.5).within_group(
-            delays.c.span)) / 86400
-        query = select(func.count(delays.c.delay), func.sum(delays.c.delay), median)
-    else:
-        delays = reviews.add_columns(
-            (day_number(db, review.at) - day_number(db, latest.scalar_subquery()))
-            .label("delay")).subquery()
-        ranked = (select(delays.c.delay,
-                         func.row_number().over(order_by=delays.c.delay).label("k"),
-                         func.count().over().label("n"))
-                  .where(delays.c.delay.is_not(None)).subquery())
-        middle = ranked.c.k.in_(((ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2))
-        query = select(func.count(), func.sum(ranked.c.delay),
-                       func.avg(case((middle, ranked.c.delay))))
-    count, total, median = db.execute(query).one()
-    return Delays(int(count), Decimal(str(total or 0)),
-                  Decimal(str(median)) if count else None)
-
-
-# --- Progress plans ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Plans:
-    active: int = 0
-    actions_due: int = 0
-    done_on_time: int = 0
-
-
-def progress_plans(db: Session, scope: Scope) -> Plans:
-    """Plans in force in Y (the latest plan validated by the end of Y, contract active in Y) and
-    their actions due in Y; an action is done on time when a validated update reports it done
-    for a period starting on or before its deadline."""
-    rank = func.row_number().over(partition_by=Declaration.commitment_id,
-                                  order_by=(Declaration.period_start.desc(),
-                                            Declaration.id.desc()))
-    plans = (select(Declaration.id, Declaration.commitment_id, rank.label("rank"))
-             .join(Declaration.commitment).join(Commitment.contract)
-             .where(Declaration.subject == Subject.plan, Declaration.status == Status.validated,
-                    Declaration.period_start <= scope.last_day, active_in(scope),
-                    scope.of_buyer())
-             .subquery())
-    update = aliased(Declaration)
-    done_on_time = (select(PlanUpdate.id).join(update, update.id == PlanUpdate.declaration_id)
-                    .where(update.commitment_id == plans.c.commitment_id,
-                           update.subject == Subject.period, update.status == Status.validated,
-                           update.period_start <= PlanAction.deadline,
-                           PlanUpdate.action_key == PlanAction.key, PlanUpdate.status == "done")
-                    .exists())
-    row = db.execute(
-        select(func.count(func.distinct(plans.c.id)), func.count(PlanAction.id),
-               count_if(PlanAction.id.is_not(None) & done_on_time))
-        .select_from(plans)
-        .outerjoin(PlanAction, and_(PlanAction.declaration_id == plans.c.id,
-                                    scope.in_year(PlanAction.deadline)))
-        .where(plans.c.rank == 1)).one()
-    return Plans(*(int(value) for value in row))
 
 
 # --- AGEC --------------------------------------------------------------------------------------

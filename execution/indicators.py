@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
+from execution import indicator_declarations as qd
 from execution import indicator_queries as q
 from execution.indicator_config import BY_ID, current_settings, targets_for
 from portal import agec
@@ -276,9 +277,9 @@ def satisfaction_indicators(figures: dict[str, Figures], year: int) -> list[Indi
 
 def _declarations(db: Session, scope: q.Scope) -> list[Indicator]:
     y = scope.year
-    t = q.on_time(db, scope)
-    d = q.review_delays(db, scope)
-    p = q.progress_plans(db, scope)
+    t = qd.on_time(db, scope)
+    d = qd.review_delays(db, scope)
+    p = qd.progress_plans(db, scope)
     median = d.median_days.quantize(TENTH, ROUND_HALF_UP) if d.median_days is not None else None
     return [
         make("on_time_declarations", ratio(t.on_time, t.considered), Decimal(t.on_time),
@@ -320,7 +321,7 @@ def _holders(db: Session, scope: q.Scope) -> list[Indicator]:
 
 
 def _reports(db: Session, scope: q.Scope) -> list[Indicator]:
-    reports = q.yearly_reports(db, scope)
+    reports = qd.yearly_reports(db, scope)
     result = []
     for indicator_id, kind, what in (
             ("csr_reports_received", CommitmentKind.csr_report,
