@@ -104,10 +104,17 @@ def review_delays(db: Session, scope: Scope) -> Delays:
     the sum and the median over the delays, each review's submission looked up once
     (PostgreSQL: LATERAL and percentile_cont; SQLite: the middle rows of a row_number)."""
     review, submission = aliased(AuditEvent), aliased(AuditEvent)
+    action = submission.action
+    if db.get_bind().dialect.name == "sqlite":
+        # Without statistics (the embedded default never runs ANALYZE) SQLite would look each
+        # submission up in ix_audit_event_action (entity, action, at <= the review): a scan
+        # of every earlier submission per review. An expression on the action leaves it the
+        # declaration's own events, ix_audit_event_entity (entity, entity_id).
+        action = action.concat("")
     latest = (select(func.max(submission.at).label("at"))
               .where(submission.entity == "declaration",
                      submission.entity_id == review.entity_id,
-                     submission.action.in_(("submit", "resubmit")),
+                     action.in_(("submit", "resubmit")),
                      submission.at <= review.at))
     reviews = select().select_from(review).where(
         review.entity == "declaration", review.action.in_(("validate", "return")),
