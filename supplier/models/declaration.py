@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,11 +30,12 @@ class Subject(StrEnum):
 
 class Declaration(Base):
     __tablename__ = "declaration"
-    __table_args__ = (UniqueConstraint("commitment_id", "subject", "period_start"),)
+    __table_args__ = (UniqueConstraint("commitment_id", "subject", "period_start"),
+                      # A contract's declarations in one state (to review, validated hours…).
+                      Index("ix_declaration_commitment_status", "commitment_id", "status"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"),
-                                               index=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"))
     subject: Mapped[str] = mapped_column(String(10), default=Subject.period)
     period_start: Mapped[date]
     period_end: Mapped[date]

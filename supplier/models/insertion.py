@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy import ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
@@ -17,10 +17,12 @@ class InsertionLine(Base):
     """
 
     __tablename__ = "insertion_line"
+    # The sum of a declaration's hours reads the index alone (progress of every listed contract).
+    __table_args__ = (Index("ix_insertion_line_declaration_hours", "declaration_id", "hours"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(
-        ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+        ForeignKey("declaration.id", ondelete="CASCADE"))
     beneficiary_ref: Mapped[str | None] = mapped_column(String(40))
     public_category: Mapped[str] = mapped_column(String(30))
     sex: Mapped[str] = mapped_column(String(1))
