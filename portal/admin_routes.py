@@ -6,14 +6,24 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, select
 from starlette.datastructures import FormData
 
-from portal import members, privacy
+from portal import directory, members, privacy
 from portal.auth import AdminUser, DbSession
 from portal.errors import NotFound
 from portal.models import AuditEvent, User
+from portal.pagination import page_number
 from portal.web import RowId, parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(prefix="/admin/comptes", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
+
+
+@router.get("")
+def accounts_page(request: Request, db: DbSession, user: AdminUser, q: str = "",
+                  page: str = ""):
+    search = q.strip()[:directory.MAX_SEARCH]
+    return render(request, "portal/admin_accounts.html", {
+        "accounts": directory.accounts(db, search=search, page=page_number(page)),
+        "search": search}, block="accounts")
 
 
 def _account(db, user_id: int) -> User:

@@ -1,12 +1,13 @@
 """Kernel pages: home redirect, login, logout, health check."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from starlette.datastructures import FormData
 
-from portal import identity
+from portal import directory, identity
 from portal.auth import (
     SESSION_COOKIE,
     AdminUser,
@@ -16,7 +17,7 @@ from portal.auth import (
     start_session,
 )
 from portal.errors import Invalid
-from portal.models import Contract, Organisation, User
+from portal.pagination import page_number
 from portal.web import parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -75,11 +76,13 @@ def healthz(db: DbSession):
 
 
 @router.get("/admin")
-def admin_page(request: Request, db: DbSession, user: AdminUser):
-    organisations = db.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name))
-    contract_counts = dict(db.execute(select(Contract.buyer_org_id, func.count())
-                                      .group_by(Contract.buyer_org_id)).all())
-    users = db.scalars(select(User).order_by(User.email))
+def admin_page(request: Request, db: DbSession, user: AdminUser, q: str = "", kind: str = "",
+               page: str = ""):
+    search = q.strip()[:directory.MAX_SEARCH]
+    organisations = directory.organisations(db, search=search, kind=kind,
+                                            page=page_number(page))
     return render(request, "portal/admin.html", {
-        "organisations": list(organisations), "users": list(users),
-        "contract_counts": contract_counts})
+        "organisations": organisations, "search": search, "kind": kind,
+        "contract_counts": directory.contract_counts(db, organisations.items),
+        "query": urlencode({k: v for k, v in {"q": search, "kind": kind}.items() if v})},
+        block="organisations")

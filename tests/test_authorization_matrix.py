@@ -80,6 +80,8 @@ MATRIX = [
     ("POST", "/admin/comptes/{colleague}/effacer", {"confirmation": "oui"},
      row(403, admin=303)),
     ("GET", "/admin/envois", None, row(403, admin=200)),
+    ("GET", "/admin", None, row(403, admin=200)),
+    ("GET", "/admin/comptes", None, row(403, admin=200)),
     # The lists: each role its own pages; what each row holds is tested with the lists.
     *[("GET", path, None, row(403, **dict.fromkeys(BUYERS, 200)))
       for path in ("/acheteur", "/acheteur/contrats", "/acheteur/declarations")],

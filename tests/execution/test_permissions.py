@@ -114,7 +114,8 @@ def test_admin_sees_everything_but_reviews_nothing(client, db, login, api, world
     declaration = factories.submit(db, world.declarations[0], world.holder)
     login(admin)
     page = client.get("/admin")
-    assert page.status_code == 200 and world.holder.email in page.text
+    assert page.status_code == 200 and world.holder.organisation.name in page.text
+    assert world.holder.email in client.get("/admin/comptes").text
     assert api(admin).get(f"/api/v1/contracts/{world.contract.id}").status_code == 200
     response = api(admin).post(f"/api/v1/declarations/{declaration.id}/validate",
                                json={"version": declaration.version})
