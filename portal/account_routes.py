@@ -20,6 +20,7 @@ from portal.auth import (
 )
 from portal.errors import Forbidden, Invalid, NotFound
 from portal.models import Organisation, OrgKind
+from portal.pagination import page_number
 from portal.settings import get_settings
 from portal.web import parsed_form, redirect, render, verify_csrf
 
@@ -118,9 +119,13 @@ def save_preferences(request: Request, db: DbSession, user: CurrentUser, form: F
 
 
 @router.get("/notifications")
-def notifications_page(request: Request, db: DbSession, user: CurrentUser):
-    return render(request, "portal/notifications.html",
-                  {"items": notifications.latest(db, user)})
+def notifications_page(request: Request, db: DbSession, user: CurrentUser, page: str = "",
+                       filtre: str = ""):
+    unread_only = filtre == "non-lues"
+    return render(request, "portal/notifications.html", {
+        "notifications": notifications.notifications_page(
+            db, user, page=page_number(page), unread_only=unread_only),
+        "unread_only": unread_only}, block="notifications")
 
 
 @router.post("/notifications/lues")
