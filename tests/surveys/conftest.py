@@ -51,7 +51,7 @@ def launched(db, team):
 
 def invitation_id(api_client, contract_id: int, subject_org_id: int) -> int:
     """The caller's invitation on this contract about this organisation, found through the API."""
-    surveys = api_client.get("/api/v1/surveys").json()
+    surveys = api_client.get("/api/v1/surveys?per_page=200").json()["items"]
     return next(s["id"] for s in surveys
                 if s["contract_id"] == contract_id and s["subject"]["id"] == subject_org_id)
 

@@ -5,7 +5,9 @@ from tests.surveys.conftest import HOLDER_ANSWERS, answer_by_position, invitatio
 
 def test_list_read_draft_and_submit(db, api, launched):
     holder = api(launched.holder)
-    listed = holder.get("/api/v1/surveys").json()
+    answer = holder.get("/api/v1/surveys").json()
+    assert (answer["total"], answer["page"], answer["per_page"]) == (1, 1, 50)
+    listed = answer["items"]
     assert len(listed) == 1
     survey = listed[0]
     assert survey["direction"] == "holder_rates_buyer" and survey["status"] == "draft"
@@ -88,4 +90,4 @@ def test_the_other_side_reads_but_cannot_answer(db, api, launched):
     response = holder.post(f"/api/v1/surveys/{buyer_survey}/answers", json={"answers": {}})
     assert response.status_code == 403
     assert response.json()["detail"] == "Seule l'organisation invitée répond à cette enquête."
-    assert buyer_survey not in [s["id"] for s in holder.get("/api/v1/surveys").json()]
+    assert buyer_survey not in [s["id"] for s in holder.get("/api/v1/surveys").json()["items"]]
