@@ -1,6 +1,13 @@
 """The surveys API: my invitations, one survey, answers as draft then submitted, bad input."""
 
-from tests.surveys.conftest import HOLDER_ANSWERS, answer_by_position, invitation_id
+from portal.models import Role
+from tests import factories
+from tests.surveys.conftest import (
+    HOLDER_ANSWERS,
+    answer_by_position,
+    invitation_id,
+    launch_surveys,
+)
 
 
 def test_list_read_draft_and_submit(db, api, launched):
@@ -91,3 +98,33 @@ def test_the_other_side_reads_but_cannot_answer(db, api, launched):
     assert response.status_code == 403
     assert response.json()["detail"] == "Seule l'organisation invitée répond à cette enquête."
     assert buyer_survey not in [s["id"] for s in holder.get("/api/v1/surveys").json()["items"]]
+
+
+def test_the_list_is_paged_and_refuses_bad_page_sizes(client, db, api, launched):
+    launch_surveys(db, launched, 1, 60, holder_org=launched.holder.organisation)
+    holder = api(launched.holder)
+    first = holder.get("/api/v1/surveys").json()
+    assert (first["total"], first["page"], first["per_page"], len(first["items"])) == (
+        61, 1, 50, 50)
+    second = holder.get("/api/v1/surveys?page=2").json()
+    assert len(second["items"]) == 11
+    assert not {s["id"] for s in first["items"]} & {s["id"] for s in second["items"]}
+    small = holder.get("/api/v1/surveys?per_page=5&page=3").json()
+    assert (small["page"], small["per_page"], len(small["items"])) == (3, 5, 5)
+    # A page past the end answers the last one, like the pages.
+    assert holder.get("/api/v1/surveys?page=999").json()["page"] == 2
+    for bad in ("per_page=0", "per_page=1000", "per_page=abc", "page=0", "page=abc"):
+        response = holder.get(f"/api/v1/surveys?{bad}")
+        assert response.status_code == 422, bad
+        assert response.headers["content-type"].startswith("application/json")
+    # Another organisation sees none of them.
+    assert api(factories.make_user(db, Role.supplier)).get("/api/v1/surveys").json()[
+        "total"] == 0
+
+
+def test_the_paged_answer_is_documented(client):
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/surveys"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"page", "per_page"}
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["$ref"].endswith("PageOut_SurveySummaryOut_")
+    assert "422" in operation["responses"]

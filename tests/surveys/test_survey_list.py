@@ -7,14 +7,13 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from portal import clock
 from portal.models import OrgKind, Role
 from portal.web import templates
 from surveys import service
-from surveys.models import Invitation, InvitationStatus, LaunchReason
+from surveys.models import Invitation, InvitationStatus
 from tests import factories
 from tests.scale import counting, page_statements
-from tests.surveys.conftest import LAUNCH_DAY, at, page_text
+from tests.surveys.conftest import at, launch_surveys, page_text
 
 
 @pytest.fixture
@@ -24,19 +23,6 @@ def parties(db):
     holder = factories.make_user(db, Role.supplier, factories.make_org(
         db, name="Paysages Durables"))
     return SimpleNamespace(buyer=buyer, holder=holder)
-
-
-def _campaigns(db, parties, first: int, last: int, *, holder_org=None) -> None:
-    """Ended contracts ENQ-<n> between the parties, each with its survey launched."""
-    holder_org = holder_org or parties.holder.organisation
-    clock.freeze(at(LAUNCH_DAY, 5))
-    for n in range(first, last + 1):
-        contract = factories.make_contract(db, parties.buyer, holder_org, insertion=None,
-                                           reference=f"ENQ-{n:03d}",
-                                           object=f"Entretien du parc n° {n}")
-        service.launch_campaign(db, contract, reason=LaunchReason.ended, on=LAUNCH_DAY)
-    db.commit()
-    clock.freeze(at(date(2026, 1, 10)))
 
 
 def _submit_all(db, organisation_id: int) -> None:
@@ -53,7 +39,7 @@ def _references(response) -> list[str]:
 
 
 def test_surveys_to_answer_come_fifty_a_page(client, db, login, parties):
-    _campaigns(db, parties, 1, 60)
+    launch_surveys(db, parties, 1, 60)
     login(parties.holder)
     first = client.get("/enquetes")
     text = page_text(first)
@@ -68,10 +54,10 @@ def test_surveys_to_answer_come_fifty_a_page(client, db, login, parties):
 
 def test_search_by_contract_or_organisation_and_only_my_organisation(client, db, login,
                                                                       parties):
-    _campaigns(db, parties, 1, 60)
+    launch_surveys(db, parties, 1, 60)
     stranger = SimpleNamespace(buyer=factories.make_user(db, Role.buyer),
                                holder=factories.make_user(db, Role.supplier))
-    _campaigns(db, stranger, 61, 62)
+    launch_surveys(db, stranger, 61, 62)
     login(parties.holder)
     assert _references(client.get("/enquetes?q=enq-042")) == ["ENQ-042"]
     assert _references(client.get("/enquetes?q=parc+n°+7")) == ["ENQ-007"]
@@ -85,7 +71,7 @@ def test_search_by_contract_or_organisation_and_only_my_organisation(client, db,
 
 
 def test_submitted_received_and_rated_suppliers_tabs(client, db, login, parties):
-    _campaigns(db, parties, 1, 3)
+    launch_surveys(db, parties, 1, 3)
     _submit_all(db, parties.holder.organisation_id)
     login(parties.holder)
     tabs = page_text(client.get("/enquetes"))
@@ -110,7 +96,7 @@ def test_submitted_received_and_rated_suppliers_tabs(client, db, login, parties)
 
 
 def test_htmx_search_swaps_only_the_list(client, db, login, parties):
-    _campaigns(db, parties, 1, 2)
+    launch_surveys(db, parties, 1, 2)
     login(parties.holder)
     fragment = client.get("/enquetes?vue=a-remplir&q=ENQ-001", headers={"HX-Request": "true"})
     assert fragment.status_code == 200
@@ -124,16 +110,16 @@ def test_htmx_search_swaps_only_the_list(client, db, login, parties):
 def test_each_tab_sends_as_many_statements_for_3_or_60_surveys(client, db, engine, login,
                                                                parties, who, view):
     other_holders = [factories.make_org(db) for _ in range(2)]
-    _campaigns(db, parties, 1, 3)
+    launch_surveys(db, parties, 1, 3)
     if view == "deposees":
         _submit_all(db, parties.holder.organisation_id)
     login(getattr(parties, who))
     url = f"/enquetes?vue={view}"
     small = page_statements(client, engine, url, db)
-    _campaigns(db, parties, 4, 60)
+    launch_surveys(db, parties, 4, 60)
     # Many suppliers too, for the buyers' tab of rated suppliers.
     for n, organisation in enumerate(other_holders, start=61):
-        _campaigns(db, parties, n, n, holder_org=organisation)
+        launch_surveys(db, parties, n, n, holder_org=organisation)
     if view == "deposees":
         _submit_all(db, parties.holder.organisation_id)
     large = page_statements(client, engine, url, db)
@@ -141,7 +127,7 @@ def test_each_tab_sends_as_many_statements_for_3_or_60_surveys(client, db, engin
 
 
 def test_the_home_box_shows_the_count_and_the_first_five(client, db, engine, login, parties):
-    _campaigns(db, parties, 1, 7)
+    launch_surveys(db, parties, 1, 7)
     login(parties.holder)
     home = page_text(client.get("/fournisseur"))
     assert "Enquêtes de satisfaction à remplir (7)" in home
@@ -165,9 +151,9 @@ def test_the_home_box_sends_as_many_statements_for_3_or_60_surveys(db, engine, p
         assert "Enquêtes de satisfaction à remplir" in html
         return len(seen)
 
-    _campaigns(db, parties, 1, 3)
+    launch_surveys(db, parties, 1, 3)
     small = statements()
-    _campaigns(db, parties, 4, 60)
+    launch_surveys(db, parties, 4, 60)
     assert statements() == small
     assert service.pending_for(db, parties.holder).total == 60
     assert len(service.pending_for(db, parties.holder).items) == 5
