@@ -2,6 +2,7 @@
 
 from portal.models import Role
 from tests import factories
+from tests.scale import page_statements
 from tests.surveys.conftest import (
     HOLDER_ANSWERS,
     answer_by_position,
@@ -128,3 +129,13 @@ def test_the_paged_answer_is_documented(client):
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema["$ref"].endswith("PageOut_SurveySummaryOut_")
     assert "422" in operation["responses"]
+
+
+def test_the_list_sends_as_many_statements_for_1_or_61_surveys(client, db, engine, api,
+                                                              launched):
+    token = api(launched.holder).headers
+    client.headers.update(token)
+    small = page_statements(client, engine, "/api/v1/surveys", db)
+    launch_surveys(db, launched, 1, 60, holder_org=launched.holder.organisation)
+    large = page_statements(client, engine, "/api/v1/surveys", db)
+    assert len(small) == len(large), (len(small), len(large))
