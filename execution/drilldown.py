@@ -1,16 +1,17 @@
 """Drill-down: the contracts and declarations behind an indicator's figure, selected with the
 same conditions as execution.indicator_queries (same year, scope and statuses), so the list and
-the figure always agree. Each function runs one statement and returns rows ready to show."""
+the figure always agree. Each function runs one statement (two for a page: the count and the
+page) and returns rows ready to show."""
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from execution import indicator_queries as q
+from execution.drilldown_rows import Drill, Fetch, Row
 from execution.indicator_config import BY_ID, current_settings
 from portal import labels
 from portal.clock import today
@@ -25,6 +26,7 @@ from portal.models import (
     Organisation,
     PartyRole,
 )
+from portal.pagination import PER_PAGE, Page, paginate
 from portal.periods import period_label
 from supplier.kinds import HANDLERS
 from supplier.models import (
@@ -41,27 +43,6 @@ from supplier.vocabulary import STATUS_LABELS
 from surveys.models import Campaign, Direction, Invitation, InvitationStatus
 
 YES, NO = "Oui", "Non"
-
-
-@dataclass
-class Row:
-    contract_id: int
-    reference: str
-    holder: str | None
-    declaration_id: int | None = None
-    period: str | None = None
-    cells: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Drill:
-    indicator_id: str
-    label: str
-    what: str                  # a French sentence: what the list holds
-    headers: list[str]         # the columns after Contrat, Titulaire (and Période if any)
-    numeric: list[bool]
-    rows: list[Row]
-    with_period: bool = True
 
 
 def _with_holder(query, *, order_by=(), group_by=()):
@@ -87,7 +68,7 @@ def _yes(flag: bool) -> str:
 
 # --- Insertion ---------------------------------------------------------------------------------
 
-def _insertion_declarations(db: Session, scope: q.Scope) -> Drill:
+def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     women = q.sum_if(InsertionLine.sex == "F", InsertionLine.hours)
     query = _with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
@@ -99,16 +80,16 @@ def _insertion_declarations(db: Session, scope: q.Scope) -> Drill:
                scope.in_year(Declaration.period_start)),
         group_by=(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                   Declaration.period_end),
-        order_by=(Contract.reference, Declaration.period_start))
+        order_by=(Contract.reference, Declaration.period_start, Declaration.id))
     rows = [Row(cid, ref, holder, did, _period(start, end),
                 [hours(q.dec(total)), hours(q.dec(w)), number(n)])
-            for cid, ref, did, start, end, total, w, n, holder in db.execute(query)]
+            for cid, ref, did, start, end, total, w, n, holder in fetch(query)]
     return Drill("", "", f"Déclarations d'heures d'insertion validées dont la période commence "
                  f"en {scope.year}.", ["Heures", "dont femmes", "Lignes"], [True, True, True],
                  rows)
 
 
-def _insertion_contracts(db: Session, scope: q.Scope) -> Drill:
+def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     validated = (select(Declaration.commitment_id,
                         func.sum(InsertionLine.hours).label("hours"))
                  .join(InsertionLine, InsertionLine.declaration_id == Declaration.id)
@@ -122,9 +103,10 @@ def _insertion_contracts(db: Session, scope: q.Scope) -> Drill:
         .join(Commitment, and_(Commitment.contract_id == Contract.id,
                                Commitment.kind == CommitmentKind.insertion_hours))
         .outerjoin(validated, validated.c.commitment_id == Commitment.id)
-        .where(q.active_in(scope), scope.of_buyer()), order_by=(Contract.reference,))
+        .where(q.active_in(scope), scope.of_buyer()),
+        order_by=(Contract.reference, Contract.id, Commitment.id))
     rows = []
-    for cid, ref, starts_on, ends_on, params, done, holder in db.execute(query):
+    for cid, ref, starts_on, ends_on, params, done, holder in fetch(query):
         target = Decimal(str(params["target_hours"]))
         expected = target * elapsed_share(starts_on, ends_on, scope.last_day)
         rows.append(Row(cid, ref, holder, cells=[
@@ -140,11 +122,11 @@ def _insertion_contracts(db: Session, scope: q.Scope) -> Drill:
 
 # --- Contracts notified in Y -------------------------------------------------------------------
 
-def _notified(db: Session, scope: q.Scope, indicator_id: str) -> Drill:
+def _notified(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
     threshold = Decimal(str(current_settings(db).consideration_threshold_eur))
     query = _with_holder(select(Contract).where(scope.in_year(Contract.notified_on),
                                                 scope.of_buyer()),
-                         order_by=(Contract.notified_on, Contract.reference))
+                         order_by=(Contract.notified_on, Contract.reference, Contract.id))
     if indicator_id == "reserved_contracts":
         query = query.where(Contract.reserved.is_(True))
         what = f"Marchés réservés notifiés en {scope.year}."
@@ -154,7 +136,7 @@ def _notified(db: Session, scope: q.Scope, indicator_id: str) -> Drill:
                 f"à {money(threshold)} (le dénominateur) ; « Compté » indique ceux du "
                 "numérateur.")
     rows = []
-    for contract, holder in db.execute(query):
+    for contract, holder in fetch(query):
         social = contract.social_clause or contract.social_criterion or contract.reserved
         green = contract.environmental_clause or contract.environmental_criterion
         counted = {"social_consideration_share": social,
@@ -166,7 +148,7 @@ def _notified(db: Session, scope: q.Scope, indicator_id: str) -> Drill:
                  [False, True, False, False], rows, with_period=False)
 
 
-def _holders(db: Session, scope: q.Scope, indicator_id: str) -> Drill:
+def _holders(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
     party, holder, buyer = aliased(ContractParty), aliased(Organisation), aliased(Organisation)
     query = (select(Contract.id, Contract.reference, holder.name, party.role, holder.size,
                     holder.region, buyer.region)
@@ -176,7 +158,7 @@ def _holders(db: Session, scope: q.Scope, indicator_id: str) -> Drill:
              .where(scope.in_year(Contract.notified_on), scope.of_buyer())
              .order_by(Contract.reference, party.id))
     rows = []
-    for cid, ref, name, role, size, region, buyer_region in db.execute(query):
+    for cid, ref, name, role, size, region, buyer_region in fetch(query):
         counted = (size in q.SME_SIZES if indicator_id == "sme_holders_share"
                    else region is not None and region == buyer_region)
         rows.append(Row(cid, ref, name, cells=[
@@ -191,7 +173,7 @@ def _holders(db: Session, scope: q.Scope, indicator_id: str) -> Drill:
 
 # --- AGEC --------------------------------------------------------------------------------------
 
-def _agec(db: Session, scope: q.Scope) -> Drill:
+def _agec(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     query = _with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                Declaration.period_end, func.sum(AgecLine.total_excl_vat),
@@ -203,11 +185,11 @@ def _agec(db: Session, scope: q.Scope) -> Drill:
                scope.in_year(Declaration.period_start)),
         group_by=(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                   Declaration.period_end),
-        order_by=(Contract.reference, Declaration.period_start))
+        order_by=(Contract.reference, Declaration.period_start, Declaration.id))
     rows = [Row(cid, ref, name, did, _period(start, end),
                 [money(q.dec(total)), money(q.dec(reuse)), money(q.dec(recycled)), number(n)])
             for cid, ref, did, start, end, total, reuse, recycled, n, name
-            in db.execute(query)]
+            in fetch(query)]
     return Drill("", "", f"Déclarations AGEC validées dont la période commence en {scope.year}.",
                  ["Dépense totale", "Réemploi", "Matières recyclées", "Lignes"],
                  [True, True, True, True], rows)
@@ -215,7 +197,7 @@ def _agec(db: Session, scope: q.Scope) -> Drill:
 
 # --- Surveys -----------------------------------------------------------------------------------
 
-def _surveys(db: Session, scope: q.Scope, indicator_id: str) -> Drill:
+def _surveys(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
     direction = (Direction.holder_rates_buyer if indicator_id == "supplier_satisfaction"
                  else Direction.buyer_rates_holder)
     respondent, subject = aliased(Organisation), aliased(Organisation)
@@ -230,7 +212,7 @@ def _surveys(db: Session, scope: q.Scope, indicator_id: str) -> Drill:
     rows = [Row(cid, ref, None, cells=[who, whom, day(closed_at),
                                        "Déposé" if status == InvitationStatus.submitted
                                        else "Sans réponse", day(submitted_at)])
-            for cid, ref, who, whom, status, submitted_at, closed_at in db.execute(query)]
+            for cid, ref, who, whom, status, submitted_at, closed_at in fetch(query)]
     return Drill("", "", f"Invitations des enquêtes de fin de contrat clôturées en "
                  f"{scope.year}, dans ce sens d'évaluation ; seuls les questionnaires déposés "
                  "sont comptés.", ["Organisation répondante", "Organisation évaluée",
@@ -244,7 +226,7 @@ def _paris_day(moment: datetime | None) -> date | None:
     return moment.astimezone(PARIS).date() if moment is not None else None
 
 
-def _on_time(db: Session, scope: q.Scope) -> Drill:
+def _on_time(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     filed = Declaration.status.in_(q.FILED) & Declaration.submitted_at.is_not(None)
     query = _with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
@@ -253,9 +235,9 @@ def _on_time(db: Session, scope: q.Scope) -> Drill:
         .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
         .where(scope.in_year(Declaration.due_on), scope.of_buyer(),
                or_(Declaration.due_on < scope.today, filed))
-    ).order_by(Declaration.due_on, Contract.reference)
+    ).order_by(Declaration.due_on, Contract.reference, Declaration.id)
     rows = []
-    for cid, ref, did, start, end, kind, due_on, submitted_at, status, holder in db.execute(query):
+    for cid, ref, did, start, end, kind, due_on, submitted_at, status, holder in fetch(query):
         on_time = (status in q.FILED and submitted_at is not None
                    and _paris_day(submitted_at) <= due_on)
         rows.append(Row(cid, ref, holder, did, _period(start, end), [
@@ -273,7 +255,7 @@ def _kind_label(kind: str) -> str:
     return handler.label if handler is not None else kind
 
 
-def _review_delays(db: Session, scope: q.Scope) -> Drill:
+def _review_delays(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     review, submission = aliased(AuditEvent), aliased(AuditEvent)
     submitted_at = (select(func.max(submission.at))
                     .where(submission.entity == "declaration",
@@ -287,9 +269,9 @@ def _review_delays(db: Session, scope: q.Scope) -> Drill:
         .join(Declaration.commitment).join(Commitment.contract)
         .where(review.entity == "declaration", review.action.in_(("validate", "return")),
                review.at >= scope.start, review.at < scope.end, scope.of_buyer())
-    ).order_by(review.at)
+    ).order_by(review.at, review.id)
     rows = []
-    for cid, ref, did, start, end, action, filed_at, reviewed_at, holder in db.execute(query):
+    for cid, ref, did, start, end, action, filed_at, reviewed_at, holder in fetch(query):
         delay = ((reviewed_at - filed_at).total_seconds() / 86400
                  if filed_at is not None else None)
         rows.append(Row(cid, ref, holder, did, _period(start, end), [
@@ -301,7 +283,7 @@ def _review_delays(db: Session, scope: q.Scope) -> Drill:
                  [False, False, False, True], rows)
 
 
-def _plans(db: Session, scope: q.Scope) -> Drill:
+def _plans(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     rank = func.row_number().over(partition_by=Declaration.commitment_id,
                                     order_by=(Declaration.period_start.desc(),
                                               Declaration.id.desc()))
@@ -324,17 +306,18 @@ def _plans(db: Session, scope: q.Scope) -> Drill:
         .select_from(plans).join(Contract, Contract.id == plans.c.contract_id)
         .join(PlanAction, and_(PlanAction.declaration_id == plans.c.id,
                                scope.in_year(PlanAction.deadline)))
-        .where(plans.c.rank == 1)).order_by(Contract.reference, PlanAction.deadline)
+        .where(plans.c.rank == 1)).order_by(Contract.reference, PlanAction.deadline,
+                                        PlanAction.id)
     rows = [Row(cid, ref, holder, did, "Plan en vigueur", [f"{key} — {title}", day(deadline),
                                                             _yes(bool(on_time))])
-            for cid, ref, did, key, title, deadline, on_time, holder in db.execute(query)]
+            for cid, ref, did, key, title, deadline, on_time, holder in fetch(query)]
     return Drill("", "", f"Actions à échéance en {scope.year} des plans de progrès en vigueur "
                  "(dernier plan accepté) ; « Réalisée à temps » : déclarée réalisée dans une "
                  "mise à jour validée d'une période commençant au plus tard à son échéance.",
                  ["Action", "Échéance", "Réalisée à temps"], [False, False, False], rows)
 
 
-def _reports(db: Session, scope: q.Scope, indicator_id: str) -> Drill:
+def _reports(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
     kind = (CommitmentKind.csr_report if indicator_id == "csr_reports_received"
             else CommitmentKind.concession_report)
     query = _with_holder(
@@ -342,36 +325,53 @@ def _reports(db: Session, scope: q.Scope, indicator_id: str) -> Drill:
                Declaration.period_end, Declaration.status)
         .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
         .where(Commitment.kind == kind, scope.in_year(Declaration.period_start),
-               scope.of_buyer())).order_by(Contract.reference)
+               scope.of_buyer())).order_by(Contract.reference, Declaration.id)
     rows = [Row(cid, ref, holder, did, _period(start, end),
                 [STATUS_LABELS.get(status, status), _yes(status == Status.validated)])
-            for cid, ref, did, start, end, status, holder in db.execute(query)]
+            for cid, ref, did, start, end, status, holder in fetch(query)]
     return Drill("", "", f"Rapports attendus pour {scope.year} ; « Reçu » : rapport validé.",
                  ["Statut", "Reçu"], [False, False], rows)
 
 
-_DRILLS: dict[str, Callable[[Session, q.Scope, str], Drill]] = {
+_DRILLS: dict[str, Callable[[Session, q.Scope, str, Fetch], Drill]] = {
     **dict.fromkeys(("insertion_hours", "insertion_fte", "insertion_women_share",
-                     "insertion_by_public"), lambda db, s, _i: _insertion_declarations(db, s)),
+                     "insertion_by_public"),
+                    lambda db, s, _i, f: _insertion_declarations(db, s, f)),
     **dict.fromkeys(("insertion_completion_rate", "insertion_contracts"),
-                    lambda db, s, _i: _insertion_contracts(db, s)),
+                    lambda db, s, _i, f: _insertion_contracts(db, s, f)),
     **dict.fromkeys(("social_consideration_share", "environmental_consideration_share",
                      "reserved_contracts"), _notified),
     **dict.fromkeys(("sme_holders_share", "regional_holders_share"), _holders),
-    **dict.fromkeys(("agec_shares", "agec_completion_rate"), lambda db, s, _i: _agec(db, s)),
+    **dict.fromkeys(("agec_shares", "agec_completion_rate"),
+                    lambda db, s, _i, f: _agec(db, s, f)),
     **dict.fromkeys(("supplier_satisfaction", "buyer_satisfaction"), _surveys),
-    "on_time_declarations": lambda db, s, _i: _on_time(db, s),
-    "review_delay_days": lambda db, s, _i: _review_delays(db, s),
-    "progress_plans": lambda db, s, _i: _plans(db, s),
+    "on_time_declarations": lambda db, s, _i, f: _on_time(db, s, f),
+    "review_delay_days": lambda db, s, _i, f: _review_delays(db, s, f),
+    "progress_plans": lambda db, s, _i, f: _plans(db, s, f),
     **dict.fromkeys(("csr_reports_received", "concession_reports_received"), _reports),
 }
 
 
-def drill_down(db: Session, indicator_id: str, *, year: int,
-               buyer_org_id: int | None) -> Drill:
-    """The records behind one indicator, for a year and a scope (see execution.scope)."""
+def drill_down(db: Session, indicator_id: str, *, year: int, buyer_org_id: int | None,
+               page: int | None = None, per_page: int = PER_PAGE, search: str = "") -> Drill:
+    """The records behind one indicator, for a year and a scope (see execution.scope): all of
+    them (for a file), or one ``page`` of them with the total in ``drill.page``. ``search``
+    keeps the contracts whose reference contains it."""
     if indicator_id not in _DRILLS or indicator_id not in BY_ID:
         raise NotFound("Cet indicateur n'existe pas.")
-    drill = _DRILLS[indicator_id](db, q.Scope(year, buyer_org_id, today()), indicator_id)
+    pages: list[Page] = []
+
+    def fetch(query: Select) -> Iterable:
+        # Every drill-down selects from its contracts, so the search applies to all of them.
+        if term := search.strip().lower():
+            query = query.where(func.lower(Contract.reference).like(f"%{term}%"))
+        if page is None:
+            return db.execute(query)
+        pages.append(paginate(db, query, page=page, per_page=per_page, scalars=False))
+        return pages[-1].items
+
+    drill = _DRILLS[indicator_id](db, q.Scope(year, buyer_org_id, today()), indicator_id,
+                                  fetch)
     drill.indicator_id, drill.label = indicator_id, BY_ID[indicator_id].label
+    drill.page = pages[0] if pages else None
     return drill

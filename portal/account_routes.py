@@ -3,10 +3,10 @@ invitations to other organisations (buyers, administrators), and the administrat
 page."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 
 from portal import access, accounts, identity, mail, notifications, privacy
 from portal.audit import audit
@@ -20,6 +20,7 @@ from portal.auth import (
 )
 from portal.errors import Forbidden, Invalid, NotFound
 from portal.models import Organisation, OrgKind
+from portal.pagination import page_number
 from portal.settings import get_settings
 from portal.web import parsed_form, redirect, render, verify_csrf
 
@@ -118,9 +119,13 @@ def save_preferences(request: Request, db: DbSession, user: CurrentUser, form: F
 
 
 @router.get("/notifications")
-def notifications_page(request: Request, db: DbSession, user: CurrentUser):
-    return render(request, "portal/notifications.html",
-                  {"items": notifications.latest(db, user)})
+def notifications_page(request: Request, db: DbSession, user: CurrentUser, page: str = "",
+                       filtre: str = ""):
+    unread_only = filtre == "non-lues"
+    return render(request, "portal/notifications.html", {
+        "notifications": notifications.notifications_page(
+            db, user, page=page_number(page), unread_only=unread_only),
+        "unread_only": unread_only}, block="notifications")
 
 
 @router.post("/notifications/lues")
@@ -198,13 +203,18 @@ def _target_organisation(db, user, values) -> Organisation:
 
 
 @router.get("/admin/envois")
-def mails_page(request: Request, db: DbSession, user: AdminUser, statut: str | None = None):
-    query = select(mail.OutgoingMail).order_by(mail.OutgoingMail.id.desc()).limit(300)
-    if statut in ("pending", "sending", "sent", "failed"):
-        query = query.where(mail.OutgoingMail.status == statut)
+def mails_page(request: Request, db: DbSession, user: AdminUser, statut: str = "",
+               motif: str = "", q: str = "", page: str = ""):
+    status = statut if statut in mail.STATUSES else ""
+    kind = motif if motif in MAIL_KINDS else ""
+    search = q.strip()[:100]
+    filters = {k: v for k, v in (("q", search), ("statut", status), ("motif", kind)) if v}
     return render(request, "portal/mails.html", {
-        "mails": db.scalars(query).all(), "status": statut, "mail_kinds": MAIL_KINDS,
-        "smtp": bool(get_settings().smtp_url)})
+        "mails": mail.sent_mails(db, status=status, kind=kind, search=search,
+                                 page=page_number(page)),
+        "status": status, "kind": kind, "search": search, "mail_kinds": MAIL_KINDS,
+        "base": "/admin/envois" + (f"?{urlencode(filters)}" if filters else ""),
+        "smtp": bool(get_settings().smtp_url)}, block="mails")
 
 
 @router.post("/admin/envois/{mail_id}/renvoyer")

@@ -12,15 +12,17 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import String, Text, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import String, Text, func, or_, select, update
+from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 
 from portal.clock import now
 from portal.db import Base
+from portal.pagination import Page, paginate
 from portal.settings import get_settings
 
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720)
 SENDING_TIMEOUT = timedelta(minutes=10)
+STATUSES = ("pending", "sending", "sent", "failed")
 
 
 class OutgoingMail(Base):
@@ -146,3 +148,20 @@ def retry(db: Session, mail_id: int) -> None:
     if mail is not None and mail.status == "failed":
         mail.status, mail.next_attempt_at = "pending", now()
         db.flush()
+
+
+def sent_mails(db: Session, *, status: str | None = None, kind: str | None = None,
+               search: str = "", page: int = 1) -> Page:
+    """The "Envois" list, latest first, without the bodies; ``search`` looks into the recipient
+    and the subject."""
+    query = select(OutgoingMail).options(defer(OutgoingMail.text_body),
+                                         defer(OutgoingMail.html_body))
+    if status:
+        query = query.where(OutgoingMail.status == status)
+    if kind:
+        query = query.where(OutgoingMail.kind == kind)
+    if search := search.strip().lower():
+        pattern = f"%{search}%"
+        query = query.where(or_(func.lower(OutgoingMail.to_address).like(pattern),
+                                func.lower(OutgoingMail.subject).like(pattern)))
+    return paginate(db, query.order_by(OutgoingMail.id.desc()), page=page)

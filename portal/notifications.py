@@ -17,6 +17,7 @@ from portal.db import Base
 from portal.formatting import FILTERS
 from portal.mail import queue_mail
 from portal.models import User
+from portal.pagination import Page, paginate
 from portal.periods import period_label
 from portal.settings import get_settings
 
@@ -78,10 +79,14 @@ def unread_count(db: Session, user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None)))
 
 
-def latest(db: Session, user: User, *, limit: int = 50) -> list[Notification]:
-    return list(db.scalars(select(Notification).where(Notification.user_id == user.id)
-                           .order_by(Notification.created_at.desc(), Notification.id.desc())
-                           .limit(limit)))
+def notifications_page(db: Session, user: User, *, page: int = 1,
+                       unread_only: bool = False) -> Page:
+    """The user's notifications, the latest first, one page of them."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return paginate(db, query.order_by(Notification.created_at.desc(), Notification.id.desc()),
+                    page=page)
 
 
 def mark_read(db: Session, user: User, notification_id: int | None = None) -> None:

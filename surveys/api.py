@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.orm import Session
 
+from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
 from portal.models import User
 from surveys import service
@@ -122,10 +123,13 @@ def survey_out(db: Session, invitation: Invitation, user: User) -> SurveyOut:
                      counterpart=counterpart)
 
 
-@router.get("", responses={401: ERRORS[401]})
-def list_surveys(db: DbSession, user: ApiUser) -> list[SurveySummaryOut]:
-    """Surveys the caller's organisation is invited to answer."""
-    return [SurveySummaryOut(**_summary(i)) for i in service.my_invitations(db, user)]
+@router.get("", responses={k: ERRORS[k] for k in (401, 422)})
+def list_surveys(db: DbSession, user: ApiUser, paging: ApiPage) -> PageOut[SurveySummaryOut]:
+    """Surveys the caller's organisation is invited to answer, open ones first, one page of
+    them."""
+    page = service.invitations_page(db, user, page=paging.page, per_page=paging.per_page)
+    return PageOut[SurveySummaryOut].of(page, [SurveySummaryOut(**_summary(i))
+                                               for i in page.items])
 
 
 @router.get("/{invitation_id}", responses={k: ERRORS[k] for k in (401, 404)})

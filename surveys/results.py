@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from portal.errors import NotFound
 from portal.formatting import PARIS
 from portal.models import Contract, ContractParty, Organisation, User
+from portal.pagination import Page, paginate
 from surveys.models import Answer, Campaign, Direction, Invitation, InvitationStatus, Scale
 from surveys.service import answers_visible, campaign_of, involves
 
@@ -189,15 +190,19 @@ def supplier_results(db: Session, supplier_org_id: int, *, user: User
     return supplier, _results(db, scope, answers_visible(buyer_org)), contracts
 
 
-def suppliers_rated(db: Session, *, user: User) -> list[tuple[int, str, int]]:
-    """(organisation id, name, campaigns) of every supplier surveyed by the user's organisation."""
+def suppliers_rated(db: Session, *, user: User, search: str = "", page: int = 1) -> Page:
+    """Rows (organisation id, name, campaigns) of the suppliers surveyed by the user's
+    organisation, by name, one page of them."""
     query = (select(Organisation.id, Organisation.name, func.count(func.distinct(Campaign.id)))
              .select_from(Invitation).join(Invitation.campaign).join(Campaign.contract)
              .join(Organisation, Organisation.id == Invitation.subject_org_id)
              .where(Contract.buyer_org_id == user.organisation_id,
                     Invitation.direction == Direction.buyer_rates_holder)
-             .group_by(Organisation.id, Organisation.name).order_by(Organisation.name))
-    return [tuple(row) for row in db.execute(query)]
+             .group_by(Organisation.id, Organisation.name)
+             .order_by(Organisation.name, Organisation.id))
+    if search := search.strip().lower():
+        query = query.where(func.lower(Organisation.name).like(f"%{search}%"))
+    return paginate(db, query, page=page, scalars=False)
 
 
 def _paris_start(year: int) -> datetime:

@@ -1,6 +1,7 @@
 """Survey pages: my surveys, answering, results, question banks, launch and CSV export."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -9,6 +10,7 @@ from starlette.datastructures import FormData
 from portal.auth import BuyerUser, CurrentUser, DbSession
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid
+from portal.pagination import page_number
 from portal.web import parsed_form, redirect, render, templates, verify_csrf
 from surveys import bank, export, results, service, vocabulary
 from surveys.models import Direction, Scale
@@ -18,13 +20,29 @@ Form = Annotated[FormData, Depends(parsed_form)]
 templates.env.globals.update(survey_vocabulary=vocabulary, survey_status=service.status_label)
 
 
+# The tabs of the survey page: (address value, title); « entreprises » is for buyers.
+VIEWS = {"a-remplir": "À remplir", "deposees": "Réponses déposées",
+         "recues": "Évaluations de votre organisation", "entreprises": "Résultats par entreprise"}
+
+
 @router.get("")
-def surveys_page(request: Request, db: DbSession, user: CurrentUser):
+def surveys_page(request: Request, db: DbSession, user: CurrentUser, vue: str = "",
+                 q: str = "", page: str = ""):
+    views = {k: v for k, v in VIEWS.items() if k != "entreprises" or user.is_buyer}
+    view = vue if vue in views else "a-remplir"
+    search, number = q.strip()[:100], page_number(page)
+    if view == "recues":
+        rows = service.received_page(db, user, search=search, page=number)
+    elif view == "entreprises":
+        rows = results.suppliers_rated(db, user=user, search=search, page=number)
+    else:
+        rows = service.invitations_page(db, user, submitted=view == "deposees", search=search,
+                                        page=number)
+    filters = {"vue": view, **({"q": search} if search else {})}
     return render(request, "surveys/list.html", {
-        "invitations": service.my_invitations(db, user),
-        "received": service.received(db, user),
-        "suppliers": results.suppliers_rated(db, user=user) if user.is_buyer else [],
-    })
+        "views": views, "view": view, "counts": service.survey_counts(db, user),
+        "rows": rows, "search": search, "base": f"/enquetes?{urlencode(filters)}",
+    }, block="survey_list")
 
 
 # --- Question banks (buyers of the organisation) -------------------------------------------------

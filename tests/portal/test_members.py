@@ -129,3 +129,11 @@ def test_a_deactivated_users_pending_invitation_dies(client, db, login, post, wo
     assert client.get(link).status_code == 410
     with pytest.raises(Invalid, match=identity.WRONG_CREDENTIALS):
         identity.authenticate(db, "jamais@example.fr", "")
+
+
+def test_the_people_search_swaps_its_list_under_htmx(client, db, login, world):
+    login(world.holder)
+    fragment = client.get("/organisation?q=zzz", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert '<div id="people">' in fragment.text and "<h1>" not in fragment.text
+    assert "Aucun utilisateur ne correspond à « zzz »." in fragment.text

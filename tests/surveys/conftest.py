@@ -8,7 +8,9 @@ import pytest
 
 from portal import clock
 from portal.models import OrgKind, Role
+from surveys import service
 from surveys.jobs import launch_ended_contracts
+from surveys.models import LaunchReason
 from tests import factories
 from tests.conftest import visible_text
 
@@ -51,7 +53,7 @@ def launched(db, team):
 
 def invitation_id(api_client, contract_id: int, subject_org_id: int) -> int:
     """The caller's invitation on this contract about this organisation, found through the API."""
-    surveys = api_client.get("/api/v1/surveys").json()
+    surveys = api_client.get("/api/v1/surveys?per_page=200").json()["items"]
     return next(s["id"] for s in surveys
                 if s["contract_id"] == contract_id and s["subject"]["id"] == subject_org_id)
 
@@ -69,3 +71,16 @@ def answer_by_position(api_client, survey_id: int, values: dict[int, object], *,
 BUYER_ANSWERS = {1: 4, 2: 4, 3: 3, 4: 5, 5: "na", 6: 4, 7: 4, 8: 3, 9: 8, 10: "Bon travail."}
 HOLDER_ANSWERS = {1: 4, 2: 3, 3: 2, 4: "no", 5: 4, 6: 3, 7: 5, 8: 4, 9: "na", 10: "yes", 11: 9,
                   12: "Paiements parfois tardifs."}
+
+
+def launch_surveys(db, parties, first: int, last: int, *, holder_org=None) -> None:
+    """Ended contracts ENQ-<n> between the parties, each with its survey launched."""
+    holder_org = holder_org or parties.holder.organisation
+    clock.freeze(at(LAUNCH_DAY, 5))
+    for n in range(first, last + 1):
+        contract = factories.make_contract(db, parties.buyer, holder_org, insertion=None,
+                                           reference=f"ENQ-{n:03d}",
+                                           object=f"Entretien du parc n° {n}")
+        service.launch_campaign(db, contract, reason=LaunchReason.ended, on=LAUNCH_DAY)
+    db.commit()
+    clock.freeze(at(date(2026, 1, 10)))

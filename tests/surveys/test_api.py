@@ -1,11 +1,21 @@
 """The surveys API: my invitations, one survey, answers as draft then submitted, bad input."""
 
-from tests.surveys.conftest import HOLDER_ANSWERS, answer_by_position, invitation_id
+from portal.models import Role
+from tests import factories
+from tests.scale import page_statements
+from tests.surveys.conftest import (
+    HOLDER_ANSWERS,
+    answer_by_position,
+    invitation_id,
+    launch_surveys,
+)
 
 
 def test_list_read_draft_and_submit(db, api, launched):
     holder = api(launched.holder)
-    listed = holder.get("/api/v1/surveys").json()
+    answer = holder.get("/api/v1/surveys").json()
+    assert (answer["total"], answer["page"], answer["per_page"]) == (1, 1, 50)
+    listed = answer["items"]
     assert len(listed) == 1
     survey = listed[0]
     assert survey["direction"] == "holder_rates_buyer" and survey["status"] == "draft"
@@ -88,4 +98,44 @@ def test_the_other_side_reads_but_cannot_answer(db, api, launched):
     response = holder.post(f"/api/v1/surveys/{buyer_survey}/answers", json={"answers": {}})
     assert response.status_code == 403
     assert response.json()["detail"] == "Seule l'organisation invitée répond à cette enquête."
-    assert buyer_survey not in [s["id"] for s in holder.get("/api/v1/surveys").json()]
+    assert buyer_survey not in [s["id"] for s in holder.get("/api/v1/surveys").json()["items"]]
+
+
+def test_the_list_is_paged_and_refuses_bad_page_sizes(client, db, api, launched):
+    launch_surveys(db, launched, 1, 60, holder_org=launched.holder.organisation)
+    holder = api(launched.holder)
+    first = holder.get("/api/v1/surveys").json()
+    assert (first["total"], first["page"], first["per_page"], len(first["items"])) == (
+        61, 1, 50, 50)
+    second = holder.get("/api/v1/surveys?page=2").json()
+    assert len(second["items"]) == 11
+    assert not {s["id"] for s in first["items"]} & {s["id"] for s in second["items"]}
+    small = holder.get("/api/v1/surveys?per_page=5&page=3").json()
+    assert (small["page"], small["per_page"], len(small["items"])) == (3, 5, 5)
+    # A page past the end answers the last one, like the pages.
+    assert holder.get("/api/v1/surveys?page=999").json()["page"] == 2
+    for bad in ("per_page=0", "per_page=1000", "per_page=abc", "page=0", "page=abc"):
+        response = holder.get(f"/api/v1/surveys?{bad}")
+        assert response.status_code == 422, bad
+        assert response.headers["content-type"].startswith("application/json")
+    # Another organisation sees none of them.
+    assert api(factories.make_user(db, Role.supplier)).get("/api/v1/surveys").json()[
+        "total"] == 0
+
+
+def test_the_paged_answer_is_documented(client):
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/surveys"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"page", "per_page"}
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["$ref"].endswith("PageOut_SurveySummaryOut_")
+    assert "422" in operation["responses"]
+
+
+def test_the_list_sends_as_many_statements_for_1_or_61_surveys(client, db, engine, api,
+                                                              launched):
+    token = api(launched.holder).headers
+    client.headers.update(token)
+    small = page_statements(client, engine, "/api/v1/surveys", db)
+    launch_surveys(db, launched, 1, 60, holder_org=launched.holder.organisation)
+    large = page_statements(client, engine, "/api/v1/surveys", db)
+    assert len(small) == len(large), (len(small), len(large))

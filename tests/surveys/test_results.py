@@ -86,7 +86,7 @@ def test_satisfaction_indicators_read_the_surveys_closed_in_the_year(client, db,
     for holder, likely, sats in zip(holders, (10, 9, 5), ((5, 4), (3, 3), (1, "na")),
                                     strict=False):
         client_ = api(holder)
-        survey = next(s["id"] for s in client_.get("/api/v1/surveys").json()
+        survey = next(s["id"] for s in client_.get("/api/v1/surveys").json()["items"]
                       if s["contract_reference"].startswith("IND-"))
         answers = {p: "na" for p in (3, 5, 6, 7, 8, 9)}
         answers.update({1: sats[0], 2: sats[1], 4: "unknown", 10: "no", 11: likely})

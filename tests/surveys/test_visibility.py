@@ -111,7 +111,8 @@ def test_nobody_outside_the_two_organisations_reads_a_survey_or_its_results(
         assert outsider.get(f"/api/v1/surveys/{holder_survey}").status_code == 404
         assert outsider.post(f"/api/v1/surveys/{holder_survey}/answers",
                              json={"answers": {}}).status_code == 404
-        assert outsider.get("/api/v1/surveys").json() == []
+        assert outsider.get("/api/v1/surveys").json() == {"items": [], "total": 0, "page": 1,
+                                                          "per_page": 50}
     assert client.get(f"/enquetes/resultats/fournisseurs/{launched.holder.organisation_id}"
                       ).status_code in (403, 404)
 
