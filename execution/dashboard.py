@@ -14,6 +14,7 @@ from execution.indicator_trends import compute_trends
 from execution.indicators import compute_indicators
 from portal.auth import CurrentUser, DbSession
 from portal.errors import NotFound
+from portal.pagination import page_number
 from portal.web import render, templates
 
 router = APIRouter(prefix="/indicateurs")
@@ -74,15 +75,23 @@ def export_file(db: DbSession, user: CurrentUser, name: str, fmt: str,
 
 @router.get("/{indicator_id}")
 def drilldown_page(request: Request, db: DbSession, user: CurrentUser, indicator_id: str,
-                   annee: str | None = None, acheteur: str | None = None):
+                   annee: str | None = None, acheteur: str | None = None, q: str = "",
+                   page: str = ""):
+    """The contracts and declarations behind an indicator's figure, 50 a page with their
+    total, searched by contract reference."""
     current = _scope(db, user, annee, acheteur)
+    search = q.strip()[:100]
     drill = drilldown.drill_down(db, indicator_id, year=current.year,
-                                 buyer_org_id=current.buyer_org_id)
+                                 buyer_org_id=current.buyer_org_id, page=page_number(page),
+                                 search=search)
     indicator = next(i for i in compute_indicators(db, year=current.year,
                                                    buyer_org_id=current.buyer_org_id)
                      if i.id == indicator_id)
+    filters = urlencode({**current.query(), **({"q": search} if search else {})})
     return render(request, "execution/dashboard_detail.html", {
         **_common(db, user, current), "drill": drill, "indicator": indicator,
+        "search": search,
+        "base": f"/indicateurs/{indicator_id}" + (f"?{filters}" if filters else ""),
         # The contract and declaration pages are the buyer's; administrators read the list.
         "links": user.is_buyer,
     }, block="indicateurs")

@@ -13,7 +13,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from execution import api as execution_api
 from execution import dashboard as execution_dashboard
-from execution import drilldown_routes as execution_drilldown
 from execution import indicator_settings, indicators_api
 from execution import report_routes as execution_report_routes
 from execution import routes as execution_routes
@@ -132,8 +131,6 @@ def create_app() -> FastAPI:
     app.include_router(surveys_routes.router)
     app.include_router(surveys_api.router)
     app.include_router(execution_settings.router)
-    # Before the dashboard's router: it answers the drill-down address (see its docstring).
-    app.include_router(execution_drilldown.router)
     app.include_router(execution_dashboard.router)
     app.include_router(execution_report_routes.router)
     app.include_router(indicator_settings.router)
