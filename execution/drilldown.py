@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from execution import indicator_queries as q
 from execution.drilldown_rows import Drill, Fetch, Row
 from execution.indicator_config import BY_ID, current_settings
+from execution.indicator_declarations import answered_submission
 from portal import labels
 from portal.clock import today
 from portal.errors import NotFound
@@ -256,12 +257,9 @@ def _kind_label(kind: str) -> str:
 
 
 def _review_delays(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
-    review, submission = aliased(AuditEvent), aliased(AuditEvent)
-    submitted_at = (select(func.max(submission.at))
-                    .where(submission.entity == "declaration",
-                           submission.entity_id == review.entity_id,
-                           submission.action.in_(("submit", "resubmit")),
-                           submission.at <= review.at).scalar_subquery())
+    review = aliased(AuditEvent)
+    # The same rule as the indicator: the latest submission at or before the review.
+    submitted_at = answered_submission(db, review).scalar_subquery()
     query = _with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                Declaration.period_end, review.action, submitted_at, review.at)

@@ -40,6 +40,7 @@ from supplier.models import (
     InsertionLine,
     Status,
 )
+from supplier.progress import standing as insertion_standing
 
 CENT = Decimal("0.01")
 SME_SIZES = ("TPE", "PME")
@@ -160,30 +161,36 @@ def insertion_hours_by_year(db: Session, scope: Scope, *, since: int
 
 
 @dataclass(frozen=True)
-class InsertionContract:
-    starts_on: date
-    end_date: date
+class InsertionContracts:
+    """Contracts with an insertion commitment active in Y, summed."""
+
+    count: int
     target_hours: Decimal
     validated_hours: Decimal  # validated in periods up to the end of Y
+    expected_hours: Decimal  # each contract's hours expected at the end of Y (supplier.progress)
 
 
-def insertion_contracts(db: Session, scope: Scope) -> list[InsertionContract]:
-    """Contracts with an insertion commitment active in Y, with their hours validated to date.
-    The hours are summed per commitment of the scope only (a correlated sum), not for every
-    buyer's commitments before the scope is applied."""
+def insertion_contracts(db: Session, scope: Scope) -> InsertionContracts:
+    """One aggregate over the contracts of the scope. The hours are summed per commitment of
+    the scope only (a correlated sum), not for every buyer's commitments before the scope is
+    applied; the hours expected are the contract page's rule, on the last day of Y."""
     validated = (select(func.sum(InsertionLine.hours))
                  .join(Declaration, Declaration.id == InsertionLine.declaration_id)
                  .where(Declaration.commitment_id == Commitment.id,
                         Declaration.status == Status.validated,
                         Declaration.period_start <= scope.last_day)
                  .scalar_subquery())
-    rows = db.execute(
-        select(Contract.starts_on, contract_end(), Commitment.params, validated)
+    standing = insertion_standing(scope.last_day)
+    count, target, done, expected = db.execute(
+        select(func.count(), func.sum(standing.target_cents), func.sum(validated),
+               func.sum(standing.expected_cents))
+        .select_from(Contract)
         .join(Commitment, and_(Commitment.contract_id == Contract.id,
                                Commitment.kind == CommitmentKind.insertion_hours))
-        .where(active_in(scope), scope.of_buyer()))
-    return [InsertionContract(starts_on, end, Decimal(str(params["target_hours"])), dec(hours))
-            for starts_on, end, params, hours in rows]
+        .where(active_in(scope), scope.of_buyer())).one()
+    cents = Decimal("0.01")
+    return InsertionContracts(count, (Decimal(target or 0) * cents), dec(done),
+                              Decimal(expected or 0) * cents)
 
 
 # --- Contracts notified in Y -------------------------------------------------------------------

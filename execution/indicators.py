@@ -26,7 +26,6 @@ from portal.clock import today
 from portal.formatting import hours, money, number, share
 from portal.models import CommitmentKind
 from supplier.agec_compliance import MET, MISSING, NOT_MET, CategoryResult, shares
-from supplier.progress import elapsed_share
 from supplier.vocabulary import AGE_BANDS, PUBLIC_CATEGORIES, SEXES
 from surveys.models import Direction
 from surveys.results import Figures, satisfaction_by_year
@@ -150,10 +149,8 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
     y = scope.year
     validated = _validated_lines_text(y)
     contracts = q.insertion_contracts(db, scope)
-    expected = sum((c.target_hours * elapsed_share(c.starts_on, c.end_date, scope.last_day)
-                    for c in contracts), Decimal(0)).quantize(q.CENT, ROUND_HALF_UP)
-    done = sum((c.validated_hours for c in contracts), Decimal("0.00"))
-    targets = sum((c.target_hours for c in contracts), Decimal("0.00"))
+    expected, done, targets = (contracts.expected_hours, contracts.validated_hours,
+                               contracts.target_hours)
     fte_text = number(fte_hours, 0 if fte_hours == fte_hours.to_integral_value() else 2)
     return [
         hours_indicator(total, lines, y),
@@ -165,7 +162,7 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
              f"Heures validées depuis le début des marchés jusqu'à fin {y}, divisées par les "
              f"heures attendues à fin {y} (objectif × part écoulée de la durée du marché au "
              f"31/12/{y}, au plus 1), sur les marchés avec des heures d'insertion actifs en "
-             f"{y}.", len(contracts), details={"contracts": len(contracts),
+             f"{y}.", contracts.count, details={"contracts": contracts.count,
                                               "target_hours": targets}),
         make("insertion_women_share", ratio(women, total), women, total,
              f"Heures réalisées par des femmes divisées par toutes les heures {validated}.",
@@ -176,10 +173,10 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
                  "public": _breakdown(by["public"], PUBLIC_CATEGORIES, total, all_codes=False),
                  "age_band": _breakdown(by["age_band"], AGE_BANDS, total, all_codes=True),
                  "sex": _breakdown(by["sex"], SEXES, total, all_codes=True)}),
-        make("insertion_contracts", Decimal(len(contracts)), Decimal(len(contracts)), None,
+        make("insertion_contracts", Decimal(contracts.count), Decimal(contracts.count), None,
              f"Nombre de marchés comportant un engagement d'heures d'insertion et en cours "
              f"d'exécution en {y} (entre leur début et leur fin, ou leur clôture anticipée).",
-             len(contracts), details={"target_hours": targets}),
+             contracts.count, details={"target_hours": targets}),
     ]
 
 
