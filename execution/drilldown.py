@@ -39,7 +39,7 @@ from supplier.models import (
     Status,
     Subject,
 )
-from supplier.progress import elapsed_share
+from supplier.progress import standing as insertion_standing
 from supplier.vocabulary import STATUS_LABELS
 from surveys.models import Campaign, Direction, Invitation, InvitationStatus
 
@@ -91,28 +91,28 @@ def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
 
 
 def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
-    validated = (select(Declaration.commitment_id,
-                        func.sum(InsertionLine.hours).label("hours"))
-                 .join(InsertionLine, InsertionLine.declaration_id == Declaration.id)
-                 .where(Declaration.status == Status.validated,
+    # The hours of each listed commitment only (correlated), and the contract page's rule for
+    # the hours expected at the end of Y: the same figures as the indicator.
+    validated = (select(func.sum(InsertionLine.hours))
+                 .join(Declaration, Declaration.id == InsertionLine.declaration_id)
+                 .where(Declaration.commitment_id == Commitment.id,
+                        Declaration.status == Status.validated,
                         Declaration.period_start <= scope.last_day)
-                 .group_by(Declaration.commitment_id).subquery())
+                 .scalar_subquery())
+    standing = insertion_standing(scope.last_day)
     query = _with_holder(
         select(Contract.id, Contract.reference, Contract.starts_on, q.contract_end(),
-               Commitment.params, validated.c.hours)
+               standing.target_cents, validated, standing.expected_cents)
         .select_from(Contract)
         .join(Commitment, and_(Commitment.contract_id == Contract.id,
                                Commitment.kind == CommitmentKind.insertion_hours))
-        .outerjoin(validated, validated.c.commitment_id == Commitment.id)
         .where(q.active_in(scope), scope.of_buyer()),
         order_by=(Contract.reference, Contract.id, Commitment.id))
     rows = []
-    for cid, ref, starts_on, ends_on, params, done, holder in fetch(query):
-        target = Decimal(str(params["target_hours"]))
-        expected = target * elapsed_share(starts_on, ends_on, scope.last_day)
+    for cid, ref, starts_on, ends_on, target, done, expected, holder in fetch(query):
         rows.append(Row(cid, ref, holder, cells=[
-            day(starts_on), day(ends_on), hours(target), hours(q.dec(done)),
-            hours(expected.quantize(q.CENT))]))
+            day(starts_on), day(ends_on), hours(Decimal(target) / 100), hours(q.dec(done)),
+            hours(Decimal(expected) / 100)]))
     return Drill("", "", f"Marchés comportant un engagement d'heures d'insertion en cours "
                  f"d'exécution en {scope.year}, avec leurs heures validées jusqu'à fin "
                  f"{scope.year} et les heures attendues à cette date.",

@@ -50,13 +50,6 @@ class InsertionProgress:
         return (self.shortfall * self.penalty_per_missing_hour).quantize(CENT)
 
 
-def elapsed_share(starts_on: date, ends_on: date, on: date) -> Decimal:
-    """Share of the contract's duration elapsed at the end of day ``on``, between 0 and 1."""
-    total = (ends_on - starts_on).days + 1
-    done = (min(on, ends_on) - starts_on).days + 1
-    return Decimal(max(0, min(done, total))) / Decimal(total)
-
-
 def validated_hours(db: Session, commitment_ids: list[int]) -> dict[int, Decimal]:
     """Validated insertion hours per commitment, in one aggregate query."""
     if not commitment_ids:

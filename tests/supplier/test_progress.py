@@ -11,7 +11,6 @@ from supplier.models import Status
 from supplier.progress import STATUS_LABELS as progress_labels
 from supplier.progress import (
     InsertionProgress,
-    elapsed_share,
     insertion_commitment,
     insertion_progress,
     validated_hours,
@@ -40,13 +39,18 @@ def progress(validated: str, *, target: str = "1000", share: str = "0.5",
     (date(2025, 1, 11), Decimal("1")),
     (date(2030, 6, 1), Decimal("1")),
 ])
-def test_elapsed_share_counts_whole_days_and_stays_between_zero_and_one(on, share):
-    assert elapsed_share(START, END, on) == share
+def test_elapsed_share_counts_whole_days_and_stays_between_zero_and_one(db, world, on, share):
+    contract = factories.make_contract(db, world.buyer, world.holder.organisation,
+                                       starts_on=START, ends_on=END, frequency="monthly")
+    assert insertion_progress(db, [contract], on=on)[contract.id].elapsed_share == share
 
 
-def test_elapsed_share_of_a_one_day_contract():
-    assert elapsed_share(START, START, date(2024, 12, 31)) == 0
-    assert elapsed_share(START, START, START) == 1
+def test_elapsed_share_of_a_one_day_contract(db, world):
+    contract = factories.make_contract(db, world.buyer, world.holder.organisation,
+                                       starts_on=START, ends_on=START, frequency="monthly")
+    assert insertion_progress(db, [contract], on=date(2024, 12, 31))[contract.id].elapsed_share \
+        == 0
+    assert insertion_progress(db, [contract], on=START)[contract.id].elapsed_share == 1
 
 
 def status_on(db, world, on: date, validated: str | None) -> str:
