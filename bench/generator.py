@@ -87,7 +87,7 @@ def _plans(rng: random.Random, *, contracts: int, buyers: int, suppliers: int) -
         ends_on = date(QUARTERS[first].start.year + (last_month - 1) // 12,
                        (last_month - 1) % 12 + 1, 1)
         ends_on = (ends_on.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(1)
-        holder = buyers + 1 if n % 10 == 1 else buyers + 1 + rng.randrange(suppliers)
+        holder = buyers + 1 if n % 10 == 1 else buyers + 2 + rng.randrange(suppliers - 1)
         plan = Plan(n, 1 + (n - 1) % buyers, holder, first,
                     min(length, len(QUARTERS) - first), ends_on, next_id)
         plans.append(plan)

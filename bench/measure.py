@@ -1,0 +1,79 @@
+"""In-process measures: the indicator set beside its hand-written SQL floor, and the annual PDF
+beside WeasyPrint alone on the same HTML."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from execution import reports
+from execution.indicators import compute_indicators
+from portal import pdf
+
+try:
+    from bench.indicator_floor import floor_indicators
+except ImportError:  # written in another branch; the table says so until it is merged
+    floor_indicators = None
+
+
+def best_of(runs: int, work: Callable[[], object]) -> float:
+    """The best of ``runs`` wall times (seconds), after one run that is not counted (queries
+    compiled, database pages in the OS cache): the others measure the machine's noise."""
+    work()
+    times = []
+    for _ in range(max(1, runs)):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A product figure and its floor, in seconds (floor None when it cannot be measured)."""
+
+    product: float
+    floor: float | None
+
+
+def indicators(engine: Engine, *, year: int, buyer_org_id: int | None, runs: int) -> Pair:
+    def product():
+        with Session(engine) as db:
+            compute_indicators(db, year=year, buyer_org_id=buyer_org_id)
+
+    def floor():
+        with engine.connect() as connection:
+            floor_indicators(connection, year=year, buyer_org_id=buyer_org_id)
+
+    return Pair(best_of(runs, product),
+                best_of(runs, floor) if floor_indicators is not None else None)
+
+
+@dataclass(frozen=True)
+class PdfTimes:
+    product: float
+    weasyprint: float
+    pages: int
+
+
+def annual_pdf(engine: Engine, *, year: int, workdir: Path) -> PdfTimes:
+    """The whole annual report of every buyer (data, charts, template, layout) against the
+    layout alone: the HTML is saved, then given again to the same WeasyPrint call."""
+    pdf.html_to_pdf("<p>Préchauffage</p>")  # fonts and styles loaded once, before timing
+    with Session(engine) as db:
+        started = time.perf_counter()
+        content = reports.annual_report_pdf(db, year=year, organisation=None)
+        product = time.perf_counter() - started
+        html = pdf.render_template("annual.html", reports.annual_report_context(
+            db, year=year, organisation=None))
+    saved = workdir / f"rapport-annuel-{year}.html"
+    saved.write_text(html, encoding="utf-8")
+    started = time.perf_counter()
+    pdf.html_to_pdf(saved.read_text(encoding="utf-8"))
+    weasyprint = time.perf_counter() - started
+    return PdfTimes(product, weasyprint, len(PdfReader(BytesIO(content)).pages))
