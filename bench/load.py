@@ -58,6 +58,7 @@ def ensure_wrk() -> str:
 @dataclass(frozen=True)
 class Load:
     requests: int
+    seconds: float
     per_second: float
     p50_ms: float
     p95_ms: float
@@ -153,16 +154,32 @@ class PageUnavailable(RuntimeError):
     pass
 
 
-def check_page(base: str, path: str, cookie: str, *, warm_up: int = 2) -> int:
-    """Fetches the page a few times (templates compiled, caches warm); its size in bytes.
-    A redirect (to the login page) would make a fast and meaningless measure."""
-    size = 0
+def check_page(base: str, path: str, cookie: str, *, warm_up: int = 2) -> tuple[int, float]:
+    """Fetches the page a few times (templates compiled, caches warm); its size in bytes and
+    the time of the last fetch alone. A redirect (to the login page) would make a fast and
+    meaningless measure."""
+    size, alone = 0, 0.0
     for _ in range(warm_up):
+        started = time.perf_counter()
         answer = httpx.get(base + path, headers={"Cookie": cookie}, timeout=300)
+        alone = time.perf_counter() - started
         if answer.status_code != 200:
             raise PageUnavailable(f"répond {answer.status_code}")
         size = len(answer.content)
-    return size
+    return size, alone
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    seconds: float  # of load per page, at least
+    max_seconds: float  # a slow page is loaded longer, up to this, to get a few answers
+    connections: int
+    threads: int
+    workers: int
+
+    def seconds_for(self, alone: float) -> float:
+        # About four answers per connection, with the two cores of a small machine at work.
+        return min(self.max_seconds, max(self.seconds, 4 * self.connections * alone / 2))
 
 
 def run_wrk(wrk: str, url: str, *, cookie: str | None, seconds: float, connections: int,
@@ -177,7 +194,8 @@ def run_wrk(wrk: str, url: str, *, cookie: str | None, seconds: float, connectio
         raise RuntimeError(f"sortie de wrk inattendue :\n{output}")
     values = dict(item.split("=") for item in found.group(1).split())
     requests, duration = int(values["requests"]), int(values["duration_us"]) / 1e6
-    return Load(requests=requests, per_second=requests / duration if duration else 0.0,
+    return Load(requests=requests, seconds=duration,
+                per_second=requests / duration if duration else 0.0,
                 p50_ms=int(values["p50_us"]) / 1000, p95_ms=int(values["p95_us"]) / 1000,
                 errors=int(values["socket_errors"]) + int(values["status_errors"]))
 
@@ -192,12 +210,11 @@ class PageLoads:
 
 
 def measure_pages(*, database_url: str, data_dir: Path, users: dict[str, tuple[str, str]],
-                  wrk: str, seconds: float, connections: int, threads: int,
-                  workers: int) -> PageLoads:
+                  wrk: str, plan: LoadPlan) -> PageLoads:
     """One fresh server per database, so its peak memory belongs to that database's load.
     The users log in through a first server: the argon2 check of a login takes 64 MiB for a
     moment, which would otherwise be the peak memory of the server measured."""
-    options = {"database_url": database_url, "data_dir": data_dir, "workers": workers}
+    options = {"database_url": database_url, "data_dir": data_dir, "workers": plan.workers}
     login_server = Server(**options)
     try:
         cookies = {who: log_in(login_server.base, email, password)
@@ -206,23 +223,24 @@ def measure_pages(*, database_url: str, data_dir: Path, users: dict[str, tuple[s
         login_server.stop()
     server = Server(**options)
     try:
-        def load(path: str, cookie: str) -> Load:
-            return run_wrk(wrk, server.base + path, cookie=cookie, seconds=seconds,
-                           connections=connections, threads=threads)
+        def load(path: str, cookie: str, alone: float) -> Load:
+            return run_wrk(wrk, server.base + path, cookie=cookie,
+                           seconds=plan.seconds_for(alone), connections=plan.connections,
+                           threads=plan.threads)
 
-        check_page(server.base, BARE_PATH, cookies["buyer"])
+        _size, alone = check_page(server.base, BARE_PATH, cookies["buyer"])
         # The bare page gets the same Cookie header as the pages: same request bytes.
-        bare = load(BARE_PATH, cookies["buyer"])
+        bare = load(BARE_PATH, cookies["buyer"], alone)
         memory_bare = server.peak_memory_kib()
         pages: dict[str, Load | str] = {}
         sizes: dict[str, int] = {}
         for path, who in PAGES:
             try:
-                sizes[path] = check_page(server.base, path, cookies[who])
+                sizes[path], alone = check_page(server.base, path, cookies[who])
             except PageUnavailable as why:
                 pages[path] = str(why)
                 continue
-            pages[path] = load(path, cookies[who])
+            pages[path] = load(path, cookies[who], alone)
         return PageLoads(bare, pages, sizes, memory_bare, server.peak_memory_kib())
     finally:
         server.stop()
