@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from execution import drilldown, exports, indicator_charts, indicator_format, scope
+from execution.indicator_trends import compute_trends
 from execution.indicators import compute_indicators
 from portal.auth import CurrentUser, DbSession
 from portal.errors import NotFound
@@ -46,11 +47,11 @@ def _common(db, user, current: scope.Scope) -> dict:
 def dashboard_page(request: Request, db: DbSession, user: CurrentUser,
                    annee: str | None = None, acheteur: str | None = None):
     current = _scope(db, user, annee, acheteur)
-    by_year = {}
-    for year in scope.trend_years(current.year):
-        by_year[year] = indicator_charts.by_id(
-            compute_indicators(db, year=year, buyer_org_id=current.buyer_org_id))
-    indicators = list(by_year[current.year].values())
+    indicators = compute_indicators(db, year=current.year, buyer_org_id=current.buyer_org_id)
+    # The earlier years' trend figures in grouped statements; the year itself is computed once.
+    by_year = compute_trends(db, years=scope.trend_years(current.year)[:-1],
+                             buyer_org_id=current.buyer_org_id)
+    by_year[current.year] = indicator_charts.by_id(indicators)
     return render(request, "execution/dashboard.html", {
         **_common(db, user, current),
         "indicators": indicators,

@@ -3,6 +3,7 @@ hours per full-time equivalent, the amount from which a contract enters the "sha
 indicators, and a target per indicator and year (../shared/reference/indicators.md).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -101,9 +102,17 @@ def current_settings(db: Session) -> IndicatorSettings:
 
 
 def targets_for(db: Session, year: int) -> dict[str, Decimal]:
-    rows = db.execute(select(IndicatorTarget.indicator_id, IndicatorTarget.value)
-                      .where(IndicatorTarget.year == year))
-    return {indicator_id: Decimal(str(value)) for indicator_id, value in rows}
+    return targets_by_year(db, [year])[year]
+
+
+def targets_by_year(db: Session, years: Sequence[int]) -> dict[int, dict[str, Decimal]]:
+    """Each year's targets by indicator id, in one statement for a trend."""
+    found: dict[int, dict[str, Decimal]] = {year: {} for year in years}
+    for year, indicator_id, value in db.execute(
+            select(IndicatorTarget.year, IndicatorTarget.indicator_id, IndicatorTarget.value)
+            .where(IndicatorTarget.year.in_(list(years)))):
+        found[year][indicator_id] = Decimal(str(value))
+    return found
 
 
 def all_targets(db: Session) -> list[IndicatorTarget]:

@@ -1,21 +1,33 @@
 """The SQL aggregates behind the indicators of execution.indicators: each function runs one or two
-statements whatever the number of contracts, and returns sums and counts, never rows.
+statements whatever the number of contracts, and returns sums and counts, never rows (the
+declarations' own indicators are in execution.indicator_declarations).
 
-Works on SQLite and PostgreSQL alike; the one dialect difference, turning a date or a timestamp
-into a number of days, lives in ``day_number``.
+Works on SQLite and PostgreSQL alike; turning a date or a timestamp into a number of days is
+dialect-specific and lives in ``day_number``. With no buyer chosen, no statement joins a
+declaration to its contract; with one, the declarations are kept by probing the set of the
+buyer's commitments. Trends use the same selections grouped by year (``since``).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    extract,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, aliased
 
 from portal.agec import AgecCategory
 from portal.formatting import PARIS
 from portal.models import (
-    AuditEvent,
     Commitment,
     CommitmentKind,
     Contract,
@@ -26,10 +38,7 @@ from supplier.models import (
     AgecLine,
     Declaration,
     InsertionLine,
-    PlanAction,
-    PlanUpdate,
     Status,
-    Subject,
 )
 
 CENT = Decimal("0.01")
@@ -98,22 +107,56 @@ def active_in(scope: Scope) -> ColumnElement[bool]:
 
 
 def _validated_in_scope(query, scope: Scope):
-    return (query.join(Declaration.commitment).join(Commitment.contract)
-            .where(Declaration.status == Status.validated, scope.of_buyer()))
+    """Validated declarations of the scope; the contract is joined only to pick a buyer."""
+    return declarations_of_buyer(query.where(Declaration.status == Status.validated), scope)
+
+
+def buyer_commitments(scope: Scope):
+    """The ids of the commitments of the buyer's contracts."""
+    return (select(Commitment.id).join(Contract, Contract.id == Commitment.contract_id)
+            .where(scope.of_buyer()))
+
+
+def declarations_of_buyer(query, scope: Scope):
+    """Declarations of the buyer's contracts, as a set of commitments the scan probes (cheaper
+    than joining every row up to its contract); all of them, with no join, for all buyers."""
+    if scope.buyer_org_id is None:
+        return query
+    return query.where(Declaration.commitment_id.in_(buyer_commitments(scope)))
+
+
+def year_of(column) -> ColumnElement[int]:
+    """The calendar year of a date, for statements grouped by year (trends)."""
+    return func.cast(extract("year", column), Integer)
+
+
+def validated_lines(scope: Scope, *columns, since: int | None = None):
+    """The insertion lines every insertion indicator reads: validated declarations of the scope
+    whose period starts in Y (or, for trends, in the years from ``since`` to Y)."""
+    query = _validated_in_scope(select(*columns).select_from(InsertionLine).join(
+        Declaration, Declaration.id == InsertionLine.declaration_id), scope)
+    first_day = date(since, 1, 1) if since is not None else scope.first_day
+    return query.where(Declaration.period_start.between(first_day, scope.last_day))
 
 
 # --- Insertion ---------------------------------------------------------------------------------
 
 def insertion_groups(db: Session, scope: Scope) -> list[tuple[str, str, str, Decimal, int]]:
     """(public category, sex, age band, hours, lines) of the validated lines of periods in Y."""
-    query = _validated_in_scope(
-        select(InsertionLine.public_category, InsertionLine.sex, InsertionLine.age_band,
-               func.sum(InsertionLine.hours), func.sum(InsertionLine.line_count))
-        .select_from(InsertionLine).join(InsertionLine.declaration), scope)
-    rows = db.execute(query.where(scope.in_year(Declaration.period_start))
-                      .group_by(InsertionLine.public_category, InsertionLine.sex,
-                                InsertionLine.age_band))
+    group = (InsertionLine.public_category, InsertionLine.sex, InsertionLine.age_band)
+    rows = db.execute(validated_lines(scope, *group, func.sum(InsertionLine.hours),
+                                      func.sum(InsertionLine.line_count)).group_by(*group))
     return [(public, sex, age, dec(hours), int(n)) for public, sex, age, hours, n in rows]
+
+
+def insertion_hours_by_year(db: Session, scope: Scope, *, since: int
+                            ) -> dict[int, tuple[Decimal, int]]:
+    """(hours, lines) of the validated lines per year of their period, from ``since`` to Y."""
+    year = year_of(Declaration.period_start)
+    rows = db.execute(validated_lines(scope, year, func.sum(InsertionLine.hours),
+                                      func.sum(InsertionLine.line_count), since=since)
+                      .group_by(year))
+    return {int(y): (dec(hours), int(n)) for y, hours, n in rows}
 
 
 @dataclass(frozen=True)
@@ -125,17 +168,19 @@ class InsertionContract:
 
 
 def insertion_contracts(db: Session, scope: Scope) -> list[InsertionContract]:
-    """Contracts with an insertion commitment active in Y, with their hours validated to date."""
-    validated = (select(Declaration.commitment_id, func.sum(InsertionLine.hours).label("hours"))
-                 .join(InsertionLine, InsertionLine.declaration_id == Declaration.id)
-                 .where(Declaration.status == Status.validated,
+    """Contracts with an insertion commitment active in Y, with their hours validated to date.
+    The hours are summed per commitment of the scope only (a correlated sum), not for every
+    buyer's commitments before the scope is applied."""
+    validated = (select(func.sum(InsertionLine.hours))
+                 .join(Declaration, Declaration.id == InsertionLine.declaration_id)
+                 .where(Declaration.commitment_id == Commitment.id,
+                        Declaration.status == Status.validated,
                         Declaration.period_start <= scope.last_day)
-                 .group_by(Declaration.commitment_id).subquery())
+                 .scalar_subquery())
     rows = db.execute(
-        select(Contract.starts_on, contract_end(), Commitment.params, validated.c.hours)
+        select(Contract.starts_on, contract_end(), Commitment.params, validated)
         .join(Commitment, and_(Commitment.contract_id == Contract.id,
                                Commitment.kind == CommitmentKind.insertion_hours))
-        .outerjoin(validated, validated.c.commitment_id == Commitment.id)
         .where(active_in(scope), scope.of_buyer()))
     return [InsertionContract(starts_on, end, Decimal(str(params["target_hours"])), dec(hours))
             for starts_on, end, params, hours in rows]
@@ -156,7 +201,9 @@ class Notified:
     reserved_amount: Decimal = Decimal(0)
 
 
-def notified_contracts(db: Session, scope: Scope, *, threshold: Decimal) -> Notified:
+def notified_by_year(db: Session, scope: Scope, *, threshold: Decimal,
+                     since: int | None = None) -> dict[int, Notified]:
+    """Contracts notified in Y (or in each year from ``since`` to Y), grouped by year."""
     amount = Contract.amount_excl_vat
     above = amount >= threshold
     social = above & or_(Contract.social_clause.is_(True), Contract.social_criterion.is_(True),
@@ -164,13 +211,21 @@ def notified_contracts(db: Session, scope: Scope, *, threshold: Decimal) -> Noti
     environmental = above & or_(Contract.environmental_clause.is_(True),
                                 Contract.environmental_criterion.is_(True))
     reserved = Contract.reserved.is_(True)
-    row = db.execute(
-        select(func.count(), count_if(above), sum_if(above, amount), count_if(social),
+    year = year_of(Contract.notified_on)
+    first_day = date(since, 1, 1) if since is not None else scope.first_day
+    rows = db.execute(
+        select(year, func.count(), count_if(above), sum_if(above, amount), count_if(social),
                sum_if(social, amount), count_if(environmental), sum_if(environmental, amount),
                count_if(reserved), sum_if(reserved, amount))
-        .select_from(Contract).where(scope.in_year(Contract.notified_on), scope.of_buyer())).one()
-    return Notified(int(row[0]), int(row[1]), dec(row[2]), int(row[3]), dec(row[4]),
-                    int(row[5]), dec(row[6]), int(row[7]), dec(row[8]))
+        .where(Contract.notified_on.between(first_day, scope.last_day), scope.of_buyer())
+        .group_by(year))
+    return {int(y): Notified(int(row[0]), int(row[1]), dec(row[2]), int(row[3]), dec(row[4]),
+                             int(row[5]), dec(row[6]), int(row[7]), dec(row[8]))
+            for y, *row in rows}
+
+
+def notified_contracts(db: Session, scope: Scope, *, threshold: Decimal) -> Notified:
+    return notified_by_year(db, scope, threshold=threshold).get(scope.year, Notified())
 
 
 @dataclass(frozen=True)
@@ -201,138 +256,6 @@ def holders(db: Session, scope: Scope) -> Holders:
         .select_from(pairs).join(holder, holder.id == pairs.c.holder_id)
         .join(buyer, buyer.id == pairs.c.buyer_id)).one()
     return Holders(*(int(value) for value in row))
-
-
-# --- Declarations: on time, review delays, yearly reports --------------------------------------
-
-def _summer_days(year: int) -> tuple[date, date]:
-    """The due dates of Y whose end (midnight after, Paris) falls in summer time (UTC+2)."""
-    def summer(day: date) -> bool:
-        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
-        return midnight.utcoffset() == timedelta(hours=2)
-    days = [date(year, 1, 1) + timedelta(days=n) for n in range(366)]
-    summer_days = [d for d in days if d.year == year and summer(d)]
-    return summer_days[0], summer_days[-1]
-
-
-@dataclass(frozen=True)
-class OnTime:
-    considered: int = 0
-    on_time: int = 0
-
-
-def on_time(db: Session, scope: Scope) -> OnTime:
-    """Declarations due in Y whose due date has passed or which are filed; on time when the
-    filing in force (submitted or validated) was made by the end of the due day, Paris time."""
-    first_summer, last_summer = _summer_days(scope.year)
-    utc_offset_days = case((Declaration.due_on.between(first_summer, last_summer), 2 / 24),
-                           else_=1 / 24)
-    deadline = day_number(db, Declaration.due_on) + 1 - utc_offset_days
-    filed = Declaration.status.in_(FILED) & Declaration.submitted_at.is_not(None)
-    in_time = filed & (day_number(db, Declaration.submitted_at) < deadline)
-    row = db.execute(
-        select(func.count(), count_if(in_time)).select_from(Declaration)
-        .join(Declaration.commitment).join(Commitment.contract)
-        .where(scope.in_year(Declaration.due_on), scope.of_buyer(),
-               or_(Declaration.due_on < scope.today, filed))).one()
-    return OnTime(int(row[0]), int(row[1]))
-
-
-@dataclass(frozen=True)
-class YearlyReports:
-    expected: int = 0
-    received: int = 0  # validated
-    under_review: int = 0  # submitted, not yet validated
-
-
-def yearly_reports(db: Session, scope: Scope) -> dict[str, YearlyReports]:
-    """CSR and concession report declarations of year Y, by commitment kind."""
-    kinds = (CommitmentKind.csr_report, CommitmentKind.concession_report)
-    rows = db.execute(
-        select(Commitment.kind, func.count(), count_if(Declaration.status == Status.validated),
-               count_if(Declaration.status == Status.submitted))
-        .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
-        .where(Commitment.kind.in_(kinds), scope.in_year(Declaration.period_start),
-               scope.of_buyer())
-        .group_by(Commitment.kind))
-    found = {kind: YearlyReports(int(n), int(received), int(review))
-             for kind, n, received, review in rows}
-    return {kind: found.get(kind, YearlyReports()) for kind in kinds}
-
-
-@dataclass(frozen=True)
-class Delays:
-    reviews: int = 0
-    total_days: Decimal = Decimal(0)
-    median_days: Decimal | None = None
-
-
-def review_delays(db: Session, scope: Scope) -> Delays:
-    """Each review (validation or return) made in Y, from the audit, with the submission it
-    answered: the latest submission of the declaration before it. Mean in SQL; the median is read
-    at the middle of the ordered delays (OFFSET), so two statements whatever the count."""
-    review, submission = aliased(AuditEvent), aliased(AuditEvent)
-    submitted_at = (select(func.max(submission.at))
-                    .where(submission.entity == "declaration",
-                           submission.entity_id == review.entity_id,
-                           submission.action.in_(("submit", "resubmit")),
-                           submission.at <= review.at)
-                    .scalar_subquery())
-    delay = (day_number(db, review.at) - day_number(db, submitted_at)).label("delay")
-    delays = (select(delay).select_from(review)
-              .join(Declaration, Declaration.id == review.entity_id)
-              .join(Declaration.commitment).join(Commitment.contract)
-              .where(review.entity == "declaration", review.action.in_(("validate", "return")),
-                     review.at >= scope.start, review.at < scope.end, scope.of_buyer())
-              .subquery())
-    known = delays.c.delay.is_not(None)
-    count, total = db.execute(select(func.count(), func.coalesce(func.sum(delays.c.delay), 0))
-                              .where(known)).one()
-    count = int(count)
-    middle = [Decimal(str(value)) for value in db.scalars(
-        select(delays.c.delay).where(known).order_by(delays.c.delay)
-        .offset(max(count - 1, 0) // 2).limit(2 if count % 2 == 0 else 1))]
-    median = sum(middle) / len(middle) if count and middle else None
-    return Delays(count, Decimal(str(total)), median)
-
-
-# --- Progress plans ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Plans:
-    active: int = 0
-    actions_due: int = 0
-    done_on_time: int = 0
-
-
-def progress_plans(db: Session, scope: Scope) -> Plans:
-    """Plans in force in Y (the latest plan validated by the end of Y, contract active in Y) and
-    their actions due in Y; an action is done on time when a validated update reports it done
-    for a period starting on or before its deadline."""
-    rank = func.row_number().over(partition_by=Declaration.commitment_id,
-                                  order_by=(Declaration.period_start.desc(),
-                                            Declaration.id.desc()))
-    plans = (select(Declaration.id, Declaration.commitment_id, rank.label("rank"))
-             .join(Declaration.commitment).join(Commitment.contract)
-             .where(Declaration.subject == Subject.plan, Declaration.status == Status.validated,
-                    Declaration.period_start <= scope.last_day, active_in(scope),
-                    scope.of_buyer())
-             .subquery())
-    update = aliased(Declaration)
-    done_on_time = (select(PlanUpdate.id).join(update, update.id == PlanUpdate.declaration_id)
-                    .where(update.commitment_id == plans.c.commitment_id,
-                           update.subject == Subject.period, update.status == Status.validated,
-                           update.period_start <= PlanAction.deadline,
-                           PlanUpdate.action_key == PlanAction.key, PlanUpdate.status == "done")
-                    .exists())
-    row = db.execute(
-        select(func.count(func.distinct(plans.c.id)), func.count(PlanAction.id),
-               count_if(PlanAction.id.is_not(None) & done_on_time))
-        .select_from(plans)
-        .outerjoin(PlanAction, and_(PlanAction.declaration_id == plans.c.id,
-                                    scope.in_year(PlanAction.deadline)))
-        .where(plans.c.rank == 1)).one()
-    return Plans(*(int(value) for value in row))
 
 
 # --- AGEC --------------------------------------------------------------------------------------

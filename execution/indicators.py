@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
+from execution import indicator_declarations as qd
 from execution import indicator_queries as q
 from execution.indicator_config import BY_ID, current_settings, targets_for
 from portal import agec
@@ -26,7 +27,7 @@ from supplier.agec_compliance import MET, MISSING, NOT_MET, CategoryResult, shar
 from supplier.progress import elapsed_share
 from supplier.vocabulary import AGE_BANDS, PUBLIC_CATEGORIES, SEXES
 from surveys.models import Direction
-from surveys.results import satisfaction
+from surveys.results import Figures, satisfaction_by_year
 
 HUNDRED = Decimal(100)
 TENTH = Decimal("0.1")
@@ -94,9 +95,11 @@ def compute_indicators(db: Session, *, year: int,
     threshold = Decimal(str(settings.consideration_threshold_eur))
     indicators = [
         *_insertion(db, scope, fte_hours),
-        *_contracts(db, scope, threshold),
+        *contract_indicators(q.notified_contracts(db, scope, threshold=threshold), scope.year,
+                             threshold),
         *_agec(db, scope),
-        *_satisfaction(db, scope),
+        *satisfaction_indicators(satisfaction_by_year(
+            db, years=[scope.year], buyer_org_id=scope.buyer_org_id)[scope.year], scope.year),
         *_declarations(db, scope),
         *_holders(db, scope),
         *_reports(db, scope),
@@ -122,6 +125,16 @@ def _breakdown(groups: dict[str, tuple[Decimal, int]], labels: dict[str, str],
     return rows
 
 
+def _validated_lines_text(year: int) -> str:
+    return f"des lignes d'insertion des déclarations validées dont la période se situe en {year}"
+
+
+def hours_indicator(total: Decimal, lines: int, year: int) -> Indicator:
+    """`insertion_hours` from the sum of the year's validated lines (also for trends)."""
+    return make("insertion_hours", total, total, None,
+                f"Somme des heures {_validated_lines_text(year)}.", lines)
+
+
 def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicator]:
     groups = q.insertion_groups(db, scope)
     total = sum((g[3] for g in groups), Decimal("0.00"))
@@ -133,8 +146,7 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
             by[key][code] = (hours_so_far + amount, lines_so_far + n)
     women = by["sex"].get("F", (Decimal("0.00"), 0))[0]
     y = scope.year
-    validated = (f"des lignes d'insertion des déclarations validées dont la période se situe "
-                 f"en {y}")
+    validated = _validated_lines_text(y)
     contracts = q.insertion_contracts(db, scope)
     expected = sum((c.target_hours * elapsed_share(c.starts_on, c.end_date, scope.last_day)
                     for c in contracts), Decimal(0)).quantize(q.CENT, ROUND_HALF_UP)
@@ -142,7 +154,7 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
     targets = sum((c.target_hours for c in contracts), Decimal("0.00"))
     fte_text = number(fte_hours, 0 if fte_hours == fte_hours.to_integral_value() else 2)
     return [
-        make("insertion_hours", total, total, None, f"Somme des heures {validated}.", lines),
+        hours_indicator(total, lines, y),
         make("insertion_fte", ratio(total, fte_hours, 1), total, fte_hours,
              f"Heures d'insertion validées de {y} divisées par {fte_text} heures par équivalent "
              "temps plein (durée annuelle de travail retenue par l'administrateur), arrondi à "
@@ -169,9 +181,8 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
     ]
 
 
-def _contracts(db: Session, scope: q.Scope, threshold: Decimal) -> list[Indicator]:
-    n = q.notified_contracts(db, scope, threshold=threshold)
-    y = scope.year
+def contract_indicators(n: q.Notified, y: int, threshold: Decimal) -> list[Indicator]:
+    """The indicators of the contracts notified in year ``y`` (also for trends)."""
     amount = (f"{number(threshold)}\u00a0€ HT" if threshold == threshold.to_integral_value()
               else money(threshold))
     population = (f"marchés et concessions notifiés en {y} d'un montant supérieur ou égal à "
@@ -242,20 +253,20 @@ def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
     ]
 
 
-def _satisfaction(db: Session, scope: q.Scope) -> list[Indicator]:
+def satisfaction_indicators(figures: dict[str, Figures], year: int) -> list[Indicator]:
+    """Both directions' scores from the year's survey figures (also for trends)."""
     result = []
     for indicator_id, direction, who in (
             ("supplier_satisfaction", Direction.holder_rates_buyer,
              "des titulaires évaluant l'acheteur"),
             ("buyer_satisfaction", Direction.buyer_rates_holder,
              "des acheteurs évaluant les titulaires")):
-        f = satisfaction(db, direction=direction, year=scope.year,
-                         buyer_org_id=scope.buyer_org_id)
+        f = figures[direction.value]
         points = Decimal((f.scored_sum - f.scored) * 25)
         result.append(make(
             indicator_id, f.score, points, Decimal(f.scored),
             f"Moyenne sur 100 des réponses notées de 1 à 5 (« Non concerné » exclu) {who}, "
-            f"enquêtes de fin de contrat clôturées en {scope.year} : (note moyenne − 1) / 4 × "
+            f"enquêtes de fin de contrat clôturées en {year} : (note moyenne − 1) / 4 × "
             "100 ; taux de réponse = questionnaires déposés / invitations ; NPS = % de 9-10 − "
             "% de 0-6 à la question de recommandation.", f.submitted,
             details={"mean": f.mean, "response_rate": f.response_rate, "nps": f.nps,
@@ -266,9 +277,9 @@ def _satisfaction(db: Session, scope: q.Scope) -> list[Indicator]:
 
 def _declarations(db: Session, scope: q.Scope) -> list[Indicator]:
     y = scope.year
-    t = q.on_time(db, scope)
-    d = q.review_delays(db, scope)
-    p = q.progress_plans(db, scope)
+    t = qd.on_time(db, scope)
+    d = qd.review_delays(db, scope)
+    p = qd.progress_plans(db, scope)
     median = d.median_days.quantize(TENTH, ROUND_HALF_UP) if d.median_days is not None else None
     return [
         make("on_time_declarations", ratio(t.on_time, t.considered), Decimal(t.on_time),
@@ -310,7 +321,7 @@ def _holders(db: Session, scope: q.Scope) -> list[Indicator]:
 
 
 def _reports(db: Session, scope: q.Scope) -> list[Indicator]:
-    reports = q.yearly_reports(db, scope)
+    reports = qd.yearly_reports(db, scope)
     result = []
     for indicator_id, kind, what in (
             ("csr_reports_received", CommitmentKind.csr_report,

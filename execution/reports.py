@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from execution import indicator_charts as panels_of
 from execution.indicator_charts import Panel, quantity, value_text
 from execution.indicator_config import FIRST_YEAR, LAST_YEAR
+from execution.indicator_trends import compute_trends
 from execution.indicators import Indicator, compute_indicators
 from execution.report_models import ReportCommentary
 from execution.scope import trend_years
@@ -208,8 +209,7 @@ def themed(indicators: Sequence[Indicator], panels: Sequence[Panel],
 def report_panels(db: Session, indicators: Sequence[Indicator], *, year: int,
                   buyer_org_id: int | None) -> list[Panel]:
     """The dashboard's panels: the year's, the trends over the last years, the breakdowns."""
-    by_year = {y: panels_of.by_id(compute_indicators(db, year=y, buyer_org_id=buyer_org_id))
-               for y in trend_years(year)[:-1]}
+    by_year = compute_trends(db, years=trend_years(year)[:-1], buyer_org_id=buyer_org_id)
     by_year[year] = panels_of.by_id(indicators)
     return [*panels_of.year_panels(indicators), *panels_of.trend_panels(by_year),
             *panels_of.breakdown_panels(indicators)]

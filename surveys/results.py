@@ -6,6 +6,7 @@ figure is None when its denominator is zero. Only submitted answers count, and o
 reader may see (double-blind, see service.answers_visible).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -199,10 +200,15 @@ def suppliers_rated(db: Session, *, user: User) -> list[tuple[int, str, int]]:
     return [tuple(row) for row in db.execute(query)]
 
 
-def _year_scope(year: int, buyer_org_id: int | None) -> list[ColumnElement[bool]]:
-    start = datetime(year, 1, 1, tzinfo=PARIS)
-    end = datetime(year + 1, 1, 1, tzinfo=PARIS)
-    scope = [Campaign.closed_at >= start, Campaign.closed_at < end]
+def _paris_start(year: int) -> datetime:
+    return datetime(year, 1, 1, tzinfo=PARIS)
+
+
+def _year_scope(year: int, buyer_org_id: int | None, *,
+                since: int | None = None) -> list[ColumnElement[bool]]:
+    """Campaigns closed in the year (or from the start of ``since`` to the end of ``year``)."""
+    scope = [Campaign.closed_at >= _paris_start(since if since is not None else year),
+             Campaign.closed_at < _paris_start(year + 1)]
     if buyer_org_id is not None:
         scope.append(Contract.buyer_org_id == buyer_org_id)
     return scope
@@ -223,6 +229,34 @@ def satisfaction(db: Session, *, direction: str, year: int,
                  buyer_org_id: int | None) -> Figures:
     """What the indicators read: `supplier_satisfaction` is direction holder_rates_buyer,
     `buyer_satisfaction` buyer_rates_holder; surveys closed in ``year``."""
-    results = _results(db, [*_year_scope(year, buyer_org_id), Invitation.direction == direction],
-                       Invitation.status == InvitationStatus.submitted, details=False)
-    return results[Direction(direction).value].figures
+    figures = satisfaction_by_year(db, years=[year], buyer_org_id=buyer_org_id)
+    return figures[year][Direction(direction).value]
+
+
+def satisfaction_by_year(db: Session, *, years: Sequence[int], buyer_org_id: int | None
+                         ) -> dict[int, dict[str, Figures]]:
+    """Both directions' figures of the surveys closed in each year (Paris time), grouped by
+    year and direction: two statements for a year or for a trend over several."""
+    first, last = min(years), max(years)
+    # The Paris year of the closing, read from the year boundaries (no time zone in SQL); a
+    # single year needs no grouping by year.
+    by_year = [case(*((Campaign.closed_at >= _paris_start(y), y) for y in range(last, first, -1)),
+                    else_=first)] if last > first else []
+    found = {y: {d.value: Figures() for d in Direction} for y in range(first, last + 1)}
+    base = (select().select_from(Invitation).join(Invitation.campaign).join(Campaign.contract)
+            .where(*_year_scope(last, buyer_org_id, since=first)))
+    submitted = Invitation.status == InvitationStatus.submitted
+
+    def grouped(query, *columns):
+        for row in db.execute(query.add_columns(*by_year, Invitation.direction, *columns)
+                              .group_by(*by_year, Invitation.direction)):
+            year, (direction, *counts) = (row[0], row[1:]) if by_year else (first, row)
+            yield found[year][direction], counts
+
+    for figures, (invitations, filed) in grouped(base, func.count(Invitation.id),
+                                                 _count(submitted)):
+        figures.invitations, figures.submitted = invitations, filed
+    for figures, counts in grouped(base.join(Invitation.answers).where(submitted, _ANSWERED),
+                                   *_ANSWER_COUNTS):
+        _fill(figures, counts)
+    return {y: found[y] for y in years}

@@ -1,0 +1,366 @@
+"""The SQL floor of the indicator set: the same figures as `compute_indicators`, with the plainest
+SQL one would write by hand (`text()` statements, no ORM), so that the product's cost can be read
+against what the database needs at least.
+
+Interface:
+
+- ``floor_indicators(connection, *, year, buyer_org_id) -> dict[str, object]``: one entry per
+  indicator id of reference/indicators.md, holding the value `compute_indicators` gives
+  (``Indicator.value``: a Decimal, or None where the product shows « — »), plus a few entries
+  named ``"<id>.<what>"`` for the figures shown beside a value that take their own SQL work:
+  ``insertion_by_public.public`` / ``.sex`` / ``.age_band`` (hours per code),
+  ``agec_shares.category`` (code → (reuse share, recycled share, status)) and
+  ``review_delay_days.median``.
+- ``floor_trends(connection, *, years, buyer_org_id) -> dict[int, dict[str, object]]``: what the
+  dashboard's trend charts show for each year (insertion hours, the two consideration shares,
+  the two satisfaction scores), grouped by year in one statement per family.
+
+The statements are dialect-aware where the two databases differ (date arithmetic, the median,
+JSON parameters). Python only divides the sums, rounds like the product (execution.indicators
+``ratio``) and applies the AGEC decree rule to the few categories with spend: that rule is
+domain logic on a handful of rows, not a scan. tests/execution/test_indicator_floor.py checks
+that both give the same figures, which is what makes the comparison fair.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, text
+
+from execution.indicator_config import DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR, SETTINGS_ID
+from execution.indicators import ratio
+from portal.agec import DECREE_2021_LAST_YEAR, Regime
+from portal.clock import today
+from supplier.agec_compliance import MET, CategoryResult, shares
+
+PARIS = ZoneInfo("Europe/Paris")
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+
+
+def _dec(value, quantum: Decimal = CENT) -> Decimal:
+    return Decimal(str(value or 0)).quantize(quantum)
+
+
+class _Sql:
+    """Parameters and the few dialect-specific fragments of the statements."""
+
+    def __init__(self, connection: Connection, year: int, buyer_org_id: int | None):
+        self.c = connection
+        self.sqlite = connection.dialect.name == "sqlite"
+        self.buyer = buyer_org_id
+        self.year = year
+
+        def day(value: date):  # SQLite stores dates as ISO text
+            return value.isoformat() if self.sqlite else value
+
+        def instant(value: datetime):  # and UTC timestamps as naive text
+            utc = value.astimezone(UTC)
+            return utc.replace(tzinfo=None).isoformat(" ") if self.sqlite else utc
+
+        self.day, self.instant = day, instant
+        self.params = {"y0": day(date(year, 1, 1)), "y1": day(date(year, 12, 31)),
+                       "t0": instant(datetime(year, 1, 1, tzinfo=PARIS)),
+                       "t1": instant(datetime(year + 1, 1, 1, tzinfo=PARIS)),
+                       "today": day(today()), "buyer": buyer_org_id}
+
+    def amount(self, value: Decimal):
+        return float(value) if self.sqlite else value  # sqlite3 binds no Decimal
+
+    def rows(self, sql: str, **params):
+        return self.c.execute(text(sql), {**self.params, **params}).all()
+
+    def of_buyer(self, column: str = "d.commitment_id") -> str:
+        """The buyer's commitments (or, for ``x.entity_id``-like columns, declarations), as a
+        set the scan probes: cheaper than joining every row up to its contract. Nothing for
+        all buyers."""
+        if self.buyer is None:
+            return ""
+        commitments = ("SELECT cm.id FROM contract c JOIN commitment cm ON cm.contract_id = c.id"
+                       " WHERE c.buyer_org_id = :buyer")
+        if column.endswith("commitment_id"):
+            return f" AND {column} IN ({commitments})"
+        return (f" AND {column} IN (SELECT x.id FROM declaration x"
+                f" WHERE x.commitment_id IN ({commitments}))")
+
+    def buyer_where(self, alias: str = "c") -> str:
+        return "" if self.buyer is None else f" AND {alias}.buyer_org_id = :buyer"
+
+    def days(self, column: str) -> str:
+        """A date or timestamp as a number of days, whose differences are durations."""
+        return f"julianday({column})" if self.sqlite else f"(extract(epoch from {column}) / 86400)"
+
+
+def _settings(s: _Sql) -> tuple[Decimal, Decimal]:
+    row = s.c.execute(text("SELECT fte_hours, consideration_threshold_eur FROM "
+                           "indicator_settings WHERE id = :id"), {"id": SETTINGS_ID}).first()
+    if row is None:
+        return DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR
+    return Decimal(str(row[0])), Decimal(str(row[1]))
+
+
+def _insertion(s: _Sql, fte_hours: Decimal, out: dict) -> None:
+    groups = s.rows(
+        "SELECT l.public_category, l.sex, l.age_band, sum(l.hours) FROM insertion_line l"
+        " JOIN declaration d ON d.id = l.declaration_id"
+        " WHERE d.status = 'validated' AND d.period_start BETWEEN :y0 AND :y1" + s.of_buyer() +
+        " GROUP BY l.public_category, l.sex, l.age_band")
+    by: dict[str, dict[str, Decimal]] = {"public": {}, "sex": {}, "age_band": {}}
+    total = Decimal("0.00")
+    for public, sex, age, hours in groups:
+        amount = _dec(hours)
+        total += amount
+        for key, code in (("public", public), ("sex", sex), ("age_band", age)):
+            by[key][code] = by[key].get(code, Decimal(0)) + amount
+    out["insertion_hours"] = out["insertion_by_public"] = total
+    out["insertion_fte"] = ratio(total, fte_hours, 1)
+    out["insertion_women_share"] = ratio(by["sex"].get("F", Decimal(0)), total)
+    for key, values in by.items():
+        out[f"insertion_by_public.{key}"] = values
+    # Expected to date: target × the share of the contract's days elapsed at the end of Y.
+    if s.sqlite:
+        target = "CAST(json_extract(cm.params, '$.target_hours') AS NUMERIC)"
+        span = "(julianday(e.end_on) - julianday(e.starts_on) + 1)"
+        done = "(julianday(min(:y1, e.end_on)) - julianday(e.starts_on) + 1)"
+        share = f"max(0, min({done}, {span})) * 1.0 / {span}"
+    else:
+        target = "CAST(cm.params ->> 'target_hours' AS NUMERIC)"
+        span = "(e.end_on - e.starts_on + 1)"
+        done = "(least(CAST(:y1 AS date), e.end_on) - e.starts_on + 1)"
+        share = f"greatest(0, least({done}, {span}))::numeric / {span}"
+    end_on = ("CASE WHEN c.closed_on IS NOT NULL AND c.closed_on < c.ends_on"
+              " THEN c.closed_on ELSE c.ends_on END")
+    count, expected, validated = s.rows(
+        f"SELECT count(*), sum(e.target * {share}), sum(e.hours) FROM ("
+        f" SELECT c.starts_on, {end_on} AS end_on, {target} AS target,"
+        "  (SELECT sum(l.hours) FROM declaration d JOIN insertion_line l"
+        "   ON l.declaration_id = d.id WHERE d.commitment_id = cm.id"
+        "   AND d.status = 'validated' AND d.period_start <= :y1) AS hours"
+        " FROM contract c JOIN commitment cm ON cm.contract_id = c.id"
+        "  AND cm.kind = 'insertion_hours'"
+        f" WHERE c.starts_on <= :y1 AND {end_on} >= :y0" + s.buyer_where() + ") e")[0]
+    expected = Decimal(str(expected or 0)).quantize(CENT, ROUND_HALF_UP)
+    out["insertion_completion_rate"] = ratio(_dec(validated), expected)
+    out["insertion_contracts"] = Decimal(count)
+
+
+def _contracts(s: _Sql, threshold: Decimal, out: dict) -> None:
+    above, social, environmental, reserved = s.rows(
+        "SELECT sum(CASE WHEN amount_excl_vat >= :t THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN amount_excl_vat >= :t AND (social_clause OR social_criterion"
+        "  OR reserved) THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN amount_excl_vat >= :t AND (environmental_clause"
+        "  OR environmental_criterion) THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN reserved THEN 1 ELSE 0 END)"
+        " FROM contract c WHERE notified_on BETWEEN :y0 AND :y1" + s.buyer_where(),
+        t=s.amount(threshold))[0]
+    out["social_consideration_share"] = ratio(social or 0, above or 0)
+    out["environmental_consideration_share"] = ratio(environmental or 0, above or 0)
+    out["reserved_contracts"] = Decimal(reserved or 0)
+
+
+def _agec(s: _Sql, out: dict) -> None:
+    spend = s.rows(
+        "SELECT g.code, g.regime, sum(a.total_excl_vat), sum(a.reuse_excl_vat),"
+        " sum(a.donation_excl_vat), sum(a.recycled_excl_vat)"
+        " FROM agec_line a JOIN declaration d ON d.id = a.declaration_id"
+        " JOIN agec_category g ON g.code = a.category_code"
+        " WHERE d.status = 'validated' AND d.period_start BETWEEN :y0 AND :y1" + s.of_buyer() +
+        " GROUP BY g.code, g.regime")
+    # The threshold in force: the latest row not after Y (the 2021 decree ends in 2024).
+    minimums = {code: SimpleNamespace(global_min=g, reuse_min=r, recycled_min=rc)
+                for code, regime, g, r, rc in s.rows(
+                    "SELECT t.category_code, g.regime, t.global_min, t.reuse_min, t.recycled_min"
+                    " FROM agec_threshold t JOIN agec_category g ON g.code = t.category_code"
+                    " WHERE t.from_year = (SELECT max(u.from_year) FROM agec_threshold u"
+                    "  WHERE u.category_code = t.category_code AND u.from_year <= :y)",
+                    y=s.year)
+                if not (regime == Regime.decree_2021 and s.year > DECREE_2021_LAST_YEAR)}
+    categories, reuse_all, total_all, met = {}, Decimal(0), Decimal(0), 0
+    for code, regime, *sums in spend:
+        total, reuse, donation, recycled = (_dec(v) for v in sums)
+        if total <= 0:
+            continue
+        result = CategoryResult(code, code, Regime(regime), s.year, total, shares(
+            Regime(regime), total=total, reuse=reuse, donation=donation, recycled=recycled,
+            threshold=minimums.get(code)))
+        met += result.status == MET
+        reuse_all, total_all = reuse_all + reuse, total_all + total
+        categories[code] = (ratio(reuse, total), ratio(recycled, total), result.status)
+    out["agec_shares"] = ratio(reuse_all, total_all)
+    out["agec_shares.category"] = categories
+    out["agec_completion_rate"] = ratio(met, len(categories))
+
+
+def _satisfaction(s: _Sql, out: dict) -> None:
+    found = {direction: (n, total) for direction, n, total in s.rows(
+        "SELECT i.direction, count(*), sum(a.value) FROM survey_campaign k"
+        " JOIN contract c ON c.id = k.contract_id" + s.buyer_where() +
+        " JOIN survey_invitation i ON i.campaign_id = k.id AND i.status = 'submitted'"
+        " JOIN survey_answer a ON a.invitation_id = i.id"
+        "  AND a.scale = 'satisfaction' AND a.value IS NOT NULL"
+        " WHERE k.closed_at >= :t0 AND k.closed_at < :t1 GROUP BY i.direction")}
+    for indicator_id, direction in (("supplier_satisfaction", "holder_rates_buyer"),
+                                    ("buyer_satisfaction", "buyer_rates_holder")):
+        n, total = found.get(direction, (0, 0))
+        out[indicator_id] = ratio(int(total or 0) - n, n, 25)
+
+
+def _on_time(s: _Sql, out: dict) -> None:
+    # Filed on time: before the midnight (Paris) that ends the due day.
+    if s.sqlite:
+        summer = [d for d in (date(s.year, 1, 1) + timedelta(n) for n in range(366))
+                  if d.year == s.year and datetime.combine(
+                      d + timedelta(1), datetime.min.time(), PARIS).utcoffset().seconds == 7200]
+        deadline = ("datetime(d.due_on, '+1 day', CASE WHEN d.due_on BETWEEN :s0 AND :s1"
+                    " THEN '-2 hours' ELSE '-1 hours' END)")
+        extra = {"s0": summer[0].isoformat(), "s1": summer[-1].isoformat()}
+    else:
+        deadline = "((d.due_on + 1)::timestamp AT TIME ZONE 'Europe/Paris')"
+        extra = {}
+    filed = "d.status IN ('submitted', 'validated') AND d.submitted_at IS NOT NULL"
+    considered, on_time = s.rows(
+        f"SELECT count(*), sum(CASE WHEN {filed} AND d.submitted_at < {deadline}"
+        " THEN 1 ELSE 0 END) FROM declaration d"
+        f" WHERE d.due_on BETWEEN :y0 AND :y1 AND (d.due_on < :today OR ({filed}))"
+        + s.of_buyer(),
+        **extra)[0]
+    out["on_time_declarations"] = ratio(on_time or 0, considered)
+
+
+def _review_delays(s: _Sql, out: dict) -> None:
+    submitted = ("(SELECT max(b.at) FROM audit_event b WHERE b.entity = 'declaration'"
+                 " AND b.entity_id = r.entity_id AND b.action IN ('submit', 'resubmit')"
+                 " AND b.at <= r.at)")
+    reviews = (" FROM audit_event r WHERE r.entity = 'declaration'"
+               " AND r.action IN ('validate', 'return') AND r.at >= :t0 AND r.at < :t1"
+               + s.of_buyer("r.entity_id"))
+    if s.sqlite:
+        n, total, median = s.rows(
+            "SELECT count(*), sum(delay), avg(CASE WHEN k IN ((n + 1) / 2, (n + 2) / 2)"
+            " THEN delay END) FROM (SELECT delay, row_number() OVER (ORDER BY delay) AS k,"
+            " count(*) OVER () AS n FROM (SELECT julianday(r.at) - julianday(" + submitted +
+            ") AS delay" + reviews + ") WHERE delay IS NOT NULL)")[0]
+    else:
+        n, total, median = s.rows(
+            "SELECT count(b.at), sum(extract(epoch FROM r.at - b.at) / 86400),"
+            " extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY r.at - b.at))"
+            " / 86400 FROM audit_event r CROSS JOIN LATERAL (SELECT max(b.at) AS at"
+            " FROM audit_event b WHERE b.entity = 'declaration' AND b.entity_id = r.entity_id"
+            " AND b.action IN ('submit', 'resubmit') AND b.at <= r.at) b"
+            + reviews.replace(" FROM audit_event r", ""))[0]
+    out["review_delay_days"] = ratio(Decimal(str(total or 0)), n, 1)
+    out["review_delay_days.median"] = (Decimal(str(median)).quantize(TENTH, ROUND_HALF_UP)
+                                       if n else None)
+
+
+def _plans(s: _Sql, out: dict) -> None:
+    end_on = ("CASE WHEN c.closed_on IS NOT NULL AND c.closed_on < c.ends_on"
+              " THEN c.closed_on ELSE c.ends_on END")
+    due, done = s.rows(
+        "SELECT count(a.id), sum(CASE WHEN EXISTS (SELECT 1 FROM declaration u"
+        "  JOIN plan_update p ON p.declaration_id = u.id WHERE u.commitment_id = v.commitment_id"
+        "  AND u.subject = 'period' AND u.status = 'validated' AND u.period_start <= a.deadline"
+        "  AND p.action_key = a.key AND p.status = 'done') THEN 1 ELSE 0 END)"
+        " FROM (SELECT d.id, d.commitment_id, row_number() OVER (PARTITION BY d.commitment_id"
+        "  ORDER BY d.period_start DESC, d.id DESC) AS k FROM declaration d"
+        "  JOIN commitment cm ON cm.id = d.commitment_id JOIN contract c ON c.id = cm.contract_id"
+        "  WHERE d.subject = 'plan' AND d.status = 'validated' AND d.period_start <= :y1"
+        f"  AND c.starts_on <= :y1 AND {end_on} >= :y0" + s.buyer_where() + ") v"
+        " JOIN plan_action a ON a.declaration_id = v.id AND a.deadline BETWEEN :y0 AND :y1"
+        " WHERE v.k = 1")[0]
+    out["progress_plans"] = ratio(done or 0, due)
+
+
+def _holders(s: _Sql, out: dict) -> None:
+    organisations, sme, pairs, regional = s.rows(
+        "SELECT count(DISTINCT h.id), count(DISTINCT CASE WHEN h.size IN ('TPE', 'PME')"
+        " THEN h.id END), count(*), sum(CASE WHEN h.region = b.region THEN 1 ELSE 0 END)"
+        " FROM (SELECT DISTINCT c.buyer_org_id, p.organisation_id FROM contract c"
+        "  JOIN contract_party p ON p.contract_id = c.id"
+        "  WHERE c.notified_on BETWEEN :y0 AND :y1" + s.buyer_where() + ") x"
+        " JOIN organisation h ON h.id = x.organisation_id"
+        " JOIN organisation b ON b.id = x.buyer_org_id")[0]
+    out["sme_holders_share"] = ratio(sme, organisations)
+    out["regional_holders_share"] = ratio(regional or 0, pairs)
+
+
+def _reports(s: _Sql, out: dict) -> None:
+    found = {kind: (n, received) for kind, n, received in s.rows(
+        "SELECT cm.kind, count(*), sum(CASE WHEN d.status = 'validated' THEN 1 ELSE 0 END)"
+        " FROM declaration d JOIN commitment cm ON cm.id = d.commitment_id"
+        "  AND cm.kind IN ('csr_report', 'concession_report')" +
+        ("" if s.buyer is None else
+         " JOIN contract c ON c.id = cm.contract_id AND c.buyer_org_id = :buyer") +
+        " WHERE d.period_start BETWEEN :y0 AND :y1 GROUP BY cm.kind")}
+    for indicator_id, kind in (("csr_reports_received", "csr_report"),
+                               ("concession_reports_received", "concession_report")):
+        n, received = found.get(kind, (0, 0))
+        out[indicator_id] = ratio(received or 0, n)
+
+
+def floor_indicators(connection: Connection, *, year: int,
+                     buyer_org_id: int | None) -> dict[str, object]:
+    s = _Sql(connection, year, buyer_org_id)
+    fte_hours, threshold = _settings(s)
+    out: dict[str, object] = {}
+    _insertion(s, fte_hours, out)
+    _contracts(s, threshold, out)
+    _agec(s, out)
+    _satisfaction(s, out)
+    _on_time(s, out)
+    _review_delays(s, out)
+    _plans(s, out)
+    _holders(s, out)
+    _reports(s, out)
+    return out
+
+
+def floor_trends(connection: Connection, *, years: list[int],
+                 buyer_org_id: int | None) -> dict[int, dict[str, object]]:
+    s = _Sql(connection, max(years), buyer_org_id)
+    _fte, threshold = _settings(s)
+    first = min(years)
+    bounds = {"f0": s.day(date(first, 1, 1)), "f1": s.params["y1"]}
+    year_of = ("CAST(strftime('%Y', {}) AS INTEGER)" if s.sqlite
+               else "CAST(extract(year FROM {}) AS INTEGER)")
+    out: dict[int, dict[str, object]] = {y: {} for y in years}
+    hours = dict(s.rows(
+        f"SELECT {year_of.format('d.period_start')}, sum(l.hours) FROM insertion_line l"
+        " JOIN declaration d ON d.id = l.declaration_id"
+        " WHERE d.status = 'validated' AND d.period_start BETWEEN :f0 AND :f1" + s.of_buyer() +
+        " GROUP BY 1",
+        **bounds))
+    shares_by_year = {y: (above, social, env) for y, above, social, env in s.rows(
+        f"SELECT {year_of.format('notified_on')},"
+        " sum(CASE WHEN amount_excl_vat >= :t THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN amount_excl_vat >= :t AND (social_clause OR social_criterion"
+        "  OR reserved) THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN amount_excl_vat >= :t AND (environmental_clause"
+        "  OR environmental_criterion) THEN 1 ELSE 0 END)"
+        " FROM contract c WHERE notified_on BETWEEN :f0 AND :f1" + s.buyer_where() +
+        " GROUP BY 1", t=s.amount(threshold), **bounds)}
+    # Survey years are Paris years: the year is read from the boundaries, not the UTC date.
+    starts = {y: s.instant(datetime(y, 1, 1, tzinfo=PARIS)) for y in years}
+    paris_year = "CASE " + " ".join(f"WHEN k.closed_at >= :b{y} THEN {y}"
+                                    for y in sorted(years, reverse=True)) + " END"
+    scores = {(y, direction): (n, total) for y, direction, n, total in s.rows(
+        f"SELECT {paris_year}, i.direction, count(*), sum(a.value) FROM survey_campaign k"
+        " JOIN contract c ON c.id = k.contract_id" + s.buyer_where() +
+        " JOIN survey_invitation i ON i.campaign_id = k.id AND i.status = 'submitted'"
+        " JOIN survey_answer a ON a.invitation_id = i.id"
+        "  AND a.scale = 'satisfaction' AND a.value IS NOT NULL"
+        f" WHERE k.closed_at >= :b{first} AND k.closed_at < :t1 GROUP BY 1, 2",
+        **{f"b{y}": v for y, v in starts.items()})}
+    for y in years:
+        above, social, env = shares_by_year.get(y, (0, 0, 0))
+        out[y]["insertion_hours"] = _dec(hours.get(y))
+        out[y]["social_consideration_share"] = ratio(social or 0, above or 0)
+        out[y]["environmental_consideration_share"] = ratio(env or 0, above or 0)
+        for indicator_id, direction in (("supplier_satisfaction", "holder_rates_buyer"),
+                                        ("buyer_satisfaction", "buyer_rates_holder")):
+            n, total = scores.get((y, direction), (0, 0))
+            out[y][indicator_id] = ratio(int(total or 0) - n, n, 25)
+    return out

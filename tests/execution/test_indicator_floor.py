@@ -1,0 +1,55 @@
+"""The benchmark's hand-written SQL floor (bench/indicator_floor.py) gives the very figures of
+compute_indicators and of the dashboard's trends: only then is timing one against the other a
+fair measure of what the product costs above what the database needs."""
+
+import pytest
+
+from bench.indicator_floor import floor_indicators, floor_trends
+from execution.indicator_trends import compute_trends
+from execution.indicators import compute_indicators
+from tests.execution.indicator_dataset import build
+
+
+def product_figures(db, buyer_org_id) -> dict[str, object]:
+    found = {i.id: i for i in compute_indicators(db, year=2025, buyer_org_id=buyer_org_id)}
+    figures: dict[str, object] = {i.id: i.value for i in found.values()}
+    for name, rows in found["insertion_by_public"].breakdowns.items():
+        # The product lists every age band and sex, with 0 h when none was declared.
+        figures[f"insertion_by_public.{name}"] = {r.extra["code"]: r.value for r in rows
+                                                  if r.value}
+    figures["agec_shares.category"] = {
+        r.extra["code"]: (r.value, r.extra.get("recycled_share"), r.extra["status"])
+        for r in found["agec_shares"].breakdowns["category"]}
+    figures["review_delay_days.median"] = found["review_delay_days"].details["median"]
+    return figures
+
+
+@pytest.mark.parametrize("who", ["a", "b", None])
+def test_the_floor_gives_the_figures_of_compute_indicators(db, who):
+    world = build(db)
+    buyer_org_id = getattr(world, who).id if who else None
+    product = product_figures(db, buyer_org_id)
+    floor = floor_indicators(db.connection(), year=2025, buyer_org_id=buyer_org_id)
+    floor = {key: ({code: value for code, value in v.items() if value}
+                   if key.startswith("insertion_by_public.") else v)
+             for key, v in floor.items()}
+    assert floor == product
+    # The dataset exercises every figure: none of them is a trivial « — » for buyer A.
+    if who == "a":
+        assert product["insertion_hours"] == 500 and product["review_delay_days"] is not None
+        assert product["agec_shares.category"] and product["progress_plans"] is not None
+
+
+@pytest.mark.parametrize("who", ["a", None])
+def test_the_floor_gives_the_trends_of_the_dashboard(db, who):
+    world = build(db)
+    buyer_org_id = getattr(world, who).id if who else None
+    years = [2021, 2022, 2023, 2024, 2025]
+    trends = compute_trends(db, years=years, buyer_org_id=buyer_org_id)
+    floor = floor_trends(db.connection(), years=years, buyer_org_id=buyer_org_id)
+    assert floor == {y: {key: indicator.value for key, indicator in trends[y].items()}
+                     for y in years}
+    # A trend year gives that year's indicator values; 2024 has hours of its own.
+    year = {i.id: i.value for i in compute_indicators(db, year=2025, buyer_org_id=buyer_org_id)}
+    assert floor[2025] == {key: year[key] for key in floor[2025]}
+    assert floor[2024]["insertion_hours"] > 0
