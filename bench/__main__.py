@@ -91,9 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     notes = [f"Durée totale du banc : {duration(elapsed)}.",
              "Produit/plancher : temps (×) ou débit (%) du produit rapporté au plancher mesuré "
              "dans la même exécution."]
-    if measure.floor_indicators is None:
-        notes.append("Plancher des indicateurs : bench/indicator_floor.py absent (branche "
-                     "« indicators » pas encore fusionnée).")
+    differing = sorted({key for scopes in results["indicators"].values()
+                        for pair in scopes.values() for key in pair.differing})
+    notes.append("Plancher des indicateurs (bench/indicator_floor.py) : "
+                 + (f"valeurs différentes du produit pour {', '.join(differing)}."
+                    if differing else "mêmes valeurs que le produit à chaque taille."))
     print(render(title, _rows(results, options), notes))
     return 0
 

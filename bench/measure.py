@@ -11,14 +11,10 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bench.indicator_floor import floor_indicators
 from execution import reports
 from execution.indicators import compute_indicators
 from portal import pdf
-
-try:
-    from bench.indicator_floor import floor_indicators
-except ImportError:  # written in another branch; the table says so until it is merged
-    floor_indicators = None
 
 
 def best_of(runs: int, work: Callable[[], object]) -> float:
@@ -35,10 +31,12 @@ def best_of(runs: int, work: Callable[[], object]) -> float:
 
 @dataclass(frozen=True)
 class Pair:
-    """A product figure and its floor, in seconds (floor None when it cannot be measured)."""
+    """A product time and its floor's, in seconds, and the indicators whose values differ (a
+    floor that computes something else would be no floor)."""
 
     product: float
-    floor: float | None
+    floor: float
+    differing: tuple[str, ...] = ()
 
 
 def indicators(engine: Engine, *, year: int, buyer_org_id: int | None, runs: int) -> Pair:
@@ -50,8 +48,14 @@ def indicators(engine: Engine, *, year: int, buyer_org_id: int | None, runs: int
         with engine.connect() as connection:
             floor_indicators(connection, year=year, buyer_org_id=buyer_org_id)
 
-    return Pair(best_of(runs, product),
-                best_of(runs, floor) if floor_indicators is not None else None)
+    with Session(engine) as db:
+        values = {i.id: i.value for i in compute_indicators(db, year=year,
+                                                              buyer_org_id=buyer_org_id)}
+    with engine.connect() as connection:
+        floor_values = floor_indicators(connection, year=year, buyer_org_id=buyer_org_id)
+    differing = tuple(key for key, value in values.items()
+                      if key in floor_values and floor_values[key] != value)
+    return Pair(best_of(runs, product), best_of(runs, floor), differing)
 
 
 @dataclass(frozen=True)

@@ -53,5 +53,11 @@ def render(title: str, rows: list[tuple[str, ...]], notes: list[str]) -> str:
         return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
 
     rule = "  ".join("-" * width for width in widths)
-    body = [line(row) if row[0] else "" for row in rows]
-    return "\n".join([title, "", line(COLUMNS), rule, *body, "", *notes])
+    body: list[str] = []
+    for row in rows:
+        if row[0]:
+            body.append(line(row))
+        elif body and body[-1]:  # one blank line between sections, whichever are empty
+            body.append("")
+    return "\n".join([title, "", line(COLUMNS), rule, *body, *([""] if body[-1:] != [""] else []),
+                      *notes])
