@@ -178,7 +178,7 @@ def _rows(results: dict, options) -> list[tuple[str, ...]]:
         for scope, pair in scopes.items():
             rows.append((f"Indicateurs {YEAR}, {scope}", label, duration(pair.product),
                          duration(pair.floor), ratio(pair.product, pair.floor), NONE))
-    sizes = sorted(indicators, key=_order)
+    sizes = sorted((size for size in indicators if size != DEMO), key=_order)
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
         growth = number(large / small, 0)
