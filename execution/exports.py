@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
-from execution import export_data, indicator_queries
+from execution import export_data, indicator_queries, report_contracts
 from execution.export_data import Column, Dataset
 from execution.indicators import Indicator, compute_indicators
 from execution.scope import Scope
@@ -99,6 +99,9 @@ DATASETS: dict[str, tuple[str, Builder]] = {
                       _declarations(export_data.plan_actions)),
     "reponses-enquetes": ("Réponses aux enquêtes closes dans l'année",
                           _declarations(export_data.survey_answers)),
+    # Also the annual report's annex (execution.report_routes).
+    "contrats": ("Contrats exécutés dans l'année",
+                 _declarations(report_contracts.contracts_dataset)),
 }
 WORKBOOK = "classeur"  # every dataset, one sheet each
 FORMATS = ("csv", "xlsx")

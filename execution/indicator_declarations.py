@@ -98,17 +98,31 @@ class Delays:
     median_days: Decimal | None = None
 
 
+def answered_submission(db: Session, review):
+    """The submission a review (an AuditEvent alias) answered: the latest submission or
+    resubmission of the same declaration at or before it; a correlated ``max(at)``."""
+    submission = aliased(AuditEvent)
+    action = submission.action
+    if db.get_bind().dialect.name == "sqlite":
+        # Without statistics (the embedded default never runs ANALYZE) SQLite would look each
+        # submission up in ix_audit_event_action (entity, action, at <= the review): a scan
+        # of every earlier submission per review. An expression on the action leaves it the
+        # declaration's own events, ix_audit_event_entity (entity, entity_id).
+        action = action.concat("")
+    return (select(func.max(submission.at).label("at"))
+            .where(submission.entity == "declaration",
+                   submission.entity_id == review.entity_id,
+                   action.in_(("submit", "resubmit")),
+                   submission.at <= review.at))
+
+
 def review_delays(db: Session, scope: Scope) -> Delays:
     """Each review (validation or return) made in Y, from the audit, with the submission it
     answered: the latest submission of the declaration before it. One statement: the count,
     the sum and the median over the delays, each review's submission looked up once
     (PostgreSQL: LATERAL and percentile_cont; SQLite: the middle rows of a row_number)."""
-    review, submission = aliased(AuditEvent), aliased(AuditEvent)
-    latest = (select(func.max(submission.at).label("at"))
-              .where(submission.entity == "declaration",
-                     submission.entity_id == review.entity_id,
-                     submission.action.in_(("submit", "resubmit")),
-                     submission.at <= review.at))
+    review = aliased(AuditEvent)
+    latest = answered_submission(db, review)
     reviews = select().select_from(review).where(
         review.entity == "declaration", review.action.in_(("validate", "return")),
         review.at >= scope.start, review.at < scope.end)
@@ -125,15 +139,21 @@ def review_delays(db: Session, scope: Scope) -> Delays:
                        func.extract("epoch", func.sum(delays.c.span)) / 86400,
                        func.extract("epoch", median) / 86400)
     else:
+        # Materialized: flattened into the window query, the lookup would be copied (and run)
+        # once per use of the delay. Unknown delays (no submission) sort first; the middle is
+        # counted after them, rather than filtered out (a filter would be pushed down too).
         delays = reviews.add_columns(
             (day_number(db, review.at) - day_number(db, latest.scalar_subquery()))
-            .label("delay")).subquery()
+            .label("delay")).cte("delays").prefix_with("MATERIALIZED")
         ranked = (select(delays.c.delay,
                          func.row_number().over(order_by=delays.c.delay).label("k"),
-                         func.count().over().label("n"))
-                  .where(delays.c.delay.is_not(None)).subquery())
-        middle = ranked.c.k.in_(((ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2))
-        query = select(func.count(), func.sum(ranked.c.delay),
+                         func.count(delays.c.delay).over().label("n"),
+                         func.count().over().label("rows"))
+                  .subquery())
+        unknown = ranked.c.rows - ranked.c.n
+        middle = ranked.c.k.in_((unknown + (ranked.c.n + 1) // 2,
+                                 unknown + (ranked.c.n + 2) // 2))
+        query = select(func.count(ranked.c.delay), func.sum(ranked.c.delay),
                        func.avg(case((middle, ranked.c.delay))))
     count, total, median = db.execute(query).one()
     return Delays(int(count), Decimal(str(total or 0)),

@@ -4,7 +4,9 @@
 the API and the CLI use. Each indicator says how it is computed (a French sentence), on how many
 records it rests, its numerator and denominator ("—" when the denominator is zero), and the
 target set for the year. The statements it runs do not depend on the number of contracts
-(execution.indicator_queries); Python only divides the sums it gets back.
+(execution.indicator_queries, execution.indicator_declarations); Python only divides the sums it
+gets back. Trends over several years are execution.indicator_trends, built by the same
+``*_indicator(s)`` functions from statements grouped by year.
 
 Shares are in percent, rounded half up to one decimal (what `share` shows, so showing them does
 not round twice); scores are on 100; durations in days with one decimal.

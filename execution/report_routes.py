@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from execution import attestation as attestations
-from execution import contract_report, reports
+from execution import contract_report, exports, reports
 from execution.scope import Scope, buyer_organisations, resolve, years
 from portal.auth import BuyerUser, CurrentUser, DbSession, OptionalUser, SupplierUser
 from portal.clock import today
@@ -58,6 +58,8 @@ def _annual_page(request, db, user, scope: Scope, *, texts=None, versions=None,
         "organisations": buyer_organisations(db) if user.is_admin else [],
         "can_edit": user.is_buyer,
         "pdf_url": "/rapports/annuel.pdf?" + urlencode(scope.query()),
+        "annex_urls": {fmt: f"/rapports/annuel-contrats.{fmt}?" + urlencode(scope.query())
+                       for fmt in exports.FORMATS},
         "errors": errors or {}, "error_summary": summary,
         "max_length": reports.MAX_COMMENTARY,
     }, block="commentary_form", status_code=status_code)
@@ -98,6 +100,17 @@ def annual_report_pdf(db: DbSession, user: CurrentUser, annee: int | None = None
     scope = _scope(db, user, annee, acheteur)
     content = reports.annual_report_pdf(db, year=scope.year, organisation=scope.buyer)
     return pdf_response(content, reports.annual_report_filename(scope.year, scope.buyer))
+
+
+@router.get("/rapports/annuel-contrats.{fmt}")
+def annual_report_annex(db: DbSession, user: CurrentUser, fmt: str, annee: int | None = None,
+                        acheteur: int | None = None):
+    """The report's annex: every contract executed in the year, as CSV or XLSX."""
+    scope = _scope(db, user, annee, acheteur)
+    content, media_type, filename = exports.export(db, "contrats", fmt, scope)
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
 
 
 # --- End-of-contract report and insertion attestation --------------------------------------------

@@ -1,17 +1,19 @@
 """The annual SPASER report of a buyer organisation (or of all of them): its indicators against
 their targets with how each is computed, the dashboard's charts and tables
-(execution.indicator_charts), the commentary the buyer writes, and the contracts of the year."""
+(execution.indicator_charts), the commentary the buyer writes, and a summary of the contracts of
+the year (execution.report_contracts; the full list is the report's CSV/XLSX annex)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import extract, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from execution import indicator_charts as panels_of
+from execution import indicator_queries as q
+from execution import report_contracts
 from execution.indicator_charts import Panel, quantity, value_text
 from execution.indicator_config import FIRST_YEAR, LAST_YEAR
 from execution.indicator_trends import compute_trends
@@ -22,8 +24,7 @@ from portal import pdf
 from portal.clock import now, today
 from portal.errors import Conflict, Invalid, NotFound
 from portal.identity import find_organisation_by_siret
-from portal.models import Commitment, CommitmentKind, Contract, Organisation, OrgKind, User
-from supplier.models import Declaration, InsertionLine, Status
+from portal.models import Organisation, OrgKind, User
 
 MAX_COMMENTARY = 10_000
 STALE = ("Ce commentaire a été modifié entre-temps par un autre agent ; votre texte est "
@@ -161,37 +162,6 @@ def save_commentary(db: Session, *, buyer_org_id: int, year: int, texts: dict[st
         raise Conflict(STALE) from None
 
 
-# --- Contracts of the year ----------------------------------------------------------------------
-
-def contracts_of_year(db: Session, *, year: int, buyer_org_id: int | None) -> list[Contract]:
-    """Contracts executed during the year (started before its end, not ended before its start)."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    query = (select(Contract).where(Contract.starts_on <= end, Contract.ends_on >= start,
-                                    or_(Contract.closed_on.is_(None), Contract.closed_on >= start))
-             .options(selectinload(Contract.parties)).order_by(Contract.reference, Contract.id))
-    if buyer_org_id is not None:
-        query = query.where(Contract.buyer_org_id == buyer_org_id)
-    return list(db.scalars(query))
-
-
-def insertion_hours_of_year(db: Session, contract_ids: list[int], year: int
-                            ) -> dict[int, Decimal]:
-    """Validated insertion hours of the declarations whose period starts in the year, per
-    contract, in one aggregate."""
-    if not contract_ids:
-        return {}
-    rows = db.execute(
-        select(Commitment.contract_id, func.coalesce(func.sum(InsertionLine.hours), 0))
-        .join(Declaration, Declaration.commitment_id == Commitment.id)
-        .join(InsertionLine, InsertionLine.declaration_id == Declaration.id)
-        .where(Commitment.contract_id.in_(contract_ids),
-               Commitment.kind == CommitmentKind.insertion_hours,
-               Declaration.status == Status.validated,
-               extract("year", Declaration.period_start) == year)
-        .group_by(Commitment.contract_id))
-    return {cid: Decimal(str(value)) for cid, value in rows}
-
-
 # --- The report ---------------------------------------------------------------------------------
 
 def themed(indicators: Sequence[Indicator], panels: Sequence[Panel],
@@ -226,13 +196,12 @@ def annual_report_context(db: Session, *, year: int, organisation: Organisation 
     texts = ({key: row.text for key, row in
               commentaries(db, buyer_org_id=buyer_org_id, year=year).items()}
              if buyer_org_id is not None else {})
-    contracts = contracts_of_year(db, year=year, buyer_org_id=buyer_org_id)
+    contracts = report_contracts.summary(db, q.Scope(year, buyer_org_id, today()))
     return {
         "year": year, "organisation": organisation, "indicators": indicators,
         "parts": themed(indicators, panels, texts),
         "outlook": texts.get("outlook", ""),
-        "sections": SECTIONS, "contracts": contracts,
-        "insertion_hours": insertion_hours_of_year(db, [c.id for c in contracts], year),
+        "sections": SECTIONS, "contracts": contracts, "top": report_contracts.TOP,
         "generated_on": today(), "value_text": value_text, "figure": figure,
         "details_text": details_text,
     }

@@ -5,6 +5,9 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import event
 
+from execution.indicator_declarations import review_delays
+from execution.indicator_queries import Scope
+from execution.indicator_trends import compute_trends
 from execution.indicators import compute_indicators
 from portal import clock
 from portal.models import CommitmentKind as K
@@ -90,3 +93,45 @@ def test_the_statement_count_does_not_grow_with_the_contracts(db, engine):
     assert (hours.records, hours.value) == (120, 4200)
     assert {i.id: i for i in few_indicators}["insertion_hours"].records == 12
     print(f"SQL statements for the whole indicator set: {few} (2 contracts), {many} (20)")
+
+
+def count_statements(engine, run) -> int:
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+def test_trends_read_every_year_in_the_same_statements(db, engine):
+    """Five years of trends cost what two cost: the statements group by year."""
+    clock.freeze(datetime(2026, 2, 1, tzinfo=UTC))
+    buyer = w.org(db, OrgKind.buyer, postcode="59000")
+    populate(db, buyer, 2)
+    db.connection()
+    two = count_statements(engine, lambda: compute_trends(db, years=[2024, 2025],
+                                                          buyer_org_id=buyer.id))
+    five = count_statements(engine, lambda: compute_trends(
+        db, years=[2021, 2022, 2023, 2024, 2025], buyer_org_id=buyer.id))
+    assert two == five <= 6, (two, five)
+    trends = compute_trends(db, years=[2024, 2025], buyer_org_id=buyer.id)
+    assert trends[2025]["insertion_hours"].value == 420  # 2 contracts × 2 quarters × 105 h
+    assert trends[2024]["insertion_hours"].value == 0
+
+
+def test_review_delays_are_one_statement(db, engine):
+    clock.freeze(datetime(2026, 2, 1, tzinfo=UTC))
+    buyer = w.org(db, OrgKind.buyer, postcode="59000")
+    populate(db, buyer, 3)
+    db.connection()
+    for buyer_org_id in (buyer.id, None):
+        scope = Scope(2025, buyer_org_id, date(2026, 2, 1))
+        assert count_statements(engine, lambda s=scope: review_delays(db, s)) == 1
+        # 3 contracts × 2 quarters, validated 2 to 4 days after their submission.
+        assert review_delays(db, scope).reviews == 6

@@ -4,6 +4,8 @@ import html
 import logging
 import re
 import sys
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from typer.testing import CliRunner
@@ -16,6 +18,7 @@ from surveys.models import Direction, LaunchReason
 from tests import factories
 from tests.conftest import visible_text
 from tests.execution.report_world import BUYER_NAME, HOLDER_NAME, build, page_count, pdf_text
+from tests.execution.test_exports import read_csv, read_xlsx
 
 runner = CliRunner()
 
@@ -53,9 +56,14 @@ def test_annual_report_carries_indicators_charts_and_contracts(client, login, re
     assert "Heures d'insertion par public éligible" in text
     assert "Bénéficiaire du RSA" in text and "120 h (60,0 %)" in text
     assert "Heures d'insertion réalisées par année" in text
-    # The contracts of the year.
-    assert "INS-2025-01" in text and HOLDER_NAME in text
-    assert "Réhabilitation du groupe scolaire" in text
+    # The contracts of the year, summarised; the list itself is the annex.
+    assert ("1 contrat en cours d'exécution pendant l'année, pour un montant total de "
+            "250 000,00 € HT et 200 h d'insertion validées en 2025") in text
+    assert "Travaux 1 250 000,00 € HT 200 h" in text  # by nature
+    assert "Contrats qui le comportent Heures d'insertion 1" in text  # by commitment
+    assert ("INS-2025-01 Réhabilitation du groupe scolaire Jules-Ferry " + HOLDER_NAME
+            + " 200 h") in text  # the contracts with the most hours
+    assert "« contrats-2025 » (CSV ou XLSX)" in text
 
 
 def test_a_year_without_data_prints_dashes_not_zero_percent(client, login, report_world):
@@ -126,10 +134,41 @@ def test_too_long_commentary_is_refused_with_the_field_marked(client, login, pos
     assert "10000 caractères au plus" in visible_text(response.text)
 
 
+def test_the_pdf_summarises_the_contracts_and_the_annex_lists_them_all(client, db, login,
+                                                                       report_world):
+    buyer, holder = report_world.buyer, report_world.holder.organisation
+    for n, nature in ((2, "services"), (3, "services")):
+        factories.make_contract(db, buyer, holder, reference=f"SRV-2025-0{n}", nature=nature,
+                                object=f"=HYPERLINK(\"http://x\";\"Nettoyage {n}\")",
+                                amount_excl_vat=Decimal("40000"), notified_on=date(2025, 2, 1))
+    login(buyer)
+    page = client.get("/rapports/annuel?annee=2025")
+    assert 'href="/rapports/annuel-contrats.csv?annee=2025' in page.text
+    assert 'href="/rapports/annuel-contrats.xlsx?annee=2025' in page.text
+    text = pdf_text(annual_pdf(client))
+    assert "3 contrats en cours d'exécution pendant l'année" in text
+    assert "Services 2 80 000,00 € HT 0 h" in text and "Travaux 1 250 000,00 € HT 200 h" in text
+    # Only contracts with validated hours are named in the PDF: the others are in the annex.
+    assert "INS-2025-01" in text and "SRV-2025-02" not in text
+    rows = read_csv(client.get("/rapports/annuel-contrats.csv?annee=2025"))
+    assert rows[0][:4] == ["Acheteur", "Référence du contrat", "Objet du contrat", "Titulaire"]
+    assert [r[1] for r in rows[1:]] == ["INS-2025-01", "SRV-2025-02", "SRV-2025-03"]
+    assert rows[1] == [BUYER_NAME, "INS-2025-01", "Réhabilitation du groupe scolaire Jules-Ferry",
+                       HOLDER_NAME, "Marché public", "Travaux", "250000,00", "10/01/2025",
+                       rows[1][8], rows[1][9], "Clause sociale", "200,00"]
+    # A text cell never becomes a formula (the rule of every export).
+    assert rows[2][2] == "'=HYPERLINK(\"http://x\";\"Nettoyage 2\")" and rows[2][-1] == ""
+    workbook = read_xlsx(client.get("/rapports/annuel-contrats.xlsx?annee=2025"))
+    sheet = workbook["Contrats de l'année"]
+    assert sheet.max_row == 4 and sheet["B2"].value == "INS-2025-01"
+    assert sheet["L2"].value == 200 and sheet["G2"].value == 250000
+
+
 def test_suppliers_may_not_read_the_annual_report(client, login, report_world):
     login(report_world.holder)
     assert client.get("/rapports/annuel?annee=2025").status_code == 403
     assert client.get("/rapports/annuel.pdf?annee=2025").status_code == 403
+    assert client.get("/rapports/annuel-contrats.csv?annee=2025").status_code == 403
 
 
 def test_a_buyer_reads_only_its_own_organisation(client, db, login, report_world):
@@ -137,6 +176,7 @@ def test_a_buyer_reads_only_its_own_organisation(client, db, login, report_world
     login(other)
     text = pdf_text(annual_pdf(client))
     assert BUYER_NAME not in text and "INS-2025-01" not in text
+    assert len(read_csv(client.get("/rapports/annuel-contrats.csv?annee=2025"))) == 1  # header
     response = client.get(f"/rapports/annuel.pdf?annee=2025&acheteur="
                           f"{report_world.buyer.organisation_id}")
     assert response.status_code == 403
