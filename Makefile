@@ -30,8 +30,10 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# The figures beside their floors, in one table (about 15 minutes; installs wrk when root).
+# Options after ARGS, e.g. make bench ARGS="--smoke" or ARGS="--db postgresql+psycopg://…".
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

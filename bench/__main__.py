@@ -1,241 +1,247 @@
-"""`python -m bench`: the whole indicator set on a large database.
+"""`python -m bench` (`make bench`): the portal's figures beside their floors, in one table.
 
-Builds a temporary SQLite file with the real migrations, then bulk-inserts (Core executemany, no
-ORM objects) 2 000 contracts of 2025 with their commitments, about 8 000 quarterly insertion
-declarations carrying 100 000 insertion lines, AGEC lines, progress plans, CSR reports, the audit
-of submissions and reviews, and end-of-contract surveys; then times `compute_indicators` for 2025
-(all buyers and one buyer) and counts its SQL statements.
+- the SPASER indicator set (one buyer, all buyers) against the hand-written SQL of
+  bench.indicator_floor, at two sizes, and how its time grows with ten times the data;
+- the list pages and the dashboard under concurrent load (wrk, loopback) against a bare page of
+  the same server, on the demo and on a large database;
+- the server's peak memory under that load;
+- the annual PDF report against WeasyPrint alone on the same HTML;
+- the generator's own time.
+
+Every database is fresh: a temporary SQLite file per size, or with --db the PostgreSQL database
+given, EMPTIED before each size. Nothing here asserts a time: targets are printed beside figures.
 """
 
 import argparse
-import random
+import os
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, insert
-from sqlalchemy.orm import Session
+from bench import datasets, load, measure
+from bench.datasets import DEMO, Dataset
+from bench.generator import LAST_YEAR, PASSWORD
+from bench.table import NONE, duration, machine, mebibytes, number, percent, ratio, render
 
-from execution.indicators import compute_indicators, display
-from portal.db import make_engine
-from portal.migrate import upgrade
-from portal.models import AuditEvent, Commitment, Contract, ContractParty, Organisation
-from portal.periods import periods
-from supplier.models import AgecLine, Declaration, InsertionLine, PlanAction, PlanUpdate
-from supplier.vocabulary import AGE_BANDS, PUBLIC_CATEGORIES
-from surveys.models import Answer, Campaign, Invitation
-
-YEAR = 2025
-QUARTERS = [(p.start, p.end, p.due) for p in periods(date(YEAR, 1, 1), date(YEAR, 12, 31),
-                                                     "quarterly", due_days=30)]
+YEAR = LAST_YEAR
+# Defaults of the options below, for a full run and for --smoke (an option given wins).
+FULL = {"indicator_sizes": [1000, 10000], "load_sizes": [DEMO, 10000], "pdf_size": 2000,
+        "seconds": 10.0, "max_seconds": 60.0, "runs": 3, "connections": 8}
+SMOKE = {"indicator_sizes": [20, 200], "load_sizes": [DEMO, 200], "pdf_size": 50,
+         "seconds": 1.0, "max_seconds": 4.0, "runs": 1, "connections": 4}
 
 
-def _siret(n: int) -> str:
-    # Not Luhn-checked: the benchmark writes rows directly, as an import would.
-    return f"{n:014d}"
+def _sizes(text: str) -> list[int | str]:
+    return [datasets.parse_size(part) for part in text.split(",") if part.strip()]
 
 
-def build(engine, *, contracts: int, lines: int, buyers: int, seed: int) -> None:
-    rng = random.Random(seed)
-    at = datetime(YEAR, 1, 1, tzinfo=UTC)
-    with engine.begin() as connection:
-        def put(model, rows):
-            # executemany wants the same keys in every row: a key some rows omit is NULL there.
-            keys = {key for row in rows for key in row}
-            if rows:
-                connection.execute(insert(model), [dict.fromkeys(keys) | row for row in rows])
-
-        orgs = [{"id": n, "name": f"Acheteur {n}", "siret": _siret(n), "kind": "buyer",
-                 "postcode": "59000", "region": "Hauts-de-France", "created_at": at}
-                for n in range(1, buyers + 1)]
-        suppliers = range(buyers + 1, buyers + 1 + contracts // 2)
-        orgs += [{"id": n, "name": f"Entreprise {n}", "siret": _siret(n), "kind": "supplier",
-                  "size": rng.choice(["TPE", "PME", "ETI", "GE", None]),
-                  "region": rng.choice(["Hauts-de-France", "Île-de-France", None]),
-                  "created_at": at} for n in suppliers]
-        put(Organisation, orgs)
-        contract_rows, parties, commitments = [], [], []
-        for n in range(1, contracts + 1):
-            starts = date(YEAR - rng.randint(0, 2), 1, 1)
-            contract_rows.append({
-                "id": n, "buyer_org_id": 1 + n % buyers, "reference": f"B-{n:05d}",
-                "object": "Marché du banc d'essai", "kind": "market", "nature": "works",
-                "amount_excl_vat": rng.choice([40000, 90000, 150000, 800000]),
-                "notified_on": starts + timedelta(days=rng.randint(-60, 300)),
-                "starts_on": starts, "ends_on": date(YEAR + rng.randint(0, 2), 12, 31),
-                "frequency": "quarterly", "social_clause": n % 3 == 0,
-                "social_criterion": n % 7 == 0, "reserved": n % 11 == 0,
-                "environmental_clause": n % 4 == 0, "environmental_criterion": False,
-                "status": "active", "version": 1, "created_at": at})
-            parties.append({"contract_id": n, "organisation_id": rng.choice(suppliers),
-                            "role": "holder"})
-            base = 5 * (n - 1)
-            commitments += [
-                {"id": base + 1, "contract_id": n, "kind": "insertion_hours",
-                 "params": {"target_hours": str(rng.choice([5000, 10000, 20000])),
-                            "penalty_per_missing_hour": None}},
-                {"id": base + 2, "contract_id": n, "kind": "agec_share",
-                 "params": {"categories": ["D2024_TEXTILES", "D2024_PAPIER"]}},
-                {"id": base + 3, "contract_id": n, "kind": "progress_plan",
-                 "params": {"review_frequency": "quarterly", "plan_due_days": 90}},
-                {"id": base + 4, "contract_id": n, "kind": "csr_report", "params": {}}]
-        put(Contract, contract_rows)
-        put(ContractParty, parties)
-        put(Commitment, commitments)
-
-        declarations, audit, insertion_lines, agec_lines, actions, updates = [], [], [], [], [], []
-        # The insertion lines spread over the 4 quarterly declarations of every contract.
-        per_declaration, extra_lines = divmod(lines, contracts * 4)
-        insertion_declarations = 0
-        next_id = 1
-        for n in range(1, contracts + 1):
-            base = 5 * (n - 1)
-            for kind_offset in (1, 2, 3):
-                for q, (start, end, due) in enumerate(QUARTERS):
-                    status = "validated" if q < 3 else rng.choice(["submitted", "expected"])
-                    submitted = (datetime.combine(due, datetime.min.time(), tzinfo=UTC)
-                                 - timedelta(days=rng.randint(-5, 20)))
-                    reviewed = submitted + timedelta(days=rng.randint(1, 40), hours=3)
-                    declarations.append({
-                        "id": next_id, "commitment_id": base + kind_offset, "subject": "period",
-                        "period_start": start, "period_end": end, "due_on": due,
-                        "status": status, "version": 1,
-                        "submitted_at": submitted if status != "expected" else None,
-                        "reviewed_at": reviewed if status == "validated" else None,
-                        "updated_at": at})
-                    if status != "expected":
-                        audit.append({"entity": "declaration", "entity_id": next_id,
-                                      "action": "submit", "at": submitted})
-                    if status == "validated":
-                        audit.append({"entity": "declaration", "entity_id": next_id,
-                                      "action": "validate", "at": reviewed})
-                    if kind_offset == 1:
-                        insertion_declarations += 1
-                        wanted = per_declaration + (insertion_declarations <= extra_lines)
-                        insertion_lines += [{
-                            "declaration_id": next_id, "beneficiary_ref": f"B{next_id}-{k}",
-                            "public_category": rng.choice(list(PUBLIC_CATEGORIES)),
-                            "sex": rng.choice("FM"), "age_band": rng.choice(list(AGE_BANDS)),
-                            "execution_mode": "EMBAUCHE_DIRECTE",
-                            "hours": rng.randint(7, 350)}
-                            for k in range(wanted)]
-                    elif kind_offset == 2:
-                        agec_lines += [{"declaration_id": next_id, "category_code": code,
-                                        "total_excl_vat": 1000, "donation_excl_vat": 0,
-                                        "reuse_excl_vat": rng.randint(0, 300),
-                                        "recycled_excl_vat": rng.randint(0, 400)}
-                                       for code in ("D2024_TEXTILES", "D2024_PAPIER")]
-                    else:
-                        updates += [{"declaration_id": next_id, "action_key": f"A{k}",
-                                     "status": rng.choice(["done", "in_progress"])}
-                                    for k in (1, 2)]
-                    next_id += 1
-            plan_id = next_id
-            declarations.append({
-                "id": plan_id, "commitment_id": base + 3, "subject": "plan",
-                "period_start": date(YEAR, 1, 1), "period_end": date(YEAR, 1, 1),
-                "due_on": date(YEAR, 3, 31), "status": "validated", "version": 1,
-                "submitted_at": at + timedelta(days=20), "reviewed_at": at + timedelta(days=30),
-                "updated_at": at})
-            actions += [{"declaration_id": plan_id, "key": f"A{k}", "axis": "social",
-                         "title": f"Action {k}", "deadline": date(YEAR, 3 * k, 28),
-                         "position": k} for k in (1, 2)]
-            declarations.append({
-                "id": plan_id + 1, "commitment_id": base + 4, "subject": "period",
-                "period_start": date(YEAR, 1, 1), "period_end": date(YEAR, 12, 31),
-                "due_on": date(YEAR + 1, 6, 30), "status": rng.choice(["validated", "expected"]),
-                "version": 1, "updated_at": at})
-            next_id += 2
-        put(Declaration, declarations)
-        put(AuditEvent, audit)
-        put(InsertionLine, insertion_lines)
-        put(AgecLine, agec_lines)
-        put(PlanAction, actions)
-        put(PlanUpdate, updates)
-
-        campaigns, invitations, answers = [], [], []
-        for n in rng.sample(range(1, contracts + 1), contracts // 4):  # a quarter surveyed
-            campaigns.append({"id": n, "contract_id": n, "reason": "ended",
-                              "launched_at": at, "due_on": date(YEAR, 12, 1),
-                              "closed_at": at + timedelta(days=300)})
-            holder = parties[n - 1]["organisation_id"]
-            buyer = contract_rows[n - 1]["buyer_org_id"]
-            for k, (direction, respondent, subject) in enumerate((
-                    ("holder_rates_buyer", holder, buyer),
-                    ("buyer_rates_holder", buyer, holder))):
-                invitation_id = 2 * n + k
-                invitations.append({"id": invitation_id, "campaign_id": n,
-                                    "direction": direction, "respondent_org_id": respondent,
-                                    "subject_org_id": subject, "status": "submitted",
-                                    "version": 1})
-                answers += [{"invitation_id": invitation_id, "position": p,
-                             "wording": f"Question {p}", "scale": scale,
-                             "value": rng.randint(1, 5) if scale == "satisfaction"
-                             else rng.randint(0, 10), "not_applicable": False}
-                            for p, scale in enumerate(("satisfaction", "satisfaction",
-                                                       "likelihood"), start=1)]
-        put(Campaign, campaigns)
-        put(Invitation, invitations)
-        put(Answer, answers)
-    return len(insertion_lines), len(declarations)
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--db", metavar="URL", help="base PostgreSQL à utiliser (VIDÉE à "
+                        "chaque taille) ; par défaut un fichier SQLite temporaire")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tailles minuscules et 1 s de charge (intégration continue)")
+    parser.add_argument("--indicator-sizes", type=_sizes,
+                        metavar="N,N", help="contrats des bases des indicateurs")
+    parser.add_argument("--load-sizes", type=_sizes, metavar="N,N",
+                        help="bases des pages sous charge (« demo » : la démonstration)")
+    parser.add_argument("--pdf-size", type=datasets.parse_size, metavar="N",
+                        help="contrats de la base du rapport annuel PDF")
+    parser.add_argument("--lines-per-contract", type=int, default=100,
+                        help="lignes d'insertion par contrat")
+    parser.add_argument("--buyers", type=int, default=10, help="organisations acheteuses")
+    parser.add_argument("--runs", type=int, help="calculs par mesure (le meilleur)")
+    parser.add_argument("--seconds", type=float, help="durée de chaque charge")
+    parser.add_argument("--max-seconds", type=float,
+                        help="durée maximale de charge d'une page lente")
+    parser.add_argument("--connections", type=int, help="connexions de wrk")
+    parser.add_argument("--threads", type=int, default=2, help="fils de wrk")
+    parser.add_argument("--workers", type=int, default=1, help="processus uvicorn")
+    return parser
 
 
-def timed(engine, *, buyer_org_id, runs: int):
-    """Best and first time of ``runs`` computations, and the statements of one."""
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    times = []
-    for run in range(runs):
-        with Session(engine) as db:
-            if run == 0:
-                event.listen(engine, "before_cursor_execute", count)
-            started = time.perf_counter()
-            indicators = compute_indicators(db, year=YEAR, buyer_org_id=buyer_org_id)
-            times.append(time.perf_counter() - started)
-            if run == 0:
-                event.remove(engine, "before_cursor_execute", count)
-    return indicators, times, len(statements)
+def _order(size: int | str) -> tuple[int, int]:
+    return (0, 0) if size == DEMO else (1, int(size))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--contracts", type=int, default=2000)
-    parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--buyers", type=int, default=10)
-    parser.add_argument("--runs", type=int, default=3)
-    options = parser.parse_args(argv)
+    options = _parser().parse_args(argv)
+    for key, value in (SMOKE if options.smoke else FULL).items():
+        if getattr(options, key) is None:
+            setattr(options, key, value)
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as directory:
-        url = f"sqlite:///{Path(directory) / 'bench.db'}"
-        engine = make_engine(url)
-        started = time.perf_counter()
-        with engine.begin() as connection:
-            upgrade(connection=connection, url=url)
-        migrated = time.perf_counter() - started
-        lines, declarations = build(engine, contracts=options.contracts, lines=options.lines,
-                                    buyers=options.buyers, seed=6)
-        built = time.perf_counter() - started - migrated
-        print(f"Base SQLite temporaire : {options.contracts} contrats, {declarations} "
-              f"déclarations, {lines} lignes d'insertion ({migrated:.1f} s de migrations, "
-              f"{built:.1f} s d'insertions)")
-        results = {}
-        for label, buyer in (("tous les acheteurs", None), ("un acheteur", 1)):
-            indicators, times, statements = timed(engine, buyer_org_id=buyer, runs=options.runs)
-            results[label] = indicators
-            # SQLite: one of the statements is the BEGIN the engine sends (portal.db).
-            print(f"compute_indicators({YEAR}, {label}) : {len(indicators)} indicateurs, "
-                  f"{statements} instructions SQL, premier calcul {times[0] * 1000:.0f} ms, "
-                  f"meilleur de {len(times)} : {min(times) * 1000:.0f} ms")
-        print(f"Indicateurs {YEAR}, tous les acheteurs :")
-        for indicator in results["tous les acheteurs"]:
-            print(f"  {indicator.id:<36} {display(indicator.value, indicator.unit):>14}  "
-                  f"({indicator.records} enregistrements)")
-        engine.dispose()
+        workdir = Path(directory)
+        # The demo writes documents and mails: into the temporary directory, not ./var.
+        os.environ.update({"PORTAL_DATA_DIR": str(workdir / "data"), "PORTAL_SCHEDULER": "off"})
+        try:
+            results = _run(options, workdir)
+        except load.LoadToolMissing as error:
+            print(f"Erreur : {error}", file=sys.stderr)
+            return 1
+    elapsed = time.perf_counter() - started
+    database = "PostgreSQL" if options.db else "SQLite (fichier temporaire)"
+    title = (f"Banc d'essai du portail — {machine()}\n"
+             f"Base {database} ; charge : wrk, {options.connections} connexions pendant "
+             f"{number(options.seconds)} s par page (jusqu'à {number(options.max_seconds)} s pour "
+             f"une page lente), {options.workers} processus uvicorn ; "
+             f"indicateurs : meilleur de {options.runs} calculs")
+    notes = [f"Durée totale du banc : {duration(elapsed)}.",
+             "Rapport : temps (×) ou débit (%) du produit rapporté à son plancher, mesuré dans "
+             "la même exécution ; « grande base / petite » : chiffre de la grande base rapporté "
+             "à celui de la petite.",
+             "Cibles (issue 10) : indicateurs en ≤ ×10 pour dix fois plus de données ; pages "
+             "de liste à ≥ 40 % du débit du point nu et indépendantes du nombre de contrats ; "
+             "mémoire du serveur stable quand les données croissent."]
+    differing = sorted({key for scopes in results["indicators"].values()
+                        for pair in scopes.values() for key in pair.differing})
+    notes.append("Plancher des indicateurs (bench/indicator_floor.py) : "
+                 + (f"valeurs différentes du produit pour {', '.join(differing)}."
+                    if differing else "mêmes valeurs que le produit à chaque taille."))
+    print(render(title, _rows(results, options), notes))
     return 0
+
+
+def _run(options, workdir: Path) -> dict:
+    wrk = load.ensure_wrk() if options.load_sizes else ""
+    wanted = {*options.indicator_sizes, *options.load_sizes, options.pdf_size}
+    results: dict = {"datasets": {}, "indicators": {}, "loads": {}, "pdf": None}
+    for size in sorted(wanted, key=_order):
+        _progress(f"base de {size} contrats…" if size != DEMO else "base de démonstration…")
+        dataset = datasets.prepare(size, db_url=options.db, workdir=workdir,
+                                   lines_per_contract=options.lines_per_contract,
+                                   buyers=options.buyers)
+        results["datasets"][size] = dataset
+        try:
+            _measure(dataset, options, results, workdir=workdir, wrk=wrk)
+        finally:
+            datasets.dispose(dataset)
+    return results
+
+
+def _measure(dataset: Dataset, options, results: dict, *, workdir: Path, wrk: str) -> None:
+    size = dataset.size
+    if size in options.indicator_sizes:
+        _progress(f"  indicateurs {YEAR} ({dataset.label})…")
+        results["indicators"][size] = {
+            scope: measure.indicators(dataset.engine, year=YEAR, buyer_org_id=buyer,
+                                      runs=options.runs)
+            for scope, buyer in (("un acheteur", 1), ("tous les acheteurs", None))}
+    if size == options.pdf_size:
+        _progress(f"  rapport annuel PDF ({dataset.label})…")
+        # Each PDF takes tens of seconds at the default size: two of each are enough.
+        results["pdf"] = (dataset, measure.annual_pdf(dataset.engine, year=YEAR,
+                                                      workdir=workdir,
+                                                      runs=min(options.runs, 2)))
+    if size in options.load_sizes:
+        _progress(f"  pages sous charge ({dataset.label})…")
+        results["loads"][size] = load.measure_pages(
+            database_url=dataset.url, data_dir=workdir / f"data-{size}",
+            users={"buyer": (dataset.buyer_email, PASSWORD),
+                   "supplier": (dataset.supplier_email, PASSWORD)},
+            wrk=wrk, plan=load.LoadPlan(options.seconds, options.max_seconds,
+                                        options.connections, options.threads, options.workers))
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _load_text(result: load.Load) -> str:
+    if not result.requests:
+        return f"aucune réponse en {number(result.seconds)} s"
+    errors = f", {number(result.errors)} erreurs" if result.errors else ""
+    # Few answers make rough percentiles: say how many there were.
+    few = (f" ({number(result.requests)} rép. en {number(result.seconds)} s)"
+           if result.requests < 100 else "")
+    return (f"{number(result.per_second, 1)} req/s, p50 {_ms(result.p50_ms)}, "
+            f"p95 {_ms(result.p95_ms)}{errors}{few}")
+
+
+def _ms(value: float) -> str:
+    return f"{number(value, 1 if value < 10 else 0)} ms"
+
+
+def _rows(results: dict, options) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    generated = [d for d in results["datasets"].values() if d.seconds is not None]
+    for dataset in sorted(generated, key=lambda d: d.contracts):
+        rows.append(("Générateur (insertions en masse)",
+                     f"{dataset.label}, {number(dataset.lines)} lignes", duration(dataset.seconds),
+                     NONE, NONE, "< 1 min" if dataset.contracts >= 10_000 else NONE))
+    rows.append(("",) * 6)
+    indicators = results["indicators"]
+    for size, scopes in sorted(indicators.items(), key=lambda item: _order(item[0])):
+        label = results["datasets"][size].label
+        for scope, pair in scopes.items():
+            rows.append((f"Indicateurs {YEAR}, {scope}", label, duration(pair.product),
+                         duration(pair.floor), ratio(pair.product, pair.floor), NONE))
+    sizes = sorted((size for size in indicators if size != DEMO), key=_order)
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        growth = number(large / small, 0)
+        for scope in indicators[small]:
+            before, after = indicators[small][scope], indicators[large][scope]
+            rows.append((f"Indicateurs, données ×{growth}, {scope}",
+                         f"{number(small)} → {number(large)} contrats",
+                         ratio(after.product, before.product),
+                         ratio(after.floor, before.floor) if after.floor else NONE,
+                         NONE, f"≤ ×{growth}"))
+    rows.append(("",) * 6)
+    rows += _load_rows(results)
+    if results["pdf"] is not None:
+        dataset, times = results["pdf"]
+        rows.append(("",) * 6)
+        rows.append((f"Rapport annuel {YEAR} PDF, tous les acheteurs",
+                     f"{dataset.label}, {number(times.pages)} pages", duration(times.product),
+                     f"WeasyPrint seul : {duration(times.weasyprint)}",
+                     ratio(times.product, times.weasyprint), NONE))
+    return rows
+
+
+def _load_rows(results: dict) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    loads = results["loads"]
+    sizes = sorted(loads, key=_order)
+    for size in sizes:
+        label, page_loads = results["datasets"][size].label, loads[size]
+        bare = page_loads.bare
+        for path, _who in load.PAGES:
+            result = page_loads.pages[path]
+            if isinstance(result, str):
+                rows.append((f"GET {path}", label, f"non mesurée : {result}", NONE, NONE, NONE))
+                continue
+            size_kib = number(page_loads.sizes[path] / 1024, 0)
+            rows.append((f"GET {path} ({size_kib} Kio)", label, _load_text(result),
+                         _load_text(bare), percent(result.per_second, bare.per_second),
+                         "≥ 40 %"))
+    if len(sizes) >= 2:
+        small, large = loads[sizes[0]], loads[sizes[-1]]
+        span = (f"{results['datasets'][sizes[0]].label} → "
+                f"{results['datasets'][sizes[-1]].label}")
+        for path, _who in load.PAGES:
+            before, after = small.pages[path], large.pages[path]
+            if isinstance(before, str) or isinstance(after, str):
+                continue
+            rows.append((f"GET {path}, débit grande base / petite", span,
+                         ratio(after.per_second, before.per_second),
+                         ratio(large.bare.per_second, small.bare.per_second), NONE,
+                         "≈ ×1"))
+    rows.append(("",) * 6)
+    for size in sizes:
+        page_loads = loads[size]
+        rows.append(("Mémoire max du serveur (VmHWM)", results["datasets"][size].label,
+                     mebibytes(page_loads.memory_kib),
+                     f"après point nu : {mebibytes(page_loads.memory_bare_kib)}",
+                     ratio(page_loads.memory_kib, page_loads.memory_bare_kib), NONE))
+    if len(sizes) >= 2:
+        small, large = loads[sizes[0]], loads[sizes[-1]]
+        rows.append(("Mémoire max, grande base / petite", span,
+                     ratio(large.memory_kib, small.memory_kib),
+                     ratio(large.memory_bare_kib, small.memory_bare_kib), NONE, "≈ ×1"))
+    return rows
 
 
 if __name__ == "__main__":
