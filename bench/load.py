@@ -21,9 +21,12 @@ from portal.auth import SESSION_COOKIE
 PAGES = (
     ("/acheteur", "buyer"),
     ("/acheteur/contrats", "buyer"),
+    ("/acheteur/contrats?behind=1", "buyer"),
     ("/acheteur/declarations", "buyer"),
     ("/fournisseur", "supplier"),
     ("/fournisseur/contrats", "supplier"),
+    ("/fournisseur/declarations", "supplier"),
+    ("/enquetes", "buyer"),
     ("/indicateurs?annee=2025", "buyer"),
 )
 

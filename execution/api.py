@@ -66,7 +66,8 @@ def list_contracts(
     """Contracts the caller may read, latest end first, one page at a time."""
     filters = ContractFilters(search=q.strip(), state=state or "", year=year, kind=kind or "",
                               commitment=commitment or "", behind=behind)
-    page = search_contracts(db, user, filters, page=paging.page, per_page=paging.per_page)
+    page = search_contracts(db, user, filters, page=paging.page, per_page=paging.per_page,
+                            with_commitments=True)
     return PageOut.of(page, [ContractOut.model_validate(c) for c in page.items])
 
 

@@ -134,10 +134,14 @@ def contracts_query(user: User, filters: ContractFilters, *,
 
 
 def search_contracts(db: Session, user: User, filters: ContractFilters = ContractFilters(), *,
-                     page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """One page of the contracts the user may see that match, latest end first, with what a
-    list shows of each (commitments, parties) loaded in two more statements."""
-    query = (contracts_query(user, filters)
-             .options(selectinload(Contract.commitments), selectinload(Contract.parties))
+                     page: int = 1, per_page: int = PER_PAGE,
+                     with_commitments: bool = False) -> Page:
+    """One page of the contracts the user may see that match, latest end first, with their
+    parties (and their commitments when asked: the API shows them, the pages do not) loaded in
+    one more statement each."""
+    loads = [selectinload(Contract.parties)]
+    if with_commitments:
+        loads.append(selectinload(Contract.commitments))
+    query = (contracts_query(user, filters).options(*loads)
              .order_by(Contract.ends_on.desc(), Contract.reference, Contract.id))
     return paginate(db, query, page=page, per_page=per_page)
