@@ -13,7 +13,11 @@ from sqlalchemy.orm import Session, aliased
 from execution import indicator_queries as q
 from execution.drilldown_rows import Drill, Fetch, Row
 from execution.indicator_config import BY_ID, current_settings
-from execution.indicator_declarations import answered_submission
+from execution.indicator_declarations import (
+    action_done_on_time,
+    answered_submission,
+    plans_in_force,
+)
 from portal import labels
 from portal.clock import today
 from portal.errors import NotFound
@@ -35,9 +39,7 @@ from supplier.models import (
     Declaration,
     InsertionLine,
     PlanAction,
-    PlanUpdate,
     Status,
-    Subject,
 )
 from supplier.progress import standing as insertion_standing
 from supplier.vocabulary import STATUS_LABELS
@@ -282,22 +284,8 @@ def _review_delays(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
 
 
 def _plans(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
-    rank = func.row_number().over(partition_by=Declaration.commitment_id,
-                                    order_by=(Declaration.period_start.desc(),
-                                              Declaration.id.desc()))
-    plans = (select(Declaration.id, Declaration.commitment_id, Contract.id.label("contract_id"),
-                    rank.label("rank"))
-             .join(Declaration.commitment).join(Commitment.contract)
-             .where(Declaration.subject == Subject.plan, Declaration.status == Status.validated,
-                    Declaration.period_start <= scope.last_day, q.active_in(scope),
-                    scope.of_buyer()).subquery())
-    update = aliased(Declaration)
-    done = (select(PlanUpdate.id).join(update, update.id == PlanUpdate.declaration_id)
-            .where(update.commitment_id == plans.c.commitment_id,
-                   update.subject == Subject.period, update.status == Status.validated,
-                   update.period_start <= PlanAction.deadline,
-                   PlanUpdate.action_key == PlanAction.key, PlanUpdate.status == "done")
-            .exists())
+    plans = plans_in_force(scope, Contract.id.label("contract_id"))
+    done = action_done_on_time(plans)
     query = _with_holder(
         select(Contract.id, Contract.reference, plans.c.id, PlanAction.key, PlanAction.title,
                PlanAction.deadline, done)

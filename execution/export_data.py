@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from execution import indicator_queries as q
+from execution.indicator_declarations import plans_in_force
 from portal.agec import AgecCategory
 from portal.models import Commitment, Contract, ContractParty, Organisation, PartyRole
 from supplier.models import (
@@ -105,14 +106,7 @@ def agec_lines(db: Session, scope: q.Scope) -> Dataset:
 def plan_actions(db: Session, scope: q.Scope) -> Dataset:
     """The actions of the plans in force in the year (latest accepted plan, contract active),
     each with its latest validated update for a period starting by the end of the year."""
-    rank = func.row_number().over(partition_by=Declaration.commitment_id,
-                                  order_by=(Declaration.period_start.desc(),
-                                            Declaration.id.desc()))
-    plans = (select(Declaration.id, Declaration.commitment_id, rank.label("rank"))
-             .join(Declaration.commitment).join(Commitment.contract)
-             .where(Declaration.subject == Subject.plan, Declaration.status == Status.validated,
-                    Declaration.period_start <= scope.last_day, q.active_in(scope),
-                    scope.of_buyer()).subquery())
+    plans = plans_in_force(scope)
     update_rank = func.row_number().over(
         partition_by=(Declaration.commitment_id, PlanUpdate.action_key),
         order_by=(Declaration.period_start.desc(), Declaration.id.desc()))

@@ -169,26 +169,38 @@ class Plans:
     done_on_time: int = 0
 
 
+def plans_in_force(scope: Scope, *columns):
+    """The plans validated by the end of Y of contracts active in Y, ranked per commitment: the
+    one in force has ``rank`` 1 (the latest). Columns: id, commitment_id, ``columns``, rank."""
+    rank = func.row_number().over(partition_by=Declaration.commitment_id,
+                                  order_by=(Declaration.period_start.desc(),
+                                            Declaration.id.desc()))
+    return (select(Declaration.id, Declaration.commitment_id, *columns, rank.label("rank"))
+            .join(Declaration.commitment).join(Commitment.contract)
+            .where(Declaration.subject == Subject.plan, Declaration.status == Status.validated,
+                   Declaration.period_start <= scope.last_day, active_in(scope),
+                   scope.of_buyer())
+            .subquery())
+
+
+def action_done_on_time(plans):
+    """Whether the PlanAction of a plan of ``plans`` was reported done in a validated update
+    of a period starting on or before its deadline."""
+    update = aliased(Declaration)
+    return (select(PlanUpdate.id).join(update, update.id == PlanUpdate.declaration_id)
+            .where(update.commitment_id == plans.c.commitment_id,
+                   update.subject == Subject.period, update.status == Status.validated,
+                   update.period_start <= PlanAction.deadline,
+                   PlanUpdate.action_key == PlanAction.key, PlanUpdate.status == "done")
+            .exists())
+
+
 def progress_plans(db: Session, scope: Scope) -> Plans:
     """Plans in force in Y (the latest plan validated by the end of Y, contract active in Y) and
     their actions due in Y; an action is done on time when a validated update reports it done
     for a period starting on or before its deadline."""
-    rank = func.row_number().over(partition_by=Declaration.commitment_id,
-                                  order_by=(Declaration.period_start.desc(),
-                                            Declaration.id.desc()))
-    plans = (select(Declaration.id, Declaration.commitment_id, rank.label("rank"))
-             .join(Declaration.commitment).join(Commitment.contract)
-             .where(Declaration.subject == Subject.plan, Declaration.status == Status.validated,
-                    Declaration.period_start <= scope.last_day, active_in(scope),
-                    scope.of_buyer())
-             .subquery())
-    update = aliased(Declaration)
-    done_on_time = (select(PlanUpdate.id).join(update, update.id == PlanUpdate.declaration_id)
-                    .where(update.commitment_id == plans.c.commitment_id,
-                           update.subject == Subject.period, update.status == Status.validated,
-                           update.period_start <= PlanAction.deadline,
-                           PlanUpdate.action_key == PlanAction.key, PlanUpdate.status == "done")
-                    .exists())
+    plans = plans_in_force(scope)
+    done_on_time = action_done_on_time(plans)
     row = db.execute(
         select(func.count(func.distinct(plans.c.id)), func.count(PlanAction.id),
                count_if(PlanAction.id.is_not(None) & done_on_time))

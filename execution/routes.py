@@ -12,19 +12,16 @@ from portal import agec
 from portal.auth import BuyerUser, DbSession
 from portal.contracts import get_contract_for_reviewer, supplier_organisations
 from portal.errors import Conflict, Invalid
-from portal.labels import KINDS
-from portal.pagination import page_number
 from portal.permissions import is_reviewer
 from portal.schemas import ContractIn
 from portal.validation import french_errors
 from portal.web import parsed_form, redirect, render, verify_csrf
 from supplier import service as filing
 from supplier.compliance import commitment_summaries
-from supplier.contract_list import STATES as CONTRACT_STATES
 from supplier.contract_list import ContractFilters, search_contracts
-from supplier.declaration_list import STATES as DECLARATION_STATES
 from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.kinds import handler_for
+from supplier.list_pages import contracts_context, declarations_context
 from supplier.progress import insertion_progress
 from surveys import service as surveys
 
@@ -51,23 +48,19 @@ def home_page(request: Request, db: DbSession, user: BuyerUser):
 
 
 @router.get("/contrats")
-def contracts_page(request: Request, db: DbSession, user: BuyerUser, page: str = ""):
-    filters = ContractFilters.from_params(request.query_params)
-    contracts = search_contracts(db, user, filters, page=page_number(page))
-    return render(request, "execution/contracts.html", {
-        "contracts": contracts, "progress": insertion_progress(db, contracts.items),
-        "filters": filters, "action": "/acheteur/contrats", "states": CONTRACT_STATES,
-        "contract_kinds": KINDS}, block="results")
+def contracts_page(request: Request, db: DbSession, user: BuyerUser):
+    return render(request, "execution/contracts.html",
+                  contracts_context(db, user, request.query_params, action="/acheteur/contrats"),
+                  block="results")
 
 
 @router.get("/declarations")
-def declarations_page(request: Request, db: DbSession, user: BuyerUser, page: str = ""):
+def declarations_page(request: Request, db: DbSession, user: BuyerUser):
     """Every declaration of the buyer's contracts; the ones to review unless asked otherwise."""
-    filters = DeclarationFilters.from_params(request.query_params, state="to_review")
-    return render(request, "execution/declarations.html", {
-        "declarations": search_declarations(db, user, filters, page=page_number(page)),
-        "filters": filters, "action": "/acheteur/declarations",
-        "states": DECLARATION_STATES}, block="results")
+    return render(request, "execution/declarations.html",
+                  declarations_context(db, user, request.query_params,
+                                       action="/acheteur/declarations", state="to_review"),
+                  block="results")
 
 
 def _contract_form(request, db, user, *, values, errors=None, contract=None, summary=None,

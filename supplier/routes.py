@@ -9,20 +9,17 @@ from starlette.datastructures import FormData
 
 from portal.auth import CurrentUser, DbSession, SupplierUser
 from portal.errors import Conflict, Invalid, TooLarge
-from portal.labels import KINDS
-from portal.pagination import page_number
 from portal.permissions import is_filer
 from portal.validation import french_errors
 from portal.web import parsed_form, redirect, render, templates, verify_csrf
 from supplier import service, vocabulary
 from supplier.compliance import commitment_summaries
-from supplier.contract_list import STATES as CONTRACT_STATES
-from supplier.contract_list import ContractFilters, search_contracts
-from supplier.declaration_list import STATES as DECLARATION_STATES
+from supplier.contract_list import search_contracts
 from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.documents import get_readable_document
 from supplier.kinds import HANDLERS, handler_for
 from supplier.kinds.base import field_label
+from supplier.list_pages import contracts_context, declarations_context
 from supplier.progress import insertion_progress
 from surveys import service as surveys
 
@@ -50,23 +47,19 @@ def home_page(request: Request, db: DbSession, user: SupplierUser):
 
 
 @router.get("/contrats")
-def contracts_page(request: Request, db: DbSession, user: SupplierUser, page: str = ""):
-    filters = ContractFilters.from_params(request.query_params)
-    contracts = search_contracts(db, user, filters, page=page_number(page))
-    return render(request, "supplier/contracts.html", {
-        "contracts": contracts, "progress": insertion_progress(db, contracts.items),
-        "filters": filters, "action": "/fournisseur/contrats", "states": CONTRACT_STATES,
-        "contract_kinds": KINDS}, block="results")
+def contracts_page(request: Request, db: DbSession, user: SupplierUser):
+    return render(request, "supplier/contracts.html",
+                  contracts_context(db, user, request.query_params, action="/fournisseur/contrats"),
+                  block="results")
 
 
 @router.get("/declarations")
-def declarations_page(request: Request, db: DbSession, user: SupplierUser, page: str = ""):
+def declarations_page(request: Request, db: DbSession, user: SupplierUser):
     """The organisation's declarations; what is due within 30 days or late unless asked."""
-    filters = DeclarationFilters.from_params(request.query_params, state="todo")
-    return render(request, "supplier/declarations.html", {
-        "declarations": search_declarations(db, user, filters, page=page_number(page)),
-        "filters": filters, "action": "/fournisseur/declarations",
-        "states": DECLARATION_STATES}, block="results")
+    return render(request, "supplier/declarations.html",
+                  declarations_context(db, user, request.query_params,
+                                       action="/fournisseur/declarations", state="todo"),
+                  block="results")
 
 
 @router.get("/contrats/{contract_id}")
