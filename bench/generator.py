@@ -23,6 +23,7 @@ from portal.models import AuditEvent, Commitment, Contract, ContractParty, Organ
 from portal.periods import periods
 from portal.security import hash_password
 from supplier.models import AgecLine, Declaration, InsertionLine, PlanAction, PlanUpdate
+from supplier.progress import recount_validated_hours
 from supplier.vocabulary import AGE_BANDS, PUBLIC_CATEGORIES
 from surveys.models import Answer, Campaign, Invitation
 
@@ -113,6 +114,8 @@ def generate(connection: Connection, *, contracts: int, lines: int, buyers: int 
     _content(out, plans, lines=lines, rng=rng)
     _surveys(out, plans)
     out.finish()
+    # Rows written directly: the commitments' validated hours are counted from the lines.
+    connection.execute(recount_validated_hours())
     return World(contracts, buyers, suppliers, out.counts)
 
 

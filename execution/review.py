@@ -8,6 +8,7 @@ from portal.errors import Conflict, Forbidden, Invalid
 from portal.models import User
 from portal.permissions import is_reviewer
 from supplier.models import Declaration, Status
+from supplier.progress import count_validated
 from supplier.service import STALE, get_declaration
 
 
@@ -29,6 +30,8 @@ def _transition(db: Session, declaration: Declaration, *, reviewer: User, versio
     if declaration.version != version:
         raise Conflict(STALE)
     declaration.status = to
+    if Status.validated in (expected, to):  # the validated hours of the commitment follow
+        count_validated(db, declaration, sign=1 if to == Status.validated else -1)
     declaration.reviewed_by_id, declaration.reviewed_at = reviewer.id, now()
     if comment is not None:
         declaration.review_comment = comment

@@ -4,7 +4,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, ColumnElement, Date, Numeric, case, cast, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Numeric,
+    Update,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from portal.clock import today
@@ -63,6 +75,38 @@ def validated_hours(db: Session, commitment_ids: list[int]) -> dict[int, Decimal
     return {cid: Decimal(str(hours)).quantize(CENT) for cid, hours in rows}
 
 
+def _lines_of_validated_declarations():
+    """The hours of the validated declarations of the enclosing query's commitment."""
+    return (select(func.coalesce(func.sum(InsertionLine.hours), 0))
+            .join(Declaration, InsertionLine.declaration_id == Declaration.id)
+            .where(Declaration.commitment_id == Commitment.id,
+                   Declaration.status == Status.validated)
+            .scalar_subquery())
+
+
+def recount_validated_hours(commitment_ids: list[int] | None = None) -> Update:
+    """The statement that sets `Commitment.validated_hours` from the lines (for rows written
+    directly, e.g. an import or the benchmark's generator)."""
+    statement = (update(Commitment).where(Commitment.kind == CommitmentKind.insertion_hours)
+                 .values(validated_hours=_lines_of_validated_declarations()))
+    if commitment_ids is not None:
+        statement = statement.where(Commitment.id.in_(commitment_ids))
+    return statement
+
+
+def count_validated(db: Session, declaration: Declaration, *, sign: int) -> None:
+    """Adds (``sign`` 1, on validation) or removes (-1, on reopening) the declaration's hours
+    to its commitment's validated hours, in one UPDATE that concurrent reviews cannot lose."""
+    if declaration.commitment.kind != CommitmentKind.insertion_hours:
+        return
+    hours = (select(func.coalesce(func.sum(InsertionLine.hours), 0))
+             .where(InsertionLine.declaration_id == declaration.id).scalar_subquery())
+    db.execute(update(Commitment).where(Commitment.id == declaration.commitment_id)
+               .values(validated_hours=Commitment.validated_hours + sign * hours)
+               .execution_options(synchronize_session=False))
+    db.expire(declaration.commitment, ["validated_hours"])
+
+
 def _cents(value) -> ColumnElement[int]:
     return cast(func.round(value * 100), BigInteger)
 
@@ -91,12 +135,7 @@ def standing(on: date) -> Standing:
     elapsed = days_between(last, Contract.starts_on) + 1
     done = case((elapsed < 0, 0), else_=elapsed)
     target = _cents(cast(Commitment.params["target_hours"].as_string(), Numeric(14, 2)))
-    validated = _cents(
-        select(func.coalesce(func.sum(InsertionLine.hours), 0))
-        .join(Declaration, InsertionLine.declaration_id == Declaration.id)
-        .where(Declaration.commitment_id == Commitment.id,
-               Declaration.status == Status.validated)
-        .scalar_subquery())
+    validated = _cents(Commitment.validated_hours)
     # Integer arithmetic, exact on both databases: round(target × done / total) half up.
     expected = (2 * target * done + total) // (2 * total)
     status = case((validated >= target, "achieved"), (end <= on, "missed"),

@@ -147,3 +147,29 @@ def test_a_contract_with_only_submitted_declarations_has_no_validated_hours(db, 
     assert validated_hours(db, [commitment.id]) == {}
     result = insertion_progress(db, [world.contract], on=date(2025, 4, 2))[world.contract.id]
     assert result.validated == 0 and result.status == "behind"
+
+
+def test_the_commitments_validated_hours_follow_validation_and_reopening(db, world):
+    clock.freeze(datetime(2025, 10, 2, 9, tzinfo=UTC))
+    first, second = world.declarations[:2]
+    commitment = insertion_commitment(db, world.contract.id)
+
+    def counted() -> Decimal:
+        db.refresh(commitment)
+        assert commitment.validated_hours == validated_hours(db, [commitment.id]).get(
+            commitment.id, 0)  # the kept figure is always the sum of the lines
+        return commitment.validated_hours
+
+    factories.submit(db, first, world.holder, factories.line(hours=Decimal("35.5")))
+    factories.submit(db, second, world.holder, factories.line(hours=Decimal("100")))
+    assert counted() == 0  # submitted is not validated
+    review.validate(db, first.id, reviewer=world.buyer, version=first.version)
+    review.validate(db, second.id, reviewer=world.buyer, version=second.version)
+    assert counted() == Decimal("135.50")
+    review.reopen(db, second.id, reviewer=world.buyer, version=second.version,
+                  comment="Heures à revoir")
+    assert counted() == Decimal("35.50")
+    factories.submit(db, second, world.holder, factories.line(hours=Decimal("80")))
+    review.validate(db, second.id, reviewer=world.buyer, version=second.version)
+    assert counted() == Decimal("115.50")
+    db.commit()

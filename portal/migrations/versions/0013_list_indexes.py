@@ -1,5 +1,6 @@
-"""indexes for the paged lists: a contract's declarations by state, a declaration's hours read
-from the index alone; they replace the single-column indexes they start with
+"""paged lists: a contract's declarations by state and a declaration's hours read from the
+index alone (they replace the single-column indexes they start with); each insertion
+commitment's validated hours kept on the commitment, filled here from the lines
 
 Revision ID: 0013
 Revises: 0012
@@ -7,6 +8,7 @@ Create Date: 2026-12-03 12:40:00.000000
 """
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0013'
@@ -15,7 +17,20 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+VALIDATED_HOURS = """
+UPDATE commitment SET validated_hours = COALESCE((
+    SELECT SUM(insertion_line.hours) FROM insertion_line
+    JOIN declaration ON declaration.id = insertion_line.declaration_id
+    WHERE declaration.commitment_id = commitment.id AND declaration.status = 'validated'), 0)
+WHERE kind = 'insertion_hours'
+"""
+
+
 def upgrade() -> None:
+    with op.batch_alter_table('commitment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('validated_hours', sa.Numeric(precision=14, scale=2),
+                                      server_default='0', nullable=False))
+    op.execute(VALIDATED_HOURS)
     op.create_index('ix_declaration_commitment_status', 'declaration',
                     ['commitment_id', 'status'], unique=False)
     op.drop_index('ix_declaration_commitment_id', table_name='declaration')
@@ -31,3 +46,5 @@ def downgrade() -> None:
     op.create_index('ix_declaration_commitment_id', 'declaration', ['commitment_id'],
                     unique=False)
     op.drop_index('ix_declaration_commitment_status', table_name='declaration')
+    with op.batch_alter_table('commitment', schema=None) as batch_op:
+        batch_op.drop_column('validated_hours')
