@@ -22,7 +22,8 @@ from portal.errors import Forbidden, Invalid, NotFound
 from portal.models import Organisation, OrgKind
 from portal.pagination import page_number
 from portal.settings import get_settings
-from portal.web import parsed_form, redirect, render, verify_csrf
+from portal.validation import row_id
+from portal.web import RowId, parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 Form = Annotated[object, Depends(parsed_form)]
@@ -130,8 +131,12 @@ def notifications_page(request: Request, db: DbSession, user: CurrentUser, page:
 
 @router.post("/notifications/lues")
 def read_notifications(request: Request, db: DbSession, user: CurrentUser, form: Form):
-    raw = str(form.get("id", ""))
-    notifications.mark_read(db, user, int(raw) if raw.isdigit() else None)
+    raw = form.get("id")
+    if not raw:
+        notifications.mark_read(db, user)
+    elif notification_id := row_id(raw):
+        notifications.mark_read(db, user, notification_id)
+    # Any other id names no notification of this user: nothing to mark.
     return redirect(request, "/notifications")
 
 
@@ -178,8 +183,9 @@ def invite(request: Request, db: DbSession, user: CurrentUser, form: Form):
 
 def _target_organisation(db, user, values) -> Organisation:
     """The organisation chosen in the list, or (administrators) a new buyer organisation."""
-    if values["organisation_id"].isdigit():
-        organisation = db.get(Organisation, int(values["organisation_id"]))
+    if values["organisation_id"]:
+        organisation_id = row_id(values["organisation_id"])
+        organisation = db.get(Organisation, organisation_id) if organisation_id else None
         if organisation is None:
             raise Invalid("Choisissez une organisation.",
                           field_errors={"organisation_id": "Organisation inconnue."})
@@ -218,7 +224,7 @@ def mails_page(request: Request, db: DbSession, user: AdminUser, statut: str = "
 
 
 @router.post("/admin/envois/{mail_id}/renvoyer")
-def retry_mail(request: Request, db: DbSession, user: AdminUser, mail_id: int):
+def retry_mail(request: Request, db: DbSession, user: AdminUser, mail_id: RowId):
     if db.get(mail.OutgoingMail, mail_id) is None:
         raise NotFound()
     mail.retry(db, mail_id)

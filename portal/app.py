@@ -4,7 +4,7 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -24,7 +24,7 @@ from portal.errors import Conflict, LoginRequired, NotFound, PortalError
 from portal.middleware import BodySizeLimit
 from portal.settings import get_settings
 from portal.validation import french_errors
-from portal.web import is_htmx_swap, render
+from portal.web import is_htmx_swap, refuse_nul, render
 from supplier import api as supplier_api
 from supplier import plan_routes as supplier_plan_routes
 from supplier import routes as supplier_routes
@@ -118,6 +118,7 @@ def create_app() -> FastAPI:
         description="API du portail : contrats, engagements et déclarations d'exécution.",
         docs_url="/api/docs",
         redoc_url=None,
+        dependencies=[Depends(refuse_nul)],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
