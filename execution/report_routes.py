@@ -16,7 +16,7 @@ from portal.auth import BuyerUser, CurrentUser, DbSession, OptionalUser, Supplie
 from portal.clock import today
 from portal.errors import Conflict, Invalid
 from portal.models import User
-from portal.validation import row_id
+from portal.validation import whole_number
 from portal.web import QueryId, RowId, Year, parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -73,7 +73,7 @@ def annual_report_page(request: Request, db: DbSession, user: CurrentUser,
 
 
 def _version(value: object) -> int | None:
-    return row_id(value)
+    return whole_number(value)
 
 
 @router.post("/rapports/annuel")

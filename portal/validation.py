@@ -73,13 +73,18 @@ HIDDEN_MESSAGE = ("Ce texte contient un caractère invisible ou de contrôle (re
                   "tabulation, inversion du sens d'écriture…) : retirez-le.")
 
 
-def row_id(value: object) -> int | None:
-    """An id typed in a form or an address: plain digits within the database's integer."""
+def whole_number(value: object) -> int | None:
+    """A count, version or id typed in a form: plain digits within the database's integer."""
     text = str(value if value is not None else "").strip()
     if not (text.isascii() and text.isdigit()):
         return None
     number = int(text)
-    return number if 0 < number <= ROW_ID_MAX else None
+    return number if number <= ROW_ID_MAX else None
+
+
+def row_id(value: object) -> int | None:
+    number = whole_number(value)
+    return number if number else None
 
 
 def hidden_character_error(text: str) -> str | None:

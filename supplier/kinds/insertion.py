@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import Invalid
 from portal.models import CommitmentKind, User
-from portal.validation import row_id
+from portal.validation import whole_number
 from supplier import vocabulary
 from supplier.kinds.base import KindHandler, register
 from supplier.models import Declaration, InsertionLine
@@ -45,7 +45,7 @@ def rows_from_form(form: FormData, fields: tuple[str, ...] = LINE_FIELDS,
 
 
 def common_payload(form: FormData) -> dict[str, Any]:
-    version = row_id(form.get("version"))
+    version = whole_number(form.get("version"))
     return {"version": version if version is not None else -1,
             "supplier_comment": str(form.get("supplier_comment", "")).strip() or None}
 
