@@ -21,7 +21,7 @@ from portal import access_log, account_routes, admin_routes, api_token_routes, m
 from portal import api as portal_api
 from portal import routes as portal_routes
 from portal.errors import Conflict, LoginRequired, NotFound, PortalError
-from portal.middleware import BodySizeLimit
+from portal.middleware import BodySizeLimit, SecurityHeaders
 from portal.settings import get_settings
 from portal.validation import french_errors
 from portal.web import is_htmx_swap, refuse_nul, render
@@ -122,6 +122,8 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
+    # Outermost, so that refusals of the size limit carry the headers too.
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (portal_routes, account_routes, member_routes, api_token_routes,
                    admin_routes, portal_api, supplier_routes, supplier_api, execution_routes,

@@ -64,6 +64,12 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+def rotate_csrf(response: Response) -> None:
+    """A new token when someone logs in: a token planted before the login (on a shared
+    computer, by a sibling subdomain) is worth nothing afterwards."""
+    set_cookie(response, CSRF_COOKIE, signer("csrf").sign(new_token()))
+
+
 async def _read_form(request: Request) -> FormData:
     try:
         return await request.form(max_fields=MAX_FORM_FIELDS,
