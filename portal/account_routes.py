@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from portal import access, accounts, identity, mail, notifications, privacy
+from portal import access, accounts, identity, mail, notifications, privacy, throttle
 from portal.audit import audit
 from portal.auth import (
     AdminUser,
@@ -23,7 +23,15 @@ from portal.models import Organisation, OrgKind
 from portal.pagination import page_number
 from portal.settings import get_settings
 from portal.validation import row_id
-from portal.web import RowId, parsed_form, redirect, render, verify_csrf
+from portal.web import (
+    RowId,
+    client_address,
+    parsed_form,
+    redirect,
+    render,
+    retry_after,
+    verify_csrf,
+)
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 Form = Annotated[object, Depends(parsed_form)]
@@ -46,6 +54,11 @@ def forgot_page(request: Request, user: OptionalUser):
 @router.post("/mot-de-passe-oublie")
 def forgot(request: Request, db: DbSession, form: Form):
     email = str(form.get("email", ""))[:254]
+    try:
+        throttle.count_request(db, throttle.RESET, email=email, host=client_address(request))
+    except throttle.TooManyAttempts as error:
+        return render(request, "portal/forgot.html", {"email": email, "error": error.message},
+                      status_code=429, headers=retry_after(error))
     accounts.request_reset(db, email)
     # The same answer whether or not the address exists.
     return render(request, "portal/forgot.html", {"email": "", "sent": RESET_SENT})
@@ -165,13 +178,17 @@ def invite(request: Request, db: DbSession, user: CurrentUser, form: Form):
     values = {k: str(form.get(k, "")).strip()[:254] for k in
               ("organisation_id", "siret", "name", "email", "full_name", "q")}
     try:
-        organisation = _target_organisation(db, user, values)
-        outcome = access.invite(db, inviter=user, organisation=organisation,
-                                email=values["email"], full_name=values["full_name"])
-    except Invalid as error:
-        db.rollback()
+        throttle.count_request(db, throttle.INVITE, email=values["email"],
+                               host=client_address(request))
+        # A savepoint: a refused invitation is undone, but still counted (it tells whether
+        # an account exists).
+        with db.begin_nested():
+            organisation = _target_organisation(db, user, values)
+            outcome = access.invite(db, inviter=user, organisation=organisation,
+                                    email=values["email"], full_name=values["full_name"])
+    except (Invalid, throttle.TooManyAttempts) as error:
         return _invite_form(request, db, user, values=values, errors=error.field_errors,
-                            summary=error.message, status_code=422)
+                            summary=error.message, status_code=error.status_code)
     if isinstance(outcome, access.AccessRequest):
         message = (f"{organisation.name} a déjà des utilisateurs : votre demande d'ajout de "
                    f"{outcome.email} a été transmise à ses gestionnaires. Vous serez prévenu "

@@ -24,7 +24,7 @@ from portal.errors import Conflict, LoginRequired, NotFound, PortalError
 from portal.middleware import BodySizeLimit, SecurityHeaders
 from portal.settings import get_settings
 from portal.validation import french_errors
-from portal.web import is_htmx_swap, refuse_nul, render
+from portal.web import is_htmx_swap, refuse_nul, render, retry_after
 from supplier import api as supplier_api
 from supplier import plan_routes as supplier_plan_routes
 from supplier import routes as supplier_routes
@@ -45,7 +45,7 @@ def _error_response(request: Request, error: PortalError) -> Response:
         body: dict = {"detail": error.message}
         if error.field_errors:
             body["errors"] = error.field_errors
-        return JSONResponse(body, status_code=error.status_code)
+        return JSONResponse(body, status_code=error.status_code, headers=retry_after(error))
     if isinstance(error, LoginRequired):
         target = "/connexion?suivant=" + request.url.path
         if request.headers.get("HX-Request") == "true":
@@ -57,7 +57,8 @@ def _error_response(request: Request, error: PortalError) -> Response:
         return render(request, "_flash.html", {"flash": message},
                       status_code=error.status_code,
                       headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
-    return render(request, "error.html", {"error": error}, status_code=error.status_code)
+    return render(request, "error.html", {"error": error}, status_code=error.status_code,
+                  headers=retry_after(error))
 
 
 async def _portal_error(request: Request, error: PortalError) -> Response:

@@ -43,6 +43,17 @@ def set_cookie(response: Response, name: str, value: str, *, max_age: int | None
                         secure=get_settings().secure_cookies, path="/")
 
 
+def client_address(request: Request) -> str | None:
+    # Behind the reverse proxy, run uvicorn with --proxy-headers so this is the visitor's.
+    return request.client.host if request.client else None
+
+
+def retry_after(error: Exception) -> dict[str, str]:
+    """The Retry-After header of an error that says when to try again (throttling)."""
+    seconds = getattr(error, "retry_after", None)
+    return {"Retry-After": str(seconds)} if seconds else {}
+
+
 def is_htmx_swap(request: Request) -> bool:
     """A real htmx swap; boosted navigation and history restores want the whole page."""
     headers = request.headers
