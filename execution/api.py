@@ -12,6 +12,7 @@ from portal.contracts import get_contract_for_reviewer
 from portal.errors import Forbidden
 from portal.models import CommitmentKind, ContractKind
 from portal.schemas import ContractIn, ContractOut, InsertionOut
+from portal.web import RowId
 from supplier import service as filing
 from supplier.api import ERRORS, VersionIn, declaration_out
 from supplier.contract_list import MAX_SEARCH, ContractFilters, ContractState, search_contracts
@@ -81,14 +82,14 @@ def create_contract(body: ContractIn, db: DbSession, user: ApiUser) -> ContractD
 
 
 @router.get("/contracts/{contract_id}", responses={k: ERRORS[k] for k in (401, 404)})
-def get_contract(contract_id: int, db: DbSession, user: ApiUser) -> ContractDetailOut:
+def get_contract(contract_id: RowId, db: DbSession, user: ApiUser) -> ContractDetailOut:
     """One contract with its insertion progress."""
     return _detail(db, filing.get_contract(db, contract_id, user))
 
 
 @router.put("/contracts/{contract_id}",
             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
-def update_contract(contract_id: int, body: ContractUpdateIn, db: DbSession,
+def update_contract(contract_id: RowId, body: ContractUpdateIn, db: DbSession,
                     user: ApiUser) -> ContractDetailOut:
     """Change a contract; `version` must be the one last read."""
     get_contract_for_reviewer(db, contract_id, user)
@@ -99,7 +100,7 @@ def update_contract(contract_id: int, body: ContractUpdateIn, db: DbSession,
 
 @router.post("/declarations/{declaration_id}/validate",
              responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
-def validate_declaration(declaration_id: int, body: VersionIn, db: DbSession,
+def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
                          user: ApiUser) -> DeclarationOut:
     """Validate a submitted declaration (buyer organisation only); it becomes read-only."""
     return declaration_out(review.validate(db, declaration_id, reviewer=user,
@@ -108,7 +109,7 @@ def validate_declaration(declaration_id: int, body: VersionIn, db: DbSession,
 
 @router.post("/declarations/{declaration_id}/return",
              responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
-def return_declaration(declaration_id: int, body: CommentIn, db: DbSession,
+def return_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Return a submitted declaration to the holder with a comment."""
     return declaration_out(review.return_to_holder(db, declaration_id, reviewer=user,
@@ -117,7 +118,7 @@ def return_declaration(declaration_id: int, body: CommentIn, db: DbSession,
 
 @router.post("/declarations/{declaration_id}/reopen",
              responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
-def reopen_declaration(declaration_id: int, body: CommentIn, db: DbSession,
+def reopen_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Reopen a validated declaration and send it back to the holder (audited)."""
     return declaration_out(review.reopen(db, declaration_id, reviewer=user,

@@ -16,7 +16,8 @@ from portal.auth import BuyerUser, CurrentUser, DbSession, OptionalUser, Supplie
 from portal.clock import today
 from portal.errors import Conflict, Invalid
 from portal.models import User
-from portal.web import parsed_form, redirect, render, verify_csrf
+from portal.validation import whole_number
+from portal.web import QueryId, RowId, Year, parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -67,18 +68,17 @@ def _annual_page(request, db, user, scope: Scope, *, texts=None, versions=None,
 
 @router.get("/rapports/annuel")
 def annual_report_page(request: Request, db: DbSession, user: CurrentUser,
-                       annee: int | None = None, acheteur: int | None = None):
+                       annee: Year = None, acheteur: QueryId = None):
     return _annual_page(request, db, user, _scope(db, user, annee, acheteur))
 
 
 def _version(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() else None
+    return whole_number(value)
 
 
 @router.post("/rapports/annuel")
 def save_annual_commentary(request: Request, db: DbSession, user: BuyerUser, form: Form,
-                           annee: int | None = None):
+                           annee: Year = None):
     scope = _scope(db, user, annee, None)
     texts = {key: str(form.get(f"text_{key}", "")) for key in reports.SECTIONS}
     versions = {key: _version(form.get(f"version_{key}")) for key in reports.SECTIONS}
@@ -95,16 +95,16 @@ def save_annual_commentary(request: Request, db: DbSession, user: BuyerUser, for
 
 
 @router.get("/rapports/annuel.pdf")
-def annual_report_pdf(db: DbSession, user: CurrentUser, annee: int | None = None,
-                      acheteur: int | None = None):
+def annual_report_pdf(db: DbSession, user: CurrentUser, annee: Year = None,
+                      acheteur: QueryId = None):
     scope = _scope(db, user, annee, acheteur)
     content = reports.annual_report_pdf(db, year=scope.year, organisation=scope.buyer)
     return pdf_response(content, reports.annual_report_filename(scope.year, scope.buyer))
 
 
 @router.get("/rapports/annuel-contrats.{fmt}")
-def annual_report_annex(db: DbSession, user: CurrentUser, fmt: str, annee: int | None = None,
-                        acheteur: int | None = None):
+def annual_report_annex(db: DbSession, user: CurrentUser, fmt: str, annee: Year = None,
+                        acheteur: QueryId = None):
     """The report's annex: every contract executed in the year, as CSV or XLSX."""
     scope = _scope(db, user, annee, acheteur)
     content, media_type, filename = exports.export(db, "contrats", fmt, scope)
@@ -116,13 +116,13 @@ def annual_report_annex(db: DbSession, user: CurrentUser, fmt: str, annee: int |
 # --- End-of-contract report and insertion attestation --------------------------------------------
 
 @router.get("/acheteur/contrats/{contract_id}/rapport.pdf")
-def contract_report_pdf(db: DbSession, user: BuyerUser, contract_id: int):
+def contract_report_pdf(db: DbSession, user: BuyerUser, contract_id: RowId):
     contract, content = contract_report.contract_report_pdf(db, contract_id, user=user)
     return pdf_response(content, f"rapport-fin-de-contrat-{contract.reference}.pdf")
 
 
 @router.get("/fournisseur/contrats/{contract_id}/attestation.pdf")
-def attestation_pdf(db: DbSession, user: SupplierUser, contract_id: int):
+def attestation_pdf(db: DbSession, user: SupplierUser, contract_id: RowId):
     attestation = attestations.issue(db, contract_id, user=user)
     return pdf_response(attestations.attestation_pdf(attestation),
                         f"attestation-insertion-{attestation.contract_reference}-"

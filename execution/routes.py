@@ -15,7 +15,7 @@ from portal.errors import Conflict, Invalid
 from portal.permissions import is_reviewer
 from portal.schemas import ContractIn
 from portal.validation import french_errors
-from portal.web import parsed_form, redirect, render, verify_csrf
+from portal.web import RowId, parsed_form, redirect, render, verify_csrf
 from supplier import service as filing
 from supplier.compliance import commitment_summaries
 from supplier.contract_list import ContractFilters, search_contracts
@@ -111,7 +111,7 @@ def create_contract(request: Request, db: DbSession, user: BuyerUser, form: Form
 
 
 @router.get("/contrats/{contract_id}")
-def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: int):
+def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId):
     contract = filing.get_contract(db, contract_id, user)
     declarations = filing.declarations_of(db, contract)
     return render(request, "execution/contract.html", {
@@ -125,19 +125,19 @@ def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id:
 
 
 @router.get("/contrats/{contract_id}/modifier")
-def edit_contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: int):
+def edit_contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId):
     contract = get_contract_for_reviewer(db, contract_id, user)
     return _contract_form(request, db, user, values=form_values(contract), contract=contract)
 
 
 @router.post("/contrats/{contract_id}/modifier")
-def update_contract(request: Request, db: DbSession, user: BuyerUser, contract_id: int,
+def update_contract(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId,
                     form: Form):
     return _save_contract(request, db, user, form, contract_id=contract_id)
 
 
 @router.post("/contrats/{contract_id}/clore")
-def close_contract(request: Request, db: DbSession, user: BuyerUser, contract_id: int,
+def close_contract(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId,
                    form: Form):
     setup.close_contract(db, contract_id, buyer=user, version=_version(form))
     return redirect(request, f"/acheteur/contrats/{contract_id}",
@@ -145,7 +145,7 @@ def close_contract(request: Request, db: DbSession, user: BuyerUser, contract_id
 
 
 @router.get("/declarations/{declaration_id}")
-def declaration_page(request: Request, db: DbSession, user: BuyerUser, declaration_id: int):
+def declaration_page(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId):
     declaration = filing.get_declaration(db, declaration_id, user)
     return render(request, "execution/declaration.html",
                   _review_context(db, declaration, can_review=is_reviewer(user,
@@ -161,7 +161,7 @@ def _review_context(db, declaration, *, can_review: bool, **extra):
 
 @router.post("/declarations/{declaration_id}/valider")
 def validate_declaration(request: Request, db: DbSession, user: BuyerUser,
-                         declaration_id: int, form: Form):
+                         declaration_id: RowId, form: Form):
     review.validate(db, declaration_id, reviewer=user, version=_version(form))
     return redirect(request, f"/acheteur/declarations/{declaration_id}",
                     message="Déclaration validée.")
@@ -183,14 +183,14 @@ def _comment_action(request, db, user, declaration_id, form, action, message):
 
 
 @router.post("/declarations/{declaration_id}/renvoyer")
-def return_declaration(request: Request, db: DbSession, user: BuyerUser, declaration_id: int,
+def return_declaration(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId,
                        form: Form):
     return _comment_action(request, db, user, declaration_id, form, review.return_to_holder,
                            "Déclaration renvoyée au titulaire avec votre commentaire.")
 
 
 @router.post("/declarations/{declaration_id}/rouvrir")
-def reopen_declaration(request: Request, db: DbSession, user: BuyerUser, declaration_id: int,
+def reopen_declaration(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId,
                        form: Form):
     return _comment_action(request, db, user, declaration_id, form, review.reopen,
                            "Déclaration rouverte et renvoyée au titulaire.")

@@ -15,7 +15,7 @@ from portal.agec import MINIMUM_LABELS, MINIMUMS, Regime, ThresholdIn
 from portal.auth import AdminUser, DbSession
 from portal.errors import Conflict, Invalid
 from portal.validation import french_errors
-from portal.web import parsed_form, redirect, render, verify_csrf
+from portal.web import RowId, parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(prefix="/admin/seuils-agec", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -53,12 +53,12 @@ def _edit(request, threshold, *, values=None, errors=None, summary=None, marker=
 
 
 @router.get("/{threshold_id}")
-def threshold_page(request: Request, db: DbSession, user: AdminUser, threshold_id: int):
+def threshold_page(request: Request, db: DbSession, user: AdminUser, threshold_id: RowId):
     return _edit(request, agec.get_threshold(db, threshold_id))
 
 
 @router.post("/{threshold_id}")
-def save_threshold(request: Request, db: DbSession, user: AdminUser, threshold_id: int,
+def save_threshold(request: Request, db: DbSession, user: AdminUser, threshold_id: RowId,
                    form: Form):
     threshold = agec.get_threshold(db, threshold_id)
     fields = MINIMUMS[Regime(threshold.category.regime)]

@@ -131,6 +131,7 @@ def invite(db: Session, *, inviter: User, organisation: Organisation, email: str
 def _request(db: Session, *, inviter: User, organisation: Organisation, email: str,
              full_name: str) -> AccessRequest:
     email = identity.normalize_email(email)
+    identity.check_person_name(full_name)
     # The same checks as for an account, before bothering the gestionnaires.
     identity.check_new_account(db, email=email, role=role_for(organisation),
                                organisation=organisation)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from portal import access, accounts, identity, mail, notifications, privacy
+from portal import access, accounts, identity, mail, notifications, privacy, throttle
 from portal.audit import audit
 from portal.auth import (
     AdminUser,
@@ -22,7 +22,16 @@ from portal.errors import Forbidden, Invalid, NotFound
 from portal.models import Organisation, OrgKind
 from portal.pagination import page_number
 from portal.settings import get_settings
-from portal.web import parsed_form, redirect, render, verify_csrf
+from portal.validation import row_id
+from portal.web import (
+    RowId,
+    client_address,
+    parsed_form,
+    redirect,
+    render,
+    retry_after,
+    verify_csrf,
+)
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 Form = Annotated[object, Depends(parsed_form)]
@@ -45,6 +54,11 @@ def forgot_page(request: Request, user: OptionalUser):
 @router.post("/mot-de-passe-oublie")
 def forgot(request: Request, db: DbSession, form: Form):
     email = str(form.get("email", ""))[:254]
+    try:
+        throttle.count_request(db, throttle.RESET, email=email, host=client_address(request))
+    except throttle.TooManyAttempts as error:
+        return render(request, "portal/forgot.html", {"email": email, "error": error.message},
+                      status_code=429, headers=retry_after(error))
     accounts.request_reset(db, email)
     # The same answer whether or not the address exists.
     return render(request, "portal/forgot.html", {"email": "", "sent": RESET_SENT})
@@ -130,8 +144,12 @@ def notifications_page(request: Request, db: DbSession, user: CurrentUser, page:
 
 @router.post("/notifications/lues")
 def read_notifications(request: Request, db: DbSession, user: CurrentUser, form: Form):
-    raw = str(form.get("id", ""))
-    notifications.mark_read(db, user, int(raw) if raw.isdigit() else None)
+    raw = form.get("id")
+    if not raw:
+        notifications.mark_read(db, user)
+    elif notification_id := row_id(raw):
+        notifications.mark_read(db, user, notification_id)
+    # Any other id names no notification of this user: nothing to mark.
     return redirect(request, "/notifications")
 
 
@@ -160,13 +178,17 @@ def invite(request: Request, db: DbSession, user: CurrentUser, form: Form):
     values = {k: str(form.get(k, "")).strip()[:254] for k in
               ("organisation_id", "siret", "name", "email", "full_name", "q")}
     try:
-        organisation = _target_organisation(db, user, values)
-        outcome = access.invite(db, inviter=user, organisation=organisation,
-                                email=values["email"], full_name=values["full_name"])
-    except Invalid as error:
-        db.rollback()
+        throttle.count_request(db, throttle.INVITE, email=values["email"],
+                               host=client_address(request))
+        # A savepoint: a refused invitation is undone, but still counted (it tells whether
+        # an account exists).
+        with db.begin_nested():
+            organisation = _target_organisation(db, user, values)
+            outcome = access.invite(db, inviter=user, organisation=organisation,
+                                    email=values["email"], full_name=values["full_name"])
+    except (Invalid, throttle.TooManyAttempts) as error:
         return _invite_form(request, db, user, values=values, errors=error.field_errors,
-                            summary=error.message, status_code=422)
+                            summary=error.message, status_code=error.status_code)
     if isinstance(outcome, access.AccessRequest):
         message = (f"{organisation.name} a déjà des utilisateurs : votre demande d'ajout de "
                    f"{outcome.email} a été transmise à ses gestionnaires. Vous serez prévenu "
@@ -178,8 +200,9 @@ def invite(request: Request, db: DbSession, user: CurrentUser, form: Form):
 
 def _target_organisation(db, user, values) -> Organisation:
     """The organisation chosen in the list, or (administrators) a new buyer organisation."""
-    if values["organisation_id"].isdigit():
-        organisation = db.get(Organisation, int(values["organisation_id"]))
+    if values["organisation_id"]:
+        organisation_id = row_id(values["organisation_id"])
+        organisation = db.get(Organisation, organisation_id) if organisation_id else None
         if organisation is None:
             raise Invalid("Choisissez une organisation.",
                           field_errors={"organisation_id": "Organisation inconnue."})
@@ -218,7 +241,7 @@ def mails_page(request: Request, db: DbSession, user: AdminUser, statut: str = "
 
 
 @router.post("/admin/envois/{mail_id}/renvoyer")
-def retry_mail(request: Request, db: DbSession, user: AdminUser, mail_id: int):
+def retry_mail(request: Request, db: DbSession, user: AdminUser, mail_id: RowId):
     if db.get(mail.OutgoingMail, mail_id) is None:
         raise NotFound()
     mail.retry(db, mail_id)

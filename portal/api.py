@@ -1,18 +1,21 @@
 """API authentication: token login and the caller's identity."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from portal import identity
-from portal.auth import ApiLoginRequired, ApiUser, DbSession
+from portal import identity, throttle
+from portal.auth import ApiUser, DbSession
 from portal.errors import Invalid
 from portal.models import TokenKind
 from portal.settings import get_settings
+from portal.web import client_address
 
 router = APIRouter(prefix="/api/v1", tags=["identité"])
 
 ERRORS = {401: {"description": "Identifiants ou jeton invalides"},
-          422: {"description": "Données invalides"}}
+          422: {"description": "Données invalides"},
+          429: {"description": "Trop de tentatives : réessayer plus tard (Retry-After)"}}
 
 
 class TokenIn(BaseModel):
@@ -38,13 +41,16 @@ class MeOut(BaseModel):
     organisation_id: int
 
 
-@router.post("/auth/token", responses={401: ERRORS[401], 422: ERRORS[422]})
-def create_token(body: TokenIn, db: DbSession) -> TokenOut:
+@router.post("/auth/token", responses={401: ERRORS[401], 422: ERRORS[422], 429: ERRORS[429]},
+             response_model=TokenOut)
+def create_token(body: TokenIn, request: Request, db: DbSession) -> TokenOut | JSONResponse:
     """Exchange an e-mail and password for a bearer token."""
     try:
-        user = identity.authenticate(db, body.email, body.password)
+        user = throttle.authenticate(db, email=body.email, password=body.password,
+                                     host=client_address(request))
     except Invalid as error:
-        raise ApiLoginRequired(error.message) from error
+        # Answered, not raised: the failure must be committed to count against the account.
+        return JSONResponse({"detail": error.message}, status_code=401)
     hours = get_settings().api_token_hours
     return TokenOut(access_token=identity.open_session(db, user, kind=TokenKind.api,
                                                        hours=hours),

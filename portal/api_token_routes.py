@@ -8,6 +8,7 @@ from starlette.datastructures import FormData
 from portal import api_tokens
 from portal.auth import CurrentUser, DbSession
 from portal.errors import Invalid
+from portal.validation import row_id
 from portal.web import RowId, parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(prefix="/compte/jetons", dependencies=[Depends(verify_csrf)])
@@ -32,7 +33,7 @@ def tokens_page(request: Request, db: DbSession, user: CurrentUser):
 @router.post("")
 def create_token(request: Request, db: DbSession, user: CurrentUser, form: Form):
     values = {"name": str(form.get("name", ""))[:200], "days": str(form.get("days", ""))}
-    days = int(values["days"]) if values["days"].isdigit() else 0
+    days = row_id(values["days"]) or 0
     try:
         _token, secret = api_tokens.create(db, user, name=values["name"], days=days)
     except Invalid as error:

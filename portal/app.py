@@ -4,7 +4,7 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -21,10 +21,10 @@ from portal import access_log, account_routes, admin_routes, api_token_routes, m
 from portal import api as portal_api
 from portal import routes as portal_routes
 from portal.errors import Conflict, LoginRequired, NotFound, PortalError
-from portal.middleware import BodySizeLimit
+from portal.middleware import BodySizeLimit, SecurityHeaders
 from portal.settings import get_settings
 from portal.validation import french_errors
-from portal.web import is_htmx_swap, render
+from portal.web import is_htmx_swap, refuse_nul, render, retry_after
 from supplier import api as supplier_api
 from supplier import plan_routes as supplier_plan_routes
 from supplier import routes as supplier_routes
@@ -45,7 +45,7 @@ def _error_response(request: Request, error: PortalError) -> Response:
         body: dict = {"detail": error.message}
         if error.field_errors:
             body["errors"] = error.field_errors
-        return JSONResponse(body, status_code=error.status_code)
+        return JSONResponse(body, status_code=error.status_code, headers=retry_after(error))
     if isinstance(error, LoginRequired):
         target = "/connexion?suivant=" + request.url.path
         if request.headers.get("HX-Request") == "true":
@@ -57,7 +57,8 @@ def _error_response(request: Request, error: PortalError) -> Response:
         return render(request, "_flash.html", {"flash": message},
                       status_code=error.status_code,
                       headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
-    return render(request, "error.html", {"error": error}, status_code=error.status_code)
+    return render(request, "error.html", {"error": error}, status_code=error.status_code,
+                  headers=retry_after(error))
 
 
 async def _portal_error(request: Request, error: PortalError) -> Response:
@@ -118,9 +119,12 @@ def create_app() -> FastAPI:
         description="API du portail : contrats, engagements et déclarations d'exécution.",
         docs_url="/api/docs",
         redoc_url=None,
+        dependencies=[Depends(refuse_nul)],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
+    # Outermost, so that refusals of the size limit carry the headers too.
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (portal_routes, account_routes, member_routes, api_token_routes,
                    admin_routes, portal_api, supplier_routes, supplier_api, execution_routes,

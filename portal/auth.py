@@ -12,7 +12,7 @@ from portal.errors import Forbidden, LoginRequired, PortalError
 from portal.models import TokenKind, User
 from portal.notifications import unread_count
 from portal.settings import get_settings
-from portal.web import set_cookie, signer
+from portal.web import rotate_csrf, set_cookie, signer
 
 SESSION_COOKIE = "portal_session"
 
@@ -32,6 +32,7 @@ def start_session(db: Session, response: Response, user: User) -> None:
     hours = get_settings().session_hours
     token = identity.open_session(db, user, kind=TokenKind.session, hours=hours)
     set_cookie(response, SESSION_COOKIE, signer("session").sign(token), max_age=hours * 3600)
+    rotate_csrf(response)
 
 
 def optional_user(request: Request, db: DbSession) -> User | None:

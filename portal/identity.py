@@ -12,6 +12,7 @@ from portal.models import AuthToken, Organisation, OrgKind, OrgSize, Role, Token
 from portal.passwords import password_error
 from portal.regions import region_of
 from portal.security import hash_password, new_token, token_digest, verify_password
+from portal.validation import hidden_character_error
 
 WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 # A personal token's last use is written at most this often: a script calling the API in a
@@ -43,6 +44,8 @@ def create_organisation(
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "La raison sociale est obligatoire."
+    elif message := hidden_character_error(name):
+        errors["name"] = message
     if message := siret_rules.siret_error(siret):
         errors["siret"] = message
     elif find_organisation_by_siret(db, siret):
@@ -79,6 +82,11 @@ def has_joined_members(db: Session, organisation_id: int) -> bool:
     return bool(db.scalar(select(exists().where(joined_members(organisation_id)))))
 
 
+def check_person_name(full_name: str) -> None:
+    if message := hidden_character_error(full_name):
+        raise Invalid("Le nom n'a pas pu être enregistré.", field_errors={"full_name": message})
+
+
 def check_new_account(db: Session, *, email: str, role: Role, organisation: Organisation,
                       password: str | None = None) -> None:
     """Raises Invalid, with a message per field, if such an account cannot be created."""
@@ -109,6 +117,7 @@ def create_user(
 ) -> User:
     """A new account; by default the first person of an organisation is its gestionnaire."""
     email = normalize_email(email)
+    check_person_name(full_name)
     check_new_account(db, email=email, role=role, organisation=organisation, password=password)
     if is_manager is None:
         is_manager = not has_joined_members(db, organisation.id)

@@ -6,11 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 
-from portal import access, members
+from portal import access, members, throttle
 from portal.auth import CurrentUser, DbSession, ManagerUser
 from portal.errors import Invalid
 from portal.pagination import page_number
-from portal.web import RowId, parsed_form, redirect, render, verify_csrf
+from portal.web import RowId, client_address, parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(prefix="/organisation", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -44,12 +44,16 @@ def colleague_page(request: Request, user: ManagerUser):
 def invite_colleague(request: Request, db: DbSession, user: ManagerUser, form: Form):
     values = {k: str(form.get(k, "")).strip()[:254] for k in ("email", "full_name")}
     try:
-        invited = access.invite(db, inviter=user, organisation=user.organisation,
-                                email=values["email"], full_name=values["full_name"])
-    except Invalid as error:
-        db.rollback()
+        throttle.count_request(db, throttle.INVITE, email=values["email"],
+                               host=client_address(request))
+        # A savepoint: a refused invitation is undone, but still counted (it tells whether
+        # an account exists).
+        with db.begin_nested():
+            invited = access.invite(db, inviter=user, organisation=user.organisation,
+                                    email=values["email"], full_name=values["full_name"])
+    except (Invalid, throttle.TooManyAttempts) as error:
         return _colleague_form(request, values=values, errors=error.field_errors,
-                               summary=error.message, status_code=422)
+                               summary=error.message, status_code=error.status_code)
     return redirect(request, "/organisation", message=f"Invitation envoyée à {invited.email}.")
 
 

@@ -33,7 +33,7 @@ class Page:
 def page_number(raw: str | int | None) -> int:
     """The page asked for in the address; anything odd is the first page."""
     text = str(raw or "").strip()
-    return min(int(text), 1_000_000) if text.isdigit() and int(text) > 0 else 1
+    return min(int(text), 1_000_000) if text.isascii() and text.isdigit() and int(text) > 0 else 1
 
 
 def paginate(db: Session, query: Select, *, page: int, per_page: int = PER_PAGE,

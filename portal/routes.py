@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import text
 from starlette.datastructures import FormData
 
-from portal import directory, identity
+from portal import directory, identity, throttle
 from portal.auth import (
     SESSION_COOKIE,
     AdminUser,
@@ -18,7 +18,7 @@ from portal.auth import (
 )
 from portal.errors import Invalid
 from portal.pagination import page_number
-from portal.web import parsed_form, redirect, render, verify_csrf
+from portal.web import client_address, parsed_form, redirect, render, retry_after, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -48,11 +48,13 @@ def login(request: Request, db: DbSession, form: Form):
     email = str(form.get("email", ""))[:254]
     next_url = _safe_next(str(form.get("next", "")))
     try:
-        user = identity.authenticate(db, email, str(form.get("password", "")))
-    except Invalid as error:
+        user = throttle.authenticate(db, email=email, password=str(form.get("password", "")),
+                                     host=client_address(request))
+    except (Invalid, throttle.TooManyAttempts) as error:
         return render(request, "portal/login.html",
                       {"error": error.message, "email": email, "next": next_url},
-                      status_code=401)
+                      status_code=401 if isinstance(error, Invalid) else 429,
+                      headers=retry_after(error))
     response = redirect(request, next_url or HOME_BY_ROLE[user.role],
                         message=f"Bienvenue, {user.full_name}.")
     start_session(db, response, user)

@@ -16,6 +16,7 @@ from pydantic import (
 
 from portal.commitments import AgecParams, InsertionHoursParams, Money, ProgressPlanParams
 from portal.models import ContractKind, ContractNature, Frequency, OrgSize
+from portal.validation import PlainText
 
 
 def date_from_text(value):
@@ -25,7 +26,7 @@ def date_from_text(value):
         if not value:
             return None
         parts = value.split("/")
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
+        if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts):
             day, month, year = parts
             return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     return value
@@ -47,7 +48,7 @@ class NewSupplierIn(BaseModel):
 
     siret: str = Field(min_length=1, max_length=20)
     # Needed only when no organisation of the portal has this SIRET yet.
-    name: Annotated[Annotated[str, Field(max_length=200)] | None,
+    name: Annotated[Annotated[PlainText, Field(max_length=200)] | None,
                     BeforeValidator(blank_to_none)] = None
     size: Annotated[OrgSize | None, BeforeValidator(blank_to_none)] = None
 
@@ -55,7 +56,7 @@ class NewSupplierIn(BaseModel):
 class ContractIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reference: str = Field(min_length=1, max_length=64)
+    reference: PlainText = Field(min_length=1, max_length=64)
     object: str = Field(min_length=1, max_length=2000)
     kind: ContractKind = ContractKind.market
     nature: ContractNature

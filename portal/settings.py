@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     insertion_retention_years: int = Field(default=5, ge=1, le=50)
     invitation_days: int = 7
     reset_hours: int = 2
+    # Login, password reset and invitations: free attempts per account (or target e-mail) and
+    # per address within the window, then a wait starting at the base and doubling each time.
+    throttle_free_attempts: int = 5
+    throttle_free_per_address: int = 30
+    throttle_base_seconds: int = 60
+    throttle_max_seconds: int = 3600
+    throttle_window_hours: int = 24
     max_form_bytes: int = 2 * 1024 * 1024
     max_upload_bytes: int = 20 * 1024 * 1024
 

@@ -1,8 +1,8 @@
 """French messages for pydantic validation errors, keyed by field, for forms and the API."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import AfterValidator, ValidationError
 
 _MESSAGES = {
     "missing": "Ce champ est obligatoire.",
@@ -58,3 +58,44 @@ def french_errors(exc: ValidationError | list[dict[str, Any]]) -> dict[str, str]
     for error in errors:
         result.setdefault(field_key(tuple(error["loc"])) or "body", _message(error))
     return result
+
+
+# --- Text and ids from outside ---------------------------------------------------------------
+
+# The database's INTEGER: an id beyond it cannot exist (and PostgreSQL would refuse the query).
+ROW_ID_MAX = 2**31 - 1
+NUL_MESSAGE = "Le texte envoyé contient un caractère nul (\\0) : retirez-le et recommencez."
+# Control characters and bidirectional overrides (U+202A–U+202E, U+2066–U+2069) let a name or a
+# reference display as something else than what it is (or break a CSV line).
+_HIDDEN = {chr(c) for c in range(32)} | {chr(127)} | {chr(c) for c in range(0x202A, 0x202F)} \
+    | {chr(c) for c in range(0x2066, 0x206A)}
+HIDDEN_MESSAGE = ("Ce texte contient un caractère invisible ou de contrôle (retour à la ligne, "
+                  "tabulation, inversion du sens d'écriture…) : retirez-le.")
+
+
+def whole_number(value: object) -> int | None:
+    """A count, version or id typed in a form: plain digits within the database's integer."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= ROW_ID_MAX else None
+
+
+def row_id(value: object) -> int | None:
+    number = whole_number(value)
+    return number if number else None
+
+
+def hidden_character_error(text: str) -> str | None:
+    """The French message when a name or a reference carries a hidden character."""
+    return HIDDEN_MESSAGE if any(char in _HIDDEN for char in text) else None
+
+
+def _plain(value: str) -> str:
+    if message := hidden_character_error(value):
+        raise ValueError(message)
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_plain)]

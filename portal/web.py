@@ -1,23 +1,25 @@
 """Web plumbing: templates, page-or-fragment rendering, flash messages, CSRF, form parsing."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Path as PathParam
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
 from portal import labels
-from portal.errors import Forbidden, TooLarge
+from portal.errors import Forbidden, Invalid, TooLarge
 from portal.formatting import FILTERS
 from portal.periods import period_label
 from portal.security import Signer, new_token, same_secret
 from portal.settings import get_settings
+from portal.validation import NUL_MESSAGE, ROW_ID_MAX
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 CSRF_COOKIE = "portal_csrf"
@@ -41,6 +43,17 @@ def set_cookie(response: Response, name: str, value: str, *, max_age: int | None
                         secure=get_settings().secure_cookies, path="/")
 
 
+def client_address(request: Request) -> str | None:
+    # Behind the reverse proxy, run uvicorn with --proxy-headers so this is the visitor's.
+    return request.client.host if request.client else None
+
+
+def retry_after(error: Exception) -> dict[str, str]:
+    """The Retry-After header of an error that says when to try again (throttling)."""
+    seconds = getattr(error, "retry_after", None)
+    return {"Retry-After": str(seconds)} if seconds else {}
+
+
 def is_htmx_swap(request: Request) -> bool:
     """A real htmx swap; boosted navigation and history restores want the whole page."""
     headers = request.headers
@@ -60,6 +73,12 @@ def csrf_token(request: Request) -> str:
             request.state.csrf_new = True
         request.state.csrf_token = token
     return token
+
+
+def rotate_csrf(response: Response) -> None:
+    """A new token when someone logs in: a token planted before the login (on a shared
+    computer, by a sibling subdomain) is worth nothing afterwards."""
+    set_cookie(response, CSRF_COOKIE, signer("csrf").sign(new_token()))
 
 
 async def _read_form(request: Request) -> FormData:
@@ -144,5 +163,40 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     return response
 
 
-# A row id from the address: beyond the database's integer it cannot exist (404, never a 500).
-RowId = Annotated[int, PathParam(gt=0, le=2**31 - 1)]
+# Every integer id of an address (path or query): beyond the database's integer it cannot exist
+# (404 on a page, 422 in the API, never a 500).
+RowId = Annotated[int, PathParam(gt=0, le=ROW_ID_MAX)]
+QueryId = Annotated[int | None, Query(gt=0, le=ROW_ID_MAX)]
+Year = Annotated[int | None, Query(ge=1990, le=2100)]
+
+
+def _nul_fields(value: Any, path: str) -> Iterator[str]:
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_fields(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_fields(item, f"{path}.{index}" if path else str(index))
+
+
+async def refuse_nul(request: Request) -> None:
+    """App dependency: PostgreSQL refuses NUL in text (SQLite keeps it), so every text from
+    outside (address, query, form, JSON body) is checked here once, the same on both."""
+    texts: list[tuple[str, Any]] = [*request.path_params.items(),
+                                    *request.query_params.multi_items()]
+    content_type = request.headers.get("content-type", "")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if "form" in content_type:
+            form = await _read_form(request)
+            texts += [(key, value) for key, value in form.multi_items()
+                      if isinstance(value, str)]
+        elif "json" in content_type:
+            # Malformed JSON: FastAPI's own validation answers it.
+            with suppress(ValueError):
+                texts.append(("", await request.json()))
+    fields = [field for key, value in texts for field in _nul_fields(value, key)]
+    if fields:
+        raise Invalid(NUL_MESSAGE, field_errors=dict.fromkeys(fields, NUL_MESSAGE))

@@ -10,6 +10,7 @@ from portal.auth import ApiUser, DbSession
 from portal.errors import Invalid
 from portal.models import CommitmentKind
 from portal.validation import french_errors
+from portal.web import QueryId, RowId
 from supplier import service
 from supplier.contract_list import MAX_SEARCH
 from supplier.declaration_list import (
@@ -70,7 +71,7 @@ def declaration_out(declaration: Declaration) -> DeclarationOut:
 @router.get("", responses={k: ERRORS[k] for k in (401, 422)})
 def list_declarations(
         db: DbSession, user: ApiUser, paging: ApiPage, status: Status | None = None,
-        contract_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+        contract_id: QueryId = None,
         state: Annotated[DeclarationState | None, Query(description=(
             "to_review : déposées, à examiner ; todo : à déposer sous 30 jours ou en retard ; "
             "overdue : en retard ; returned : renvoyées ; validated : validées."))] = None,
@@ -89,7 +90,7 @@ def list_declarations(
 
 
 @router.get("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 404)})
-def get_declaration(declaration_id: int, db: DbSession, user: ApiUser) -> DeclarationOut:
+def get_declaration(declaration_id: RowId, db: DbSession, user: ApiUser) -> DeclarationOut:
     """One declaration with its lines."""
     return declaration_out(service.get_declaration(db, declaration_id, user))
 
@@ -101,7 +102,7 @@ def get_declaration(declaration_id: int, db: DbSession, user: ApiUser) -> Declar
                                           "au type de déclaration : " + ", ".join(
                                               f"{k} ({h.schema.__name__})"
                                               for k, h in HANDLERS.items())}}}}})
-def save_declaration(declaration_id: int, body: Annotated[dict[str, Any], Body()],
+def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body()],
                      db: DbSession, user: ApiUser) -> DeclarationOut:
     """Replace the content of a declaration (draft), in the shape of its kind; `version` must be
     the one last read."""
@@ -115,7 +116,7 @@ def save_declaration(declaration_id: int, body: Annotated[dict[str, Any], Body()
 
 @router.post("/{declaration_id}/submit",
              responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
-def submit_declaration(declaration_id: int, body: VersionIn, db: DbSession,
+def submit_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Submit the saved declaration to the buyer."""
     return declaration_out(service.submit(db, declaration_id, user=user, version=body.version))

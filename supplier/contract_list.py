@@ -52,7 +52,8 @@ class ContractFilters:
         return cls(
             search=str(params.get("q", "")).strip()[:MAX_SEARCH],
             state=_one_of(params.get("state"), STATES),
-            year=int(year) if year.isdigit() and 1990 <= int(year) <= 2100 else None,
+            year=int(year) if year.isascii() and year.isdigit()
+            and 1990 <= int(year) <= 2100 else None,
             kind=_one_of(params.get("kind"), KINDS),
             commitment=_one_of(params.get("commitment"), set(CommitmentKind)),
             behind=str(params.get("behind", "")) in ("1", "on", "true"))

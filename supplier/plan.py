@@ -91,7 +91,8 @@ def next_key_number(db: Session, commitment_id: int) -> int:
     """The number of the next new action: never reuses a key of any version, even a removed one."""
     keys = db.scalars(select(PlanAction.key).join(Declaration)
                       .where(Declaration.commitment_id == commitment_id))
-    return max((int(key[1:]) for key in keys if key[1:].isdigit()), default=0) + 1
+    numbers = (int(key[1:]) for key in keys if key[1:].isascii() and key[1:].isdigit())
+    return max(numbers, default=0) + 1
 
 
 def latest_updates(commitment_id: int):

@@ -11,7 +11,7 @@ from portal.auth import CurrentUser, DbSession, SupplierUser
 from portal.errors import Conflict, Invalid, TooLarge
 from portal.permissions import is_filer
 from portal.validation import french_errors
-from portal.web import parsed_form, redirect, render, templates, verify_csrf
+from portal.web import RowId, parsed_form, redirect, render, templates, verify_csrf
 from supplier import service, vocabulary
 from supplier.compliance import commitment_summaries
 from supplier.contract_list import search_contracts
@@ -63,7 +63,7 @@ def declarations_page(request: Request, db: DbSession, user: SupplierUser):
 
 
 @router.get("/contrats/{contract_id}")
-def contract_page(request: Request, db: DbSession, user: SupplierUser, contract_id: int):
+def contract_page(request: Request, db: DbSession, user: SupplierUser, contract_id: RowId):
     contract = service.get_contract(db, contract_id, user)
     declarations = service.declarations_of(db, contract)
     return render(request, "supplier/contract.html", {
@@ -92,7 +92,7 @@ def _form_context(db, declaration, user, payload, *, errors=None, extra_rows=0, 
 
 
 @router.get("/declarations/{declaration_id}")
-def declaration_page(request: Request, db: DbSession, user: SupplierUser, declaration_id: int):
+def declaration_page(request: Request, db: DbSession, user: SupplierUser, declaration_id: RowId):
     declaration = service.get_declaration(db, declaration_id, user)
     handler = handler_for(declaration)
     payload = handler.payload_from_declaration(db, declaration)
@@ -102,7 +102,7 @@ def declaration_page(request: Request, db: DbSession, user: SupplierUser, declar
 
 
 @router.post("/declarations/{declaration_id}")
-def save_declaration(request: Request, db: DbSession, user: SupplierUser, declaration_id: int,
+def save_declaration(request: Request, db: DbSession, user: SupplierUser, declaration_id: RowId,
                      form: Form):
     declaration = service.get_for_filer(db, declaration_id, user)
     handler = handler_for(declaration)
@@ -140,7 +140,7 @@ documents_router = APIRouter(prefix="/documents")
 
 
 @documents_router.get("/{document_id}")
-def download_document(db: DbSession, user: CurrentUser, document_id: int):
+def download_document(db: DbSession, user: CurrentUser, document_id: RowId):
     document = get_readable_document(db, document_id, user)
     # Always a download, never rendered by the browser inside the portal's origin.
     return FileResponse(document.path, media_type=document.content_type,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
 from portal.models import User
+from portal.web import RowId
 from surveys import service
 from surveys.models import Invitation
 from surveys.vocabulary import options
@@ -61,8 +62,8 @@ class QuestionOut(BaseModel):
 
 class SurveySummaryOut(BaseModel):
     id: int
-    campaign_id: int
-    contract_id: int
+    campaign_id: RowId
+    contract_id: RowId
     contract_reference: str
     direction: str
     respondent: OrganisationRef
@@ -133,7 +134,7 @@ def list_surveys(db: DbSession, user: ApiUser, paging: ApiPage) -> PageOut[Surve
 
 
 @router.get("/{invitation_id}", responses={k: ERRORS[k] for k in (401, 404)})
-def get_survey(invitation_id: int, db: DbSession, user: ApiUser) -> SurveyOut:
+def get_survey(invitation_id: RowId, db: DbSession, user: ApiUser) -> SurveyOut:
     """One survey: its questions as they were asked, the caller's answers, and the other side's
     evaluation once double-blind allows it."""
     return survey_out(db, service.get_invitation(db, invitation_id, user=user), user)
@@ -141,7 +142,7 @@ def get_survey(invitation_id: int, db: DbSession, user: ApiUser) -> SurveyOut:
 
 @router.post("/{invitation_id}/answers",
              responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
-def answer_survey(invitation_id: int, body: AnswersIn, db: DbSession,
+def answer_survey(invitation_id: RowId, body: AnswersIn, db: DbSession,
                   user: ApiUser) -> SurveyOut:
     """Save answers as a draft; with `submit`, deposit them once and for all."""
     invitation = service.save_answers(db, invitation_id, body.answers, user=user,

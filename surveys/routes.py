@@ -11,7 +11,7 @@ from portal.auth import BuyerUser, CurrentUser, DbSession
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.pagination import page_number
-from portal.web import parsed_form, redirect, render, templates, verify_csrf
+from portal.web import RowId, Year, parsed_form, redirect, render, templates, verify_csrf
 from surveys import bank, export, results, service, vocabulary
 from surveys.models import Direction, Scale
 
@@ -74,7 +74,7 @@ def add_question(request: Request, db: DbSession, user: BuyerUser, form: Form):
 
 
 @router.post("/questions/{question_id}")
-def change_question(request: Request, db: DbSession, user: BuyerUser, question_id: int,
+def change_question(request: Request, db: DbSession, user: BuyerUser, question_id: RowId,
                     form: Form):
     action = str(form.get("action", ""))
     try:
@@ -102,7 +102,7 @@ def change_question(request: Request, db: DbSession, user: BuyerUser, question_i
 
 @router.get("/resultats")
 def year_results_page(request: Request, db: DbSession, user: CurrentUser,
-                      annee: int | None = None):
+                      annee: Year = None):
     if user.is_supplier:
         raise Forbidden("Ces résultats sont réservés aux acheteurs.")
     year = annee if annee and 2000 <= annee <= 2100 else today().year
@@ -114,7 +114,7 @@ def year_results_page(request: Request, db: DbSession, user: CurrentUser,
 
 
 @router.get("/resultats/contrats/{contract_id}")
-def contract_results_page(request: Request, db: DbSession, user: CurrentUser, contract_id: int):
+def contract_results_page(request: Request, db: DbSession, user: CurrentUser, contract_id: RowId):
     campaign, by_direction = results.contract_results(db, contract_id, user=user)
     return render(request, "surveys/results_contract.html", {
         "campaign": campaign, "contract": campaign.contract, "results": by_direction,
@@ -126,7 +126,7 @@ def contract_results_page(request: Request, db: DbSession, user: CurrentUser, co
 
 @router.get("/resultats/fournisseurs/{organisation_id}")
 def supplier_results_page(request: Request, db: DbSession, user: BuyerUser,
-                          organisation_id: int):
+                          organisation_id: RowId):
     supplier, by_direction, campaigns = results.supplier_results(db, organisation_id, user=user)
     return render(request, "surveys/results_supplier.html", {
         "supplier": supplier, "results": by_direction, "campaigns": campaigns})
@@ -135,7 +135,7 @@ def supplier_results_page(request: Request, db: DbSession, user: BuyerUser,
 # --- Campaigns (buyers) -------------------------------------------------------------------------
 
 @router.post("/contrats/{contract_id}/lancer")
-def launch_campaign(request: Request, db: DbSession, user: BuyerUser, contract_id: int):
+def launch_campaign(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId):
     _campaign, created = service.launch_by_hand(db, contract_id, user=user)
     message = ("Enquête de fin de contrat lancée : chaque organisation peut maintenant répondre."
                if created else "L'enquête de ce contrat était déjà lancée.")
@@ -143,7 +143,7 @@ def launch_campaign(request: Request, db: DbSession, user: BuyerUser, contract_i
 
 
 @router.get("/campagnes/{campaign_id}/export.csv")
-def export_campaign(db: DbSession, user: CurrentUser, campaign_id: int):
+def export_campaign(db: DbSession, user: CurrentUser, campaign_id: RowId):
     campaign, content = export.campaign_csv(db, campaign_id, user=user)
     filename = f"enquete-{campaign.contract.reference}.csv".replace('"', "")
     return Response(content.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
@@ -172,7 +172,7 @@ def _survey_context(db, invitation, user, *, values=None, errors=None, summary=N
 
 
 @router.get("/{invitation_id}")
-def survey_page(request: Request, db: DbSession, user: CurrentUser, invitation_id: int):
+def survey_page(request: Request, db: DbSession, user: CurrentUser, invitation_id: RowId):
     invitation = service.get_invitation(db, invitation_id, user=user)
     return render(request, "surveys/survey.html", _survey_context(db, invitation, user))
 
@@ -184,7 +184,7 @@ def _answers_from_form(invitation, form: FormData) -> dict[int, object]:
         raw = form.get(f"q-{answer.id}")
         raw = raw if isinstance(raw, str) else None
         if raw is not None and answer.scale in (Scale.satisfaction, Scale.likelihood) \
-                and raw.isdigit() and len(raw) <= 2:
+                and raw.isascii() and raw.isdigit() and len(raw) <= 2:
             answers[answer.id] = int(raw)
         else:
             answers[answer.id] = raw
@@ -192,7 +192,7 @@ def _answers_from_form(invitation, form: FormData) -> dict[int, object]:
 
 
 @router.post("/{invitation_id}")
-def save_survey(request: Request, db: DbSession, user: CurrentUser, invitation_id: int,
+def save_survey(request: Request, db: DbSession, user: CurrentUser, invitation_id: RowId,
                 form: Form):
     invitation = service.get_invitation(db, invitation_id, user=user)
     submit = form.get("action") == "submit"

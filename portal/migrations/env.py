@@ -15,6 +15,7 @@ from portal import (  # noqa: F401  (registers the kernel's tables)
     mail,
     models,
     notifications,
+    throttle,
 )
 from portal.db import Base, make_engine
 from portal.settings import get_settings

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, object_session
 
 from portal.errors import Invalid
 from portal.models import CommitmentKind, Contract, User
+from portal.validation import row_id
 from supplier.kinds.base import KindHandler, register
 from supplier.kinds.insertion import common_payload
 from supplier.kinds.yearly import (
@@ -105,8 +106,8 @@ class ConcessionReportKind(KindHandler):
     def payload_from_form(self, form: FormData) -> dict[str, Any]:
         return {**common_payload(form),
                 **{name: str(form.get(name, "")) for name in CONCESSION_FIGURES},
-                "remove_annexes": [int(v) for v in form.getlist("remove_annexes")
-                                   if isinstance(v, str) and v.isdigit()],
+                "remove_annexes": [number for v in form.getlist("remove_annexes")
+                                   if isinstance(v, str) and (number := row_id(v))],
                 "annexes": uploads(form.getlist("annexes"))}
 
     def validate(self, payload: dict[str, Any]) -> ConcessionDeclarationIn:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session, object_session
 
 from portal.models import CommitmentKind, Contract, User
+from portal.validation import whole_number
 from supplier import csr
 from supplier.kinds.base import KindHandler, register
 from supplier.kinds.insertion import common_payload
@@ -64,7 +65,7 @@ class CsrReportKind(KindHandler):
         revision = str(form.get("report_revision", ""))
         return {**common_payload(form),
                 **{name: str(form.get(name, "")) for name in CSR_FIGURES},
-                "report_revision": int(revision) if revision.isdigit() else None,
+                "report_revision": whole_number(revision),
                 "document": next(iter(uploads(form.getlist("document"))), None)}
 
     def validate(self, payload: dict[str, Any]) -> CsrDeclarationIn:

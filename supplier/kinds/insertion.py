@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.errors import Invalid
 from portal.models import CommitmentKind, User
+from portal.validation import whole_number
 from supplier import vocabulary
 from supplier.kinds.base import KindHandler, register
 from supplier.models import Declaration, InsertionLine
@@ -44,8 +45,8 @@ def rows_from_form(form: FormData, fields: tuple[str, ...] = LINE_FIELDS,
 
 
 def common_payload(form: FormData) -> dict[str, Any]:
-    version = str(form.get("version", ""))
-    return {"version": int(version) if version.isdigit() else -1,
+    version = whole_number(form.get("version"))
+    return {"version": version if version is not None else -1,
             "supplier_comment": str(form.get("supplier_comment", "")).strip() or None}
 
 

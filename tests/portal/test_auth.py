@@ -59,11 +59,13 @@ def test_pages_need_a_login(client):
 
 def test_login_returns_to_the_page_asked_but_never_to_another_site(client, db):
     user = factories.make_user(db, Role.buyer)
-    data = {"email": user.email, "password": factories.PASSWORD,
-            "csrf_token": csrf_token(client)}
-    assert client.post("/connexion", data={**data, "next": "/acheteur/contrats"}
+    data = {"email": user.email, "password": factories.PASSWORD}
+    assert client.post("/connexion", data={**data, "next": "/acheteur/contrats",
+                                           "csrf_token": csrf_token(client)}
                        ).headers["location"] == "/acheteur/contrats"
-    assert client.post("/connexion", data={**data, "next": "//evil.example/x"}
+    # Logging in gave a new token.
+    assert client.post("/connexion", data={**data, "next": "//evil.example/x",
+                                           "csrf_token": csrf_token(client)}
                        ).headers["location"] == "/acheteur"
 
 
