@@ -89,8 +89,24 @@ class Leader:
         self.owner = new_owner_id()
         engine = get_engine()
         self.advisory = AdvisoryLock(engine) if engine.dialect.name == "postgresql" else None
+        self.leading = False
 
-    def holds(self) -> bool:
+    def holds(self, job: str = "") -> bool:
+        """Checked before every job: a lock or lease lost since the last job is not assumed."""
+        try:
+            held = self._check()
+        except Exception:  # the database is unreachable: run nothing rather than risk twice
+            log.exception("scheduler lock check failed: jobs wait until it succeeds")
+            held = False
+        if self.leading and not held:
+            log.warning("scheduler lock lost (connection cut or lease taken over): job %s "
+                        "skipped, jobs stop until the lock is held again", job or "-")
+        elif held and not self.leading:
+            log.info("scheduler lock held by %s: jobs run", self.owner)
+        self.leading = held
+        return held
+
+    def _check(self) -> bool:
         if self.advisory is not None:
             return self.advisory.acquire()
         with new_session() as db:
@@ -99,6 +115,7 @@ class Leader:
         return held
 
     def release(self) -> None:
+        self.leading = False
         if self.advisory is not None:
             self.advisory.release()
             return
@@ -109,7 +126,7 @@ class Leader:
 
 def _guarded(leader: Leader, job: Job) -> Callable[[], None]:
     def run() -> None:
-        if not leader.holds():
+        if not leader.holds(job.name):
             log.debug("job %s skipped: another scheduler is active", job.name)
             return
         try:
