@@ -20,6 +20,7 @@ from execution import jobs as execution_jobs
 from portal import jobs as portal_jobs
 from portal.clock import now
 from portal.db import get_engine, new_session
+from portal.error_log import log_unexpected
 from portal.locks import AdvisoryLock, hold_lease, new_owner_id, release_lease
 from supplier import jobs as supplier_jobs
 from supplier import retention as supplier_retention
@@ -95,8 +96,9 @@ class Leader:
         """Checked before every job: a lock or lease lost since the last job is not assumed."""
         try:
             held = self._check()
-        except Exception:  # the database is unreachable: run nothing rather than risk twice
-            log.exception("scheduler lock check failed: jobs wait until it succeeds")
+        except Exception as error:  # database unreachable: run nothing rather than risk twice
+            log_unexpected(log, "scheduler lock check failed: jobs wait until it succeeds",
+                           error=error)
             held = False
         if self.leading and not held:
             log.warning("scheduler lock lost (connection cut or lease taken over): job %s "
@@ -131,8 +133,8 @@ def _guarded(leader: Leader, job: Job) -> Callable[[], None]:
             return
         try:
             log.info("job %s: %s", job.name, run_job(job.name))
-        except Exception:
-            log.exception("job %s failed", job.name)
+        except Exception as error:
+            log_unexpected(log, "job %s failed", job.name, error=error)
     return run
 
 
