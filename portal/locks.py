@@ -69,7 +69,7 @@ class AdvisoryLock:
         """True if this process holds the lock. A lock found lost answers False once (that run
         is skipped); the next call tries to take it again on a new connection."""
         if self.connection is not None:
-            if self._still_held():
+            if self._still_held(self.connection):
                 return True
             self._drop()
             return False
@@ -83,18 +83,19 @@ class AdvisoryLock:
             connection.close()
         return bool(got)
 
-    def _still_held(self) -> bool:
-        assert self.connection is not None
+    @staticmethod
+    def _still_held(connection: Connection) -> bool:
         try:
-            held = self.connection.execute(HELD, {"key": ADVISORY_KEY}).scalar()
-            self.connection.commit()
+            held = connection.execute(HELD, {"key": ADVISORY_KEY}).scalar()
+            connection.commit()
         except DBAPIError:
             return False  # the connection is gone, and the lock with it
         return bool(held)
 
     def _drop(self) -> None:
-        assert self.connection is not None
         connection, self.connection = self.connection, None
+        if connection is None:
+            return
         with suppress(DBAPIError):
             connection.invalidate()  # never handed back to the pool
             connection.close()
