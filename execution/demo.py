@@ -20,7 +20,8 @@ from portal.security import hash_password
 from supplier.models import Declaration, Status
 from supplier.schemas import InsertionDeclarationIn, InsertionLineIn
 
-DEFAULT_PASSWORD = "demo-portail-2026"
+# The demo accounts' published password (README, `portal demo`), not a secret.
+DEFAULT_PASSWORD = "demo-portail-2026"  # nosec B105
 
 ORGANISATIONS = [
     dict(key="metropole", name="Métropole de Loire-Estuaire", siret="24440012300018",

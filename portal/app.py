@@ -20,6 +20,7 @@ from execution import settings as execution_settings
 from portal import access_log, account_routes, admin_routes, api_token_routes, member_routes
 from portal import api as portal_api
 from portal import routes as portal_routes
+from portal.error_log import log_unexpected
 from portal.errors import Conflict, LoginRequired, NotFound, PortalError
 from portal.middleware import BodySizeLimit, SecurityHeaders
 from portal.settings import get_settings
@@ -86,7 +87,7 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> Respon
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    log.exception("Unexpected error on %s", request.url.path, exc_info=error)
+    log_unexpected(log, "Unexpected error on %s", request.url.path, error=error)
     wrapped = PortalError("Une erreur inattendue est survenue ; elle a été enregistrée. "
                           "Réessayez dans un instant.")
     wrapped.status_code = 500

@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo data, users."""
+"""The `portal` command: serve, migrate, demo data, users, jobs, reports, backup."""
 
 import sys
 from pathlib import Path
@@ -132,6 +132,54 @@ def report_annual(
         fail(f"impossible d'écrire « {output} » : {reasons.get(type(error), 'erreur système')}.")
     scope = organisation.name if organisation else "toutes les organisations acheteuses"
     typer.echo(f"Rapport annuel {year} ({scope}) écrit dans {output}.")
+
+
+def _database_tool(action: str, file: Path) -> None:
+    """`portal backup` / `portal restore`: SQLite done here, PostgreSQL commands printed."""
+    from portal import backup
+    from portal.documents import storage_dir
+    from portal.settings import get_settings
+
+    url = get_settings().database_url
+    kind = backup.dialect(url)
+    if kind == "postgresql":
+        dump, restore_command = backup.postgresql_commands(url, file)
+        typer.echo("Base PostgreSQL : la sauvegarde et la restauration se font avec les outils "
+                   "de PostgreSQL ; portal n'a rien fait. Le mot de passe n'est pas affiché : "
+                   "libpq le lit dans ~/.pgpass ou la variable PGPASSWORD.")
+        typer.echo(f"  {dump if action == 'backup' else restore_command}")
+        if action == "restore":
+            typer.echo("Arrêtez le portail et le planificateur avant, lancez « portal migrate » "
+                       "après.")
+        typer.echo(backup.DOCUMENTS_NOTE.format(documents=storage_dir()))
+        # Not 0: a script calling `portal backup` must not believe a backup was made.
+        raise typer.Exit(code=2)
+    if kind != "sqlite":
+        fail(f"la sauvegarde d'une base {kind} n'est pas prise en charge.")
+    if action == "backup":
+        backup.backup_sqlite(url, file)
+        typer.echo(f"Base sauvegardée dans {file}.")
+    else:
+        backup.restore_sqlite(url, file)
+        typer.echo(f"Base restaurée depuis {file}. Lancez « portal migrate » si le portail a "
+                   "été mis à jour depuis cette sauvegarde.")
+    typer.echo(backup.DOCUMENTS_NOTE.format(documents=storage_dir()))
+
+
+@app.command("backup")
+def backup_command(file: Annotated[Path, typer.Argument(help="Fichier de sauvegarde à écrire.")]
+                   ) -> None:
+    """Sauvegarde la base (SQLite : copie cohérente, portail en marche ; PostgreSQL : affiche
+    la commande pg_dump)."""
+    _database_tool("backup", file)
+
+
+@app.command("restore")
+def restore_command(file: Annotated[Path, typer.Argument(help="Sauvegarde à restaurer.")]
+                    ) -> None:
+    """Remplace le contenu de la base par une sauvegarde (PostgreSQL : affiche la commande
+    pg_restore)."""
+    _database_tool("restore", file)
 
 
 @user_app.command("create")

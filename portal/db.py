@@ -48,12 +48,15 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str) -> Engine:
+    # hide_parameters: a failing statement's values (beneficiary references, comments, e-mail
+    # addresses) stay out of exception messages, hence out of logs (see portal.error_log).
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                           hide_parameters=True)
 
     # pysqlite opens transactions on its own and breaks SAVEPOINT; let SQLAlchemy drive them.
     @event.listens_for(engine, "connect")

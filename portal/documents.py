@@ -1,4 +1,5 @@
-"""Uploaded documents: size- and type-checked, stored outside the web root by their SHA-256."""
+"""Uploaded documents: size- and type-checked (PDFs parsed whole, see portal.pdf_safety), stored
+outside the web root by their SHA-256."""
 
 import hashlib
 import os
@@ -16,6 +17,7 @@ from portal.clock import now
 from portal.db import Base
 from portal.errors import Invalid, TooLarge
 from portal.models import User
+from portal.pdf_safety import check_pdf
 from portal.settings import get_settings
 
 # The type is read from the content, never from the name or the browser's claim.
@@ -89,6 +91,9 @@ def store_upload(db: Session, *, filename: str | None, stream: BinaryIO, uploade
                 names = " ou ".join(TYPE_NAMES[t] for t in allowed)
                 raise Invalid(f"Ce fichier n'est pas un document {names} valide : "
                               "seuls ces formats sont acceptés.")
+            tmp.close()
+            if kind == "application/pdf":
+                check_pdf(Path(tmp.name))  # the first bytes say PDF; the whole file must be one
         except BaseException:
             tmp.close()
             os.unlink(tmp.name)

@@ -3,10 +3,11 @@
 import os
 import socket
 import uuid
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, String, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.clock import now
@@ -54,15 +55,24 @@ def release_lease(db: Session, owner: str, name: str = "scheduler") -> None:
 
 
 class AdvisoryLock:
-    """A PostgreSQL session lock held on its own connection for as long as the process runs."""
+    """A PostgreSQL session lock held on its own connection for as long as the process runs.
+
+    The lock lives and dies with that connection: when it is cut (server restart, network,
+    pg_terminate_backend) another scheduler may take the lock, so holding is checked again
+    before every job, never assumed."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.connection: Connection | None = None
 
     def acquire(self) -> bool:
+        """True if this process holds the lock. A lock found lost answers False once (that run
+        is skipped); the next call tries to take it again on a new connection."""
         if self.connection is not None:
-            return True
+            if self._still_held(self.connection):
+                return True
+            self._drop()
+            return False
         connection = self.engine.connect()
         got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"),
                                  {"key": ADVISORY_KEY}).scalar()
@@ -73,10 +83,37 @@ class AdvisoryLock:
             connection.close()
         return bool(got)
 
+    @staticmethod
+    def _still_held(connection: Connection) -> bool:
+        try:
+            held = connection.execute(HELD, {"key": ADVISORY_KEY}).scalar()
+            connection.commit()
+        except DBAPIError:
+            return False  # the connection is gone, and the lock with it
+        return bool(held)
+
+    def _drop(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is None:
+            return
+        with suppress(DBAPIError):
+            connection.invalidate()  # never handed back to the pool
+            connection.close()
+
     def release(self) -> None:
-        if self.connection is not None:
+        if self.connection is None:
+            return
+        try:
             self.connection.execute(text("SELECT pg_advisory_unlock(:key)"),
                                     {"key": ADVISORY_KEY})
             self.connection.commit()
             self.connection.close()
             self.connection = None
+        except DBAPIError:  # already lost with its connection: nothing left to release
+            self._drop()
+
+
+# A bigint advisory key shows in pg_locks as its high (classid) and low (objid) halves.
+HELD = text("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND pid = pg_backend_pid() AND objsubid = 1"
+            " AND ((classid::bigint << 32) | objid::bigint) = :key)")

@@ -20,6 +20,7 @@ from execution import jobs as execution_jobs
 from portal import jobs as portal_jobs
 from portal.clock import now
 from portal.db import get_engine, new_session
+from portal.error_log import log_unexpected
 from portal.locks import AdvisoryLock, hold_lease, new_owner_id, release_lease
 from supplier import jobs as supplier_jobs
 from supplier import retention as supplier_retention
@@ -89,8 +90,25 @@ class Leader:
         self.owner = new_owner_id()
         engine = get_engine()
         self.advisory = AdvisoryLock(engine) if engine.dialect.name == "postgresql" else None
+        self.leading = False
 
-    def holds(self) -> bool:
+    def holds(self, job: str = "") -> bool:
+        """Checked before every job: a lock or lease lost since the last job is not assumed."""
+        try:
+            held = self._check()
+        except Exception as error:  # database unreachable: run nothing rather than risk twice
+            log_unexpected(log, "scheduler lock check failed: jobs wait until it succeeds",
+                           error=error)
+            held = False
+        if self.leading and not held:
+            log.warning("scheduler lock lost (connection cut or lease taken over): job %s "
+                        "skipped, jobs stop until the lock is held again", job or "-")
+        elif held and not self.leading:
+            log.info("scheduler lock held by %s: jobs run", self.owner)
+        self.leading = held
+        return held
+
+    def _check(self) -> bool:
         if self.advisory is not None:
             return self.advisory.acquire()
         with new_session() as db:
@@ -99,6 +117,7 @@ class Leader:
         return held
 
     def release(self) -> None:
+        self.leading = False
         if self.advisory is not None:
             self.advisory.release()
             return
@@ -109,13 +128,13 @@ class Leader:
 
 def _guarded(leader: Leader, job: Job) -> Callable[[], None]:
     def run() -> None:
-        if not leader.holds():
+        if not leader.holds(job.name):
             log.debug("job %s skipped: another scheduler is active", job.name)
             return
         try:
             log.info("job %s: %s", job.name, run_job(job.name))
-        except Exception:
-            log.exception("job %s failed", job.name)
+        except Exception as error:
+            log_unexpected(log, "job %s failed", job.name, error=error)
     return run
 
 

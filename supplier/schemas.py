@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from portal.commitments import decimal_from_text
+from supplier.pseudonym import identifying_reason
 from supplier.vocabulary import AGE_BANDS, EXECUTION_MODES, PUBLIC_CATEGORIES, SEXES
 
 MAX_LINES = 2000
@@ -39,11 +40,8 @@ class InsertionLineIn(BaseModel):
     @field_validator("beneficiary_ref")
     @classmethod
     def _pseudonym_only(cls, value: str) -> str:
-        # A social-security number (13 digits + key) must never be stored for a beneficiary.
-        digits = "".join(ch for ch in value if ch.isdigit())
-        if len(digits) >= 13:
-            raise ValueError("Utilisez une référence pseudonyme, jamais un numéro de sécurité "
-                             "sociale.")
+        if (reason := identifying_reason(value)) is not None:
+            raise ValueError(reason)
         return value
 
 

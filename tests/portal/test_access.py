@@ -89,7 +89,8 @@ def test_a_supplier_that_has_people_gets_a_request_its_gestionnaires_accept(
     assert db.scalar(select(Notification.message).where(
         Notification.user_id == world.buyer.id)).endswith("une invitation lui a été envoyée.")
     actions = db.scalars(select(AuditEvent.action).where(
-        AuditEvent.entity == "access_request", AuditEvent.entity_id == request.id)).all()
+        AuditEvent.entity == "access_request", AuditEvent.entity_id == request.id)
+        .order_by(AuditEvent.id)).all()
     assert actions == ["request", "accept"]
     # Answered once: a second answer is refused.
     assert post(f"/organisation/demandes/{request.id}/refuser").status_code == 409

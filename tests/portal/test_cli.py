@@ -1,7 +1,6 @@
 """The `portal` command, run against the test database (new_session() joins the test's
 transaction once the `db` fixture is set up)."""
 
-import sys
 
 import pytest
 from sqlalchemy import func, select
@@ -9,7 +8,7 @@ from typer.testing import CliRunner
 
 from execution.demo import DEFAULT_PASSWORD, USERS
 from portal import identity
-from portal.cli import app, main
+from portal.cli import app
 from portal.errors import Invalid
 from portal.models import Contract, Organisation, Role, User
 from supplier.models import Declaration, InsertionLine
@@ -20,18 +19,6 @@ NEW_PASSWORD = "un-autre-mot-de-passe"
 
 def run(*args: str):
     return runner.invoke(app, list(args))
-
-
-@pytest.fixture
-def portal_command(monkeypatch, capsys):
-    """Runs the console script's entry point (portal.cli:main): (exit code, stdout, stderr)."""
-    def call(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["portal", *args])
-        with pytest.raises(SystemExit) as exit_:
-            main()
-        out, err = capsys.readouterr()
-        return exit_.value.code, out, err
-    return call
 
 
 def counts(db) -> dict[str, int]:

@@ -10,8 +10,8 @@ from supplier import service
 from supplier.models import Subject
 from supplier.plan_schemas import PlanActionIn, PlanProposalIn
 from tests import factories
+from tests.pdfs import PDF  # noqa: F401 (the tests import it from here)
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 
 ACTIONS = [

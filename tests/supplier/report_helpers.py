@@ -7,8 +7,8 @@ from portal import clock
 from portal.models import OrgKind, Role
 from tests import factories
 from tests.conftest import visible_text
+from tests.pdfs import PDF  # noqa: F401 (the tests import it from here)
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64
 

@@ -8,6 +8,7 @@ from supplier.models import Status
 from supplier.plan_schemas import PlanActionIn, PlanProposalIn
 from tests import factories
 from tests.conftest import visible_text
+from tests.pdfs import pdf_with_javascript
 from tests.supplier.plan_helpers import ACTIONS, EXECUTABLE, PDF, accept_plan, columns, plan_world
 
 
@@ -195,3 +196,24 @@ def test_a_form_of_the_other_shape_is_refused(client, db, login, post, world):
     assert "Cette déclaration est une mise à jour du plan" in text(response)
     db.refresh(first)
     assert first.status == Status.expected
+
+
+def test_a_pdf_with_javascript_is_refused_as_evidence(client, db, login, post, world):
+    accept_plan(db, world)
+    first = world.updates[0]
+    login(world.holder)
+    rows = [{"action_key": "A1", "status": "done", "comment": "Avec script"},
+            {"action_key": "A2", "status": "in_progress"},
+            {"action_key": "A3", "status": "not_started"}]
+    response = post(f"/fournisseur/declarations/{first.id}",
+                    {**columns(rows), "plan_form": "updates", "version": first.version,
+                     "action": "save"},
+                    files={"evidence_A1": ("preuve.pdf", pdf_with_javascript(),
+                                           "application/pdf")})
+    assert response.status_code == 422
+    page = text(response)
+    assert "Ce PDF contient du JavaScript" in page
+    assert "Rien n'a été enregistré : un justificatif est refusé." in page
+    assert "Avec script" in response.text
+    db.refresh(first)
+    assert first.plan_updates == []

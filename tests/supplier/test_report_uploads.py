@@ -11,6 +11,7 @@ from portal.documents import Document, storage_dir
 from portal.settings import get_settings
 from supplier import csr
 from supplier.kinds.concession import annexes_of, report_of
+from tests import pdfs
 from tests.supplier.report_helpers import ELF, EXECUTABLE, PDF, concession_world, csr_world, pdf
 
 
@@ -113,3 +114,42 @@ def test_a_path_traversal_name_is_stored_safely(client, db, login, post, case):
     download = client.get(f"/documents/{document.id}")
     assert download.status_code == 200 and download.content == PDF
     assert download.headers["content-disposition"] == 'attachment; filename="passwd.pdf"'
+
+
+REFUSED_PDFS = {
+    "header-then-program": (b"%PDF-1.7\n" + EXECUTABLE + b"\n%%EOF\n",
+                            "Ce fichier n'est pas un document PDF valide : sa structure ne peut "
+                            "pas être lue"),
+    "program-appended": (PDF + EXECUTABLE,
+                         "Ce fichier n'est pas un document PDF valide"),
+    "javascript": (pdfs.pdf_with_javascript(), "Ce PDF contient du JavaScript"),
+    "page-action": (pdfs.pdf_with_page_action(), "Ce PDF contient des actions automatiques"),
+    "embedded-file": (pdfs.pdf_with_attachment(), "Ce PDF contient des fichiers incorporés"),
+    "launch": (pdfs.pdf_with_launch(), "Ce PDF contient une commande qui lance un programme"),
+}
+
+
+@pytest.mark.parametrize("name", REFUSED_PDFS)
+def test_a_pdf_that_is_not_whole_or_carries_code_is_refused(client, db, post, case, name):
+    content, reason = REFUSED_PDFS[name]
+    documents = db.scalar(select(func.count()).select_from(Document))
+    stored = files_under(storage_dir())
+    response = send(post, case, ("rapport.pdf", content, "application/pdf"),
+                    supplier_comment="Gardé")
+    assert response.status_code == 422
+    page = response.text.replace("&#39;", "'")
+    assert f"« rapport.pdf » : {reason}" in page
+    assert "choisissez-le à nouveau" in page and "Gardé" in page
+    nothing_lost(db, case)
+    assert db.scalar(select(func.count()).select_from(Document)) == documents
+    assert files_under(storage_dir()) == stored  # neither kept nor left as a temporary file
+
+
+def test_a_real_pdf_is_stored_and_downloaded_unchanged(client, db, post, case):
+    content = pdfs.valid_pdf()
+    response = send(post, case, ("rapport 2025.pdf", content, "application/pdf"))
+    assert response.status_code == 303, response.text
+    db.expire_all()
+    document = db.scalar(select(Document).order_by(Document.id.desc()))
+    assert document.filename == "rapport 2025.pdf" and document.content_type == "application/pdf"
+    assert client.get(f"/documents/{document.id}").content == content
