@@ -7,7 +7,6 @@ dd/mm/yyyy dates, which is what a French spreadsheet opens without an import dia
 becomes a formula: a contract object typed as « =HYPERLINK(…) » stays text.
 """
 
-import csv
 import io
 from collections.abc import Callable
 from datetime import date, datetime
@@ -26,14 +25,12 @@ from execution.scope import Scope
 from portal.clock import today
 from portal.errors import NotFound
 from portal.formatting import PARIS
+from portal.spreadsheet import CSV_TYPE, csv_document, safe_text
 
 DASH = "—"
-CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BREAKDOWN_NAMES = {"public": "Public éligible", "sex": "Sexe", "age_band": "Tranche d'âge",
                    "category": "Catégorie de produits"}
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_FORMATS = {"int": "0", "decimal": "#,##0.00", "share": "0.0", "date": "DD/MM/YYYY",
                  "datetime": "DD/MM/YYYY HH:MM"}
 
@@ -130,15 +127,11 @@ def export(db: Session, name: str, fmt: str, scope: Scope) -> tuple[bytes, str, 
 
 # --- Writers -----------------------------------------------------------------------------------
 
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def csv_cell(value: Any, kind: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return _safe_text(value)
+        return safe_text(value)
     if isinstance(value, datetime):
         return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
@@ -149,13 +142,9 @@ def csv_cell(value: Any, kind: str) -> str:
 
 
 def to_csv(dataset: Dataset) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.header for c in dataset.columns])
-    for row in dataset.rows:
-        writer.writerow([csv_cell(v, c.kind) for v, c in zip(row, dataset.columns, strict=True)])
-    # The byte order mark makes Excel read the file as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    rows = ([csv_cell(v, c.kind) for v, c in zip(row, dataset.columns, strict=True)]
+            for row in dataset.rows)
+    return csv_document([c.header for c in dataset.columns], rows).encode("utf-8")
 
 
 def _xlsx_value(value: Any) -> Any:

@@ -1,14 +1,12 @@
 """CSV export of a campaign's answers for the buyer organisation (Excel-friendly French CSV)."""
 
-import csv
-import io
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from portal.errors import NotFound
 from portal.formatting import day
 from portal.models import Organisation, User
+from portal.spreadsheet import csv_document, safe_text
 from surveys.models import Answer, Campaign, Invitation
 from surveys.service import answers_visible
 from surveys.vocabulary import DIRECTIONS_SHORT, SCALES, answer_label
@@ -38,14 +36,11 @@ def campaign_csv(db: Session, campaign_id: int, *, user: User) -> tuple[Campaign
         .join(subject, subject.id == Invitation.subject_org_id)
         .where(Campaign.id == campaign.id, answers_visible(user.organisation_id))
         .order_by(Invitation.direction, Invitation.id, Answer.position))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    reference = campaign.contract.reference
-    for direction, respondent_name, subject_name, submitted_at, answer in rows:
-        writer.writerow([
-            reference, DIRECTIONS_SHORT[direction], respondent_name, subject_name,
-            day(submitted_at), answer.position, answer.wording, SCALES[answer.scale],
-            "" if answer.value is None else answer.value, answer_label(answer)])
-    # The byte order mark makes Excel read the file as UTF-8.
-    return campaign, "\ufeff" + out.getvalue()
+    reference = safe_text(campaign.contract.reference)
+    cells = ([reference, DIRECTIONS_SHORT[direction], safe_text(respondent_name),
+              safe_text(subject_name), day(submitted_at), str(answer.position),
+              safe_text(answer.wording), SCALES[answer.scale],
+              "" if answer.value is None else str(answer.value),
+              safe_text(answer_label(answer))]
+             for direction, respondent_name, subject_name, submitted_at, answer in rows)
+    return campaign, csv_document(HEADERS, cells)

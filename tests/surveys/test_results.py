@@ -159,3 +159,14 @@ def test_csv_export_of_a_campaign(client, db, login, api, launched):
     client.cookies.clear()
     login(launched.holder)
     assert client.get(f"/enquetes/campagnes/{campaign_id}/export.csv").status_code == 404
+
+
+def test_the_csv_export_never_turns_an_answer_into_a_formula(client, db, login, api, launched):
+    buyer = api(launched.buyer)
+    survey = invitation_id(buyer, launched.contract.id, launched.holder.organisation_id)
+    answer_by_position(buyer, survey, {**BUYER_ANSWERS, 10: '=HYPERLINK("http://x.example")'})
+    campaign_id = buyer.get(f"/api/v1/surveys/{survey}").json()["campaign_id"]
+    login(launched.buyer)
+    lines = client.get(f"/enquetes/campagnes/{campaign_id}/export.csv").content.decode(
+        "utf-8-sig").splitlines()
+    assert lines[10].endswith(';;"\'=HYPERLINK(""http://x.example"")"')
