@@ -26,13 +26,11 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-# bandit: each finding is fixed or explained by a `# nosec Bxxx` comment beside it. The baseline
-# accepts one false positive in a file another branch owns (portal/account_routes.py: the mail
-# label "Mot de passe oublié" is not a password); it becomes a `# nosec B105` there.
+# bandit: each finding is fixed or explained by a `# nosec Bxxx` comment beside it.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/bandit -q -r portal supplier surveys execution -b bandit-baseline.json
+	$(BIN)/bandit -q -r portal supplier surveys execution
 
 # The figures beside their floors, in one table (about 15 minutes; installs wrk when root).
 # Options after ARGS, e.g. make bench ARGS="--smoke" or ARGS="--db postgresql+psycopg://…".

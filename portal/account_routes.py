@@ -35,7 +35,8 @@ from portal.web import (
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 Form = Annotated[object, Depends(parsed_form)]
-MAIL_KINDS = {"invitation": "Invitation", "password_reset": "Mot de passe oublié",
+RESET_LABEL = "Mot de passe oublié"
+MAIL_KINDS = {"invitation": "Invitation", "password_reset": RESET_LABEL,
               "reminder": "Rappel d'échéance", "overdue": "Retard (titulaire)",
               "overdue_buyer": "Retard (acheteur)", "digest": "Récapitulatif hebdomadaire",
               "survey": "Enquête de satisfaction", "survey_reminder": "Relance d'enquête",
