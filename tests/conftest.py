@@ -5,6 +5,7 @@ SQLite by default; PostgreSQL when PORTAL_TEST_DATABASE_URL is set (CI runs both
 
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from sqlalchemy import text  # noqa: E402
 from portal import clock  # noqa: E402
 from portal import db as portal_db  # noqa: E402
 from portal.app import create_app  # noqa: E402
+from portal.cli import main  # noqa: E402
 from portal.migrate import upgrade  # noqa: E402
 from portal.web import CSRF_COOKIE, signer  # noqa: E402
 from tests import factories  # noqa: E402
@@ -136,3 +138,15 @@ def world(db):
     contract = factories.make_contract(db, buyer, holder.organisation)
     return SimpleNamespace(buyer=buyer, holder=holder, contract=contract,
                            declarations=factories.declarations(db, contract))
+
+
+@pytest.fixture
+def portal_command(monkeypatch, capsys):
+    """Runs the console script's entry point (portal.cli:main): (exit code, stdout, stderr)."""
+    def call(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["portal", *args])
+        with pytest.raises(SystemExit) as exit_:
+            main()
+        out, err = capsys.readouterr()
+        return exit_.value.code, out, err
+    return call

@@ -1,12 +1,10 @@
 """`GET /api/v1/indicators` and `portal indicators`: who sees which scope, what they answer."""
 
 import json
-import sys
 from datetime import date
 
 import pytest
 
-from portal.cli import main
 from portal.models import OrgKind, Role
 from tests import factories
 from tests.execution import indicator_world as w
@@ -111,18 +109,6 @@ def test_the_indicators_endpoint_is_documented(client):
 
 
 # --- `portal indicators` -----------------------------------------------------------------------
-
-@pytest.fixture
-def portal_command(monkeypatch, capsys):
-    """Runs the console script's entry point: (exit code, stdout, stderr)."""
-    def call(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["portal", *args])
-        with pytest.raises(SystemExit) as exit_:
-            main()
-        out, err = capsys.readouterr()
-        return exit_.value.code, out, err
-    return call
-
 
 def plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")

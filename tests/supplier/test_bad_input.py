@@ -5,23 +5,9 @@ from urllib.parse import urlencode
 import pytest
 
 from supplier.models import Status
-from tests import factories
 
 ROW = {"beneficiary_ref": "B-1", "public_category": "RSA", "sex": "F", "age_band": "26_49",
        "execution_mode": "ETTI", "hours": "35"}
-
-
-@pytest.fixture
-def saved(db, world):
-    """A draft already holding one line of 35 h."""
-    from supplier import service
-    from supplier.schemas import InsertionDeclarationIn
-
-    declaration = world.declarations[0]
-    service.save_draft(db, declaration.id, InsertionDeclarationIn(
-        version=declaration.version, lines=[factories.line()]), user=world.holder)
-    db.commit()
-    return declaration
 
 
 def _still_saved(db, declaration):

@@ -5,7 +5,6 @@ import pytest
 
 from supplier.models import Status
 from supplier.pseudonym import DATE, EMAIL, NAME, NIR, PHONE, identifying_reason
-from tests import factories
 from tests.conftest import visible_text
 
 ROW = {"beneficiary_ref": "B-1", "public_category": "RSA", "sex": "F", "age_band": "26_49",
@@ -46,18 +45,6 @@ def test_what_identifies_a_person_is_recognised(reference, reason):
 @pytest.mark.parametrize("reference", PSEUDONYMS)
 def test_pseudonyms_pass(reference):
     assert identifying_reason(reference) is None
-
-
-@pytest.fixture
-def saved(db, world):
-    from supplier import service
-    from supplier.schemas import InsertionDeclarationIn
-
-    declaration = world.declarations[0]
-    service.save_draft(db, declaration.id, InsertionDeclarationIn(
-        version=declaration.version, lines=[factories.line()]), user=world.holder)
-    db.commit()
-    return declaration
 
 
 def _still_saved(db, declaration):
