@@ -42,6 +42,7 @@ from supplier.models import (
     Status,
 )
 from supplier.progress import standing as insertion_standing
+from supplier.progress import validated_line_hours
 from supplier.vocabulary import STATUS_LABELS
 from surveys.models import Campaign, Direction, Invitation, InvitationStatus
 
@@ -95,12 +96,7 @@ def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
 def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     # The hours of each listed commitment only (correlated), and the contract page's rule for
     # the hours expected at the end of Y: the same figures as the indicator.
-    validated = (select(func.sum(InsertionLine.hours))
-                 .join(Declaration, Declaration.id == InsertionLine.declaration_id)
-                 .where(Declaration.commitment_id == Commitment.id,
-                        Declaration.status == Status.validated,
-                        Declaration.period_start <= scope.last_day)
-                 .scalar_subquery())
+    validated = validated_line_hours(until=scope.last_day)
     standing = insertion_standing(scope.last_day)
     query = _with_holder(
         select(Contract.id, Contract.reference, Contract.starts_on, q.contract_end(),

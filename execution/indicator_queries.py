@@ -41,6 +41,7 @@ from supplier.models import (
     Status,
 )
 from supplier.progress import standing as insertion_standing
+from supplier.progress import validated_line_hours
 
 CENT = Decimal("0.01")
 SME_SIZES = ("TPE", "PME")
@@ -174,12 +175,7 @@ def insertion_contracts(db: Session, scope: Scope) -> InsertionContracts:
     """One aggregate over the contracts of the scope. The hours are summed per commitment of
     the scope only (a correlated sum), not for every buyer's commitments before the scope is
     applied; the hours expected are the contract page's rule, on the last day of Y."""
-    validated = (select(func.sum(InsertionLine.hours))
-                 .join(Declaration, Declaration.id == InsertionLine.declaration_id)
-                 .where(Declaration.commitment_id == Commitment.id,
-                        Declaration.status == Status.validated,
-                        Declaration.period_start <= scope.last_day)
-                 .scalar_subquery())
+    validated = validated_line_hours(until=scope.last_day)
     standing = insertion_standing(scope.last_day)
     count, target, done, expected = db.execute(
         select(func.count(), func.sum(standing.target_cents), func.sum(validated),

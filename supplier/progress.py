@@ -75,20 +75,23 @@ def validated_hours(db: Session, commitment_ids: list[int]) -> dict[int, Decimal
     return {cid: Decimal(str(hours)).quantize(CENT) for cid, hours in rows}
 
 
-def _lines_of_validated_declarations():
-    """The hours of the validated declarations of the enclosing query's commitment."""
-    return (select(func.coalesce(func.sum(InsertionLine.hours), 0))
-            .join(Declaration, InsertionLine.declaration_id == Declaration.id)
-            .where(Declaration.commitment_id == Commitment.id,
-                   Declaration.status == Status.validated)
-            .scalar_subquery())
+def validated_line_hours(*, until: date | None = None):
+    """The hours of the validated declarations of the enclosing query's commitment (a
+    correlated sum, 0 when none), only of periods starting by ``until`` when given."""
+    query = (select(func.coalesce(func.sum(InsertionLine.hours), 0))
+             .join(Declaration, InsertionLine.declaration_id == Declaration.id)
+             .where(Declaration.commitment_id == Commitment.id,
+                    Declaration.status == Status.validated))
+    if until is not None:
+        query = query.where(Declaration.period_start <= until)
+    return query.scalar_subquery()
 
 
 def recount_validated_hours(commitment_ids: list[int] | None = None) -> Update:
     """The statement that sets `Commitment.validated_hours` from the lines (for rows written
     directly, e.g. an import or the benchmark's generator)."""
     statement = (update(Commitment).where(Commitment.kind == CommitmentKind.insertion_hours)
-                 .values(validated_hours=_lines_of_validated_declarations()))
+                 .values(validated_hours=validated_line_hours()))
     if commitment_ids is not None:
         statement = statement.where(Commitment.id.in_(commitment_ids))
     return statement
