@@ -1,10 +1,11 @@
 """Engine, session factory and the request-scoped transaction."""
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from anyio.to_thread import run_sync as run_in_threadpool
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -91,19 +92,32 @@ def new_session() -> Session:
     return SessionFactory()
 
 
-def get_session() -> Iterator[Session]:
+async def get_session() -> AsyncIterator[Session]:
     """One request, one transaction: committed when the route returns, rolled back on error.
 
     Declared with ``Depends(get_session, scope="function")`` so the commit happens before the
-    response is sent: a failed commit must not answer 200.
+    response is sent: a failed commit must not answer 200. Opening a session touches no
+    database (the connection is taken at the first statement), so this runs on the event loop
+    and only the commit or rollback goes to the thread pool: one trip there per request instead
+    of two.
     """
-    with new_session() as db:
-        try:
-            yield db
-            db.commit()
-        except BaseException:
-            # Detach what was loaded before rolling back, so the error page can still show
-            # who is logged in without touching the failed transaction.
-            db.expunge_all()
-            db.rollback()
-            raise
+    db = new_session()
+    try:
+        yield db
+        await run_in_threadpool(_commit, db)
+    except BaseException:
+        await run_in_threadpool(_roll_back, db)
+        raise
+
+
+def _commit(db: Session) -> None:
+    with db:
+        db.commit()
+
+
+def _roll_back(db: Session) -> None:
+    # Detach what was loaded before rolling back, so the error page can still show who is
+    # logged in without touching the failed transaction.
+    with db:
+        db.expunge_all()
+        db.rollback()

@@ -1,8 +1,10 @@
 """Organisations, users and their sessions: the identity services."""
 
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from portal import siret as siret_rules
@@ -165,18 +167,38 @@ def open_session(db: Session, user: User, *, kind: TokenKind, hours: int) -> str
     return open_token(db, user, kind=kind, expires_at=now() + timedelta(hours=hours))[1]
 
 
-def user_for_token(db: Session, token: str | None, *, kinds: tuple[TokenKind, ...]) -> User | None:
-    """The active owner of a live token of one of these kinds, or None."""
+# The statement that recognises a token, built once: every request of the portal runs it, and a
+# prebuilt statement skips SQLAlchemy's construction and cache-key work (a third of its cost).
+_TOKEN_OWNER = (
+    select(User, AuthToken.id, AuthToken.kind, AuthToken.last_used_at)
+    .join(AuthToken, AuthToken.user_id == User.id)
+    .where(AuthToken.token_hash == bindparam("digest"),
+           AuthToken.kind.in_(bindparam("kinds", expanding=True)),
+           AuthToken.expires_at > bindparam("now"), User.is_active))
+
+
+def user_for_token(db: Session, token: str | None, *, kinds: tuple[TokenKind, ...],
+                   extra: ColumnElement | None = None) -> tuple[User, Any] | None:
+    """The active owner of a live token of one of these kinds, and the value of ``extra`` (a
+    correlated expression on the user, e.g. their unread notifications) read in the same
+    statement; None for no such token."""
     if not token:
         return None
-    row = db.scalar(select(AuthToken).where(AuthToken.token_hash == token_digest(token),
-                                            AuthToken.kind.in_(kinds)))
-    if row is None or row.expires_at <= now() or not row.user.is_active:
+    query = _TOKEN_OWNER if extra is None else _with_extra(extra)
+    row = db.execute(query, {"digest": token_digest(token), "kinds": list(kinds),
+                             "now": now()}).first()
+    if row is None:
         return None
-    if row.kind == TokenKind.personal and (
-            row.last_used_at is None or row.last_used_at <= now() - LAST_USE_PRECISION):
-        row.last_used_at = now()
-    return row.user
+    user, token_id, kind, last_used_at = row[:4]
+    if kind == TokenKind.personal and (
+            last_used_at is None or last_used_at <= now() - LAST_USE_PRECISION):
+        db.execute(update(AuthToken).where(AuthToken.id == token_id).values(last_used_at=now()))
+    return user, (row[4] if extra is not None else None)
+
+
+@lru_cache(maxsize=8)
+def _with_extra(extra: ColumnElement) -> Select:
+    return _TOKEN_OWNER.add_columns(extra)
 
 
 def close_token(db: Session, token: str) -> None:
