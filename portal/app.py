@@ -25,7 +25,7 @@ from portal.errors import Conflict, LoginRequired, NotFound, PortalError
 from portal.middleware import BodySizeLimit, SecurityHeaders
 from portal.settings import get_settings
 from portal.validation import french_errors
-from portal.web import is_htmx_swap, refuse_nul, render, retry_after
+from portal.web import is_htmx_swap, refuse_nul, render, retry_after, templates
 from supplier import api as supplier_api
 from supplier import plan_routes as supplier_plan_routes
 from supplier import routes as supplier_routes
@@ -113,6 +113,7 @@ async def _lifespan(app: FastAPI):
 def create_app() -> FastAPI:
     settings = get_settings()
     access_log.install()
+    templates.env.auto_reload = settings.template_reload
     app = FastAPI(
         lifespan=_lifespan,
         title="Portail des achats responsables",

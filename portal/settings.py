@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     scheduler: Literal["inline", "off"] = "inline"
     base_url: str = "http://127.0.0.1:8000"
+    # Re-read a template changed on disk without a restart (while editing templates); off, a
+    # page does not stat its template files on every request.
+    template_reload: bool = False
 
     # Cookies are marked Secure unless the portal is served over plain http (local demo).
     secure_cookies: bool = False
