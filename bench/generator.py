@@ -181,23 +181,25 @@ def _declaration_rows(plans: list[Plan]):
             reviewed = (_at(period.due, did * 13 % 40 + 1 - (did * 37 % 26 - 5), 3)
                         if status == "validated" else None)
             yield (did, p.commitment(offset), "period", period.start,
-                   period.end, period.due, status, submitted, reviewed)
+                   period.end, period.due, status, submitted, reviewed, p.buyer, p.holder)
         plan_id = p.first_declaration + 3 * p.quarters
         yield (plan_id, p.commitment(2), "plan", p.starts_on, p.starts_on,
                p.starts_on + timedelta(days=90), "validated", _at(p.starts_on, 20),
-               _at(p.starts_on, 30))
+               _at(p.starts_on, 30), p.buyer, p.holder)
         for i, year in enumerate(p.years):
             did = plan_id + 1 + i
             status = "validated" if did % 2 else "expected"
             yield (did, p.commitment(3), "period", date(year, 1, 1), date(year, 12, 31),
                    date(year + 1, 6, 30), status,
                    _at(date(year + 1, 6, 1)) if status == "validated" else None,
-                   _at(date(year + 1, 6, 20)) if status == "validated" else None)
+                   _at(date(year + 1, 6, 20)) if status == "validated" else None,
+                   p.buyer, p.holder)
 
 
 def _declarations(out: BulkWriter, plans: list[Plan]) -> None:
     out.put(Declaration, ("id", "commitment_id", "subject", "period_start", "period_end",
-                          "due_on", "status", "submitted_at", "reviewed_at"),
+                          "due_on", "status", "submitted_at", "reviewed_at", "buyer_org_id",
+                          "holder_org_id"),
             _declaration_rows(plans))
 
     def audit():

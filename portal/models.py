@@ -218,11 +218,14 @@ class PartyRole(StrEnum):
 
 class ContractParty(Base):
     __tablename__ = "contract_party"
-    __table_args__ = (UniqueConstraint("contract_id", "organisation_id"),)
+    __table_args__ = (UniqueConstraint("contract_id", "organisation_id"),
+                      # An organisation's contracts as holder or co-holder, from the index alone.
+                      Index("ix_contract_party_organisation_role", "organisation_id", "role",
+                            "contract_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     role: Mapped[str] = mapped_column(String(20))
 
     contract: Mapped[Contract] = relationship(back_populates="parties")

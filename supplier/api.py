@@ -59,10 +59,6 @@ def _fields(declaration: Declaration) -> dict:
     )
 
 
-def declaration_summary(declaration: Declaration) -> DeclarationSummaryOut:
-    return DeclarationSummaryOut(**_fields(declaration))
-
-
 def declaration_out(declaration: Declaration) -> DeclarationOut:
     return DeclarationOut(**_fields(declaration),
                           content=handler_for(declaration).content_out(declaration))
@@ -86,7 +82,7 @@ def list_declarations(
                                  commitment=commitment or "", contract_id=contract_id,
                                  status=status or "")
     page = search_declarations(db, user, filters, page=paging.page, per_page=paging.per_page)
-    return PageOut.of(page, [declaration_summary(d) for d in page.items])
+    return PageOut.of(page, [DeclarationSummaryOut.model_validate(row) for row in page.items])
 
 
 @router.get("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 404)})

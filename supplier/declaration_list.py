@@ -5,18 +5,17 @@ The buyer's review queue, the holder's to-do list and the API list are this one 
 different filters; what a user may see is decided by `supplier.service.visible_declarations`."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 from urllib.parse import urlencode
 
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, aliased
 
 from portal.clock import today
 from portal.models import Commitment, CommitmentKind, Contract, ContractParty, Organisation, User
-from portal.pagination import PER_PAGE, Page, paginate
-from portal.permissions import supplier_contract_ids
+from portal.pagination import PER_PAGE, Page, named_rows, paginate
 from supplier.contract_list import MAX_SEARCH
 from supplier.models import OPEN_STATUSES, Declaration, Status
 from supplier.service import visible_declarations
@@ -65,14 +64,13 @@ def _matching(search: str):
                exists(party), exists(buyer))
 
 
-def _in_state(user: User, state: str, on: date):
+def _in_state(state: str, on: date):
     return {
         "to_review": [Declaration.status == Status.submitted],
+        # For a supplier, only what it holds (see `declarations_query`): a co-holder does
+        # not file.
         "todo": [Declaration.status.in_(OPEN_STATUSES),
-                 Declaration.due_on <= on + timedelta(days=TODO_HORIZON_DAYS),
-                 # Only the holder files: a co-holder has nothing to do here.
-                 *([Contract.id.in_(supplier_contract_ids(user, holder_only=True))]
-                   if user.is_supplier else [])],
+                 Declaration.due_on <= on + timedelta(days=TODO_HORIZON_DAYS)],
         "overdue": [Declaration.is_overdue],
         "returned": [Declaration.status == Status.returned],
         "validated": [Declaration.status == Status.validated],
@@ -81,28 +79,54 @@ def _in_state(user: User, state: str, on: date):
 
 def declarations_query(user: User, filters: DeclarationFilters, *,
                        on: date | None = None) -> Select[tuple[Declaration]]:
-    query = visible_declarations(user).join(Commitment.contract)
+    # A holder's to-do list is among the declarations it holds: no need to look further.
+    to_file = filters.state == "todo" and user.is_supplier
+    query = (select(Declaration).where(Declaration.holder_org_id == user.organisation_id)
+             if to_file else visible_declarations(user))
     if filters.state:
-        query = query.where(*_in_state(user, filters.state, on or today()))
+        query = query.where(*_in_state(filters.state, on or today()))
+    if filters.search or filters.commitment or filters.contract_id is not None:
+        query = query.join(Declaration.commitment)
     if filters.search:
-        query = query.where(_matching(filters.search))
+        query = query.join(Commitment.contract).where(_matching(filters.search))
     if filters.commitment:
         query = query.where(Commitment.kind == filters.commitment)
     if filters.contract_id is not None:
-        query = query.where(Contract.id == filters.contract_id)
+        query = query.where(Commitment.contract_id == filters.contract_id)
     if filters.status:
         query = query.where(Declaration.status == filters.status)
     return query
 
 
+# What a list shows of a declaration, in one statement: the organisations' names come from the
+# ids each declaration carries, the overdue flag from the model's one rule. Plain rows, not
+# entities: a page of fifty is read without building two hundred ORM objects.
+_holder, _buyer = aliased(Organisation, name="holder"), aliased(Organisation, name="buyer")
+LIST_ROW = (
+    Declaration.id, Commitment.contract_id, Commitment.kind, Declaration.subject,
+    Declaration.period_start, Declaration.period_end, Declaration.due_on, Declaration.status,
+    Declaration.version, Declaration.submitted_at, Declaration.reviewed_at,
+    Declaration.review_comment, Declaration.supplier_comment,
+    Contract.reference.label("contract_reference"), _holder.name.label("holder_name"),
+    _buyer.name.label("buyer_name"))
+
+
 def search_declarations(db: Session, user: User, filters: DeclarationFilters, *,
                         page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """One page of the declarations that match, with their contract and its parties loaded
-    (nothing is fetched row by row when a list shows them)."""
+    """One page of the declarations that match, as rows of `LIST_ROW` and ``is_overdue``. The
+    order is the queue's index order (due date, or submission for the review queue), and the
+    page's ids are chosen before anything is joined to them: a page of a queue of thousands
+    reads fifty contracts, not all."""
     order = ((Declaration.submitted_at, Declaration.id) if filters.state == "to_review"
-             else (Declaration.due_on, Contract.reference, Declaration.id))
-    query = (declarations_query(user, filters)
-             .options(contains_eager(Declaration.commitment).contains_eager(Commitment.contract)
-                      .selectinload(Contract.parties))
-             .order_by(*order))
-    return paginate(db, query, page=page, per_page=per_page)
+             else (Declaration.due_on, Declaration.id))
+    ids = paginate(db, declarations_query(user, filters).with_only_columns(Declaration.id)
+                   .order_by(*order), page=page, per_page=per_page)
+    if not ids.items:
+        return ids
+    rows = {row.id: row for row in named_rows(db.execute(
+        select(*LIST_ROW, Declaration.is_overdue.label("is_overdue"))
+        .join(Declaration.commitment).join(Commitment.contract)
+        .join(_buyer, _buyer.id == Declaration.buyer_org_id)
+        .outerjoin(_holder, _holder.id == Declaration.holder_org_id)
+        .where(Declaration.id.in_(ids.items))))}
+    return replace(ids, items=[rows[i] for i in ids.items])

@@ -18,7 +18,14 @@ from portal.errors import Conflict, Forbidden, NotFound
 from portal.formatting import PARIS
 from portal.models import CommitmentKind, Contract, User
 from portal.permissions import get_visible_contract, is_filer
-from supplier.models import Declaration, PlanAction, PlanUpdate, Status, Subject
+from supplier.models import (
+    Declaration,
+    PlanAction,
+    PlanUpdate,
+    Status,
+    Subject,
+    declaration_owners,
+)
 
 NO_PLAN = ("Aucun plan de progrès n'a encore été accepté par l'acheteur : les actions pourront "
            "être mises à jour une fois le plan validé.")
@@ -158,7 +165,7 @@ def propose_revision(db: Session, contract_id: int, *, user: User) -> Declaratio
     revision = Declaration(
         commitment_id=commitment.id, subject=Subject.plan, period_start=start, period_end=start,
         due_on=start + timedelta(days=params_of(commitment).plan_due_days),
-        status=Status.draft)
+        status=Status.draft, **declaration_owners(contract))
     revision.plan_actions = [
         PlanAction(key=a.key, axis=a.axis, title=a.title, owner=a.owner, indicator=a.indicator,
                    unit=a.unit, baseline=a.baseline, target=a.target, deadline=a.deadline,

@@ -1,17 +1,23 @@
 """The filing workflow, the same for every kind: periods to declare, drafts, submission."""
 
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.audit import audit
 from portal.clock import now
 from portal.errors import Conflict, Forbidden, NotFound
-from portal.models import Commitment, Contract, User
+from portal.models import Commitment, Contract, ContractParty, PartyRole, User
 from portal.permissions import is_filer, visible_contracts
 from portal.settings import get_settings
 from supplier.kinds import handler_for
-from supplier.models import OPEN_STATUSES, Declaration, InsertionLine, Status
+from supplier.models import (
+    OPEN_STATUSES,
+    Declaration,
+    InsertionLine,
+    Status,
+    declaration_owners,
+)
 from supplier.schemas import DeclarationIn
 
 STALE = ("Cette déclaration a été modifiée entre-temps par quelqu'un d'autre ; "
@@ -23,6 +29,7 @@ def sync_declarations(db: Session, contract: Contract) -> None:
     (only while nothing was filed for them) and follows changed dates."""
     due_days = get_settings().declaration_due_days
     db.flush()
+    owners = declaration_owners(contract)
     for commitment in contract.commitments:
         wanted = handler_for(commitment.kind).periods(contract, commitment, due_days=due_days)
         existing = {(d.subject, d.period_start): d for d in db.scalars(
@@ -32,12 +39,17 @@ def sync_declarations(db: Session, contract: Contract) -> None:
             if declaration is None:
                 db.add(Declaration(commitment_id=commitment.id, subject=subject,
                                    period_start=period.start, period_end=period.end,
-                                   due_on=period.due))
+                                   due_on=period.due, **owners))
             elif declaration.status in OPEN_STATUSES:
                 declaration.period_end, declaration.due_on = period.end, period.due
         for leftover in existing.values():
             if leftover.status == Status.expected:
                 db.delete(leftover)
+    # A new holder takes over every declaration of the contract, filed ones included.
+    db.execute(update(Declaration)
+               .where(Declaration.commitment_id.in_([c.id for c in contract.commitments]),
+                      Declaration.holder_org_id.is_distinct_from(owners["holder_org_id"]))
+               .values(**owners).execution_options(synchronize_session="fetch"))
     db.flush()
 
 
@@ -50,9 +62,21 @@ def filed_declarations(db: Session, commitment_ids: list[int]) -> int:
 
 
 def visible_declarations(user: User) -> Select[tuple[Declaration]]:
-    visible_ids = visible_contracts(user).with_only_columns(Contract.id)
-    return (select(Declaration).join(Declaration.commitment)
-            .where(Commitment.contract_id.in_(visible_ids)))
+    """Declarations the user may read: its buyer organisation's, the ones its organisation
+    holds or co-holds, or all (admin). Read from the organisations each declaration carries
+    (kept equal to its contract's by `sync_declarations`), so that an organisation's queue is
+    one index range however many contracts it has."""
+    query = select(Declaration)
+    if user.is_admin:
+        return query
+    if user.is_buyer:
+        return query.where(Declaration.buyer_org_id == user.organisation_id)
+    co_held = (select(Commitment.id)
+               .join(ContractParty, ContractParty.contract_id == Commitment.contract_id)
+               .where(ContractParty.organisation_id == user.organisation_id,
+                      ContractParty.role == PartyRole.co_holder))
+    return query.where(or_(Declaration.holder_org_id == user.organisation_id,
+                           Declaration.commitment_id.in_(co_held)))
 
 
 def get_declaration(db: Session, declaration_id: int, user: User) -> Declaration:

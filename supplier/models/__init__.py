@@ -5,9 +5,16 @@ from supplier.models.attachment import Attachment
 from supplier.models.concession import ConcessionReport as ConcessionReport  # re-exported
 from supplier.models.csr import CsrFiling as CsrFiling  # re-exported
 from supplier.models.csr import CsrReport as CsrReport  # re-exported
-from supplier.models.declaration import OPEN_STATUSES, Declaration, Status, Subject
+from supplier.models.declaration import (
+    OPEN_STATUSES,
+    Declaration,
+    Status,
+    Subject,
+    declaration_owners,
+)
 from supplier.models.insertion import InsertionLine
 from supplier.models.plan import PlanAction as PlanAction  # re-exported
 from supplier.models.plan import PlanUpdate as PlanUpdate  # re-exported
 
-__all__ = ["OPEN_STATUSES", "Attachment", "Declaration", "InsertionLine", "Status", "Subject"]
+__all__ = ["OPEN_STATUSES", "Attachment", "Declaration", "InsertionLine", "Status", "Subject",
+           "declaration_owners"]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now, today
 from portal.db import Base
-from portal.models import Commitment, User
+from portal.models import Commitment, Contract, User
 
 
 class Status(StrEnum):
@@ -32,10 +32,19 @@ class Declaration(Base):
     __tablename__ = "declaration"
     __table_args__ = (UniqueConstraint("commitment_id", "subject", "period_start"),
                       # A contract's declarations in one state (to review, validated hours…).
-                      Index("ix_declaration_commitment_status", "commitment_id", "status"))
+                      Index("ix_declaration_commitment_status", "commitment_id", "status"),
+                      # The buyer's review queue (oldest submission first) and the holder's
+                      # to-do list (soonest due first), one index range each.
+                      Index("ix_declaration_buyer_queue", "buyer_org_id", "status",
+                            "submitted_at", "due_on"),
+                      Index("ix_declaration_holder_queue", "holder_org_id", "status", "due_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"))
+    # Copied from the contract by `supplier.service.sync_declarations`, which keeps them equal:
+    # the lists of an organisation with thousands of contracts read one index range.
+    buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    holder_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     subject: Mapped[str] = mapped_column(String(10), default=Subject.period)
     period_start: Mapped[date]
     period_end: Mapped[date]
@@ -75,3 +84,10 @@ class Declaration(Base):
     @property
     def is_locked(self) -> bool:
         return self.status in (Status.submitted, Status.validated)
+
+
+def declaration_owners(contract: Contract) -> dict[str, int | None]:
+    """The organisations a declaration of the contract carries (see `Declaration`)."""
+    holder = contract.holder
+    return {"buyer_org_id": contract.buyer_org_id,
+            "holder_org_id": holder.id if holder is not None else None}

@@ -23,6 +23,7 @@ from supplier.models import (
     PlanUpdate,
     Status,
     Subject,
+    declaration_owners,
 )
 from surveys.models import Answer, Campaign, Invitation, InvitationStatus, Scale
 from tests import factories
@@ -73,7 +74,7 @@ def declaration(db, com: Commitment, start: date, end: date, due: date,
                 subject: Subject = Subject.period) -> Declaration:
     d = Declaration(commitment_id=com.id, subject=subject, period_start=start, period_end=end,
                     due_on=due, status=status, submitted_at=submitted_at,
-                    reviewed_at=reviewed_at)
+                    reviewed_at=reviewed_at, **declaration_owners(com.contract))
     db.add(d)
     db.flush()
     return d
