@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from portal.clock import today
 from portal.models import Role, User
 from portal.notifications import notify
-from supplier.contract_list import ContractFilters, search_contracts
+from supplier.contract_list import ContractFilters, contract_rows
 from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.progress import insertion_progress
 
@@ -25,7 +25,7 @@ def weekly_digest(db: Session) -> str:
     told = 0
     for user in buyers:
         to_review, overdue = _count(db, user, "to_review"), _count(db, user, "overdue")
-        behind = search_contracts(db, user, ContractFilters(behind=True), per_page=LISTED)
+        behind = contract_rows(db, user, ContractFilters(behind=True), per_page=LISTED)
         progress = insertion_progress(db, behind.items)
         told += notify(
             db, user, key=f"digest:{year}-W{week:02d}", kind="digest",

@@ -18,7 +18,7 @@ from portal.validation import french_errors
 from portal.web import RowId, parsed_form, redirect, render, verify_csrf
 from supplier import service as filing
 from supplier.compliance import commitment_summaries
-from supplier.contract_list import ContractFilters, search_contracts
+from supplier.contract_list import ContractFilters, contract_rows
 from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.kinds import handler_for
 from supplier.list_pages import contracts_context, declarations_context
@@ -38,7 +38,7 @@ def _version(form: FormData) -> int:
 @router.get("")
 def home_page(request: Request, db: DbSession, user: BuyerUser):
     """Counts and the first rows of what waits for the buyer; the lists link to the rest."""
-    behind = search_contracts(db, user, ContractFilters(behind=True), per_page=HOME_ROWS)
+    behind = contract_rows(db, user, ContractFilters(behind=True), per_page=HOME_ROWS)
     return render(request, "execution/home.html", {
         "to_review": search_declarations(db, user, DeclarationFilters(state="to_review"),
                                          per_page=HOME_ROWS),

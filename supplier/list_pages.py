@@ -8,7 +8,7 @@ from portal.labels import KINDS
 from portal.models import User
 from portal.pagination import page_number
 from supplier.contract_list import STATES as CONTRACT_STATES
-from supplier.contract_list import ContractFilters, search_contracts
+from supplier.contract_list import ContractFilters, contract_rows
 from supplier.declaration_list import STATES as DECLARATION_STATES
 from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.progress import insertion_progress
@@ -16,7 +16,7 @@ from supplier.progress import insertion_progress
 
 def contracts_context(db: Session, user: User, params: QueryParams, *, action: str) -> dict:
     filters = ContractFilters.from_params(params)
-    contracts = search_contracts(db, user, filters, page=page_number(params.get("page")))
+    contracts = contract_rows(db, user, filters, page=page_number(params.get("page")))
     return {"contracts": contracts, "progress": insertion_progress(db, contracts.items),
             "filters": filters, "action": action, "states": CONTRACT_STATES,
             "contract_kinds": KINDS}

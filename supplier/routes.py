@@ -14,7 +14,7 @@ from portal.validation import french_errors
 from portal.web import RowId, parsed_form, redirect, render, templates, verify_csrf
 from supplier import service, vocabulary
 from supplier.compliance import commitment_summaries
-from supplier.contract_list import search_contracts
+from supplier.contract_list import contract_rows
 from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.documents import get_readable_document
 from supplier.kinds import HANDLERS, handler_for
@@ -34,7 +34,7 @@ templates.env.globals.update(status_labels=vocabulary.STATUS_LABELS, vocabulary=
 @router.get("")
 def home_page(request: Request, db: DbSession, user: SupplierUser):
     """Counts and the first rows of what the holder has to do; the lists link to the rest."""
-    contracts = search_contracts(db, user, per_page=HOME_CONTRACTS)
+    contracts = contract_rows(db, user, per_page=HOME_CONTRACTS)
     return render(request, "supplier/home.html", {
         "contracts": contracts,
         "progress": insertion_progress(db, contracts.items),
