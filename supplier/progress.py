@@ -3,13 +3,16 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Date,
     Numeric,
+    Select,
     Update,
+    bindparam,
     case,
     cast,
     func,
@@ -20,7 +23,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from portal.clock import today
-from portal.commitments import params_of
 from portal.models import Commitment, CommitmentKind, Contract
 from portal.sql import days_between
 from supplier.models import Declaration, InsertionLine, Status
@@ -127,6 +129,7 @@ class Standing:
     status: ColumnElement[str]
 
 
+@lru_cache(maxsize=4)
 def standing(on: date) -> Standing:
     """The one place the insertion status is decided: achieved once the validated hours reach
     the target; missed when the contract ended below it; not started before its first day; on
@@ -147,31 +150,39 @@ def standing(on: date) -> Standing:
     return Standing(target, validated, expected, done, total, status)
 
 
-def insertion_progress(db: Session, contracts: list[Contract], *,
+def insertion_progress(db: Session, contracts: list, *,
                        on: date | None = None) -> dict[int, InsertionProgress]:
-    """Progress of every contract of the list that has an insertion commitment, by contract id,
-    in one query."""
+    """Progress of every contract of the list (entities or list rows: anything with an ``id``)
+    that has an insertion commitment, by contract id, in one query."""
     on = on or today()
     if not contracts:
         return {}
-    s = standing(on)
-    rows = db.execute(
-        select(Commitment, s.validated_cents, s.expected_cents, s.done_days, s.total_days,
-               s.status, Contract.end_date)
-        .join(Contract, Commitment.contract_id == Contract.id)
-        .where(Commitment.kind == CommitmentKind.insertion_hours,
-               Commitment.contract_id.in_([c.id for c in contracts])))
+    rows = db.execute(_progress_query(on), {"contracts": [c.id for c in contracts]})
     result = {}
-    for commitment, validated, expected, done, total, status, end in rows:
-        params = params_of(commitment)
-        result[commitment.contract_id] = InsertionProgress(
-            target=params.target_hours,
-            validated=(Decimal(validated) / 100).quantize(CENT),
-            expected_to_date=(Decimal(expected) / 100).quantize(CENT),
-            elapsed_share=Decimal(done) / Decimal(total),
-            penalty_per_missing_hour=params.penalty_per_missing_hour,
+    for contract_id, target, validated, expected, done, total, status, end, penalty in rows:
+        result[contract_id] = InsertionProgress(
+            target=_hours(target), validated=_hours(validated),
+            expected_to_date=_hours(expected), elapsed_share=Decimal(done) / Decimal(total),
+            # Stored by the commitment's model as a decimal string, or null.
+            penalty_per_missing_hour=Decimal(str(penalty)) if penalty is not None else None,
             ended=on >= end, status=status)
     return result
+
+
+def _hours(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+@lru_cache(maxsize=4)
+def _progress_query(on: date) -> Select:
+    """Built once a day: list pages run it on every request (see `portal.identity`)."""
+    s = standing(on)
+    return (select(Commitment.contract_id, s.target_cents, s.validated_cents, s.expected_cents,
+                   s.done_days, s.total_days, s.status, Contract.end_date,
+                   Commitment.params["penalty_per_missing_hour"].as_string())
+            .join(Contract, Commitment.contract_id == Contract.id)
+            .where(Commitment.kind == CommitmentKind.insertion_hours,
+                   Commitment.contract_id.in_(bindparam("contracts", expanding=True))))
 
 
 def insertion_commitment(db: Session, contract_id: int) -> Commitment | None:
