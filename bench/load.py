@@ -15,6 +15,7 @@ import httpx
 
 from bench.app import BARE_PATH
 from portal.auth import SESSION_COOKIE
+from portal.web import CSRF_COOKIE
 
 # The pages measured under load: (path, who reads it). Add a page here and it gets its rows; a
 # page this branch does not serve yet (404) is reported as such, not measured.
@@ -140,7 +141,9 @@ def _vm_hwm(pid: int) -> int:
 
 
 def log_in(base: str, email: str, password: str) -> str:
-    """The Cookie header of a fresh session, logged in through the login form as a browser."""
+    """The Cookie header a browser sends after logging in through the login form: the session
+    and the CSRF token (without it, every page would mint and sign a new token, which no
+    browser makes it do)."""
     with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as client:
         page = client.get("/connexion")
         token = CSRF_FIELD.search(page.text)
@@ -150,7 +153,8 @@ def log_in(base: str, email: str, password: str) -> str:
                                                  "csrf_token": token.group(1)})
         if answer.status_code != 303 or SESSION_COOKIE not in client.cookies:
             raise RuntimeError(f"connexion refusée pour {email} ({answer.status_code})")
-        return f"{SESSION_COOKIE}={client.cookies[SESSION_COOKIE]}"
+        return "; ".join(f"{name}={client.cookies[name]}"
+                         for name in (SESSION_COOKIE, CSRF_COOKIE) if name in client.cookies)
 
 
 class PageUnavailable(RuntimeError):
