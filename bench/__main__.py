@@ -36,6 +36,11 @@ def _sizes(text: str) -> list[int | str]:
     return [datasets.parse_size(part) for part in text.split(",") if part.strip()]
 
 
+def _optional_size(text: str) -> int | str:
+    """A size, or 0 (also « none ») for a measure to leave out."""
+    return 0 if text.strip().lower() in ("0", "none", "") else datasets.parse_size(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench",
                                      description=__doc__.splitlines()[0])
@@ -47,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                         metavar="N,N", help="contrats des bases des indicateurs")
     parser.add_argument("--load-sizes", type=_sizes, metavar="N,N",
                         help="bases des pages sous charge (« demo » : la démonstration)")
-    parser.add_argument("--pdf-size", type=datasets.parse_size, metavar="N",
-                        help="contrats de la base du rapport annuel PDF")
+    parser.add_argument("--pdf-size", type=_optional_size, metavar="N",
+                        help="contrats de la base du rapport annuel PDF (0 : pas de PDF)")
     parser.add_argument("--lines-per-contract", type=int, default=100,
                         help="lignes d'insertion par contrat")
     parser.add_argument("--buyers", type=int, default=10, help="organisations acheteuses")
@@ -106,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(options, workdir: Path) -> dict:
     wrk = load.ensure_wrk() if options.load_sizes else ""
-    wanted = {*options.indicator_sizes, *options.load_sizes, options.pdf_size}
+    wanted = {*options.indicator_sizes, *options.load_sizes,
+              *([options.pdf_size] if options.pdf_size else [])}
     results: dict = {"datasets": {}, "indicators": {}, "loads": {}, "pdf": None}
     for size in sorted(wanted, key=_order):
         _progress(f"base de {size} contrats…" if size != DEMO else "base de démonstration…")
