@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from execution import api as execution_api
 from execution import dashboard as execution_dashboard
@@ -41,12 +42,14 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error_response(request: Request, error: PortalError) -> Response:
+def _error_response(request: Request, error: PortalError,
+                    headers: dict[str, str] | None = None) -> Response:
+    headers = {**(headers or {}), **retry_after(error)}
     if _wants_json(request):
         body: dict = {"detail": error.message}
         if error.field_errors:
             body["errors"] = error.field_errors
-        return JSONResponse(body, status_code=error.status_code, headers=retry_after(error))
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
     if isinstance(error, LoginRequired):
         target = "/connexion?suivant=" + request.url.path
         if request.headers.get("HX-Request") == "true":
@@ -57,9 +60,9 @@ def _error_response(request: Request, error: PortalError) -> Response:
         message = {"level": "error", "message": error.message}
         return render(request, "_flash.html", {"flash": message},
                       status_code=error.status_code,
-                      headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+                      headers={**headers, "HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
     return render(request, "error.html", {"error": error}, status_code=error.status_code,
-                  headers=retry_after(error))
+                  headers=headers)
 
 
 async def _portal_error(request: Request, error: PortalError) -> Response:
@@ -83,7 +86,22 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> Respon
     message = messages.get(error.status_code, str(error.detail))
     wrapped = PortalError(message)
     wrapped.status_code = error.status_code
-    return _error_response(request, wrapped)
+    headers = dict(error.headers or {})
+    if error.status_code == 405 and (allowed := _allowed_methods(request)):
+        headers["Allow"] = allowed
+    return _error_response(request, wrapped, headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """HTTP asks a 405 to name every method the address accepts; Starlette names only those of
+    the first route on that path (GET, when PUT is a route of its own)."""
+    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
+    return ", ".join(method for method in _METHODS
+                     if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                            for route in routes))
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
