@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
 
+from portal.api_errors import COMMON, error_responses
 from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
 from portal.errors import Invalid
@@ -22,16 +23,16 @@ from supplier.kinds import HANDLERS, handler_for
 from supplier.models import Declaration, Status
 from supplier.schemas import DeclarationOut, DeclarationSummaryOut
 
-router = APIRouter(prefix="/api/v1/declarations", tags=["déclarations"])
+router = APIRouter(prefix="/api/v1/declarations", tags=["déclarations"], responses=COMMON)
 
-ERRORS = {
-    401: {"description": "Jeton manquant ou invalide"},
-    403: {"description": "Action réservée au titulaire"},
-    404: {"description": "Déclaration inconnue ou non visible"},
-    409: {"description": "Statut ou version incompatible"},
-    413: {"description": "Requête trop volumineuse"},
-    422: {"description": "Données invalides"},
-}
+ERRORS = error_responses({
+    401: "Jeton manquant ou invalide",
+    403: "Action réservée au titulaire",
+    404: "Déclaration inconnue ou non visible",
+    409: "Statut ou version incompatible",
+    413: "Requête trop volumineuse",
+    422: "Données invalides",
+})
 
 
 class VersionIn(BaseModel):
@@ -115,7 +116,7 @@ def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body
 
 
 @router.post("/{declaration_id}/submit",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
 def submit_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Submit the saved declaration to the buyer."""

@@ -26,3 +26,49 @@ def test_allow_names_the_methods_of_every_route_on_the_address(client):
     response = client.request("PATCH", "/api/v1/declarations/1")
     assert response.status_code == 405
     assert response.headers["Allow"] == "GET, PUT"
+
+
+def _operations(schema):
+    return [(method.upper(), path, operation) for path, methods in schema["paths"].items()
+            for method, operation in methods.items()]
+
+
+def test_every_api_error_is_documented_with_the_body_it_really_has(client):
+    schema = client.get("/openapi.json").json()
+    error_out = schema["components"]["schemas"]["ErrorOut"]
+    assert error_out["required"] == ["detail"]
+    assert set(error_out["properties"]) == {"detail", "errors"}
+    api_operations = [op for op in _operations(schema) if op[1].startswith("/api/")]
+    assert len(api_operations) >= 17  # DESIGN.md §5's API, at the least
+    for method, path, operation in api_operations:
+        errors = {status: answer for status, answer in operation["responses"].items()
+                  if status >= "400"}
+        # A token can be missing or wrong, and any address, query or body refused, everywhere.
+        assert {"401", "422"} <= set(errors), (method, path)
+        if "requestBody" in operation:
+            assert "413" in errors, (method, path)
+        for status, answer in errors.items():
+            body = answer["content"]["application/json"]["schema"]
+            assert body == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+
+
+def _error_shape(response, status):
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert isinstance(body["detail"], str) and set(body) <= {"detail", "errors"}
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in body.get("errors", {}).items())
+    return body
+
+
+def test_real_error_bodies_have_that_shape(client, db, api):
+    from portal.models import Role
+    from tests import factories
+
+    _error_shape(client.get("/api/v1/me"), 401)
+    buyer = api(factories.make_user(db, Role.buyer))
+    _error_shape(buyer.get("/api/v1/contracts/2147483647"), 404)
+    refused = _error_shape(buyer.get("/api/v1/contracts/0"), 422)
+    assert refused["errors"] == {"path.contract_id": "La valeur doit être supérieure à 0."}
+    _error_shape(buyer.post("/api/v1/contracts", content=b"x" * 3_000_000), 413)
+    assert "Retry-After" in str(client.get("/openapi.json").json()["paths"]["/api/v1/auth/token"]
+                                ["post"]["responses"]["429"]["headers"])
