@@ -22,10 +22,10 @@ from portal import access_log, account_routes, admin_routes, api_token_routes, m
 from portal import api as portal_api
 from portal import routes as portal_routes
 from portal.error_log import log_unexpected
-from portal.errors import Conflict, LoginRequired, NotFound, PortalError
+from portal.errors import Conflict, Invalid, LoginRequired, NotFound, PortalError
 from portal.middleware import BodySizeLimit, SecurityHeaders
 from portal.settings import get_settings
-from portal.validation import french_errors
+from portal.validation import JSON_INVALID, french_errors
 from portal.web import is_htmx_swap, refuse_nul, render, retry_after
 from supplier import api as supplier_api
 from supplier import plan_routes as supplier_plan_routes
@@ -82,7 +82,13 @@ async def _invalid_request(request: Request, error: RequestValidationError) -> R
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
-    messages = {404: "Cette page n'existe pas.", 405: "Cette action n'est pas possible ici."}
+    if error.status_code == 400 and _wants_json(request):
+        # FastAPI's English 400 for a body it cannot decode (not UTF-8): the same 422 as
+        # malformed JSON.
+        return _error_response(request, Invalid("Données invalides.",
+                                                field_errors={"body": JSON_INVALID}))
+    messages = {400: "La requête est mal formée : son contenu n'a pas pu être lu.",
+                404: "Cette page n'existe pas.", 405: "Cette action n'est pas possible ici."}
     message = messages.get(error.status_code, str(error.detail))
     wrapped = PortalError(message)
     wrapped.status_code = error.status_code

@@ -72,3 +72,13 @@ def test_real_error_bodies_have_that_shape(client, db, api):
     _error_shape(buyer.post("/api/v1/contracts", content=b"x" * 3_000_000), 413)
     assert "Retry-After" in str(client.get("/openapi.json").json()["paths"]["/api/v1/auth/token"]
                                 ["post"]["responses"]["429"]["headers"])
+
+
+@pytest.mark.parametrize("body", [b'{"email": "a@b.fr", "password": ', b"\xff\x0c\xfeW"],
+                         ids=["malformed", "not-utf8"])
+def test_a_body_that_is_not_json_is_one_french_422_keyed_body(client, body):
+    response = client.post("/api/v1/auth/token", content=body,
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json() == {"detail": "Données invalides.", "errors": {
+        "body": "Le corps de la requête n'est pas un JSON valide."}}
