@@ -151,19 +151,16 @@ def create_app() -> FastAPI:
     # Outermost, so that refusals of the size limit carry the headers too.
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (portal_routes, account_routes, member_routes, api_token_routes,
-                   admin_routes, portal_api, supplier_routes, supplier_api, execution_routes,
-                   execution_api):
-        app.include_router(module.router)
-    app.include_router(supplier_routes.documents_router)
-    app.include_router(supplier_plan_routes.router)
-    app.include_router(surveys_routes.router)
-    app.include_router(surveys_api.router)
-    app.include_router(execution_settings.router)
-    app.include_router(execution_dashboard.router)
-    app.include_router(execution_report_routes.router)
-    app.include_router(indicator_settings.router)
-    app.include_router(indicators_api.router)
+    routers = [module.router for module in (
+        portal_routes, account_routes, member_routes, api_token_routes, admin_routes, portal_api,
+        supplier_routes, supplier_api, execution_routes, execution_api)]
+    routers += [supplier_routes.documents_router, supplier_plan_routes.router,
+                surveys_routes.router, surveys_api.router, execution_settings.router,
+                execution_dashboard.router, execution_report_routes.router,
+                indicator_settings.router, indicators_api.router]
+    for router in routers:
+        # /openapi.json describes the JSON API; pages are HTML for browsers, not an interface.
+        app.include_router(router, include_in_schema=router.prefix.startswith("/api/"))
     app.add_exception_handler(PortalError, _portal_error)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -3,6 +3,7 @@
 import html
 
 import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
 
 
 @pytest.mark.parametrize("url, allowed", [("/api/v1/me", "GET"),
@@ -82,3 +83,13 @@ def test_a_body_that_is_not_json_is_one_french_422_keyed_body(client, body):
     assert response.status_code == 422
     assert response.json() == {"detail": "Données invalides.", "errors": {
         "body": "Le corps de la requête n'est pas un JSON valide."}}
+
+
+def test_openapi_describes_the_whole_api_and_no_page(app, client):
+    documented = {(method, path) for method, path, _ in
+                  _operations(client.get("/openapi.json").json())}
+    served = {(method, context.path_format) for context in iter_route_contexts(app.routes)
+              if isinstance(context.original_route, APIRoute)
+              for method in context.methods - {"HEAD"}}
+    api = {(method, path) for method, path in served if path.startswith("/api/v1/")}
+    assert len(api) >= 17 and documented == api
