@@ -134,6 +134,19 @@ async def _lifespan(app: FastAPI):
         leader.release()
 
 
+def _document_declaration_contents(app: FastAPI) -> None:
+    """PUT /api/v1/declarations/{id} takes the shape of the declaration's kind, validated by
+    the route itself: each shape becomes a component of /openapi.json."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        schema = generate()
+        schema["components"]["schemas"].update(supplier_api.CONTENT_SCHEMAS)
+        return schema
+
+    app.openapi = openapi
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     access_log.install()
@@ -161,6 +174,7 @@ def create_app() -> FastAPI:
     for router in routers:
         # /openapi.json describes the JSON API; pages are HTML for browsers, not an interface.
         app.include_router(router, include_in_schema=router.prefix.startswith("/api/"))
+    _document_declaration_contents(app)
     app.add_exception_handler(PortalError, _portal_error)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(RequestValidationError, _invalid_request)

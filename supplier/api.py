@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
+from pydantic.json_schema import models_json_schema
 
 from portal.api_errors import COMMON, error_responses
 from portal.api_paging import ApiPage, PageOut
@@ -96,13 +97,22 @@ def get_declaration(declaration_id: RowId, db: DbSession, user: ApiUser) -> Decl
     return declaration_out(service.get_declaration(db, declaration_id, user))
 
 
+# The body of PUT /{id}: the shape of the declaration's kind, each kind's model documented as an
+# OpenAPI component (portal.app adds CONTENT_SCHEMAS to the document).
+_kinds, _definitions = models_json_schema(
+    [(handler.schema, "validation") for handler in HANDLERS.values()],
+    ref_template="#/components/schemas/{model}")
+CONTENT_SCHEMAS: dict[str, Any] = _definitions["$defs"]
+_CONTENT_BODY = {
+    "anyOf": list(_kinds.values()),
+    "description": "La version lue, le commentaire et le contenu propre au type de la "
+                   "déclaration : " + ", ".join(f"{kind} ({handler.schema.__name__})"
+                                                for kind, handler in HANDLERS.items()) + "."}
+
+
 @router.put("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"type": "object", "required": ["version"],
-                           "description": "La version lue, le commentaire et le contenu propre "
-                                          "au type de déclaration : " + ", ".join(
-                                              f"{k} ({h.schema.__name__})"
-                                              for k, h in HANDLERS.items())}}}}})
+                "schema": _CONTENT_BODY}}}})
 def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body()],
                      db: DbSession, user: ApiUser) -> DeclarationOut:
     """Replace the content of a declaration (draft), in the shape of its kind; `version` must be

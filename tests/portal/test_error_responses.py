@@ -93,3 +93,17 @@ def test_openapi_describes_the_whole_api_and_no_page(app, client):
               for method in context.methods - {"HEAD"}}
     api = {(method, path) for method, path in served if path.startswith("/api/v1/")}
     assert len(api) >= 17 and documented == api
+
+
+def test_a_declaration_body_is_documented_as_the_shape_of_each_kind(client):
+    from supplier.kinds import HANDLERS
+
+    schema = client.get("/openapi.json").json()
+    body = (schema["paths"]["/api/v1/declarations/{declaration_id}"]["put"]["requestBody"]
+            ["content"]["application/json"]["schema"])
+    names = [ref["$ref"].rsplit("/", 1)[1] for ref in body["anyOf"]]
+    assert names == [handler.schema.__name__ for handler in HANDLERS.values()]
+    for name in names:
+        shape = schema["components"]["schemas"][name]
+        assert shape["properties"]["version"]["type"] == "integer"
+        assert "version" in shape["required"] and shape["additionalProperties"] is False
