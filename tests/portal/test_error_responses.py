@@ -107,3 +107,14 @@ def test_a_declaration_body_is_documented_as_the_shape_of_each_kind(client):
         shape = schema["components"]["schemas"][name]
         assert shape["properties"]["version"]["type"] == "integer"
         assert "version" in shape["required"] and shape["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("action", ["return", "reopen"])
+def test_the_review_comment_is_documented_as_required_and_a_blank_one_refused(
+        client, db, api, world, action):
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["CommentIn"]
+    assert schema["properties"]["comment"]["pattern"] == r"\S"
+    response = api(world.buyer).post(f"/api/v1/declarations/{world.declarations[0].id}/{action}",
+                                     json={"version": 1, "comment": " \t"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"comment": "Le commentaire est obligatoire."}
