@@ -154,7 +154,12 @@ def create_app() -> FastAPI:
         lifespan=_lifespan,
         title="Portail des achats responsables",
         version="0.1.0",
-        description="API du portail : contrats, engagements et déclarations d'exécution.",
+        description=("API du portail : contrats, engagements et déclarations d'exécution. "
+                     "Authentification : `Authorization: Bearer <jeton>` (jeton de "
+                     "`POST /api/v1/auth/token` ou jeton personnel). Toute erreur répond "
+                     "`{\"detail\": \"…\", \"errors\": {\"champ\": \"message\"}}` en "
+                     "français. Aucun texte envoyé (adresse, paramètre ou corps) ne peut "
+                     "contenir le caractère nul `\\0` : 422."),
         docs_url="/api/docs",
         redoc_url=None,
         dependencies=[Depends(refuse_nul)],

@@ -118,3 +118,11 @@ def test_the_review_comment_is_documented_as_required_and_a_blank_one_refused(
                                      json={"version": 1, "comment": " \t"})
     assert response.status_code == 422
     assert response.json()["errors"] == {"comment": "Le commentaire est obligatoire."}
+
+
+def test_the_rules_of_the_whole_api_are_in_its_description(client):
+    description = client.get("/openapi.json").json()["info"]["description"]
+    assert '{"detail": "…", "errors": {"champ": "message"}}' in description
+    assert "caractère nul `\\0` : 422" in description
+    refused = client.get("/api/v1/me?q=a%00b")
+    assert refused.status_code == 422 and "caractère nul" in refused.json()["detail"]
