@@ -147,6 +147,14 @@ def _document_declaration_contents(app: FastAPI) -> None:
     app.openapi = openapi
 
 
+def _secure_every_answer(app: FastAPI) -> None:
+    """The security headers go on outside Starlette's ServerErrorMiddleware, which answers the
+    500 of an unexpected error (and is outside every middleware added): that page carries
+    them too, like the refusals of the size limit."""
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build())
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     access_log.install()
@@ -166,8 +174,7 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
-    # Outermost, so that refusals of the size limit carry the headers too.
-    app.add_middleware(SecurityHeaders)
+    _secure_every_answer(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     routers = [module.router for module in (
         portal_routes, account_routes, member_routes, api_token_routes, admin_routes, portal_api,
