@@ -31,9 +31,10 @@ class CommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: StrictInt
-    # The service refuses a blank comment with its own French message; the pattern (Python's
-    # whitespace, as str.strip() has it) documents that rule.
-    comment: str = Field(max_length=MAX_COMMENT, json_schema_extra={"pattern": r"\S"},
+    # The service refuses a comment that says nothing with its own French message; the pattern
+    # documents that rule.
+    comment: str = Field(max_length=MAX_COMMENT,
+                         json_schema_extra={"pattern": review.SAYS_SOMETHING},
                          description="Obligatoire : ce que le titulaire doit corriger.")
 
 
