@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from execution import review, setup
+from portal.api_errors import COMMON
 from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
 from portal.contracts import get_contract_for_reviewer
@@ -19,7 +20,7 @@ from supplier.contract_list import MAX_SEARCH, ContractFilters, ContractState, s
 from supplier.progress import insertion_progress
 from supplier.schemas import MAX_COMMENT, DeclarationOut
 
-router = APIRouter(prefix="/api/v1", tags=["contrats"])
+router = APIRouter(prefix="/api/v1", tags=["contrats"], responses=COMMON)
 
 
 class ContractUpdateIn(ContractIn):
@@ -30,7 +31,11 @@ class CommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: StrictInt
-    comment: str = Field(max_length=MAX_COMMENT)
+    # The service refuses a comment that says nothing with its own French message; the pattern
+    # documents that rule.
+    comment: str = Field(max_length=MAX_COMMENT,
+                         json_schema_extra={"pattern": review.SAYS_SOMETHING},
+                         description="Obligatoire : ce que le titulaire doit corriger.")
 
 
 class ContractDetailOut(ContractOut):
@@ -99,7 +104,7 @@ def update_contract(contract_id: RowId, body: ContractUpdateIn, db: DbSession,
 
 
 @router.post("/declarations/{declaration_id}/validate",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
 def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
                          user: ApiUser) -> DeclarationOut:
     """Validate a submitted declaration (buyer organisation only); it becomes read-only."""
@@ -108,7 +113,7 @@ def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
 
 
 @router.post("/declarations/{declaration_id}/return",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
 def return_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Return a submitted declaration to the holder with a comment."""
@@ -117,7 +122,7 @@ def return_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
 
 
 @router.post("/declarations/{declaration_id}/reopen",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
 def reopen_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Reopen a validated declaration and send it back to the holder (audited)."""

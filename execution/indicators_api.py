@@ -12,20 +12,21 @@ from sqlalchemy.orm import Session
 from execution.indicator_config import FIRST_YEAR, LAST_YEAR
 from execution.indicators import Indicator, compute_indicators, display
 from portal import identity
+from portal.api_errors import COMMON, error_responses
 from portal.auth import ApiUser, DbSession
 from portal.errors import Forbidden, NotFound
 from portal.formatting import number
 from portal.models import Organisation, OrgKind, User
 from portal.schemas import OrganisationOut
 
-router = APIRouter(prefix="/api/v1", tags=["indicateurs"])
+router = APIRouter(prefix="/api/v1", tags=["indicateurs"], responses=COMMON)
 
-ERRORS = {
-    401: {"description": "Jeton manquant ou invalide"},
-    403: {"description": "Indicateurs réservés aux acheteurs et aux administrateurs"},
-    404: {"description": "Aucun acheteur n'a ce SIRET"},
-    422: {"description": "Données invalides"},
-}
+ERRORS = error_responses({
+    401: "Jeton manquant ou invalide",
+    403: "Indicateurs réservés aux acheteurs et aux administrateurs",
+    404: "Aucun acheteur n'a ce SIRET",
+    422: "Données invalides",
+})
 
 
 class BreakdownRowOut(BaseModel):

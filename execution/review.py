@@ -1,5 +1,7 @@
 """Review of declarations by the buyer organisation: validate, return with a comment, reopen."""
 
+import re
+
 from sqlalchemy.orm import Session
 
 from portal.audit import audit
@@ -50,8 +52,15 @@ def validate(db: Session, declaration_id: int, *, reviewer: User, version: int) 
                        comment=None)
 
 
+# A comment says something: at least one character that is neither a control character nor a
+# space of any kind. One explicit class (no `\s`, whose meaning differs between Python, the
+# JSON Schema validators and browsers), also the pattern the API documents.
+SAYS_SOMETHING = (r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f"
+                  r"\u3000\ufeff]")
+
+
 def _required(comment: str | None) -> str:
-    if not comment or not comment.strip():
+    if not comment or not re.search(SAYS_SOMETHING, comment):
         raise Invalid("Expliquez au titulaire ce qu'il doit corriger.",
                       field_errors={"comment": "Le commentaire est obligatoire."})
     return comment.strip()

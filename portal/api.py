@@ -5,17 +5,19 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from portal import identity, throttle
+from portal.api_errors import COMMON, error_responses
 from portal.auth import ApiUser, DbSession
 from portal.errors import Invalid
 from portal.models import TokenKind
 from portal.settings import get_settings
 from portal.web import client_address
 
-router = APIRouter(prefix="/api/v1", tags=["identité"])
+router = APIRouter(prefix="/api/v1", tags=["identité"], responses=COMMON)
 
-ERRORS = {401: {"description": "Identifiants ou jeton invalides"},
-          422: {"description": "Données invalides"},
-          429: {"description": "Trop de tentatives : réessayer plus tard (Retry-After)"}}
+ERRORS = error_responses({401: "Identifiants ou jeton invalides",
+                          413: "Requête trop volumineuse",
+                          422: "Données invalides",
+                          429: "Trop de tentatives : réessayer plus tard (Retry-After)"})
 
 
 class TokenIn(BaseModel):
@@ -41,8 +43,7 @@ class MeOut(BaseModel):
     organisation_id: int
 
 
-@router.post("/auth/token", responses={401: ERRORS[401], 422: ERRORS[422], 429: ERRORS[429]},
-             response_model=TokenOut)
+@router.post("/auth/token", responses=ERRORS, response_model=TokenOut)
 def create_token(body: TokenIn, request: Request, db: DbSession) -> TokenOut | JSONResponse:
     """Exchange an e-mail and password for a bearer token."""
     try:

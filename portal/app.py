@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from execution import api as execution_api
 from execution import dashboard as execution_dashboard
@@ -21,10 +22,10 @@ from portal import access_log, account_routes, admin_routes, api_token_routes, m
 from portal import api as portal_api
 from portal import routes as portal_routes
 from portal.error_log import log_unexpected
-from portal.errors import Conflict, LoginRequired, NotFound, PortalError
+from portal.errors import Conflict, Invalid, LoginRequired, NotFound, PortalError
 from portal.middleware import BodySizeLimit, SecurityHeaders
 from portal.settings import get_settings
-from portal.validation import french_errors
+from portal.validation import JSON_INVALID, french_errors
 from portal.web import is_htmx_swap, refuse_nul, render, retry_after, templates
 from supplier import api as supplier_api
 from supplier import plan_routes as supplier_plan_routes
@@ -41,12 +42,14 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error_response(request: Request, error: PortalError) -> Response:
+def _error_response(request: Request, error: PortalError,
+                    headers: dict[str, str] | None = None) -> Response:
+    headers = {**(headers or {}), **retry_after(error)}
     if _wants_json(request):
         body: dict = {"detail": error.message}
         if error.field_errors:
             body["errors"] = error.field_errors
-        return JSONResponse(body, status_code=error.status_code, headers=retry_after(error))
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
     if isinstance(error, LoginRequired):
         target = "/connexion?suivant=" + request.url.path
         if request.headers.get("HX-Request") == "true":
@@ -57,9 +60,9 @@ def _error_response(request: Request, error: PortalError) -> Response:
         message = {"level": "error", "message": error.message}
         return render(request, "_flash.html", {"flash": message},
                       status_code=error.status_code,
-                      headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+                      headers={**headers, "HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
     return render(request, "error.html", {"error": error}, status_code=error.status_code,
-                  headers=retry_after(error))
+                  headers=headers)
 
 
 async def _portal_error(request: Request, error: PortalError) -> Response:
@@ -79,11 +82,32 @@ async def _invalid_request(request: Request, error: RequestValidationError) -> R
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
-    messages = {404: "Cette page n'existe pas.", 405: "Cette action n'est pas possible ici."}
+    if error.status_code == 400 and _wants_json(request):
+        # FastAPI's English 400 for a body it cannot decode (not UTF-8): the same 422 as
+        # malformed JSON.
+        return _error_response(request, Invalid("Données invalides.",
+                                                field_errors={"body": JSON_INVALID}))
+    messages = {400: "La requête est mal formée : son contenu n'a pas pu être lu.",
+                404: "Cette page n'existe pas.", 405: "Cette action n'est pas possible ici."}
     message = messages.get(error.status_code, str(error.detail))
     wrapped = PortalError(message)
     wrapped.status_code = error.status_code
-    return _error_response(request, wrapped)
+    headers = dict(error.headers or {})
+    if error.status_code == 405 and (allowed := _allowed_methods(request)):
+        headers["Allow"] = allowed
+    return _error_response(request, wrapped, headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """HTTP asks a 405 to name every method the address accepts; Starlette names only those of
+    the first route on that path (GET, when PUT is a route of its own)."""
+    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
+    return ", ".join(method for method in _METHODS
+                     if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                            for route in routes))
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
@@ -110,6 +134,27 @@ async def _lifespan(app: FastAPI):
         leader.release()
 
 
+def _document_declaration_contents(app: FastAPI) -> None:
+    """PUT /api/v1/declarations/{id} takes the shape of the declaration's kind, validated by
+    the route itself: each shape becomes a component of /openapi.json."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        schema = generate()
+        schema["components"]["schemas"].update(supplier_api.CONTENT_SCHEMAS)
+        return schema
+
+    app.openapi = openapi
+
+
+def _secure_every_answer(app: FastAPI) -> None:
+    """The security headers go on outside Starlette's ServerErrorMiddleware, which answers the
+    500 of an unexpected error (and is outside every middleware added): that page carries
+    them too, like the refusals of the size limit."""
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build())
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     access_log.install()
@@ -118,29 +163,31 @@ def create_app() -> FastAPI:
         lifespan=_lifespan,
         title="Portail des achats responsables",
         version="0.1.0",
-        description="API du portail : contrats, engagements et déclarations d'exécution.",
+        description=("API du portail : contrats, engagements et déclarations d'exécution. "
+                     "Authentification : `Authorization: Bearer <jeton>` (jeton de "
+                     "`POST /api/v1/auth/token` ou jeton personnel). Toute erreur répond "
+                     "`{\"detail\": \"…\", \"errors\": {\"champ\": \"message\"}}` en "
+                     "français. Aucun texte envoyé (adresse, paramètre ou corps) ne peut "
+                     "contenir le caractère nul `\\0` : 422."),
         docs_url="/api/docs",
         redoc_url=None,
         dependencies=[Depends(refuse_nul)],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
-    # Outermost, so that refusals of the size limit carry the headers too.
-    app.add_middleware(SecurityHeaders)
+    _secure_every_answer(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (portal_routes, account_routes, member_routes, api_token_routes,
-                   admin_routes, portal_api, supplier_routes, supplier_api, execution_routes,
-                   execution_api):
-        app.include_router(module.router)
-    app.include_router(supplier_routes.documents_router)
-    app.include_router(supplier_plan_routes.router)
-    app.include_router(surveys_routes.router)
-    app.include_router(surveys_api.router)
-    app.include_router(execution_settings.router)
-    app.include_router(execution_dashboard.router)
-    app.include_router(execution_report_routes.router)
-    app.include_router(indicator_settings.router)
-    app.include_router(indicators_api.router)
+    routers = [module.router for module in (
+        portal_routes, account_routes, member_routes, api_token_routes, admin_routes, portal_api,
+        supplier_routes, supplier_api, execution_routes, execution_api)]
+    routers += [supplier_routes.documents_router, supplier_plan_routes.router,
+                surveys_routes.router, surveys_api.router, execution_settings.router,
+                execution_dashboard.router, execution_report_routes.router,
+                indicator_settings.router, indicators_api.router]
+    for router in routers:
+        # /openapi.json describes the JSON API; pages are HTML for browsers, not an interface.
+        app.include_router(router, include_in_schema=router.prefix.startswith("/api/"))
+    _document_declaration_contents(app)
     app.add_exception_handler(PortalError, _portal_error)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(RequestValidationError, _invalid_request)

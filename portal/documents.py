@@ -1,5 +1,5 @@
-"""Uploaded documents: size- and type-checked (PDFs parsed whole, see portal.pdf_safety), stored
-outside the web root by their SHA-256."""
+"""Uploaded documents: size- and type-checked (each file parsed whole, see portal.pdf_safety and
+portal.image_safety), stored outside the web root by their SHA-256."""
 
 import hashlib
 import os
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from portal.clock import now
 from portal.db import Base
 from portal.errors import Invalid, TooLarge
+from portal.image_safety import check_jpeg, check_png
 from portal.models import User
 from portal.pdf_safety import check_pdf
 from portal.settings import get_settings
@@ -27,6 +28,8 @@ SIGNATURES = {
     "image/jpeg": (b"\xff\xd8\xff",),
 }
 TYPE_NAMES = {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}
+STRUCTURE_CHECKS = {"application/pdf": check_pdf, "image/png": check_png,
+                    "image/jpeg": check_jpeg}
 CHUNK = 1024 * 1024
 
 
@@ -92,8 +95,8 @@ def store_upload(db: Session, *, filename: str | None, stream: BinaryIO, uploade
                 raise Invalid(f"Ce fichier n'est pas un document {names} valide : "
                               "seuls ces formats sont acceptés.")
             tmp.close()
-            if kind == "application/pdf":
-                check_pdf(Path(tmp.name))  # the first bytes say PDF; the whole file must be one
+            # The first bytes name the type; the whole file must be one of it.
+            STRUCTURE_CHECKS[kind](Path(tmp.name))
         except BaseException:
             tmp.close()
             os.unlink(tmp.name)

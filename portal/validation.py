@@ -4,6 +4,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, ValidationError
 
+JSON_INVALID = "Le corps de la requête n'est pas un JSON valide."
+
 _MESSAGES = {
     "missing": "Ce champ est obligatoire.",
     "string_too_short": "Ce champ est obligatoire.",
@@ -31,7 +33,7 @@ _MESSAGES = {
     "dict_type": "Un objet est attendu.",
     "model_type": "Un objet est attendu.",
     "string_type": "Un texte est attendu.",
-    "json_invalid": "Le corps de la requête n'est pas un JSON valide.",
+    "json_invalid": JSON_INVALID,
     "extra_forbidden": "Ce champ n'est pas attendu.",
 }
 
@@ -56,7 +58,9 @@ def french_errors(exc: ValidationError | list[dict[str, Any]]) -> dict[str, str]
     errors = exc.errors() if isinstance(exc, ValidationError) else exc
     result: dict[str, str] = {}
     for error in errors:
-        result.setdefault(field_key(tuple(error["loc"])) or "body", _message(error))
+        # Malformed JSON is located by its character offset: the body as a whole is wrong.
+        key = "body" if error["type"] == "json_invalid" else field_key(tuple(error["loc"]))
+        result.setdefault(key or "body", _message(error))
     return result
 
 

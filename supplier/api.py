@@ -4,7 +4,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
+from pydantic.json_schema import models_json_schema
 
+from portal.api_errors import COMMON, error_responses
 from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
 from portal.errors import Invalid
@@ -22,16 +24,16 @@ from supplier.kinds import HANDLERS, handler_for
 from supplier.models import Declaration, Status
 from supplier.schemas import DeclarationOut, DeclarationSummaryOut
 
-router = APIRouter(prefix="/api/v1/declarations", tags=["déclarations"])
+router = APIRouter(prefix="/api/v1/declarations", tags=["déclarations"], responses=COMMON)
 
-ERRORS = {
-    401: {"description": "Jeton manquant ou invalide"},
-    403: {"description": "Action réservée au titulaire"},
-    404: {"description": "Déclaration inconnue ou non visible"},
-    409: {"description": "Statut ou version incompatible"},
-    413: {"description": "Requête trop volumineuse"},
-    422: {"description": "Données invalides"},
-}
+ERRORS = error_responses({
+    401: "Jeton manquant ou invalide",
+    403: "Action réservée au titulaire",
+    404: "Déclaration inconnue ou non visible",
+    409: "Statut ou version incompatible",
+    413: "Requête trop volumineuse",
+    422: "Données invalides",
+})
 
 
 class VersionIn(BaseModel):
@@ -91,13 +93,22 @@ def get_declaration(declaration_id: RowId, db: DbSession, user: ApiUser) -> Decl
     return declaration_out(service.get_declaration(db, declaration_id, user))
 
 
+# The body of PUT /{id}: the shape of the declaration's kind, each kind's model documented as an
+# OpenAPI component (portal.app adds CONTENT_SCHEMAS to the document).
+_kinds, _definitions = models_json_schema(
+    [(handler.schema, "validation") for handler in HANDLERS.values()],
+    ref_template="#/components/schemas/{model}")
+CONTENT_SCHEMAS: dict[str, Any] = _definitions["$defs"]
+_CONTENT_BODY = {
+    "anyOf": list(_kinds.values()),
+    "description": "La version lue, le commentaire et le contenu propre au type de la "
+                   "déclaration : " + ", ".join(f"{kind} ({handler.schema.__name__})"
+                                                for kind, handler in HANDLERS.items()) + "."}
+
+
 @router.put("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"type": "object", "required": ["version"],
-                           "description": "La version lue, le commentaire et le contenu propre "
-                                          "au type de déclaration : " + ", ".join(
-                                              f"{k} ({h.schema.__name__})"
-                                              for k, h in HANDLERS.items())}}}}})
+                "schema": _CONTENT_BODY}}}})
 def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body()],
                      db: DbSession, user: ApiUser) -> DeclarationOut:
     """Replace the content of a declaration (draft), in the shape of its kind; `version` must be
@@ -111,7 +122,7 @@ def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body
 
 
 @router.post("/{declaration_id}/submit",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
 def submit_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Submit the saved declaration to the buyer."""

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.orm import Session
 
+from portal.api_errors import COMMON, error_responses
 from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
 from portal.models import User
@@ -15,16 +16,16 @@ from surveys import service
 from surveys.models import Invitation
 from surveys.vocabulary import options
 
-router = APIRouter(prefix="/api/v1/surveys", tags=["enquêtes"])
+router = APIRouter(prefix="/api/v1/surveys", tags=["enquêtes"], responses=COMMON)
 
-ERRORS = {
-    401: {"description": "Jeton manquant ou invalide"},
-    403: {"description": "Réservé à l'organisation invitée"},
-    404: {"description": "Enquête inconnue ou non visible"},
-    409: {"description": "Réponses déjà déposées ou enquête close"},
-    413: {"description": "Requête trop volumineuse"},
-    422: {"description": "Données invalides"},
-}
+ERRORS = error_responses({
+    401: "Jeton manquant ou invalide",
+    403: "Réservé à l'organisation invitée",
+    404: "Enquête inconnue ou non visible",
+    409: "Réponses déjà déposées ou enquête close",
+    413: "Requête trop volumineuse",
+    422: "Données invalides",
+})
 
 ANSWER_DOC = ("Réponses par identifiant de question : une note entière (1 à 5, ou 0 à 10), "
               "« na » pour « Non concerné », « yes » / « no » / « unknown », un texte "

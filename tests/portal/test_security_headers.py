@@ -74,3 +74,24 @@ def test_the_csrf_token_changes_at_login_and_the_old_one_is_refused(client, db):
     assert "Le formulaire a expiré" in refused.text
     accepted = client.post("/notifications/lues", data={"csrf_token": after})
     assert accepted.status_code == 303
+
+
+@pytest.mark.parametrize("url", ["/boom", "/api/v1/boom"])
+def test_an_unexpected_error_answers_a_500_that_carries_them_too(db, url):
+    # A fresh app, so the failing route exists in this test only.
+    from fastapi.testclient import TestClient
+
+    from portal.app import create_app
+
+    app = create_app()
+
+    @app.get(url)
+    def boom():
+        raise RuntimeError("boom")
+
+    with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as client:
+        response = client.get(url)
+    assert response.status_code == 500
+    _secured(response)
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "erreur inattendue" in response.text
