@@ -106,18 +106,18 @@ class Matrix:
     def _snapshot(self, table: str) -> list:
         return sorted(map(repr, self.db.execute(text(f'SELECT * FROM "{table}"')).all()))
 
-    def call(self, method: str, path: str, row: Row, target: Target, actor: Actor):
+    def call(self, method: str, path: str, row: Row, target: Target, actor: Actor, *,
+             csrf: bool = True):
         """(response, tables it changed): one call in a savepoint rolled back afterwards."""
         url = PARAMETER.sub(lambda m: str(target.path[m.group(1)]), path)
-        params = {**row.query, **target.query}
-        kwargs: dict[str, Any] = {"params": params}
+        kwargs: dict[str, Any] = {"params": {**row.query, **target.query}}
         if path.startswith("/api/"):
             kwargs["headers"] = actor.bearer
             if row.json is not None:
                 kwargs["json"] = row.json(self.w, target)
         elif method != "GET":
-            kwargs["data"] = {"csrf_token": CSRF, **(row.form(self.w, target) if row.form
-                                                     else {})}
+            kwargs["data"] = {**({"csrf_token": CSRF} if csrf else {}),
+                              **(row.form(self.w, target) if row.form else {})}
         savepoint = self.db.begin_nested()
         self.db.connection()  # emits the SAVEPOINT now, before the request's own
         self.client.cookies.clear()
@@ -141,32 +141,50 @@ class Matrix:
         return response, changed
 
     def check(self, method: str, path: str, row: Row) -> tuple[int, list[str]]:
-        """(cases, what went wrong) for one route."""
+        """(cases, what went wrong) for one route: every person on every target, and for a form,
+        another site riding the session of the first person allowed (no CSRF token)."""
         cases, failures = 0, []
         for target in self.targets(path, row):
             for actor in self.w.actors:
                 cases += 1
-                response, changed = self.call(method, path, row, target, actor)
-                allowed = row.allowed(actor, target)
-                may_change = allowed and (row.changes is None or row.changes(actor, target))
-                problem = verdict(method, response, actor, allowed)
-                exact = row.exact.get(target.side, {}).get(actor.name)
-                if exact is not None and response.status_code != exact and not problem:
-                    problem = f"réponse {response.status_code} au lieu de {exact}"
-                if changed and not may_change:
-                    problem = (problem + "; " if problem else "") + \
-                        f"a changé les tables {', '.join(sorted(changed))}"
-                if not row.public_data:
-                    leaked = [marker for marker in self._markers_in(response)
-                              if actor.name not in self.w.markers[marker]]
-                    if leaked:
-                        problem = (problem + "; " if problem else "") + \
-                            f"reçoit des données d'autrui : {', '.join(leaked)}"
-                if problem:
-                    failures.append(f"{method} {path} [{target.label}] par {actor.name} "
-                                    f"({'autorisé' if allowed else 'refusé'} : "
-                                    f"{row.allowed.name}) : {problem}")
+                failures += self._case(method, path, row, target, actor)
+            forger = next((a for a in self.w.actors if row.allowed(a, target)), None)
+            if method != "GET" and not path.startswith("/api/") and forger is not None:
+                cases += 1
+                failures += self._forged(method, path, row, target, forger)
         return cases, failures
+
+    def _case(self, method, path, row, target, actor) -> list[str]:
+        response, changed = self.call(method, path, row, target, actor)
+        allowed = row.allowed(actor, target)
+        # A GET changes nothing (only forms carry the CSRF token), unless its row says so.
+        may_change = allowed and (row.changes(actor, target) if row.changes is not None
+                                  else method != "GET")
+        problems = [verdict(method, response, actor, allowed)]
+        exact = row.exact.get(target.side, {}).get(actor.name)
+        if exact is not None and response.status_code != exact and not problems[0]:
+            problems.append(f"réponse {response.status_code} au lieu de {exact}")
+        if changed and not may_change:
+            problems.append(f"a changé les tables {', '.join(sorted(changed))}")
+        if not row.public_data and (leaked := [
+                marker for marker in self._markers_in(response)
+                if actor.name not in self.w.markers[marker]]):
+            problems.append(f"reçoit des données d'autrui : {', '.join(leaked)}")
+        if not any(problems):
+            return []
+        return [f"{method} {path} [{target.label}] par {actor.name} "
+                f"({'autorisé' if allowed else 'refusé'} : {row.allowed.name}) : "
+                + "; ".join(p for p in problems if p)]
+
+    def _forged(self, method, path, row, target, actor) -> list[str]:
+        response, changed = self.call(method, path, row, target, actor, csrf=False)
+        problems = [f"réponse {response.status_code} au lieu de 403"
+                    if response.status_code != 403 else None,
+                    f"a changé les tables {', '.join(sorted(changed))}" if changed else None]
+        if not any(problems):
+            return []
+        return [f"{method} {path} [{target.label}] par un autre site avec la session de "
+                f"{actor.name} (sans jeton CSRF) : " + "; ".join(p for p in problems if p)]
 
     def _markers_in(self, response) -> list[str]:
         if not response.content:

@@ -2,13 +2,16 @@
 
 The routes come from the router, so a new route is covered without anyone remembering: it fails
 until POLICY says who may call it. Each route is called by anonymous, each role, and a person of
-another organisation of the same role (tests/matrix_world.py), on the first side's object and on
-the other side's; a form carries the CSRF token, the API a bearer token.
+another organisation of the same role (tests/matrix_world.py), on the first side's objects and on
+the other side's (tests/matrix_targets.py); a form carries the CSRF token, the API a bearer
+token. Every case runs in a savepoint rolled back afterwards (tests/matrix_runner.py).
 
 - Allowed: 2xx/3xx (not a redirect to the login page); a change (POST/PUT) may also answer 409
   or 422 (state or input).
-- Refused: 401, 403 or 404, or the login page for anonymous; and nothing changed in the
-  database (every case runs in a savepoint rolled back afterwards).
+- Refused: 401, 403 or 404, or the login page for anonymous; and no table changed.
+- A GET changes nothing, unless its row says who may (only forms carry the CSRF token); a form
+  sent by another site riding an allowed person's session (no token) gets 403 and changes
+  nothing.
 - Whatever the answer, it never holds another side's data: each side's references, names,
   beneficiary references and double-blind answers are markers only their readers may receive.
 """
@@ -21,6 +24,7 @@ from execution import review
 from execution.indicator_config import DEFINITIONS
 from portal.app import create_app
 from portal.models import Contract
+from portal.web import verify_csrf
 from supplier import service as supplier_service
 from tests import factories, matrix_targets, matrix_world
 from tests.conftest import rolled_back_session
@@ -213,7 +217,9 @@ POLICY: dict[tuple[str, str], Row] = {
                                                                 "action": "save"}),
     ("POST", "/fournisseur/contrats/{contract_id}/plan-de-progres/revision"): row(
         CONTRACT_HOLDER),
-    ("GET", "/fournisseur/contrats/{contract_id}/attestation.pdf"): row(CONTRACT_HOLDER),
+    # Issued on the first download after a validation (audited): a GET that may write.
+    ("GET", "/fournisseur/contrats/{contract_id}/attestation.pdf"): row(
+        CONTRACT_HOLDER, changes=CONTRACT_HOLDER),
     ("GET", "/documents/{document_id}"): row(DOCUMENT_READERS),
     # Buyers: their organisation's contracts; only they review (DESIGN.md §3).
     ("GET", "/acheteur"): row(BUYERS, exact=BUYER_PAGE),
@@ -301,9 +307,11 @@ def matrix(engine, app, figures):
                 yield matrix
             finally:
                 event.remove(engine, "after_cursor_execute", matrix.record_writes)
+            if matrix.cases:
                 figures["Matrice des autorisations"] = (
-                    f"{matrix.cases} cas ({len(ROUTES)} routes, {len(world.actors)} personnes, "
-                    f"les objets de chaque côté) ; accès non prévus : {matrix.failures}")
+                    f"{matrix.cases} cas ({len(ROUTES)} routes, {len(world.actors)} personnes "
+                    "et un site tiers, sur les objets de chaque côté) ; accès non prévus : "
+                    f"{matrix.failures}")
 
 
 def test_every_row_of_the_policy_is_a_route_of_the_app():
@@ -339,4 +347,18 @@ def test_the_matrix_sees_a_leak_and_a_change(matrix, monkeypatch):
     assert any(line.startswith(f"{action[0]} {action[1]} [insertion déposée A] par other_buyer")
                and "réponse 303 au lieu d'un refus" in line
                and "a changé les tables" in line and "declaration" in line
+               for line in failures), failures
+
+
+def test_the_matrix_sees_a_form_without_csrf_check(matrix, app):
+    """With the CSRF check gone, another site riding the buyer's session validates."""
+    app.dependency_overrides[verify_csrf] = lambda: None
+    try:
+        action = ("POST", "/acheteur/declarations/{declaration_id}/valider")
+        _cases, failures = matrix.check(*action, POLICY[action])
+    finally:
+        app.dependency_overrides.pop(verify_csrf)
+    assert any(line.startswith(f"{action[0]} {action[1]} [insertion déposée A] par un autre "
+                               "site avec la session de buyer")
+               and "réponse 303 au lieu de 403" in line and "a changé les tables" in line
                for line in failures), failures
