@@ -107,12 +107,13 @@ class Matrix:
         return sorted(map(repr, self.db.execute(text(f'SELECT * FROM "{table}"')).all()))
 
     def call(self, method: str, path: str, row: Row, target: Target, actor: Actor, *,
-             csrf: bool = True):
+             csrf: bool = True, htmx: bool = False):
         """(response, tables it changed): one call in a savepoint rolled back afterwards."""
         url = PARAMETER.sub(lambda m: str(target.path[m.group(1)]), path)
-        kwargs: dict[str, Any] = {"params": {**row.query, **target.query}}
+        kwargs: dict[str, Any] = {"params": {**row.query, **target.query},
+                                  "headers": {"HX-Request": "true"} if htmx else {}}
         if path.startswith("/api/"):
-            kwargs["headers"] = actor.bearer
+            kwargs["headers"] = {**kwargs["headers"], **actor.bearer}
             if row.json is not None:
                 kwargs["json"] = row.json(self.w, target)
         elif method != "GET":
@@ -141,27 +142,38 @@ class Matrix:
         return response, changed
 
     def check(self, method: str, path: str, row: Row) -> tuple[int, list[str]]:
-        """(cases, what went wrong) for one route: every person on every target, and for a form,
+        """(cases, what went wrong) for one route: every person on every target; for a page,
+        the same as an htmx swap by the first person allowed and the first refused; for a form,
         another site riding the session of the first person allowed (no CSRF token)."""
         cases, failures = 0, []
         for target in self.targets(path, row):
+            pages = False
             for actor in self.w.actors:
                 cases += 1
-                failures += self._case(method, path, row, target, actor)
-            forger = next((a for a in self.w.actors if row.allowed(a, target)), None)
-            if method != "GET" and not path.startswith("/api/") and forger is not None:
+                problems, response = self._case(method, path, row, target, actor)
+                failures += problems
+                pages |= "text/html" in response.headers.get("content-type", "")
+            if path.startswith("/api/"):
+                continue
+            allowed = [a for a in self.w.actors if row.allowed(a, target)]
+            refused = [a for a in self.w.actors if not row.allowed(a, target)]
+            for actor in (allowed[:1] + refused[:1]) if pages else []:
                 cases += 1
-                failures += self._forged(method, path, row, target, forger)
+                failures += self._case(method, path, row, target, actor, htmx=True)[0]
+            if method != "GET" and allowed:
+                cases += 1
+                failures += self._forged(method, path, row, target, allowed[0])
         return cases, failures
 
-    def _case(self, method, path, row, target, actor) -> list[str]:
-        response, changed = self.call(method, path, row, target, actor)
+    def _case(self, method, path, row, target, actor, *, htmx: bool = False):
+        """(what went wrong, the response)."""
+        response, changed = self.call(method, path, row, target, actor, htmx=htmx)
         allowed = row.allowed(actor, target)
         # A GET changes nothing (only forms carry the CSRF token), unless its row says so.
         may_change = allowed and (row.changes(actor, target) if row.changes is not None
                                   else method != "GET")
         problems = [verdict(method, response, actor, allowed)]
-        exact = row.exact.get(target.side, {}).get(actor.name)
+        exact = None if htmx else row.exact.get(target.side, {}).get(actor.name)
         if exact is not None and response.status_code != exact and not problems[0]:
             problems.append(f"réponse {response.status_code} au lieu de {exact}")
         if changed and not may_change:
@@ -171,10 +183,10 @@ class Matrix:
                 if actor.name not in self.w.markers[marker]]):
             problems.append(f"reçoit des données d'autrui : {', '.join(leaked)}")
         if not any(problems):
-            return []
-        return [f"{method} {path} [{target.label}] par {actor.name} "
+            return [], response
+        return [f"{method} {path} [{target.label}] par {actor.name}{' (htmx)' if htmx else ''} "
                 f"({'autorisé' if allowed else 'refusé'} : {row.allowed.name}) : "
-                + "; ".join(p for p in problems if p)]
+                + "; ".join(p for p in problems if p)], response
 
     def _forged(self, method, path, row, target, actor) -> list[str]:
         response, changed = self.call(method, path, row, target, actor, csrf=False)
@@ -196,8 +208,9 @@ class Matrix:
 def verdict(method: str, response, actor: Actor, allowed: bool) -> str | None:
     """What is wrong with this answer, or None."""
     status = response.status_code
+    # A redirect, or its htmx form: 204 with HX-Redirect.
     location = response.headers.get("location") or response.headers.get("hx-redirect") or ""
-    to_login = status in (302, 303, 307) and location.startswith(LOGIN_PAGE)
+    to_login = status in (204, 302, 303, 307) and location.startswith(LOGIN_PAGE)
     if allowed:
         if 200 <= status < 400 and not to_login:
             return None

@@ -11,7 +11,8 @@ token. Every case runs in a savepoint rolled back afterwards (tests/matrix_runne
 - Refused: 401, 403 or 404, or the login page for anonymous; and no table changed.
 - A GET changes nothing, unless its row says who may (only forms carry the CSRF token); a form
   sent by another site riding an allowed person's session (no token) gets 403 and changes
-  nothing.
+  nothing; a page answers the same way to an htmx swap (the first person allowed, the first
+  refused), its fragment or the login page's HX-Redirect.
 - Whatever the answer, it never holds another side's data: each side's references, names,
   beneficiary references and double-blind answers are markers only their readers may receive.
 """
@@ -300,7 +301,10 @@ def matrix(engine, app, figures):
     with rolled_back_session(engine) as db:
         world = matrix_world.build(db)
         matrix_targets.add_targets(db, world)
-        with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        # A server error is an answer like any other: counted, reported with the others (and
+        # its traceback in the captured log).
+        with TestClient(app, base_url="https://testserver", follow_redirects=False,
+                        raise_server_exceptions=False) as client:
             matrix = Matrix(db, client, world)
             event.listen(engine, "after_cursor_execute", matrix.record_writes)
             try:
@@ -310,8 +314,8 @@ def matrix(engine, app, figures):
             if matrix.cases:
                 figures["Matrice des autorisations"] = (
                     f"{matrix.cases} cas ({len(ROUTES)} routes, {len(world.actors)} personnes "
-                    "et un site tiers, sur les objets de chaque côté) ; accès non prévus : "
-                    f"{matrix.failures}")
+                    "et un site tiers, sur les objets de chaque côté, en page et en fragment "
+                    f"htmx) ; écarts à la politique : {matrix.failures}")
 
 
 def test_every_row_of_the_policy_is_a_route_of_the_app():
