@@ -336,6 +336,11 @@ def test_route(matrix, method, path):
     assert not failures, "\n".join(failures)
 
 
+def test_a_route_without_a_row_fails_and_says_what_to_add(matrix):
+    with pytest.raises(AssertionError, match=r"GET /nouvelle-page n'a pas de ligne dans POLICY"):
+        test_route(matrix, "GET", "/nouvelle-page")
+
+
 def test_the_matrix_sees_a_leak_and_a_change(matrix, monkeypatch):
     """The matrix is only as good as its eye: with the contract check of the services removed,
     it reports the other side reading a contract and validating a declaration."""
