@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="portal-tests-"))
@@ -45,18 +46,44 @@ def engine():
     engine.dispose()
 
 
-@pytest.fixture
-def db(engine):
+@contextmanager
+def rolled_back_session(engine):
+    """A session in one transaction rolled back at the end; the application's commits become
+    savepoint releases inside it."""
     connection = engine.connect()
     transaction = connection.begin()
-    # The application's commits become savepoint releases inside this test's transaction.
     portal_db.SessionFactory.configure(bind=connection, join_transaction_mode="create_savepoint")
     session = portal_db.SessionFactory()
-    yield session
-    session.close()
-    transaction.rollback()
-    connection.close()
-    clock.freeze(None)
+    try:
+        yield session
+    finally:
+        session.close()
+        transaction.rollback()
+        connection.close()
+        clock.freeze(None)
+
+
+@pytest.fixture
+def db(engine):
+    with rolled_back_session(engine) as session:
+        yield session
+
+
+FIGURES = pytest.StashKey[dict[str, str]]()
+
+
+@pytest.fixture(scope="session")
+def figures(request) -> dict[str, str]:
+    """Figures a test counts (cases, calls…), printed at the end of the run: the README quotes
+    them, so each run recounts them."""
+    return request.config.stash.setdefault(FIGURES, {})
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if counted := config.stash.get(FIGURES, None):
+        terminalreporter.section("Chiffres recomptés")
+        for label, value in counted.items():
+            terminalreporter.write_line(f"{label} : {value}")
 
 
 @pytest.fixture(scope="session")

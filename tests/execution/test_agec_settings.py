@@ -95,6 +95,20 @@ def test_bad_input_is_refused_in_french(client, db, login, post, admin, values, 
     assert threshold.reuse_min is None and threshold.updated_by_id is None
 
 
+def test_an_htmx_form_with_errors_comes_back_as_its_fragment(client, db, login, post, admin):
+    """The form posts through htmx: its errors come back in the swapped block, not a 500."""
+    login(admin)
+    threshold = _threshold(db, "D2024_JEUX_JOUETS", 2027)
+    htmx = {"HX-Request": "true"}
+    page = client.get(f"/admin/seuils-agec/{threshold.id}", headers=htmx)
+    assert page.status_code == 200 and 'id="threshold_form"' in page.text
+    response = post(f"/admin/seuils-agec/{threshold.id}",
+                    {"marker": threshold.marker, "reuse_min": "120", "source": "x"}, headers=htmx)
+    assert response.status_code == 422
+    assert response.text.lstrip().startswith('<div id="threshold_form">')
+    assert "La valeur doit être inférieure ou égale à 100." in _text(response.text)
+
+
 def test_of_which_reuse_cannot_exceed_the_global_share(client, db, login, post, admin):
     login(admin)
     threshold = _threshold(db, "D2021_JEUX_JOUETS", 2021)

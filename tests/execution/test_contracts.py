@@ -51,6 +51,20 @@ def test_contract_form_errors_are_in_french_and_keep_what_was_typed(client, db, 
     assert db.scalar(select(Contract).where(Contract.reference == "2025-TRX-042")) is None
 
 
+def test_an_htmx_form_with_errors_comes_back_as_its_fragment(client, db, login, post, world):
+    """The form posts through htmx: its errors come back in the swapped block, not a 500."""
+    login(world.buyer)
+    htmx = {"HX-Request": "true"}
+    assert 'id="contract_form"' in client.get("/acheteur/contrats/nouveau", headers=htmx).text
+    response = post("/acheteur/contrats/nouveau", {
+        **FORM, "holder_id": world.holder.organisation_id, "insertion_target_hours": "-5"},
+        headers=htmx)
+    assert response.status_code == 422
+    assert response.text.lstrip().startswith('<div id="contract_form">')
+    assert "La valeur doit être supérieure à 0." in response.text
+    assert "Rénovation du gymnase Jean-Moulin" in response.text
+
+
 def test_dates_in_the_wrong_order_are_explained(client, db, login, post, world):
     login(world.buyer)
     response = post("/acheteur/contrats/nouveau", {

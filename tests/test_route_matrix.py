@@ -1,0 +1,373 @@
+"""Every route of the app against every kind of person, on what they own and what they don't.
+
+The routes come from the router, so a new route is covered without anyone remembering: it fails
+until POLICY says who may call it. Each route is called by anonymous, each role, and a person of
+another organisation of the same role (tests/matrix_world.py), on the first side's objects and on
+the other side's (tests/matrix_targets.py); a form carries the CSRF token, the API a bearer
+token. Every case runs in a savepoint rolled back afterwards (tests/matrix_runner.py).
+
+- Allowed: 2xx/3xx (not a redirect to the login page); a change (POST/PUT) may also answer 409
+  or 422 (state or input).
+- Refused: 401, 403 or 404, or the login page for anonymous; and no table changed.
+- A GET changes nothing, unless its row says who may (only forms carry the CSRF token); a form
+  sent by another site riding an allowed person's session (no token) gets 403 and changes
+  nothing; a page answers the same way to an htmx swap (the first person allowed, the first
+  refused), its fragment or the login page's HX-Redirect.
+- Whatever the answer, it never holds another side's data: each side's references, names,
+  beneficiary references and double-blind answers are markers only their readers may receive.
+"""
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, select
+
+from execution import review
+from execution.indicator_config import DEFINITIONS
+from portal.app import create_app
+from portal.models import Contract
+from portal.web import verify_csrf
+from supplier import service as supplier_service
+from tests import factories, matrix_targets, matrix_world
+from tests.conftest import rolled_back_session
+from tests.matrix_runner import Matrix, Row, Rule, codes, every_route, row
+from tests.matrix_world import NEW_PASSWORD, Actor
+
+# --- Who may call what ---------------------------------------------------------------------------
+
+def _role(role: str, name: str) -> Rule:
+    return Rule(name, lambda a, t: a.role == role)
+
+
+def _reads(a: Actor, contract) -> bool:
+    return (a.role == "admin" or (a.role == "buyer" and a.org == contract.buyer)
+            or (a.role == "supplier" and a.org in contract.parties))
+
+
+ANYONE = Rule("tout le monde", lambda a, t: True)
+LOGGED = Rule("toute personne connectée", lambda a, t: a.role != "anonymous")
+BUYERS = _role("buyer", "les acheteurs")
+SUPPLIERS = _role("supplier", "les entreprises")
+ADMIN = _role("admin", "l'administrateur")
+MANAGERS = Rule("les gestionnaires", lambda a, t: a.manager)
+CONTRACT_BUYER = Rule("l'acheteur du contrat",
+                      lambda a, t: a.role == "buyer" and a.org == t.contract.buyer)
+CONTRACT_PARTY = Rule("les entreprises du contrat",
+                      lambda a, t: a.role == "supplier" and a.org in t.contract.parties)
+CONTRACT_HOLDER = Rule("le titulaire du contrat",
+                       lambda a, t: a.role == "supplier" and a.org == t.contract.holder)
+CONTRACT_READERS = CONTRACT_BUYER | CONTRACT_PARTY | ADMIN
+ORG_MANAGER = Rule("les gestionnaires de son organisation",
+                   lambda a, t: a.manager and a.org == t.org)
+ORG_BUYER = Rule("les acheteurs de son organisation",
+                 lambda a, t: a.role == "buyer" and a.org == t.org)
+OWNER = Rule("son propriétaire", lambda a, t: a.name == t.owner)
+SURVEY_PARTIES = Rule("les deux organisations de l'enquête", lambda a, t: a.role != "admin"
+                      and a.org in (t.extra["respondent"], t.extra["subject"]))
+RESPONDENT = Rule("l'organisation qui répond",
+                  lambda a, t: a.role != "admin" and a.org == t.extra["respondent"])
+SURVEYED_BY = Rule("l'acheteur qui l'a évaluée",
+                   lambda a, t: a.role == "buyer" and a.org in t.extra["surveyed_by"])
+OWN_SCOPE = Rule("un acheteur pour son organisation",
+                 lambda a, t: a.role == "buyer" and t.org in (None, a.org))
+INDICATORS = OWN_SCOPE | ADMIN
+DOCUMENT_READERS = Rule("son organisation et les lecteurs de ses déclarations", lambda a, t: (
+    a.role != "anonymous" and a.org == t.org) or any(_reads(a, c) for c in t.extra["contracts"]))
+# A buyer adds people to the suppliers of its contracts, an administrator to the buyer
+# organisations, a gestionnaire to its own (DESIGN.md §1, portal.access).
+INVITER = Rule("un acheteur pour ses fournisseurs, l'administrateur pour les acheteurs",
+               lambda a, t: (a.role == "buyer"
+                             and ((t.org == a.org and a.manager) or t.org in a.partners))
+               or (a.role == "admin" and t.extra["kind"] == "buyer"))
+OWN_NOTIFICATION = Rule("son destinataire", lambda a, t: t.owner in (None, a.name))
+
+
+SUPPLIER_NAMES = ("holder", "colleague", "co_holder", "other_supplier")
+BUYER_NAMES = ("buyer", "buyer_agent", "other_buyer")
+MANAGER_NAMES = ("buyer", "other_buyer", "holder", "co_holder", "other_supplier", "admin")
+
+
+def _email(name):
+    return lambda w, t: {"email": w.users[name].email}
+
+
+def _password(w, t):
+    return {"current": factories.PASSWORD, "password": NEW_PASSWORD,
+            "confirmation": NEW_PASSWORD}
+
+
+def _version(w, t):
+    return {"version": t.version}
+
+
+def _comment(w, t):
+    return {"version": t.version, "comment": "Merci de corriger les heures."}
+
+
+def _contract_form(w, t):
+    contract = t.contract
+    return {"reference": "NOUVEAU-1" if contract is None else f"MODIFIE-{contract.key}",
+            "object": "Entretien des espaces verts", "kind": "market", "nature": "services",
+            "starts_on": "2026-01-01", "ends_on": "2026-12-31", "frequency": "quarterly",
+            "holder_id": str(w.orgs["H" if contract is None else contract.holder].id),
+            "insertion_target_hours": "500", "version": "" if contract is None
+            else str(contract.version)}
+
+
+def _contract_json(w, t):
+    holder = w.orgs["H" if t.contract is None else t.contract.holder]
+    body = factories.contract_data(holder, reference="API-1").model_dump(mode="json")
+    return body if t.contract is None else {**body, "version": t.contract.version}
+
+
+YEAR = {"annee": "2025"}
+SUPPLIER_PAGE = {None: codes(403, **dict.fromkeys(SUPPLIER_NAMES, 200))}
+BUYER_PAGE = {None: codes(403, **dict.fromkeys(BUYER_NAMES, 200))}
+
+POLICY: dict[tuple[str, str], Row] = {
+    # Framework and public pages.
+    ("GET", "/openapi.json"): row(ANYONE),
+    ("GET", "/api/docs"): row(ANYONE),
+    ("GET", "/docs/oauth2-redirect"): row(ANYONE),
+    ("GET", "/static/{path}"): row(ANYONE),
+    ("GET", "/"): row(ANYONE),
+    ("GET", "/healthz"): row(ANYONE),
+    ("GET", "/connexion"): row(ANYONE),
+    ("POST", "/connexion"): row(ANYONE, form=lambda w, t: {
+        "email": w.users["holder"].email, "password": factories.PASSWORD}),
+    ("POST", "/deconnexion"): row(ANYONE),
+    ("GET", "/mot-de-passe-oublie"): row(ANYONE),
+    ("POST", "/mot-de-passe-oublie"): row(ANYONE, form=_email("colleague")),
+    # The one-time link is the credential: whoever holds it sets the password.
+    ("GET", "/compte/lien/{token}"): row(ANYONE, public_data=True),
+    ("POST", "/compte/lien/{token}"): row(ANYONE, public_data=True, form=lambda w, t: {
+        "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD}),
+    ("GET", "/verification"): row(ANYONE, "verification", public_data=True),
+    ("GET", "/verification/{code}"): row(ANYONE, public_data=True),
+    ("POST", "/api/v1/auth/token"): row(ANYONE, json=lambda w, t: {
+        "email": w.users["holder"].email, "password": factories.PASSWORD}),
+    # One's own account.
+    ("GET", "/compte"): row(LOGGED, exact={None: codes(200)}),
+    ("POST", "/compte/mot-de-passe"): row(LOGGED, form=_password),
+    ("GET", "/compte/donnees"): row(LOGGED, exact={None: codes(200)}),
+    ("POST", "/compte/preferences"): row(LOGGED, form=lambda w, t: {"mail_alerts": "on"}),
+    ("GET", "/notifications"): row(LOGGED),
+    ("POST", "/notifications/lues"): row(LOGGED, "notification", changes=OWN_NOTIFICATION,
+                                         form=lambda w, t: {"id": t.extra.get("id", "")}),
+    ("GET", "/compte/jetons"): row(LOGGED, exact={None: codes(200)}),
+    ("POST", "/compte/jetons"): row(LOGGED, exact={None: codes(200)},
+                                    form=lambda w, t: {"name": "Script", "days": "30"}),
+    ("POST", "/compte/jetons/{token_id}/revoquer"): row(OWNER,
+                                                        exact={"A": codes(404, holder=303)}),
+    ("GET", "/api/v1/me"): row(LOGGED),
+    # One's organisation, and the people of others.
+    ("GET", "/organisation"): row(LOGGED, exact={None: codes(200)}),
+    ("GET", "/organisation/inviter"): row(MANAGERS, exact={
+        None: codes(403, **dict.fromkeys(MANAGER_NAMES, 200))}),
+    ("POST", "/organisation/inviter"): row(MANAGERS, exact={
+        None: codes(403, **dict.fromkeys(MANAGER_NAMES, 303))}, form=lambda w, t: {
+        "email": "collegue@nouveau.example.fr", "full_name": "Nouveau Collegue"}),
+    ("POST", "/organisation/membres/{user_id}/desactiver"): row(ORG_MANAGER | ADMIN, exact={
+        "A": codes(404, holder=303, colleague=403, admin=303)}),
+    ("POST", "/organisation/membres/{user_id}/reactiver"): row(ORG_MANAGER | ADMIN, exact={
+        "A": codes(404, holder=409, colleague=403, admin=409)}),
+    ("POST", "/organisation/membres/{user_id}/gestionnaire"): row(ORG_MANAGER | ADMIN, exact={
+        "A": codes(404, holder=303, colleague=403, admin=303)},
+        form=lambda w, t: {"gestionnaire": "oui"}),
+    ("POST", "/organisation/demandes/{request_id}/accepter"): row(ORG_MANAGER, exact={
+        "A": codes(404, holder=303, colleague=403)}),
+    ("POST", "/organisation/demandes/{request_id}/refuser"): row(ORG_MANAGER, exact={
+        "A": codes(404, holder=303, colleague=403)},
+        form=lambda w, t: {"comment": "Inconnu chez nous"}),
+    ("GET", "/comptes/inviter"): row(BUYERS | ADMIN, exact={
+        None: codes(200, **dict.fromkeys(SUPPLIER_NAMES, 403))}),
+    # Naboo and Hoth both work with Alderaan; only Hoth with Sullust.
+    ("POST", "/comptes/inviter"): row(INVITER, "invite_org", exact={
+        "A": codes(403, buyer=303, buyer_agent=303, other_buyer=303),
+        "B": codes(403, other_buyer=303)}, form=lambda w, t: {
+        "organisation_id": str(w.orgs[t.org].id), "email": "nouveau@ailleurs.example.fr",
+        "full_name": "Nouvelle Personne"}),
+    # Administrators.
+    ("GET", "/admin"): row(ADMIN, exact={None: codes(403, admin=200)}),
+    ("GET", "/admin/envois"): row(ADMIN, exact={None: codes(403, admin=200)}),
+    ("POST", "/admin/envois/{mail_id}/renvoyer"): row(ADMIN),
+    ("GET", "/admin/comptes"): row(ADMIN, exact={None: codes(403, admin=200)}),
+    ("GET", "/admin/comptes/{user_id}"): row(ADMIN, exact={"A": codes(403, admin=200)}),
+    ("POST", "/admin/comptes/{user_id}/desactiver"): row(ADMIN, exact={
+        "A": codes(403, admin=303)}),
+    ("POST", "/admin/comptes/{user_id}/reactiver"): row(ADMIN, exact={
+        "A": codes(403, admin=409)}),
+    ("POST", "/admin/comptes/{user_id}/effacer"): row(ADMIN, exact={
+        "A": codes(403, admin=303)}, form=lambda w, t: {"confirmation": "oui"}),
+    ("GET", "/admin/seuils-agec"): row(ADMIN),
+    ("GET", "/admin/seuils-agec/{threshold_id}"): row(ADMIN),
+    ("POST", "/admin/seuils-agec/{threshold_id}"): row(ADMIN, form=lambda w, t: {
+        "reuse_min": "5", "recycled_min": "10", "source": "Décret n° 2024-134"}),
+    ("GET", "/admin/indicateurs"): row(ADMIN),
+    ("POST", "/admin/indicateurs"): row(ADMIN, form=lambda w, t: {
+        "fte_hours": "1607", "consideration_threshold_eur": "90000"}),
+    ("POST", "/admin/indicateurs/objectifs"): row(ADMIN, form=lambda w, t: {
+        "indicator_id": DEFINITIONS[0].id, "year": "2025", "value": "10"}),
+    # Suppliers: contracts they are party to; only the holder files (DESIGN.md §3).
+    ("GET", "/fournisseur"): row(SUPPLIERS, exact=SUPPLIER_PAGE),
+    ("GET", "/fournisseur/contrats"): row(SUPPLIERS, exact=SUPPLIER_PAGE),
+    ("GET", "/fournisseur/declarations"): row(SUPPLIERS, exact=SUPPLIER_PAGE),
+    ("GET", "/fournisseur/contrats/{contract_id}"): row(CONTRACT_PARTY, "readable_contract"),
+    ("GET", "/fournisseur/declarations/{declaration_id}"): row(CONTRACT_PARTY),
+    ("POST", "/fournisseur/declarations/{declaration_id}"): row(
+        CONTRACT_HOLDER, "open_declaration", form=lambda w, t: {**_version(w, t),
+                                                                "action": "save"}),
+    ("POST", "/fournisseur/contrats/{contract_id}/plan-de-progres/revision"): row(
+        CONTRACT_HOLDER),
+    # Issued on the first download after a validation (audited): a GET that may write.
+    ("GET", "/fournisseur/contrats/{contract_id}/attestation.pdf"): row(
+        CONTRACT_HOLDER, changes=CONTRACT_HOLDER),
+    ("GET", "/documents/{document_id}"): row(DOCUMENT_READERS),
+    # Buyers: their organisation's contracts; only they review (DESIGN.md §3).
+    ("GET", "/acheteur"): row(BUYERS, exact=BUYER_PAGE),
+    ("GET", "/acheteur/contrats"): row(BUYERS, exact=BUYER_PAGE),
+    ("GET", "/acheteur/declarations"): row(BUYERS, exact=BUYER_PAGE),
+    ("GET", "/acheteur/contrats/nouveau"): row(BUYERS),
+    ("POST", "/acheteur/contrats/nouveau"): row(BUYERS, form=_contract_form),
+    ("GET", "/acheteur/contrats/{contract_id}"): row(CONTRACT_BUYER, "readable_contract"),
+    ("GET", "/acheteur/contrats/{contract_id}/modifier"): row(CONTRACT_BUYER),
+    ("POST", "/acheteur/contrats/{contract_id}/modifier"): row(CONTRACT_BUYER,
+                                                               form=_contract_form),
+    ("POST", "/acheteur/contrats/{contract_id}/clore"): row(CONTRACT_BUYER, form=_version),
+    ("GET", "/acheteur/contrats/{contract_id}/rapport.pdf"): row(CONTRACT_BUYER),
+    ("GET", "/acheteur/declarations/{declaration_id}"): row(CONTRACT_BUYER),
+    ("POST", "/acheteur/declarations/{declaration_id}/valider"): row(
+        CONTRACT_BUYER, "submitted_declaration", form=_version),
+    ("POST", "/acheteur/declarations/{declaration_id}/renvoyer"): row(
+        CONTRACT_BUYER, "submitted_declaration", form=_comment),
+    ("POST", "/acheteur/declarations/{declaration_id}/rouvrir"): row(
+        CONTRACT_BUYER, "validated_declaration", form=_comment),
+    # The API: the same permissions as the pages; administrators read every contract.
+    ("GET", "/api/v1/contracts"): row(LOGGED),
+    ("POST", "/api/v1/contracts"): row(BUYERS, json=_contract_json),
+    ("GET", "/api/v1/contracts/{contract_id}"): row(CONTRACT_READERS, "readable_contract"),
+    ("PUT", "/api/v1/contracts/{contract_id}"): row(CONTRACT_BUYER, json=_contract_json),
+    ("GET", "/api/v1/declarations"): row(LOGGED, "contract_query"),
+    ("GET", "/api/v1/declarations/{declaration_id}"): row(CONTRACT_READERS),
+    ("PUT", "/api/v1/declarations/{declaration_id}"): row(
+        CONTRACT_HOLDER, "open_declaration", json=lambda w, t: {**_version(w, t),
+                                                                "lines": []}),
+    ("POST", "/api/v1/declarations/{declaration_id}/submit"): row(
+        CONTRACT_HOLDER, "open_declaration", json=_version),
+    ("POST", "/api/v1/declarations/{declaration_id}/validate"): row(
+        CONTRACT_BUYER, "submitted_declaration", json=_version),
+    ("POST", "/api/v1/declarations/{declaration_id}/return"): row(
+        CONTRACT_BUYER, "submitted_declaration", json=_comment),
+    ("POST", "/api/v1/declarations/{declaration_id}/reopen"): row(
+        CONTRACT_BUYER, "validated_declaration", json=_comment),
+    ("GET", "/api/v1/indicators"): row(INDICATORS, "indicator_siret", query={"year": "2025"}),
+    ("GET", "/api/v1/surveys"): row(LOGGED),
+    ("GET", "/api/v1/surveys/{invitation_id}"): row(SURVEY_PARTIES),
+    ("POST", "/api/v1/surveys/{invitation_id}/answers"): row(
+        RESPONDENT, "open_invitation", json=lambda w, t: {"answers": {}, "submit": False}),
+    # Surveys: the two organisations of an evaluation; results and banks are the buyers'.
+    ("GET", "/enquetes"): row(LOGGED, "survey_view"),
+    ("GET", "/enquetes/questions"): row(BUYERS),
+    ("POST", "/enquetes/questions"): row(BUYERS, form=lambda w, t: {
+        "direction": "buyer_rates_holder", "wording": "Une question de plus",
+        "scale": "text"}),
+    ("POST", "/enquetes/questions/{question_id}"): row(
+        ORG_BUYER, form=lambda w, t: {"action": "retire"}),
+    ("GET", "/enquetes/resultats"): row(BUYERS | ADMIN),
+    ("GET", "/enquetes/resultats/contrats/{contract_id}"): row(CONTRACT_BUYER | CONTRACT_PARTY),
+    ("GET", "/enquetes/resultats/fournisseurs/{organisation_id}"): row(SURVEYED_BY),
+    ("POST", "/enquetes/contrats/{contract_id}/lancer"): row(CONTRACT_BUYER),
+    ("GET", "/enquetes/campagnes/{campaign_id}/export.csv"): row(CONTRACT_BUYER),
+    ("GET", "/enquetes/{invitation_id}"): row(SURVEY_PARTIES),
+    ("POST", "/enquetes/{invitation_id}"): row(RESPONDENT, "open_invitation",
+                                               form=lambda w, t: {"action": "save"}),
+    # Indicators and reports: a buyer its organisation's, an administrator all or one.
+    ("GET", "/indicateurs"): row(INDICATORS, "scope", query=YEAR),
+    ("GET", "/indicateurs/export/{name}.{fmt}"): row(INDICATORS, "export", query=YEAR),
+    ("GET", "/indicateurs/{indicator_id}"): row(INDICATORS, query=YEAR),
+    ("GET", "/rapports/annuel"): row(INDICATORS, "scope", query=YEAR),
+    ("POST", "/rapports/annuel"): row(BUYERS, query=YEAR, form=lambda w, t: {
+        "text_highlights": "Une année de progrès."}),
+    ("GET", "/rapports/annuel.pdf"): row(INDICATORS, "report_scope", query=YEAR),
+    ("GET", "/rapports/annuel-contrats.{fmt}"): row(INDICATORS, "annex", query=YEAR),
+}
+
+
+ROUTES = every_route(create_app())
+
+
+@pytest.fixture(scope="module")
+def matrix(engine, app, figures):
+    """One world for the whole module; each case runs in a savepoint rolled back afterwards."""
+    with rolled_back_session(engine) as db:
+        world = matrix_world.build(db)
+        matrix_targets.add_targets(db, world)
+        # A server error is an answer like any other: counted, reported with the others (and
+        # its traceback in the captured log).
+        with TestClient(app, base_url="https://testserver", follow_redirects=False,
+                        raise_server_exceptions=False) as client:
+            matrix = Matrix(db, client, world)
+            event.listen(engine, "after_cursor_execute", matrix.record_writes)
+            try:
+                yield matrix
+            finally:
+                event.remove(engine, "after_cursor_execute", matrix.record_writes)
+            if matrix.cases:
+                figures["Matrice des autorisations"] = (
+                    f"{matrix.cases} cas ({len(ROUTES)} routes, {len(world.actors)} personnes "
+                    "et un site tiers, sur les objets de chaque côté, en page et en fragment "
+                    f"htmx) ; écarts à la politique : {matrix.failures}")
+
+
+def test_every_row_of_the_policy_is_a_route_of_the_app():
+    """A removed or renamed route takes its row with it."""
+    assert set(POLICY) - set(ROUTES) == set()
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
+def test_route(matrix, method, path):
+    row = POLICY.get((method, path))
+    assert row is not None, (
+        f"{method} {path} n'a pas de ligne dans POLICY (tests/test_route_matrix.py) : "
+        "ajoutez-la en disant qui peut l'appeler (DESIGN.md §1, §3, §5), sur quels objets "
+        "(family) et avec quel formulaire ou corps JSON.")
+    cases, failures = matrix.check(method, path, row)
+    matrix.cases += cases
+    matrix.failures += len(failures)
+    assert not failures, "\n".join(failures)
+
+
+def test_a_route_without_a_row_fails_and_says_what_to_add(matrix):
+    with pytest.raises(AssertionError, match=r"GET /nouvelle-page n'a pas de ligne dans POLICY"):
+        test_route(matrix, "GET", "/nouvelle-page")
+
+
+def test_the_matrix_sees_a_leak_and_a_change(matrix, monkeypatch):
+    """The matrix is only as good as its eye: with the contract check of the services removed,
+    it reports the other side reading a contract and validating a declaration."""
+    monkeypatch.setattr(supplier_service, "visible_contracts", lambda user: select(Contract))
+    monkeypatch.setattr(review, "is_reviewer", lambda user, contract: user.is_buyer)
+    page = ("GET", "/fournisseur/contrats/{contract_id}")
+    _cases, failures = matrix.check(*page, POLICY[page])
+    assert any(line.startswith(f"{page[0]} {page[1]} [contrat A] par other_supplier")
+               and "réponse 200 au lieu d'un refus" in line and "REF-ALDERAAN-1" in line
+               for line in failures), failures
+    action = ("POST", "/acheteur/declarations/{declaration_id}/valider")
+    _cases, failures = matrix.check(*action, POLICY[action])
+    assert any(line.startswith(f"{action[0]} {action[1]} [insertion déposée A] par other_buyer")
+               and "réponse 303 au lieu d'un refus" in line
+               and "a changé les tables" in line and "declaration" in line
+               for line in failures), failures
+
+
+def test_the_matrix_sees_a_form_without_csrf_check(matrix, app):
+    """With the CSRF check gone, another site riding the buyer's session validates."""
+    app.dependency_overrides[verify_csrf] = lambda: None
+    try:
+        action = ("POST", "/acheteur/declarations/{declaration_id}/valider")
+        _cases, failures = matrix.check(*action, POLICY[action])
+    finally:
+        app.dependency_overrides.pop(verify_csrf)
+    assert any(line.startswith(f"{action[0]} {action[1]} [insertion déposée A] par un autre "
+                               "site avec la session de buyer")
+               and "réponse 303 au lieu de 403" in line and "a changé les tables" in line
+               for line in failures), failures
