@@ -27,6 +27,7 @@ from portal.app import create_app
 from portal.models import Contract
 from portal.web import verify_csrf
 from supplier import service as supplier_service
+from supplier.models import Declaration
 from tests import factories, matrix_targets, matrix_world
 from tests.conftest import rolled_back_session
 from tests.matrix_runner import Matrix, Row, Rule, codes, every_route, row
@@ -342,9 +343,12 @@ def test_a_route_without_a_row_fails_and_says_what_to_add(matrix):
 
 
 def test_the_matrix_sees_a_leak_and_a_change(matrix, monkeypatch):
-    """The matrix is only as good as its eye: with the contract check of the services removed,
-    it reports the other side reading a contract and validating a declaration."""
+    """The matrix is only as good as its eye: with the contract and declaration checks of the
+    services removed, it reports the other side reading a contract and validating a
+    declaration."""
     monkeypatch.setattr(supplier_service, "visible_contracts", lambda user: select(Contract))
+    monkeypatch.setattr(supplier_service, "visible_declarations",
+                        lambda user: select(Declaration))
     monkeypatch.setattr(review, "is_reviewer", lambda user, contract: user.is_buyer)
     page = ("GET", "/fournisseur/contrats/{contract_id}")
     _cases, failures = matrix.check(*page, POLICY[page])
