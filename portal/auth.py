@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from portal import identity
-from portal.db import get_session
+from portal.db import SESSIONS_PER_PROCESS, get_session
 from portal.errors import Forbidden, LoginRequired, PortalError
 from portal.models import TokenKind, User
 from portal.notifications import unread_count
@@ -16,7 +16,12 @@ from portal.web import rotate_csrf, set_cookie, signer
 
 SESSION_COOKIE = "portal_session"
 
-DbSession = Annotated[Session, Depends(get_session, scope="function")]
+# A request beyond the pool's connections waits for a session on the event loop, not in a worker
+# thread: threads blocked waiting for a connection could otherwise take every thread that the
+# requests holding the connections need to finish, and nothing would move until the pool's
+# timeout (30 s, then a 500), as 200 API clients at once showed (tests/live).
+DbSession = Annotated[Session, Depends(get_session, scope="function",
+                                       max_concurrency=SESSIONS_PER_PROCESS)]
 
 
 class ApiLoginRequired(PortalError):

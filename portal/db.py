@@ -47,16 +47,25 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime()}
 
 
+# Connections each process keeps (and may open beyond, under load). The web requests of a process
+# hold at most this many sessions at once (portal.auth.DbSession): the others wait their turn.
+POOL_SIZE, POOL_OVERFLOW = 5, 10
+SESSIONS_PER_PROCESS = POOL_SIZE + POOL_OVERFLOW
+
+
 def make_engine(url: str) -> Engine:
     # hide_parameters: a failing statement's values (beneficiary references, comments, e-mail
     # addresses) stay out of exception messages, hence out of logs (see portal.error_log).
+    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool)
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    else:
+        pool = {}  # an in-memory database is one connection, not a pool
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
-                           hide_parameters=True)
+                           hide_parameters=True, **pool)
 
     # pysqlite opens transactions on its own and breaks SAVEPOINT; let SQLAlchemy drive them.
     @event.listens_for(engine, "connect")
