@@ -1,5 +1,6 @@
 """Who is asking: session cookie for pages, bearer token for the API, as `Annotated` aliases."""
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -16,11 +17,19 @@ from portal.web import rotate_csrf, set_cookie, signer
 
 SESSION_COOKIE = "portal_session"
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def request_session(request: Request) -> Iterator[Session]:
+    """The request's transaction; the methods that change something write (portal.db)."""
+    yield from get_session(writes=request.method not in SAFE_METHODS)
+
+
 # A request beyond the pool's connections waits for a session on the event loop, not in a worker
 # thread: threads blocked waiting for a connection could otherwise take every thread that the
 # requests holding the connections need to finish, and nothing would move until the pool's
 # timeout (30 s, then a 500), as 200 API clients at once showed (tests/live).
-DbSession = Annotated[Session, Depends(get_session, scope="function",
+DbSession = Annotated[Session, Depends(request_session, scope="function",
                                        max_concurrency=SESSIONS_PER_PROCESS)]
 
 

@@ -47,6 +47,8 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime()}
 
 
+# Execution option of the sessions whose transactions write (see new_session).
+WRITES = "portal_writes"
 # Connections each process keeps (and may open beyond, under load). The web requests of a process
 # hold at most this many sessions at once (portal.auth.DbSession): the others wait their turn.
 POOL_SIZE, POOL_OVERFLOW = 5, 10
@@ -78,7 +80,11 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # A transaction that will write takes the write lock first, waiting for it up to the
+        # timeout above. Begun deferred, it would read, then fail at its first write without
+        # waiting ("database is locked") whenever another connection committed in between.
+        writes = connection.get_execution_options().get(WRITES)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     return engine
 
@@ -95,18 +101,19 @@ def get_engine() -> Engine:
     return _engine
 
 
-def new_session() -> Session:
+def new_session(*, writes: bool = False) -> Session:
+    """A session; ``writes`` when its transactions will write (SQLite then locks at BEGIN)."""
     get_engine()
-    return SessionFactory()
+    return SessionFactory(execution_options={WRITES: True}) if writes else SessionFactory()
 
 
-def get_session() -> Iterator[Session]:
+def get_session(*, writes: bool = False) -> Iterator[Session]:
     """One request, one transaction: committed when the route returns, rolled back on error.
 
-    Declared with ``Depends(get_session, scope="function")`` so the commit happens before the
-    response is sent: a failed commit must not answer 200.
+    Declared with ``Depends(..., scope="function")`` (portal.auth.DbSession) so the commit
+    happens before the response is sent: a failed commit must not answer 200.
     """
-    with new_session() as db:
+    with new_session(writes=writes) as db:
         try:
             yield db
             db.commit()
