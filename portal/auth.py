@@ -1,5 +1,6 @@
 """Who is asking: session cookie for pages, bearer token for the API, as `Annotated` aliases."""
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -7,7 +8,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from portal import identity
-from portal.db import get_session
+from portal.db import SESSIONS_PER_PROCESS, request_transaction
 from portal.errors import Forbidden, LoginRequired, PortalError
 from portal.models import TokenKind, User
 from portal.notifications import UNREAD
@@ -16,7 +17,21 @@ from portal.web import rotate_csrf, set_cookie, signer
 
 SESSION_COOKIE = "portal_session"
 
-DbSession = Annotated[Session, Depends(get_session, scope="function")]
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+async def request_session(request: Request) -> AsyncIterator[Session]:
+    """The request's transaction; the methods that change something write (portal.db)."""
+    async with request_transaction(writes=request.method not in SAFE_METHODS) as db:
+        yield db
+
+
+# A request beyond the pool's connections waits for a session on the event loop, not in a worker
+# thread: threads blocked waiting for a connection could otherwise take every thread that the
+# requests holding the connections need to finish, and nothing would move until the pool's
+# timeout (30 s, then a 500), as 200 API clients at once showed (tests/live).
+DbSession = Annotated[Session, Depends(request_session, scope="function",
+                                       max_concurrency=SESSIONS_PER_PROCESS)]
 
 
 class ApiLoginRequired(PortalError):

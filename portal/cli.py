@@ -64,8 +64,15 @@ def demo(password: Annotated[str | None, typer.Option(
 @app.command()
 def scheduler() -> None:
     """Lance le planificateur (processus dédié, production) ; un second est sans effet."""
+    import logging
+
     from portal.scheduler import run_forever
 
+    # The operator reads what each job did and which scheduler holds the lock (INFO), and
+    # APScheduler's own lines only when something goes wrong.
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     typer.echo("Planificateur démarré — Ctrl+C pour arrêter.")
     run_forever()
 

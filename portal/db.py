@@ -2,6 +2,7 @@
 
 import warnings
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,16 +49,27 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime()}
 
 
+# Execution option of the sessions whose transactions write (see new_session).
+WRITES = "portal_writes"
+# Connections each process keeps (and may open beyond, under load). The web requests of a process
+# hold at most this many sessions at once (portal.auth.DbSession): the others wait their turn.
+POOL_SIZE, POOL_OVERFLOW = 5, 10
+SESSIONS_PER_PROCESS = POOL_SIZE + POOL_OVERFLOW
+
+
 def make_engine(url: str) -> Engine:
     # hide_parameters: a failing statement's values (beneficiary references, comments, e-mail
     # addresses) stay out of exception messages, hence out of logs (see portal.error_log).
+    pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool)
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    else:
+        pool = {}  # an in-memory database is one connection, not a pool
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
-                           hide_parameters=True)
+                           hide_parameters=True, **pool)
 
     # pysqlite opens transactions on its own and breaks SAVEPOINT; let SQLAlchemy drive them.
     @event.listens_for(engine, "connect")
@@ -70,7 +82,11 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # A transaction that will write takes the write lock first, waiting for it up to the
+        # timeout above. Begun deferred, it would read, then fail at its first write without
+        # waiting ("database is locked") whenever another connection committed in between.
+        writes = connection.get_execution_options().get(WRITES)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     return engine
 
@@ -87,21 +103,24 @@ def get_engine() -> Engine:
     return _engine
 
 
-def new_session() -> Session:
+def new_session(*, writes: bool = False) -> Session:
+    """A session; ``writes`` when its transactions will write (SQLite then locks at BEGIN)."""
     get_engine()
-    return SessionFactory()
+    return SessionFactory(execution_options={WRITES: True}) if writes else SessionFactory()
 
 
-async def get_session() -> AsyncIterator[Session]:
-    """One request, one transaction: committed when the route returns, rolled back on error.
+@asynccontextmanager
+async def request_transaction(*, writes: bool = False) -> AsyncIterator[Session]:
+    """One request, one transaction: committed when the route returns, rolled back on error
+    (``writes``: see `new_session`).
 
-    Declared with ``Depends(get_session, scope="function")`` so the commit happens before the
-    response is sent: a failed commit must not answer 200. Opening a session touches no
-    database (the connection is taken at the first statement), so this runs on the event loop
-    and only the commit or rollback goes to the thread pool: one trip there per request instead
-    of two.
+    Entered by ``Depends(..., scope="function")`` (portal.auth.DbSession) so the commit happens
+    before the response is sent: a failed commit must not answer 200. Opening a session touches
+    no database (the connection is taken at the first statement), so this runs on the event
+    loop and only the commit or rollback goes to the thread pool: one trip there per request
+    instead of two.
     """
-    db = new_session()
+    db = new_session(writes=writes)
     try:
         yield db
         await run_in_threadpool(_commit, db)

@@ -72,7 +72,7 @@ JOBS_BY_NAME = {job.name: job for job in JOBS}
 def run_job(name: str) -> str:
     """Runs one job once in its own transaction (operators, cron, tests)."""
     job = JOBS_BY_NAME[name]
-    with new_session() as db:
+    with new_session(writes=True) as db:
         try:
             summary = job.run(db)
             db.commit()
