@@ -107,19 +107,18 @@ def world(db):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _count(request):
-    """Prints what was checked: cases, operations, and the statuses they got."""
+def _count(figures):
+    """Counts what was checked: cases, operations, and the statuses they got."""
     yield
     if not CASES:
         return
     operations = {label for _role, label in CASES}
     statuses = ", ".join(f"{status}: {n}" for status, n in sorted(STATUSES.items()))
     phases = ", ".join(f"{phase}: {n}" for phase, n in sorted(PHASES.items()))
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(f"\nschemathesis: {sum(CASES.values())} cases on {len(operations)} operations "
-              f"x {len(ROLES)} roles (up to {EXAMPLES} generated examples per operation and "
-              f"role; {phases}); statuses {statuses}")
+    figures["Schemathesis"] = (
+        f"{sum(CASES.values())} cases on {len(operations)} operations x {len(ROLES)} roles "
+        f"(up to {EXAMPLES} generated examples per operation and role; {phases}); "
+        f"statuses {statuses}")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,6 +1,7 @@
 """One real portal for the live tests, in its production shape: its own database, migrated by
 `portal migrate` and seeded through the services, served by `portal serve --workers 2`, with two
-`portal scheduler` beside it. The figures the tests count are printed at the end of the run."""
+`portal scheduler` beside it. The figures the tests count are printed at the end of the run
+(the `figures` fixture of tests/conftest.py)."""
 
 import time
 from types import SimpleNamespace
@@ -12,7 +13,6 @@ from tests.live.server import LiveDatabase, Scheduler, Server, portal, portal_en
 from tests.live.world import seed
 
 WORKERS = 2
-FIGURES = pytest.StashKey[dict[str, str]]()
 
 
 @pytest.fixture(scope="package")
@@ -30,8 +30,9 @@ def live(tmp_path_factory, figures):
         server.wait_until_ready()
         # Started together; their first runs of every job overlap the filers' requests.
         schedulers = [Scheduler(env, log=folder / f"scheduler-{n}.log") for n in (1, 2)]
-        figures["setup"] = (f"{database.dialect}: own database migrated, seeded and served by "
-                            f"{WORKERS} workers in {time.perf_counter() - started:.1f} s")
+        figures["live server, setup"] = (
+            f"{database.dialect}: own database migrated, seeded and served by {WORKERS} workers "
+            f"in {time.perf_counter() - started:.1f} s")
         yield SimpleNamespace(database=database, engine=database.engine, server=server,
                               schedulers=schedulers, world=world, env=env, folder=folder,
                               data_dir=folder / "data")
@@ -41,17 +42,3 @@ def live(tmp_path_factory, figures):
         if server is not None:
             server.stop()
         database.drop()
-
-
-@pytest.fixture(scope="session")
-def figures(pytestconfig) -> dict[str, str]:
-    """What each live test counted, one line per test, printed at the end of the run."""
-    return pytestconfig.stash.setdefault(FIGURES, {})
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    lines = config.stash.get(FIGURES, {})
-    if lines:
-        terminalreporter.write_sep("-", "live server: counted")
-        for line in lines.values():
-            terminalreporter.write_line(line)

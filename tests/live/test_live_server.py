@@ -93,7 +93,7 @@ def test_200_concurrent_filers_lose_and_duplicate_no_line(live, figures):
                                 f"IN ({in_list}) GROUP BY action ORDER BY action")
     assert events == [("save", FILERS, FILERS), ("submit", FILERS, FILERS)]
     assert live.server.errors() == []
-    figures["filers"] = (
+    figures["live server, filers"] = (
         f"{live.database.dialect}, {live.server.workers} workers: {FILERS} concurrent filers "
         f"(login, list, save, submit: {4 * FILERS} requests) in {seconds:.1f} s; "
         f"{len(lines)} lines, each found once; {FILERS} declarations submitted once")
@@ -155,7 +155,7 @@ def test_two_reviewers_at_once_one_wins_the_other_gets_409(live, figures):
             WHERE d.id = :id""", id=declaration_id)[0]
         assert float(counted) == (float(filed) if winner == "validate" else 0)
     assert live.server.errors() == []
-    figures["reviews"] = (
+    figures["live server, reviews"] = (
         f"{live.database.dialect}: {REVIEWS} review races (two agents, same declaration, same "
         f"instant) in {seconds:.1f} s: {REVIEWS} winners, {REVIEWS} × 409 in French "
         f"({stale} stale version, {REVIEWS - stale} already reviewed), one audit event each")
@@ -262,7 +262,7 @@ def test_kill_9_during_submissions_leaves_no_partial_declaration(live, figures):
     seconds = time.perf_counter() - began
     assert interrupted > 0  # the kills did cut submissions in flight
     assert server.errors() == []
-    figures["kills"] = (
+    figures["live server, kills"] = (
         f"{live.database.dialect}: {CRASH_ROUNDS} kill -9 ({CRASH_ROUNDS // 2} workers, "
         f"{CRASH_ROUNDS - CRASH_ROUNDS // 2} whole servers) during {CRASH_ROUNDS * CRASH_BATCH} "
         f"submissions of {CRASH_LINES} lines in {seconds:.1f} s: {interrupted} cut in flight "
@@ -324,7 +324,7 @@ def test_two_schedulers_on_one_database_tell_and_mail_each_person_once(live, fig
     files = sorted((live.data_dir / "mail").glob("*.eml"))
     # Each file is named after its mail's id: one file per mail, none twice.
     assert sorted(int(f.stem.rsplit("-", 1)[1]) for f in files) == sorted(i for i, *_ in mails)
-    figures["schedulers"] = (
+    figures["live server, schedulers"] = (
         f"{live.database.dialect}: 2 schedulers beside the server, every job run by one only: "
         f"{sum(kinds.values()) - FILERS} notifications with their mail; then {FILERS} more mails "
         f"sent by 2 deliverers at once in {seconds:.1f} s ({rounds} rounds); {len(mails)} mails, "
