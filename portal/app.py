@@ -18,10 +18,16 @@ from execution import indicator_settings, indicators_api
 from execution import report_routes as execution_report_routes
 from execution import routes as execution_routes
 from execution import settings as execution_settings
-from portal import access_log, account_routes, admin_routes, api_token_routes, member_routes
+from portal import (
+    access_log,
+    account_routes,
+    admin_routes,
+    api_token_routes,
+    error_log,
+    member_routes,
+)
 from portal import api as portal_api
 from portal import routes as portal_routes
-from portal.error_log import log_unexpected
 from portal.errors import Conflict, Invalid, LoginRequired, NotFound, PortalError
 from portal.middleware import BodySizeLimit, SecurityHeaders
 from portal.settings import get_settings
@@ -111,7 +117,7 @@ def _allowed_methods(request: Request) -> str:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    log_unexpected(log, "Unexpected error on %s", request.url.path, error=error)
+    error_log.log_unexpected(log, "Unexpected error on %s", request.url.path, error=error)
     wrapped = PortalError("Une erreur inattendue est survenue ; elle a été enregistrée. "
                           "Réessayez dans un instant.")
     wrapped.status_code = 500
@@ -158,6 +164,7 @@ def _secure_every_answer(app: FastAPI) -> None:
 def create_app() -> FastAPI:
     settings = get_settings()
     access_log.install()
+    error_log.install()
     templates.env.auto_reload = settings.template_reload
     app = FastAPI(
         lifespan=_lifespan,

@@ -14,18 +14,48 @@ from sqlalchemy.exc import DBAPIError
 DRIVER_MODULES = ("psycopg", "sqlite3")
 
 
+# The server's own loggers: after the portal's error page, Starlette hands the exception on
+# and uvicorn logs it again, with its traceback ("Exception in ASGI application").
+SERVER_LOGGERS = ("uvicorn.error", "uvicorn.asgi")
+
+
 def log_unexpected(logger: logging.Logger, message: str, *args: object,
                    error: BaseException) -> None:
     """`logger.exception` for `error`, with database messages withheld."""
-    chain = _chain(error)
-    if not any(_is_database_error(e) for e in chain):
+    if not _mentions_database(error):
         logger.error(message, *args, exc_info=error)
         return
-    parts = []
-    for exc in chain:
-        parts.append("Traceback (most recent call last):\n"
-                     + "".join(traceback.format_tb(exc.__traceback__)) + _describe(exc))
-    logger.error(message + "\n%s", *args, "\nDuring or because of it:\n".join(parts))
+    logger.error(message + "\n%s", *args, _withheld_traceback(error))
+
+
+class WithholdDatabaseMessages(logging.Filter):
+    """Any record logged with a database error (uvicorn's, a library's) carries the traceback
+    of `log_unexpected` instead of the driver's message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and _mentions_database(error):
+            record.msg = f"{record.getMessage()}\n{_withheld_traceback(error)}"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
+def install() -> None:
+    for name in SERVER_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, WithholdDatabaseMessages) for f in logger.filters):
+            logger.addFilter(WithholdDatabaseMessages())
+
+
+def _mentions_database(error: BaseException) -> bool:
+    return any(_is_database_error(e) for e in _chain(error))
+
+
+def _withheld_traceback(error: BaseException) -> str:
+    return "\nDuring or because of it:\n".join(
+        "Traceback (most recent call last):\n"
+        + "".join(traceback.format_tb(exc.__traceback__)) + _describe(exc)
+        for exc in _chain(error))
 
 
 def _chain(error: BaseException) -> list[BaseException]:

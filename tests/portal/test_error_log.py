@@ -74,3 +74,20 @@ def test_an_unexpected_database_error_on_a_request_answers_500_and_logs_no_value
     logged = _everything_logged(caplog)
     assert "Unexpected error on /api/v1/essai-erreur" in logged and "IntegrityError" in logged
     assert SECRET not in logged and "commentaire confidentiel" not in logged
+
+
+def test_the_server_logging_the_error_again_shows_no_value_either(db, caplog):
+    """Starlette hands the exception on after the error page and uvicorn logs it with its
+    traceback: that record withholds the database message too."""
+    create_app()  # installs the filter on the server's loggers
+    with pytest.raises(IntegrityError) as raised, db.begin_nested():
+        _fail(db)
+    server = logging.getLogger("uvicorn.error")
+    with caplog.at_level(logging.ERROR, logger="uvicorn.error"):
+        server.error("Exception in ASGI application\n", exc_info=raised.value)
+        server.error("Other failure", exc_info=ValueError("raison visible"))
+    logged = _everything_logged(caplog)
+    assert "Exception in ASGI application" in logged and "IntegrityError" in logged
+    assert "message withheld" in logged
+    assert SECRET not in logged and "commentaire confidentiel" not in logged
+    assert "raison visible" in logged
