@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal import siret as siret_rules
@@ -170,7 +170,7 @@ def open_session(db: Session, user: User, *, kind: TokenKind, hours: int) -> str
 # The statement that recognises a token, built once: every request of the portal runs it, and a
 # prebuilt statement skips SQLAlchemy's construction and cache-key work (a third of its cost).
 _TOKEN_OWNER = (
-    select(User, AuthToken.id, AuthToken.kind, AuthToken.last_used_at)
+    select(User)
     .join(AuthToken, AuthToken.user_id == User.id)
     .where(AuthToken.token_hash == bindparam("digest"),
            AuthToken.kind.in_(bindparam("kinds", expanding=True)),
@@ -184,16 +184,21 @@ def user_for_token(db: Session, token: str | None, *, kinds: tuple[TokenKind, ..
     statement; None for no such token."""
     if not token:
         return None
+    digest, moment = token_digest(token), now()
+    if TokenKind.personal in kinds:
+        # Written first, before anything is read: on SQLite a transaction that has read and
+        # then writes fails at once ("database is locked") if another one committed between.
+        db.execute(update(AuthToken)
+                   .where(AuthToken.token_hash == digest, AuthToken.kind == TokenKind.personal,
+                          AuthToken.expires_at > moment,
+                          or_(AuthToken.last_used_at.is_(None),
+                              AuthToken.last_used_at <= moment - LAST_USE_PRECISION))
+                   .values(last_used_at=moment).execution_options(synchronize_session=False))
     query = _TOKEN_OWNER if extra is None else _with_extra(extra)
-    row = db.execute(query, {"digest": token_digest(token), "kinds": list(kinds),
-                             "now": now()}).first()
+    row = db.execute(query, {"digest": digest, "kinds": list(kinds), "now": moment}).first()
     if row is None:
         return None
-    user, token_id, kind, last_used_at = row[:4]
-    if kind == TokenKind.personal and (
-            last_used_at is None or last_used_at <= now() - LAST_USE_PRECISION):
-        db.execute(update(AuthToken).where(AuthToken.id == token_id).values(last_used_at=now()))
-    return user, (row[4] if extra is not None else None)
+    return row[0], (row[1] if extra is not None else None)
 
 
 @lru_cache(maxsize=8)

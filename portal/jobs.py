@@ -20,8 +20,11 @@ def deliver_mail(db: Session) -> str:
     for mail_id in mail.due_ids(db):
         if not mail.claim(db, mail_id):
             continue
+        outgoing = mail.claimed(db, mail_id)
+        # Sent between two transactions: a slow mail server holds no lock (SQLite's write
+        # lock would stop every web write for as long as the server takes).
         db.commit()
-        if mail.send_claimed(db, mail_id):
+        if mail.record_outcome(db, mail_id, mail.try_delivery(outgoing)):
             sent += 1
         else:
             failed += 1

@@ -123,13 +123,26 @@ def claim(db: Session, mail_id: int) -> bool:
     return result.rowcount == 1
 
 
-def send_claimed(db: Session, mail_id: int) -> bool:
-    """Sends a claimed mail and records the outcome (sent, or retried later with back-off)."""
-    mail = db.get(OutgoingMail, mail_id, populate_existing=True)
-    mail.attempts += 1
+def claimed(db: Session, mail_id: int) -> OutgoingMail:
+    """A claimed mail, loaded whole: it is sent after its transaction ends (see
+    `portal.jobs.deliver_mail`)."""
+    return db.get(OutgoingMail, mail_id, populate_existing=True)
+
+
+def try_delivery(mail: OutgoingMail) -> Exception | None:
+    """Sends the mail; the failure, if any (recorded by `record_outcome`)."""
     try:
         deliver(mail)
     except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
+        return error
+    return None
+
+
+def record_outcome(db: Session, mail_id: int, error: Exception | None) -> bool:
+    """Records a delivery: sent, or retried later with back-off (failed after the last try)."""
+    mail = db.get(OutgoingMail, mail_id, populate_existing=True)
+    mail.attempts += 1
+    if error is not None:
         mail.last_error = f"{type(error).__name__}: {error}"[:2000]
         delay = BACKOFF_MINUTES[min(mail.attempts - 1, len(BACKOFF_MINUTES) - 1)]
         mail.next_attempt_at = now() + timedelta(minutes=delay)
