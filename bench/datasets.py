@@ -1,4 +1,4 @@
-"""The databases the benchmarks run on: the demo (execution.demo) or a generated world
+"""The databases the benchmarks run on: the demo (execution.demo.load) or a generated world
 (bench.generator) of a given number of contracts, each on a fresh schema built by the real
 migrations: a temporary SQLite file, or the PostgreSQL database given, emptied first."""
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bench import generator
 from bench.table import number
-from execution.demo import load_demo
+from execution.demo.load import load_demo
 from portal.db import make_engine
 from portal.migrate import upgrade
 from portal.models import Contract

@@ -22,8 +22,8 @@ from bench.bulk import BulkWriter
 from portal.models import AuditEvent, Commitment, Contract, ContractParty, Organisation, User
 from portal.periods import periods
 from portal.security import hash_password
+from supplier.compliance.insertion import recount_validated_hours
 from supplier.models import AgecLine, Declaration, InsertionLine, PlanAction, PlanUpdate
-from supplier.progress import recount_validated_hours
 from supplier.vocabulary import AGE_BANDS, PUBLIC_CATEGORIES
 from surveys.models import Answer, Campaign, Invitation
 

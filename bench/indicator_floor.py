@@ -16,8 +16,9 @@ Interface:
   the two satisfaction scores), grouped by year in one statement per family.
 
 The statements are dialect-aware where the two databases differ (date arithmetic, the median,
-JSON parameters). Python only divides the sums, rounds like the product (execution.indicators
-``ratio``) and applies the AGEC decree rule to the few categories with spend: that rule is
+JSON parameters). Python only divides the sums, rounds like the product
+(execution.indicators.service ``ratio``) and applies the AGEC decree rule to the few categories
+with spend: that rule is
 domain logic on a handful of rows, not a scan. tests/execution/test_indicator_floor.py checks
 that both give the same figures, which is what makes the comparison fair.
 """
@@ -29,11 +30,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
 
-from execution.indicator_config import DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR, SETTINGS_ID
-from execution.indicators import ratio
+from execution.indicators.config import DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR, SETTINGS_ID
+from execution.indicators.service import ratio
 from portal.agec import DECREE_2021_LAST_YEAR, Regime
 from portal.clock import today
-from supplier.agec_compliance import MET, CategoryResult, shares
+from supplier.compliance.agec import MET, CategoryResult, shares
 
 PARIS = ZoneInfo("Europe/Paris")
 CENT = Decimal("0.01")

@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bench.indicator_floor import floor_indicators
-from execution import reports
-from execution.indicators import compute_indicators
+from execution.indicators.service import compute_indicators
+from execution.reports import annual as reports
 from portal import pdf
 
 

@@ -1,11 +1,11 @@
-"""Contracts API and the reviewers' declaration actions."""
+"""Contracts API: list, register, read and change contracts."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import StrictInt
 
-from execution import review, setup
+from execution import setup
 from portal.api_errors import COMMON
 from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
@@ -15,27 +15,15 @@ from portal.models import CommitmentKind, ContractKind
 from portal.schemas import ContractIn, ContractOut, InsertionOut
 from portal.web import RowId
 from supplier import service as filing
-from supplier.api import ERRORS, VersionIn, declaration_out
+from supplier.api import ERRORS
+from supplier.compliance.insertion import insertion_progress
 from supplier.contract_list import MAX_SEARCH, ContractFilters, ContractState, search_contracts
-from supplier.progress import insertion_progress
-from supplier.schemas import MAX_COMMENT, DeclarationOut
 
 router = APIRouter(prefix="/api/v1", tags=["contrats"], responses=COMMON)
 
 
 class ContractUpdateIn(ContractIn):
     version: StrictInt
-
-
-class CommentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    version: StrictInt
-    # The service refuses a comment that says nothing with its own French message; the pattern
-    # documents that rule.
-    comment: str = Field(max_length=MAX_COMMENT,
-                         json_schema_extra={"pattern": review.SAYS_SOMETHING},
-                         description="Obligatoire : ce que le titulaire doit corriger.")
 
 
 class ContractDetailOut(ContractOut):
@@ -101,30 +89,3 @@ def update_contract(contract_id: RowId, body: ContractUpdateIn, db: DbSession,
     data = ContractIn.model_validate(body.model_dump(exclude={"version"}))
     return _detail(db, setup.update_contract(db, contract_id, data, buyer=user,
                                              version=body.version))
-
-
-@router.post("/declarations/{declaration_id}/validate",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
-def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
-                         user: ApiUser) -> DeclarationOut:
-    """Validate a submitted declaration (buyer organisation only); it becomes read-only."""
-    return declaration_out(review.validate(db, declaration_id, reviewer=user,
-                                           version=body.version))
-
-
-@router.post("/declarations/{declaration_id}/return",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
-def return_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
-                       user: ApiUser) -> DeclarationOut:
-    """Return a submitted declaration to the holder with a comment."""
-    return declaration_out(review.return_to_holder(db, declaration_id, reviewer=user,
-                                                   version=body.version, comment=body.comment))
-
-
-@router.post("/declarations/{declaration_id}/reopen",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
-def reopen_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
-                       user: ApiUser) -> DeclarationOut:
-    """Reopen a validated declaration and send it back to the holder (audited)."""
-    return declaration_out(review.reopen(db, declaration_id, reviewer=user,
-                                         version=body.version, comment=body.comment))

@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 from portal.clock import today
 from portal.models import Role, User
 from portal.notifications import notify
+from supplier.compliance.insertion import insertion_progress
 from supplier.contract_list import ContractFilters, contract_rows
 from supplier.declaration_list import DeclarationFilters, search_declarations
-from supplier.progress import insertion_progress
 
 LISTED = 10  # contracts behind named in the mail; the dashboard has the rest
 

@@ -1,4 +1,5 @@
-"""Buyer pages: dashboard, contracts (list, create, edit, close), review of declarations."""
+"""Buyer pages: the home page, the contracts (list, form, page, closing) and the list of
+declarations (one declaration and its review: execution.review.routes)."""
 
 from typing import Annotated
 
@@ -6,33 +7,29 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from execution import review, setup
-from execution.forms import contract_payload, form_errors, form_values
+from execution import setup
 from portal import agec
 from portal.auth import BuyerUser, DbSession
+from portal.commitments import params_of
 from portal.contracts import get_contract_for_reviewer, supplier_organisations
 from portal.errors import Conflict, Invalid
+from portal.labels import CONSIDERATIONS
+from portal.models import CommitmentKind, Contract
 from portal.permissions import is_reviewer
 from portal.schemas import ContractIn
 from portal.validation import french_errors
-from portal.web import RowId, parsed_form, redirect, render, verify_csrf
+from portal.web import RowId, form_version, parsed_form, redirect, render, verify_csrf
 from supplier import service as filing
-from supplier.compliance import commitment_summaries
+from supplier.compliance.insertion import insertion_progress
+from supplier.compliance.summary import commitment_summaries
 from supplier.contract_list import ContractFilters, contract_rows
 from supplier.declaration_list import DeclarationFilters, search_declarations
-from supplier.kinds import handler_for
 from supplier.list_pages import contracts_context, declarations_context
-from supplier.progress import insertion_progress
 from surveys import service as surveys
 
 router = APIRouter(prefix="/acheteur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
 HOME_ROWS = 5  # a home page shows the first rows of each list and links to the whole list
-
-
-def _version(form: FormData) -> int:
-    value = str(form.get("version", ""))
-    return int(value) if value.isdigit() else -1
 
 
 @router.get("")
@@ -88,7 +85,7 @@ def _save_contract(request, db, user, form, *, contract_id: int | None):
             saved = setup.create_contract(db, data, buyer=user)
         else:
             saved = setup.update_contract(db, contract_id, data, buyer=user,
-                                          version=_version(form))
+                                          version=form_version(form))
     except (ValidationError, Invalid, Conflict) as error:
         db.rollback()
         if isinstance(error, ValidationError):
@@ -99,7 +96,7 @@ def _save_contract(request, db, user, form, *, contract_id: int | None):
         status = 409 if isinstance(error, Conflict) else 422
         return _contract_form(request, db, user, values=payload, errors=form_errors(errors),
                               contract=contract,
-                              summary=summary, status_code=status, version=_version(form))
+                              summary=summary, status_code=status, version=form_version(form))
     message = "Contrat enregistré." if contract_id else "Contrat créé ; ses périodes de " \
         "déclaration ont été générées."
     return redirect(request, f"/acheteur/contrats/{saved.id}", message=message)
@@ -139,58 +136,88 @@ def update_contract(request: Request, db: DbSession, user: BuyerUser, contract_i
 @router.post("/contrats/{contract_id}/clore")
 def close_contract(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId,
                    form: Form):
-    setup.close_contract(db, contract_id, buyer=user, version=_version(form))
+    setup.close_contract(db, contract_id, buyer=user, version=form_version(form))
     return redirect(request, f"/acheteur/contrats/{contract_id}",
                     message="Contrat clos : les périodes restantes ont été retirées.")
 
 
-@router.get("/declarations/{declaration_id}")
-def declaration_page(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId):
-    declaration = filing.get_declaration(db, declaration_id, user)
-    return render(request, "execution/declaration.html",
-                  _review_context(db, declaration, can_review=is_reviewer(user,
-                                                                           declaration.contract)))
+# --- The contract form, read into the register's input model and shown again -------------
+
+TEXT_FIELDS = ("reference", "object", "kind", "nature", "cpv_code", "amount_excl_vat",
+               "notified_on", "starts_on", "ends_on", "frequency")
 
 
-def _review_context(db, declaration, *, can_review: bool, **extra):
-    handler = handler_for(declaration)
-    return {"d": declaration, "contract": declaration.contract, "handler": handler,
-            "can_review": can_review, "errors": {}, **handler.view_context(db, declaration),
-            **extra}
+def contract_payload(form: FormData) -> dict:
+    """A dict for ContractIn, from the raw form; also what the form shows again on error."""
+    payload: dict = {name: str(form.get(name, "")) for name in TEXT_FIELDS}
+    holder = str(form.get("holder_id", ""))
+    new_holder = {key: str(form.get(f"new_holder_{key}", "")).strip()
+                  for key in ("siret", "name", "size")}
+    payload["new_holder"] = new_holder if new_holder["siret"] else None
+    if holder.isdigit():
+        payload["holder_id"] = int(holder)
+    else:  # no holder chosen: the new one, or an error on the list
+        payload["holder_id"] = None if payload["new_holder"] else -1
+    payload["co_holder_ids"] = []
+    # One SIRET a line (or separated by commas), spaces inside a SIRET allowed.
+    typed = str(form.get("co_holder_sirets", "")).replace(",", "\n").splitlines()
+    payload["co_holder_sirets"] = [line.strip() for line in typed if line.strip()]
+    for field in CONSIDERATIONS:
+        payload[field] = form.get(field) == "on"
+    target = str(form.get("insertion_target_hours", "")).strip()
+    penalty = str(form.get("insertion_penalty", "")).strip()
+    payload["insertion"] = ({"target_hours": target, "penalty_per_missing_hour": penalty or None}
+                            if form.get("has_insertion") == "on" or target else None)
+    payload["agec"] = ({"categories": [str(c) for c in form.getlist("agec_categories")]}
+                       if form.get("has_agec") == "on" else None)
+    payload["progress_plan"] = (
+        {"review_frequency": str(form.get("plan_review_frequency") or "quarterly")}
+        if form.get("has_progress_plan") == "on" else None)
+    payload["csr_report"] = form.get("csr_report") == "on"
+    payload["concession_report"] = form.get("concession_report") == "on"
+    return payload
 
 
-@router.post("/declarations/{declaration_id}/valider")
-def validate_declaration(request: Request, db: DbSession, user: BuyerUser,
-                         declaration_id: RowId, form: Form):
-    review.validate(db, declaration_id, reviewer=user, version=_version(form))
-    return redirect(request, f"/acheteur/declarations/{declaration_id}",
-                    message="Déclaration validée.")
+def form_values(contract: Contract) -> dict:
+    """What the edit form shows for an existing contract."""
+    values = {name: getattr(contract, name) for name in TEXT_FIELDS}
+    values = {k: ("" if v is None else str(v)) for k, v in values.items()}
+    if contract.amount_excl_vat is not None:
+        values["amount_excl_vat"] = _french(contract.amount_excl_vat)
+    values["holder_id"] = contract.holder.id if contract.holder else None
+    values["co_holder_sirets"] = [o.siret for o in contract.co_holders]
+    for field in CONSIDERATIONS:
+        values[field] = getattr(contract, field)
+    commitment = contract.commitment(CommitmentKind.insertion_hours)
+    if commitment is not None:
+        params = params_of(commitment)
+        penalty = params.penalty_per_missing_hour
+        values["insertion"] = {
+            "target_hours": _french(params.target_hours),
+            "penalty_per_missing_hour": "" if penalty is None else _french(penalty)}
+    else:
+        values["insertion"] = None
+    agec = contract.commitment(CommitmentKind.agec_share)
+    values["agec"] = params_of(agec).model_dump() if agec is not None else None
+    plan = contract.commitment(CommitmentKind.progress_plan)
+    values["progress_plan"] = params_of(plan).model_dump() if plan is not None else None
+    values["csr_report"] = contract.commitment(CommitmentKind.csr_report) is not None
+    values["concession_report"] = contract.commitment(CommitmentKind.concession_report) is not None
+    return values
 
 
-def _comment_action(request, db, user, declaration_id, form, action, message):
-    comment = str(form.get("comment", ""))
-    try:
-        action(db, declaration_id, reviewer=user, version=_version(form), comment=comment)
-    except Invalid as error:
-        db.rollback()
-        declaration = filing.get_declaration(db, declaration_id, user)
-        context = _review_context(db, declaration, can_review=True, comment=comment,
-                                  error_summary=error.message)
-        context["errors"] = error.field_errors
-        return render(request, "execution/declaration.html", context, block="review_form",
-                      status_code=422)
-    return redirect(request, f"/acheteur/declarations/{declaration_id}", message=message)
+_ERROR_KEYS = {"new_holder.siret": "new_holder_siret", "new_holder.name": "new_holder_name",
+               "new_holder.size": "new_holder_size",
+               "insertion.target_hours": "insertion_target_hours",
+               "insertion.penalty_per_missing_hour": "insertion_penalty",
+               "agec.categories": "agec_categories",
+               "progress_plan.review_frequency": "plan_review_frequency"}
 
 
-@router.post("/declarations/{declaration_id}/renvoyer")
-def return_declaration(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId,
-                       form: Form):
-    return _comment_action(request, db, user, declaration_id, form, review.return_to_holder,
-                           "Déclaration renvoyée au titulaire avec votre commentaire.")
+def form_errors(errors: dict[str, str]) -> dict[str, str]:
+    """Error keys of ContractIn renamed after the form's inputs."""
+    return {_ERROR_KEYS.get(key, key): message for key, message in errors.items()}
 
 
-@router.post("/declarations/{declaration_id}/rouvrir")
-def reopen_declaration(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId,
-                       form: Form):
-    return _comment_action(request, db, user, declaration_id, form, review.reopen,
-                           "Déclaration rouverte et renvoyée au titulaire.")
+def _french(amount) -> str:
+    return str(amount).replace(".", ",")

@@ -13,11 +13,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
 from execution import api as execution_api
-from execution import dashboard as execution_dashboard
-from execution import indicator_settings, indicators_api
-from execution import report_routes as execution_report_routes
 from execution import routes as execution_routes
-from execution import settings as execution_settings
+from execution.agec import routes as agec_routes
+from execution.indicators import api as indicator_api
+from execution.indicators import routes as indicator_routes
+from execution.reports import routes as report_routes
+from execution.review import api as review_api
+from execution.review import routes as review_routes
 from portal import (
     access_log,
     account_routes,
@@ -188,9 +190,9 @@ def create_app() -> FastAPI:
         portal_routes, account_routes, member_routes, api_token_routes, admin_routes, portal_api,
         supplier_routes, supplier_api, execution_routes, execution_api)]
     routers += [supplier_routes.documents_router, supplier_plan_routes.router,
-                surveys_routes.router, surveys_api.router, execution_settings.router,
-                execution_dashboard.router, execution_report_routes.router,
-                indicator_settings.router, indicators_api.router]
+                surveys_routes.router, surveys_api.router, agec_routes.router,
+                indicator_routes.router, indicator_routes.settings_router, indicator_api.router,
+                report_routes.router, review_routes.router, review_api.router]
     for router in routers:
         # /openapi.json describes the JSON API; pages are HTML for browsers, not an interface.
         app.include_router(router, include_in_schema=router.prefix.startswith("/api/"))

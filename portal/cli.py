@@ -50,7 +50,7 @@ def demo(password: Annotated[str | None, typer.Option(
         help="Mot de passe de tous les comptes de démonstration.")] = None) -> None:
     """Charge les données de démonstration (sans effet si elles sont déjà là) et affiche les
     comptes."""
-    from execution.demo import DEFAULT_PASSWORD, load_demo
+    from execution.demo.load import DEFAULT_PASSWORD, load_demo
     from portal.db import new_session
 
     with new_session() as db, db.begin():
@@ -105,8 +105,8 @@ def indicators(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (celle de l'API).")] = False,
 ) -> None:
     """Affiche les indicateurs SPASER d'une année, avec leur mode de calcul."""
-    from execution.indicator_config import FIRST_YEAR, LAST_YEAR
-    from execution.indicators_api import command_output
+    from execution.indicators.api import command_output
+    from execution.indicators.config import FIRST_YEAR, LAST_YEAR
     from portal.db import new_session
 
     if not FIRST_YEAR <= year <= LAST_YEAR:
@@ -123,7 +123,7 @@ def report_annual(
         help="SIRET de l'organisation acheteuse (toutes les organisations sinon).")] = None,
 ) -> None:
     """Écrit le rapport annuel SPASER (PDF) d'une organisation acheteuse ou de toutes."""
-    from execution import reports
+    from execution.reports import annual as reports
     from portal.db import new_session
 
     with new_session() as db, db.begin():

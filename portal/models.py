@@ -250,8 +250,8 @@ class Commitment(Base):
     # Typed by the pydantic model of its kind (portal.commitments).
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Insertion hours of its validated declarations, kept by the review as they are validated
-    # and reopened (supplier.progress): a list of thousands of contracts reads one number per
-    # contract instead of summing every line. Zero for the other kinds.
+    # and reopened (supplier.compliance.insertion): a list of thousands of contracts reads one
+    # number per contract instead of summing every line. Zero for the other kinds.
     validated_hours: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
 
     contract: Mapped[Contract] = relationship(back_populates="commitments")

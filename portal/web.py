@@ -19,7 +19,7 @@ from portal.formatting import FILTERS
 from portal.periods import period_label
 from portal.security import Signer, new_token, same_secret
 from portal.settings import get_settings
-from portal.validation import NUL_MESSAGE, ROW_ID_MAX
+from portal.validation import NUL_MESSAGE, ROW_ID_MAX, whole_number
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 CSRF_COOKIE = "portal_csrf"
@@ -112,6 +112,13 @@ async def verify_csrf(request: Request) -> None:
     if not expected or not isinstance(sent, str) or not same_secret(expected, sent):
         raise Forbidden("Le formulaire a expiré ou ne vient pas du portail. "
                         "Rechargez la page et recommencez.")
+
+
+def form_version(form: FormData) -> int:
+    """The version of the record the form was read at; -1 when missing or odd, so that the
+    change is refused as made on a stale page (never applied blindly)."""
+    version = whole_number(form.get("version"))
+    return version if version is not None else -1
 
 
 def flash(response: Response, message: str, level: str = "success") -> Response:

@@ -27,7 +27,7 @@ from portal.models import (
 )
 from portal.pagination import PER_PAGE, Page, named_rows, paginate
 from portal.permissions import visible_contracts
-from supplier.progress import standing
+from supplier.compliance.insertion import standing
 
 ContractState = Literal["current", "upcoming", "ended", "closed"]
 STATES: dict[ContractState, str] = {

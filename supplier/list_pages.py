@@ -7,11 +7,11 @@ from starlette.datastructures import QueryParams
 from portal.labels import KINDS
 from portal.models import User
 from portal.pagination import page_number
+from supplier.compliance.insertion import insertion_progress
 from supplier.contract_list import STATES as CONTRACT_STATES
 from supplier.contract_list import ContractFilters, contract_rows
 from supplier.declaration_list import STATES as DECLARATION_STATES
 from supplier.declaration_list import DeclarationFilters, search_declarations
-from supplier.progress import insertion_progress
 
 
 def contracts_context(db: Session, user: User, params: QueryParams, *, action: str) -> dict:

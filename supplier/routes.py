@@ -13,14 +13,14 @@ from portal.permissions import is_filer
 from portal.validation import french_errors
 from portal.web import RowId, parsed_form, redirect, render, templates, verify_csrf
 from supplier import service, vocabulary
-from supplier.compliance import commitment_summaries
+from supplier.compliance.insertion import insertion_progress
+from supplier.compliance.summary import commitment_summaries
 from supplier.contract_list import contract_rows
 from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.documents import get_readable_document
 from supplier.kinds import HANDLERS, handler_for
 from supplier.kinds.base import field_label
 from supplier.list_pages import contracts_context, declarations_context
-from supplier.progress import insertion_progress
 from surveys import service as surveys
 
 router = APIRouter(prefix="/fournisseur", dependencies=[Depends(verify_csrf)])

@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from execution import review
+from execution.review import service as review
 from portal.commitments import AgecParams
 from portal.models import Role
 from supplier import service as filing

@@ -6,9 +6,9 @@ to receive it; the matrix checks no other actor ever does."""
 
 from sqlalchemy import select
 
-from execution import attestation as attestations
-from execution.exports import DATASETS, WORKBOOK
-from execution.indicator_config import DEFINITIONS
+from execution.indicators.config import DEFINITIONS
+from execution.indicators.exports import DATASETS, WORKBOOK
+from execution.reports import attestation as attestations
 from portal.notifications import Notification
 from supplier.models import CsrReport
 from surveys.models import Question

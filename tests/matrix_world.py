@@ -20,8 +20,8 @@ from typing import Any
 from pypdf import PdfWriter
 from sqlalchemy import select
 
-from execution import attestation as attestations
-from execution import review
+from execution.reports import attestation as attestations
+from execution.review import service as review
 from portal import access, agec, api_tokens, identity
 from portal.auth import SESSION_COOKIE
 from portal.commitments import AgecParams, InsertionHoursParams, ProgressPlanParams

@@ -20,7 +20,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.openapi.checks import RejectedPositiveData
 from sqlalchemy import select
 
-from execution import review
+from execution.review import service as review
 from portal import clock, identity
 from portal.app import create_app
 from portal.models import Role, TokenKind

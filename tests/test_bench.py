@@ -10,7 +10,7 @@ from sqlalchemy import extract, func, select
 
 from bench import generator
 from bench.app import BARE_PATH, create_bench_app
-from execution.indicators import compute_indicators
+from execution.indicators.service import compute_indicators
 from portal.models import Commitment, Contract, ContractParty, User
 from supplier.models import AgecLine, Declaration, InsertionLine, PlanAction, PlanUpdate
 from surveys.models import Answer, Invitation

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from execution import review
+from execution.review import service as review
 from portal import clock
 from portal.models import Role
 from tests import factories

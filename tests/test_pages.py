@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from execution.demo import DEFAULT_PASSWORD, load_demo
+from execution.demo.load import DEFAULT_PASSWORD, load_demo
 from portal.models import Organisation, OrgKind, User
 from tests.conftest import csrf_token
 

@@ -21,8 +21,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
-from execution import review
-from execution.indicator_config import DEFINITIONS
+from execution.indicators.config import DEFINITIONS
+from execution.review import service as review
 from portal.app import create_app
 from portal.models import Contract
 from portal.web import verify_csrf

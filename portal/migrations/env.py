@@ -2,8 +2,8 @@
 
 from alembic import context
 
-import execution.indicator_config  # noqa: F401  (registers the indicator settings tables)
-import execution.report_models  # noqa: F401  (registers the report tables)
+import execution.indicators.config  # noqa: F401  (registers the indicator settings tables)
+import execution.reports.models  # noqa: F401  (registers the report tables)
 import supplier.models  # noqa: F401  (registers the declaration tables)
 import surveys.models  # noqa: F401  (registers the survey tables)
 from portal import (  # noqa: F401  (registers the kernel's tables)

@@ -15,7 +15,7 @@ from portal.commitments import decimal_from_text, params_of
 from portal.errors import Invalid
 from portal.formatting import money
 from portal.models import CommitmentKind, Contract, User
-from supplier.agec_compliance import REGIME_TITLES, agec_compliance, percent, shares
+from supplier.compliance.agec import REGIME_TITLES, agec_compliance, percent, shares
 from supplier.kinds.base import KindHandler, register
 from supplier.kinds.insertion import common_payload, rows_from_form
 from supplier.models import AgecLine, Declaration

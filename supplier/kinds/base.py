@@ -1,8 +1,8 @@
 """What each declaration kind brings to the one filing workflow.
 
 The life cycle, permissions, audit and locking are the same for every kind (supplier.service,
-execution.review); a kind only says which periods it has, how its content is typed, read from a
-form, stored, shown and answered by the API.
+execution.review.service); a kind only says which periods it has, how its content is typed,
+read from a form, stored, shown and answered by the API.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
-from execution import review
+from execution.review import service as review
 from portal.models import OrgKind, Role
 from tests import factories
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from pypdf import PdfReader
 
-from execution import review
+from execution.review import service as review
 from portal import clock
 from portal.models import OrgKind, Role
 from tests import factories

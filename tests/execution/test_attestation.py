@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from execution import review
-from execution.attestation import ALPHABET, UNKNOWN_CODE
-from execution.report_models import Attestation
+from execution.reports.attestation import ALPHABET, UNKNOWN_CODE
+from execution.reports.models import Attestation
+from execution.review import service as review
 from portal.models import Role
 from tests import factories
 from tests.conftest import visible_text

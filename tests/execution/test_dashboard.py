@@ -5,8 +5,8 @@ import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from execution import charts
-from execution.indicator_config import TargetIn, set_target
+from execution.indicators import svg as charts
+from execution.indicators.config import TargetIn, set_target
 from portal.agec import AgecCategory
 from tests import agec_world
 from tests.conftest import visible_text
@@ -166,7 +166,7 @@ def test_drill_down_lists_the_contracts_and_declarations_counted(client, db, log
 
 
 def test_every_indicator_has_a_drill_down_page(client, db, login):
-    from execution.indicator_config import DEFINITIONS
+    from execution.indicators.config import DEFINITIONS
 
     world = make_world(db)
     login(world.admin)

@@ -2,7 +2,8 @@
 
 from sqlalchemy import func, select
 
-from execution import demo, demo_agec
+from execution.demo import agec as demo_agec
+from execution.demo import load as demo
 from portal.models import Contract, Organisation, User
 from supplier.models import AgecLine, Declaration, Status
 from tests.conftest import visible_text

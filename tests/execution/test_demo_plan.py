@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from execution import demo, demo_plan
+from execution.demo import load as demo
+from execution.demo import plan as demo_plan
 from portal import clock
 from portal.models import Contract
 from supplier.models import Declaration, Subject

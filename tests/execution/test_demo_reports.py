@@ -5,7 +5,8 @@ import tempfile
 
 from sqlalchemy import func, select
 
-from execution import demo, demo_reports
+from execution.demo import load as demo
+from execution.demo import reports as demo_reports
 from portal import identity
 from portal.models import Contract, User
 from supplier import csr

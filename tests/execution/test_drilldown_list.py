@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from execution.drilldown import _DRILLS, drill_down
-from execution.indicator_config import BY_ID
+from execution.indicators.config import BY_ID
+from execution.indicators.drilldown import _DRILLS, drill_down
 from portal import clock
 from portal.models import Contract, OrgKind, Role
 from tests import factories

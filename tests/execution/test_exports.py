@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from execution.exports import csv_cell
-from execution.indicators import compute_indicators
+from execution.indicators.exports import csv_cell
+from execution.indicators.service import compute_indicators
 from portal import clock
 from supplier.models import Status
 from surveys.jobs import close_expired_campaigns, launch_ended_contracts

@@ -5,8 +5,8 @@ fair measure of what the product costs above what the database needs."""
 import pytest
 
 from bench.indicator_floor import floor_indicators, floor_trends
-from execution.indicator_trends import compute_trends
-from execution.indicators import compute_indicators
+from execution.indicators.service import compute_indicators
+from execution.indicators.trends import compute_trends
 from tests.execution.indicator_dataset import build
 
 

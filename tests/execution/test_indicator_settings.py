@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from execution.indicator_config import IndicatorTarget, current_settings
-from execution.indicators import compute_indicators
+from execution.indicators.config import IndicatorTarget, current_settings
+from execution.indicators.service import compute_indicators
 from portal.models import AuditEvent, OrgKind, Role
 from tests import factories
 from tests.conftest import visible_text

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import event
 
-from execution.indicator_declarations import review_delays
-from execution.indicator_queries import Scope
-from execution.indicator_trends import compute_trends
-from execution.indicators import compute_indicators
+from execution.indicators.declarations import review_delays
+from execution.indicators.queries import Scope
+from execution.indicators.service import compute_indicators
+from execution.indicators.trends import compute_trends
 from portal import clock
 from portal.models import CommitmentKind as K
 from portal.models import OrgKind

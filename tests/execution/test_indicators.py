@@ -19,8 +19,8 @@ from decimal import Decimal
 
 import pytest
 
-from execution.indicator_config import current_settings
-from execution.indicators import compute_indicators, display
+from execution.indicators.config import current_settings
+from execution.indicators.service import compute_indicators, display
 from portal import clock
 from portal.models import OrgKind
 from tests.execution import indicator_world as w
@@ -256,7 +256,7 @@ def test_a_buyer_with_nothing_gets_dashes_not_zero_percent(db, ds):
 
 
 def test_targets_are_read_for_the_year(db, ds):
-    from execution.indicator_config import IndicatorTarget
+    from execution.indicators.config import IndicatorTarget
 
     db.add_all([IndicatorTarget(indicator_id="social_consideration_share", year=2025,
                                 value=D(30)),

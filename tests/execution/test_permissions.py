@@ -2,7 +2,7 @@
 
 import pytest
 
-from execution import review
+from execution.review import service as review
 from portal.models import OrgKind, Role
 from supplier.models import Status
 from tests import factories

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from execution.demo import DEFAULT_PASSWORD, USERS
+from execution.demo.load import DEFAULT_PASSWORD, USERS
 from portal import identity
 from portal.cli import app
 from portal.errors import Invalid
@@ -46,7 +46,7 @@ def test_demo_prints_every_demo_login_and_the_password(db):
 def test_demo_twice_creates_nothing_more(db):
     assert run("demo").exit_code == 0
     loaded = counts(db)
-    # The demo users, plus the département's agent of execution/demo_reports.py.
+    # The demo users, plus the département's agent of execution/demo/reports.py.
     assert loaded["User"] == len(USERS) + 1
     assert loaded["Contract"] > 0 and loaded["InsertionLine"] > 0
     second = run("demo")

@@ -132,7 +132,7 @@ def test_the_review_comment_is_documented_as_required_and_one_saying_nothing_ref
     assert re.search(pattern, "\x1e À corriger")
     factories.submit(db, world.declarations[0], world.holder)
     if action == "reopen":
-        from execution import review
+        from execution.review import service as review
 
         review.validate(db, world.declarations[0].id, reviewer=world.buyer,
                         version=world.declarations[0].version)

@@ -3,7 +3,7 @@
 from datetime import date
 from types import SimpleNamespace
 
-from execution import review
+from execution.review import service as review
 from portal.commitments import ProgressPlanParams
 from portal.models import Role
 from supplier import service

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from execution import review, setup
+from execution import setup
+from execution.review import service as review
 from portal import clock
 from portal.commitments import InsertionHoursParams
 from portal.models import Role

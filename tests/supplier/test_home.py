@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from execution import review
+from execution.review import service as review
 from portal import clock
 from portal.models import Role
 from tests import factories

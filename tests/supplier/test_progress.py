@@ -5,16 +5,16 @@ from decimal import Decimal
 
 import pytest
 
-from execution import review
+from execution.review import service as review
 from portal import clock
-from supplier.models import Status
-from supplier.progress import STATUS_LABELS as progress_labels
-from supplier.progress import (
+from supplier.compliance.insertion import STATUS_LABELS as progress_labels
+from supplier.compliance.insertion import (
     InsertionProgress,
     insertion_commitment,
     insertion_progress,
     validated_hours,
 )
+from supplier.models import Status
 from tests import factories
 
 START, END = date(2025, 1, 1), date(2025, 1, 10)  # ten days, both counted

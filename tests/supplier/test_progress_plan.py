@@ -163,7 +163,7 @@ def test_periodic_update_with_evidence_then_done_late_and_on_time(client, db, lo
 
 
 def test_the_latest_validated_update_counts_not_a_draft(client, db, login, post, world):
-    from execution import review
+    from execution.review import service as review
     from supplier import service
     from supplier.plan_schemas import PlanUpdateIn, PlanUpdatesIn
 

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from execution import export_data, review
-from execution.indicator_queries import Scope
-from execution.indicators import compute_indicators
+from execution.indicators import export_data
+from execution.indicators.queries import Scope
+from execution.indicators.service import compute_indicators
+from execution.review import service as review
 from portal import clock
 from portal.scheduler import JOBS_BY_NAME
 from supplier.models import InsertionLine

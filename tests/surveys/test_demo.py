@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from execution import demo_surveys
-from execution.demo import ORGANISATIONS, load_demo
+from execution.demo import surveys as demo_surveys
+from execution.demo.load import ORGANISATIONS, load_demo
 from portal import identity
 from portal.models import User
 from surveys.models import Answer, Campaign

@@ -1,0 +1,211 @@
+"""The SQL aggregates of the indicators about declarations themselves rather than their content:
+filed on time, review delays (from the audit), yearly reports, progress plans. Same rules as
+execution.indicators.queries, whose scope and helpers they use: one statement per function
+whatever the number of contracts.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, DateTime, and_, case, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from execution.indicators.queries import (
+    FILED,
+    Scope,
+    active_in,
+    count_if,
+    day_number,
+    declarations_of_buyer,
+)
+from portal.formatting import PARIS
+from portal.models import AuditEvent, Commitment, CommitmentKind, Contract
+from supplier.models import Declaration, PlanAction, PlanUpdate, Status, Subject
+
+# --- Declarations: on time, review delays, yearly reports --------------------------------------
+
+def _summer_days(year: int) -> tuple[date, date]:
+    """The due dates of Y whose end (midnight after, Paris) falls in summer time (UTC+2)."""
+    def summer(day: date) -> bool:
+        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
+        return midnight.utcoffset() == timedelta(hours=2)
+    days = [date(year, 1, 1) + timedelta(days=n) for n in range(366)]
+    summer_days = [d for d in days if d.year == year and summer(d)]
+    return summer_days[0], summer_days[-1]
+
+
+def _before_end_of_due_day(db: Session, scope: Scope) -> ColumnElement[bool]:
+    """Submitted before the midnight (Paris) that ends the due day. PostgreSQL converts that
+    midnight itself, comparing timestamps as they are stored; SQLite, without time zones,
+    subtracts the UTC offset of the due day (summer time or not) in days."""
+    if db.get_bind().dialect.name == "postgresql":
+        midnight = func.cast(Declaration.due_on + 1, DateTime)
+        return Declaration.submitted_at < func.timezone(PARIS.key, midnight)
+    first_summer, last_summer = _summer_days(scope.year)
+    utc_offset_days = case((Declaration.due_on.between(first_summer, last_summer), 2 / 24),
+                           else_=1 / 24)
+    deadline = day_number(db, Declaration.due_on) + 1 - utc_offset_days
+    return day_number(db, Declaration.submitted_at) < deadline
+
+
+@dataclass(frozen=True)
+class OnTime:
+    considered: int = 0
+    on_time: int = 0
+
+
+def on_time(db: Session, scope: Scope) -> OnTime:
+    """Declarations due in Y whose due date has passed or which are filed; on time when the
+    filing in force (submitted or validated) was made by the end of the due day, Paris time."""
+    filed = Declaration.status.in_(FILED) & Declaration.submitted_at.is_not(None)
+    in_time = filed & _before_end_of_due_day(db, scope)
+    query = (select(func.count(), count_if(in_time)).select_from(Declaration)
+             .where(scope.in_year(Declaration.due_on),
+                    or_(Declaration.due_on < scope.today, filed)))
+    row = db.execute(declarations_of_buyer(query, scope)).one()
+    return OnTime(int(row[0]), int(row[1]))
+
+
+@dataclass(frozen=True)
+class YearlyReports:
+    expected: int = 0
+    received: int = 0  # validated
+    under_review: int = 0  # submitted, not yet validated
+
+
+def yearly_reports(db: Session, scope: Scope) -> dict[str, YearlyReports]:
+    """CSR and concession report declarations of year Y, by commitment kind."""
+    kinds = (CommitmentKind.csr_report, CommitmentKind.concession_report)
+    query = (
+        select(Commitment.kind, func.count(), count_if(Declaration.status == Status.validated),
+               count_if(Declaration.status == Status.submitted))
+        .select_from(Declaration).join(Commitment, Commitment.id == Declaration.commitment_id)
+        .where(Commitment.kind.in_(kinds), scope.in_year(Declaration.period_start))
+        .group_by(Commitment.kind))
+    if scope.buyer_org_id is not None:
+        query = query.join(Contract, Contract.id == Commitment.contract_id).where(
+            scope.of_buyer())
+    found = {kind: YearlyReports(int(n), int(received), int(review))
+             for kind, n, received, review in db.execute(query)}
+    return {kind: found.get(kind, YearlyReports()) for kind in kinds}
+
+
+@dataclass(frozen=True)
+class Delays:
+    reviews: int = 0
+    total_days: Decimal = Decimal(0)
+    median_days: Decimal | None = None
+
+
+def answered_submission(db: Session, review):
+    """The submission a review (an AuditEvent alias) answered: the latest submission or
+    resubmission of the same declaration at or before it; a correlated ``max(at)``."""
+    submission = aliased(AuditEvent)
+    action = submission.action
+    if db.get_bind().dialect.name == "sqlite":
+        # Without statistics (the embedded default never runs ANALYZE) SQLite would look each
+        # submission up in ix_audit_event_action (entity, action, at <= the review): a scan
+        # of every earlier submission per review. An expression on the action leaves it the
+        # declaration's own events, ix_audit_event_entity (entity, entity_id).
+        action = action.concat("")
+    return (select(func.max(submission.at).label("at"))
+            .where(submission.entity == "declaration",
+                   submission.entity_id == review.entity_id,
+                   action.in_(("submit", "resubmit")),
+                   submission.at <= review.at))
+
+
+def review_delays(db: Session, scope: Scope) -> Delays:
+    """Each review (validation or return) made in Y, from the audit, with the submission it
+    answered: the latest submission of the declaration before it. One statement: the count,
+    the sum and the median over the delays, each review's submission looked up once
+    (PostgreSQL: LATERAL and percentile_cont; SQLite: the middle rows of a row_number)."""
+    review = aliased(AuditEvent)
+    latest = answered_submission(db, review)
+    reviews = select().select_from(review).where(
+        review.entity == "declaration", review.action.in_(("validate", "return")),
+        review.at >= scope.start, review.at < scope.end)
+    if scope.buyer_org_id is not None:
+        mine = declarations_of_buyer(select(Declaration.id), scope)
+        reviews = reviews.where(review.entity_id.in_(mine))
+    if db.get_bind().dialect.name == "postgresql":
+        submitted = latest.lateral("submitted")
+        # Intervals, exact to the microsecond, turned into days once per aggregate.
+        delays = reviews.join(submitted, true()).add_columns(
+            (review.at - submitted.c.at).label("span")).subquery()
+        median = func.percentile_cont(0.5).within_group(delays.c.span)
+        query = select(func.count(delays.c.span),
+                       func.extract("epoch", func.sum(delays.c.span)) / 86400,
+                       func.extract("epoch", median) / 86400)
+    else:
+        # Materialized: flattened into the window query, the lookup would be copied (and run)
+        # once per use of the delay. Unknown delays (no submission) sort first; the middle is
+        # counted after them, rather than filtered out (a filter would be pushed down too).
+        delays = reviews.add_columns(
+            (day_number(db, review.at) - day_number(db, latest.scalar_subquery()))
+            .label("delay")).cte("delays").prefix_with("MATERIALIZED")
+        ranked = (select(delays.c.delay,
+                         func.row_number().over(order_by=delays.c.delay).label("k"),
+                         func.count(delays.c.delay).over().label("n"),
+                         func.count().over().label("rows"))
+                  .subquery())
+        unknown = ranked.c.rows - ranked.c.n
+        middle = ranked.c.k.in_((unknown + (ranked.c.n + 1) // 2,
+                                 unknown + (ranked.c.n + 2) // 2))
+        query = select(func.count(ranked.c.delay), func.sum(ranked.c.delay),
+                       func.avg(case((middle, ranked.c.delay))))
+    count, total, median = db.execute(query).one()
+    return Delays(int(count), Decimal(str(total or 0)),
+                  Decimal(str(median)) if count else None)
+
+
+# --- Progress plans ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Plans:
+    active: int = 0
+    actions_due: int = 0
+    done_on_time: int = 0
+
+
+def plans_in_force(scope: Scope, *columns):
+    """The plans validated by the end of Y of contracts active in Y, ranked per commitment: the
+    one in force has ``rank`` 1 (the latest). Columns: id, commitment_id, ``columns``, rank."""
+    rank = func.row_number().over(partition_by=Declaration.commitment_id,
+                                  order_by=(Declaration.period_start.desc(),
+                                            Declaration.id.desc()))
+    return (select(Declaration.id, Declaration.commitment_id, *columns, rank.label("rank"))
+            .join(Declaration.commitment).join(Commitment.contract)
+            .where(Declaration.subject == Subject.plan, Declaration.status == Status.validated,
+                   Declaration.period_start <= scope.last_day, active_in(scope),
+                   scope.of_buyer())
+            .subquery())
+
+
+def action_done_on_time(plans):
+    """Whether the PlanAction of a plan of ``plans`` was reported done in a validated update
+    of a period starting on or before its deadline."""
+    update = aliased(Declaration)
+    return (select(PlanUpdate.id).join(update, update.id == PlanUpdate.declaration_id)
+            .where(update.commitment_id == plans.c.commitment_id,
+                   update.subject == Subject.period, update.status == Status.validated,
+                   update.period_start <= PlanAction.deadline,
+                   PlanUpdate.action_key == PlanAction.key, PlanUpdate.status == "done")
+            .exists())
+
+
+def progress_plans(db: Session, scope: Scope) -> Plans:
+    """Plans in force in Y (the latest plan validated by the end of Y, contract active in Y) and
+    their actions due in Y; an action is done on time when a validated update reports it done
+    for a period starting on or before its deadline."""
+    plans = plans_in_force(scope)
+    done_on_time = action_done_on_time(plans)
+    row = db.execute(
+        select(func.count(func.distinct(plans.c.id)), func.count(PlanAction.id),
+               count_if(PlanAction.id.is_not(None) & done_on_time))
+        .select_from(plans)
+        .outerjoin(PlanAction, and_(PlanAction.declaration_id == plans.c.id,
+                                    scope.in_year(PlanAction.deadline)))
+        .where(plans.c.rank == 1)).one()
+    return Plans(*(int(value) for value in row))

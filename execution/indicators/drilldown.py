@@ -1,0 +1,360 @@
+"""Drill-down: the contracts and declarations behind an indicator's figure, selected with the
+same conditions as execution.indicators.queries (same year, scope and statuses), so the list and
+the figure always agree. Each function runs one statement (two for a page: the count and the
+page) and returns rows ready to show."""
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from execution.indicators import queries as q
+from execution.indicators.config import BY_ID, current_settings
+from execution.indicators.declarations import (
+    action_done_on_time,
+    answered_submission,
+    plans_in_force,
+)
+from execution.indicators.drilldown_rows import Drill, Fetch, Row
+from portal import labels
+from portal.clock import today
+from portal.errors import NotFound
+from portal.formatting import PARIS, day, hours, money, number
+from portal.models import (
+    AuditEvent,
+    Commitment,
+    CommitmentKind,
+    Contract,
+    ContractParty,
+    Organisation,
+    PartyRole,
+)
+from portal.pagination import PER_PAGE, Page, paginate
+from portal.periods import period_label
+from supplier.compliance.insertion import standing as insertion_standing
+from supplier.compliance.insertion import validated_line_hours
+from supplier.kinds import HANDLERS
+from supplier.models import (
+    AgecLine,
+    Declaration,
+    InsertionLine,
+    PlanAction,
+    Status,
+)
+from supplier.vocabulary import STATUS_LABELS
+from surveys.models import Campaign, Direction, Invitation, InvitationStatus
+
+YES, NO = "Oui", "Non"
+
+
+def _with_holder(query, *, order_by=(), group_by=()):
+    """Adds the holder's name as the last column (outer join: a contract may have lost its
+    holder), then the grouping (by the holder's name too) and the order."""
+    party, holder = aliased(ContractParty), aliased(Organisation)
+    query = (query.add_columns(holder.name)
+             .outerjoin(party, and_(party.contract_id == Contract.id,
+                                    party.role == PartyRole.holder))
+             .outerjoin(holder, holder.id == party.organisation_id))
+    if group_by:
+        query = query.group_by(*group_by, holder.name)
+    return query.order_by(*order_by)
+
+
+def _period(start: date, end: date) -> str:
+    return period_label(start, end).capitalize()
+
+
+def _yes(flag: bool) -> str:
+    return YES if flag else NO
+
+
+# --- Insertion ---------------------------------------------------------------------------------
+
+def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
+    women = q.sum_if(InsertionLine.sex == "F", InsertionLine.hours)
+    query = _with_holder(
+        select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
+               Declaration.period_end, func.sum(InsertionLine.hours), women,
+               func.sum(InsertionLine.line_count))
+        .select_from(InsertionLine).join(InsertionLine.declaration)
+        .join(Declaration.commitment).join(Commitment.contract)
+        .where(Declaration.status == Status.validated, scope.of_buyer(),
+               scope.in_year(Declaration.period_start)),
+        group_by=(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
+                  Declaration.period_end),
+        order_by=(Contract.reference, Declaration.period_start, Declaration.id))
+    rows = [Row(cid, ref, holder, did, _period(start, end),
+                [hours(q.dec(total)), hours(q.dec(w)), number(n)])
+            for cid, ref, did, start, end, total, w, n, holder in fetch(query)]
+    return Drill("", "", f"Déclarations d'heures d'insertion validées dont la période commence "
+                 f"en {scope.year}.", ["Heures", "dont femmes", "Lignes"], [True, True, True],
+                 rows)
+
+
+def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
+    # The hours of each listed commitment only (correlated), and the contract page's rule for
+    # the hours expected at the end of Y: the same figures as the indicator.
+    validated = validated_line_hours(until=scope.last_day)
+    standing = insertion_standing(scope.last_day)
+    query = _with_holder(
+        select(Contract.id, Contract.reference, Contract.starts_on, q.contract_end(),
+               standing.target_cents, validated, standing.expected_cents)
+        .select_from(Contract)
+        .join(Commitment, and_(Commitment.contract_id == Contract.id,
+                               Commitment.kind == CommitmentKind.insertion_hours))
+        .where(q.active_in(scope), scope.of_buyer()),
+        order_by=(Contract.reference, Contract.id, Commitment.id))
+    rows = []
+    for cid, ref, starts_on, ends_on, target, done, expected, holder in fetch(query):
+        rows.append(Row(cid, ref, holder, cells=[
+            day(starts_on), day(ends_on), hours(Decimal(target) / 100), hours(q.dec(done)),
+            hours(Decimal(expected) / 100)]))
+    return Drill("", "", f"Marchés comportant un engagement d'heures d'insertion en cours "
+                 f"d'exécution en {scope.year}, avec leurs heures validées jusqu'à fin "
+                 f"{scope.year} et les heures attendues à cette date.",
+                 ["Début", "Fin", "Engagement", f"Validées à fin {scope.year}",
+                  f"Attendues à fin {scope.year}"], [False, False, True, True, True], rows,
+                 with_period=False)
+
+
+# --- Contracts notified in Y -------------------------------------------------------------------
+
+def _notified(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
+    threshold = Decimal(str(current_settings(db).consideration_threshold_eur))
+    query = _with_holder(select(Contract).where(scope.in_year(Contract.notified_on),
+                                                scope.of_buyer()),
+                         order_by=(Contract.notified_on, Contract.reference, Contract.id))
+    if indicator_id == "reserved_contracts":
+        query = query.where(Contract.reserved.is_(True))
+        what = f"Marchés réservés notifiés en {scope.year}."
+    else:
+        query = query.where(Contract.amount_excl_vat >= threshold)
+        what = (f"Marchés et concessions notifiés en {scope.year} d'un montant supérieur ou égal "
+                f"à {money(threshold)} (le dénominateur) ; « Compté » indique ceux du "
+                "numérateur.")
+    rows = []
+    for contract, holder in fetch(query):
+        social = contract.social_clause or contract.social_criterion or contract.reserved
+        green = contract.environmental_clause or contract.environmental_criterion
+        counted = {"social_consideration_share": social,
+                   "environmental_consideration_share": green}.get(indicator_id, True)
+        rows.append(Row(contract.id, contract.reference, holder, cells=[
+            day(contract.notified_on), money(contract.amount_excl_vat),
+            ", ".join(labels.considerations(contract)) or "Aucune", _yes(counted)]))
+    return Drill("", "", what, ["Notifié le", "Montant", "Considérations", "Compté"],
+                 [False, True, False, False], rows, with_period=False)
+
+
+def _holders(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
+    party, holder, buyer = aliased(ContractParty), aliased(Organisation), aliased(Organisation)
+    query = (select(Contract.id, Contract.reference, holder.name, party.role, holder.size,
+                    holder.region, buyer.region)
+             .join(party, party.contract_id == Contract.id)
+             .join(holder, holder.id == party.organisation_id)
+             .join(buyer, buyer.id == Contract.buyer_org_id)
+             .where(scope.in_year(Contract.notified_on), scope.of_buyer())
+             .order_by(Contract.reference, party.id))
+    rows = []
+    for cid, ref, name, role, size, region, buyer_region in fetch(query):
+        counted = (size in q.SME_SIZES if indicator_id == "sme_holders_share"
+                   else region is not None and region == buyer_region)
+        rows.append(Row(cid, ref, name, cells=[
+            "Titulaire" if role == PartyRole.holder else "Co-traitant",
+            labels.SIZES.get(size, "Inconnue") if size else "Inconnue", region or "Inconnue",
+            buyer_region or "Inconnue", _yes(counted)]))
+    return Drill("", "", f"Attributaires (titulaires et co-traitants) des marchés notifiés en "
+                 f"{scope.year} ; chaque entreprise ne compte qu'une fois dans l'indicateur.",
+                 ["Rôle", "Taille", "Région", "Région de l'acheteur", "Compté"],
+                 [False] * 5, rows, with_period=False)
+
+
+# --- AGEC --------------------------------------------------------------------------------------
+
+def _agec(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
+    query = _with_holder(
+        select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
+               Declaration.period_end, func.sum(AgecLine.total_excl_vat),
+               func.sum(AgecLine.reuse_excl_vat), func.sum(AgecLine.recycled_excl_vat),
+               func.count())
+        .select_from(AgecLine).join(AgecLine.declaration)
+        .join(Declaration.commitment).join(Commitment.contract)
+        .where(Declaration.status == Status.validated, scope.of_buyer(),
+               scope.in_year(Declaration.period_start)),
+        group_by=(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
+                  Declaration.period_end),
+        order_by=(Contract.reference, Declaration.period_start, Declaration.id))
+    rows = [Row(cid, ref, name, did, _period(start, end),
+                [money(q.dec(total)), money(q.dec(reuse)), money(q.dec(recycled)), number(n)])
+            for cid, ref, did, start, end, total, reuse, recycled, n, name
+            in fetch(query)]
+    return Drill("", "", f"Déclarations AGEC validées dont la période commence en {scope.year}.",
+                 ["Dépense totale", "Réemploi", "Matières recyclées", "Lignes"],
+                 [True, True, True, True], rows)
+
+
+# --- Surveys -----------------------------------------------------------------------------------
+
+def _surveys(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
+    direction = (Direction.holder_rates_buyer if indicator_id == "supplier_satisfaction"
+                 else Direction.buyer_rates_holder)
+    respondent, subject = aliased(Organisation), aliased(Organisation)
+    query = (select(Contract.id, Contract.reference, respondent.name, subject.name,
+                    Invitation.status, Invitation.submitted_at, Campaign.closed_at)
+             .select_from(Invitation).join(Invitation.campaign).join(Campaign.contract)
+             .join(respondent, respondent.id == Invitation.respondent_org_id)
+             .join(subject, subject.id == Invitation.subject_org_id)
+             .where(Invitation.direction == direction, Campaign.closed_at >= scope.start,
+                    Campaign.closed_at < scope.end, scope.of_buyer())
+             .order_by(Contract.reference, Invitation.id))
+    rows = [Row(cid, ref, None, cells=[who, whom, day(closed_at),
+                                       "Déposé" if status == InvitationStatus.submitted
+                                       else "Sans réponse", day(submitted_at)])
+            for cid, ref, who, whom, status, submitted_at, closed_at in fetch(query)]
+    return Drill("", "", f"Invitations des enquêtes de fin de contrat clôturées en "
+                 f"{scope.year}, dans ce sens d'évaluation ; seuls les questionnaires déposés "
+                 "sont comptés.", ["Organisation répondante", "Organisation évaluée",
+                                   "Enquête close le", "Questionnaire", "Déposé le"],
+                 [False] * 5, rows, with_period=False)
+
+
+# --- Declarations: on time, review delays, plans, yearly reports -------------------------------
+
+def _paris_day(moment: datetime | None) -> date | None:
+    return moment.astimezone(PARIS).date() if moment is not None else None
+
+
+def _on_time(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
+    filed = Declaration.status.in_(q.FILED) & Declaration.submitted_at.is_not(None)
+    query = _with_holder(
+        select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
+               Declaration.period_end, Commitment.kind, Declaration.due_on,
+               Declaration.submitted_at, Declaration.status)
+        .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
+        .where(scope.in_year(Declaration.due_on), scope.of_buyer(),
+               or_(Declaration.due_on < scope.today, filed))
+    ).order_by(Declaration.due_on, Contract.reference, Declaration.id)
+    rows = []
+    for cid, ref, did, start, end, kind, due_on, submitted_at, status, holder in fetch(query):
+        on_time = (status in q.FILED and submitted_at is not None
+                   and _paris_day(submitted_at) <= due_on)
+        rows.append(Row(cid, ref, holder, did, _period(start, end), [
+            _kind_label(kind), day(due_on), day(submitted_at) if status in q.FILED else "—",
+            STATUS_LABELS.get(status, status), _yes(on_time)]))
+    return Drill("", "", f"Déclarations dues en {scope.year} dont l'échéance est passée ou qui "
+                 "sont déjà déposées ; « À temps » : déposée au plus tard le jour de "
+                 "l'échéance (heure de Paris).",
+                 ["Engagement", "Échéance", "Déposée le", "Statut", "À temps"],
+                 [False] * 5, rows)
+
+
+def _kind_label(kind: str) -> str:
+    handler = HANDLERS.get(kind)
+    return handler.label if handler is not None else kind
+
+
+def _review_delays(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
+    review = aliased(AuditEvent)
+    # The same rule as the indicator: the latest submission at or before the review.
+    submitted_at = answered_submission(db, review).scalar_subquery()
+    query = _with_holder(
+        select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
+               Declaration.period_end, review.action, submitted_at, review.at)
+        .select_from(review).join(Declaration, Declaration.id == review.entity_id)
+        .join(Declaration.commitment).join(Commitment.contract)
+        .where(review.entity == "declaration", review.action.in_(("validate", "return")),
+               review.at >= scope.start, review.at < scope.end, scope.of_buyer())
+    ).order_by(review.at, review.id)
+    rows = []
+    for cid, ref, did, start, end, action, filed_at, reviewed_at, holder in fetch(query):
+        delay = ((reviewed_at - filed_at).total_seconds() / 86400
+                 if filed_at is not None else None)
+        rows.append(Row(cid, ref, holder, did, _period(start, end), [
+            "Validation" if action == "validate" else "Renvoi", day(filed_at), day(reviewed_at),
+            number(delay, 1) if delay is not None else "—"]))
+    return Drill("", "", f"Examens (validations et renvois) faits en {scope.year}, avec le dépôt "
+                 "auquel chacun répond (journal d'audit).",
+                 ["Examen", "Déposée le", "Examinée le", "Délai (jours)"],
+                 [False, False, False, True], rows)
+
+
+def _plans(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
+    plans = plans_in_force(scope, Contract.id.label("contract_id"))
+    done = action_done_on_time(plans)
+    query = _with_holder(
+        select(Contract.id, Contract.reference, plans.c.id, PlanAction.key, PlanAction.title,
+               PlanAction.deadline, done)
+        .select_from(plans).join(Contract, Contract.id == plans.c.contract_id)
+        .join(PlanAction, and_(PlanAction.declaration_id == plans.c.id,
+                               scope.in_year(PlanAction.deadline)))
+        .where(plans.c.rank == 1)).order_by(Contract.reference, PlanAction.deadline,
+                                        PlanAction.id)
+    rows = [Row(cid, ref, holder, did, "Plan en vigueur", [f"{key} — {title}", day(deadline),
+                                                            _yes(bool(on_time))])
+            for cid, ref, did, key, title, deadline, on_time, holder in fetch(query)]
+    return Drill("", "", f"Actions à échéance en {scope.year} des plans de progrès en vigueur "
+                 "(dernier plan accepté) ; « Réalisée à temps » : déclarée réalisée dans une "
+                 "mise à jour validée d'une période commençant au plus tard à son échéance.",
+                 ["Action", "Échéance", "Réalisée à temps"], [False, False, False], rows)
+
+
+def _reports(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
+    kind = (CommitmentKind.csr_report if indicator_id == "csr_reports_received"
+            else CommitmentKind.concession_report)
+    query = _with_holder(
+        select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
+               Declaration.period_end, Declaration.status)
+        .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
+        .where(Commitment.kind == kind, scope.in_year(Declaration.period_start),
+               scope.of_buyer())).order_by(Contract.reference, Declaration.id)
+    rows = [Row(cid, ref, holder, did, _period(start, end),
+                [STATUS_LABELS.get(status, status), _yes(status == Status.validated)])
+            for cid, ref, did, start, end, status, holder in fetch(query)]
+    return Drill("", "", f"Rapports attendus pour {scope.year} ; « Reçu » : rapport validé.",
+                 ["Statut", "Reçu"], [False, False], rows)
+
+
+_DRILLS: dict[str, Callable[[Session, q.Scope, str, Fetch], Drill]] = {
+    **dict.fromkeys(("insertion_hours", "insertion_fte", "insertion_women_share",
+                     "insertion_by_public"),
+                    lambda db, s, _i, f: _insertion_declarations(db, s, f)),
+    **dict.fromkeys(("insertion_completion_rate", "insertion_contracts"),
+                    lambda db, s, _i, f: _insertion_contracts(db, s, f)),
+    **dict.fromkeys(("social_consideration_share", "environmental_consideration_share",
+                     "reserved_contracts"), _notified),
+    **dict.fromkeys(("sme_holders_share", "regional_holders_share"), _holders),
+    **dict.fromkeys(("agec_shares", "agec_completion_rate"),
+                    lambda db, s, _i, f: _agec(db, s, f)),
+    **dict.fromkeys(("supplier_satisfaction", "buyer_satisfaction"), _surveys),
+    "on_time_declarations": lambda db, s, _i, f: _on_time(db, s, f),
+    "review_delay_days": lambda db, s, _i, f: _review_delays(db, s, f),
+    "progress_plans": lambda db, s, _i, f: _plans(db, s, f),
+    **dict.fromkeys(("csr_reports_received", "concession_reports_received"), _reports),
+}
+
+
+def drill_down(db: Session, indicator_id: str, *, year: int, buyer_org_id: int | None,
+               page: int | None = None, per_page: int = PER_PAGE, search: str = "") -> Drill:
+    """The records behind one indicator, for a year and a scope (see
+    execution.indicators.scope): all of them (for a file), or one ``page`` of them with the
+    total in ``drill.page``. ``search``
+    keeps the contracts whose reference contains it."""
+    if indicator_id not in _DRILLS or indicator_id not in BY_ID:
+        raise NotFound("Cet indicateur n'existe pas.")
+    pages: list[Page] = []
+
+    def fetch(query: Select) -> Iterable:
+        # Every drill-down selects from its contracts, so the search applies to all of them.
+        if term := search.strip().lower():
+            query = query.where(func.lower(Contract.reference).like(f"%{term}%"))
+        if page is None:
+            return db.execute(query)
+        pages.append(paginate(db, query, page=page, per_page=per_page, scalars=False))
+        return pages[-1].items
+
+    drill = _DRILLS[indicator_id](db, q.Scope(year, buyer_org_id, today()), indicator_id,
+                                  fetch)
+    drill.indicator_id, drill.label = indicator_id, BY_ID[indicator_id].label
+    drill.page = pages[0] if pages else None
+    return drill

@@ -1,0 +1,67 @@
+"""French formats of indicator values, numerators and denominators, and the extra figures worth
+reading beside a value, as the dashboard pages show them."""
+
+from decimal import Decimal
+
+from execution.indicators.service import Indicator, display
+from portal.formatting import number, share
+
+DASH = "—"
+
+
+def value_text(value: Decimal | int | None, unit: str) -> str:
+    """An indicator's value as read on the page: « 340 723 h », « 31,4 % », « 212,0 ETP »."""
+    if unit == "NPS":
+        return signed(value)
+    return display(Decimal(value) if value is not None else None, unit)
+
+
+def signed(value: Decimal | int | None) -> str:
+    """An NPS, between −100 and +100, always with its sign."""
+    if value is None:
+        return DASH
+    text = number(value, 1)
+    return text.replace("-", "\u2212") if Decimal(value) < 0 else f"+{text}"
+
+
+def quantity(value: Decimal | int | None) -> str:
+    """A numerator or a denominator: decimals only when it has some."""
+    if value is None:
+        return DASH
+    exact = Decimal(value) == Decimal(value).to_integral_value()
+    return number(value, 0 if exact else 2)
+
+
+_DETAILS = {
+    "amount_share": ("Part en valeur", lambda v: share(v)),
+    "amount": ("Montant HT", lambda v: value_text(v, "€")),
+    "median": ("Médiane", lambda v: value_text(v, "jours")),
+    "mean": ("Note moyenne", lambda v: f"{number(v, 1)}\u00a0/\u00a05"),
+    "response_rate": ("Taux de réponse", lambda v: share(v)),
+    "nps": ("NPS", signed),
+    "active_plans": ("Plans en vigueur", lambda v: number(v)),
+    "under_review": ("En cours d'examen", lambda v: number(v)),
+    "recycled_share": ("Part de matières recyclées", lambda v: share(v)),
+    "not_met": ("Catégories sous le minimum", lambda v: number(v)),
+    "threshold_missing": ("Catégories au minimum à renseigner", lambda v: number(v)),
+    "unknown_size": ("Taille inconnue", lambda v: number(v)),
+    "unknown_region": ("Région inconnue", lambda v: number(v)),
+}
+
+
+# Counters worth a mention only when something is there.
+_WHEN_NOT_ZERO = {"under_review", "not_met", "threshold_missing", "unknown_size",
+                  "unknown_region"}
+
+
+def detail_items(indicator: Indicator) -> list[tuple[str, str]]:
+    """The extra figures of an indicator worth reading beside its value, in French."""
+    items = []
+    for key, (label, fmt) in _DETAILS.items():
+        if key not in indicator.details:
+            continue
+        value = indicator.details[key]
+        if isinstance(value, bool | str | dict | list) or (key in _WHEN_NOT_ZERO and not value):
+            continue
+        items.append((label, fmt(value) if value is not None else DASH))
+    return items

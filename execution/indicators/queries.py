@@ -1,0 +1,294 @@
+"""The SQL aggregates behind the indicators of execution.indicators.service: each function
+runs one or two statements whatever the number of contracts, and returns sums and counts,
+never rows (the
+declarations' own indicators are in execution.indicators.declarations).
+
+Works on SQLite and PostgreSQL alike; turning a date or a timestamp into a number of days is
+dialect-specific and lives in ``day_number``. With no buyer chosen, no statement joins a
+declaration to its contract; with one, the declarations are kept by probing the set of the
+buyer's commitments. Trends use the same selections grouped by year (``since``).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    extract,
+    func,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session, aliased
+
+from portal.agec import AgecCategory
+from portal.formatting import PARIS
+from portal.models import (
+    Commitment,
+    CommitmentKind,
+    Contract,
+    ContractParty,
+    Organisation,
+)
+from supplier.compliance.insertion import standing as insertion_standing
+from supplier.compliance.insertion import validated_line_hours
+from supplier.models import (
+    AgecLine,
+    Declaration,
+    InsertionLine,
+    Status,
+)
+
+CENT = Decimal("0.01")
+SME_SIZES = ("TPE", "PME")
+FILED = (Status.submitted, Status.validated)
+
+
+@dataclass(frozen=True)
+class Scope:
+    year: int
+    buyer_org_id: int | None
+    today: date
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 12, 31)
+
+    @property
+    def start(self) -> datetime:
+        """The year's first instant in Paris: timestamps are compared as the users live them."""
+        return datetime(self.year, 1, 1, tzinfo=PARIS)
+
+    @property
+    def end(self) -> datetime:
+        return datetime(self.year + 1, 1, 1, tzinfo=PARIS)
+
+    def in_year(self, column) -> ColumnElement[bool]:
+        return column.between(self.first_day, self.last_day)
+
+    def of_buyer(self) -> ColumnElement[bool]:
+        return Contract.buyer_org_id == self.buyer_org_id if self.buyer_org_id else true()
+
+
+def dec(value, quantum: Decimal = CENT) -> Decimal:
+    """A sum read from the database as an exact decimal: SQLite sums Numeric as floating point."""
+    return Decimal(str(value or 0)).quantize(quantum)
+
+
+def count_if(condition) -> ColumnElement:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def sum_if(condition, column) -> ColumnElement:
+    return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
+
+
+def day_number(db: Session, column) -> ColumnElement:
+    """Days (fractional) since a fixed origin, for a date or a UTC timestamp; differences of two
+    are durations in days. SQLite: julianday; PostgreSQL: seconds since the epoch / 86 400."""
+    if db.get_bind().dialect.name == "sqlite":
+        return func.julianday(column)
+    return func.extract("epoch", column) / 86400
+
+
+def contract_end():
+    """When execution really ends: the contractual end or the early closing date."""
+    return Contract.end_date
+
+
+def active_in(scope: Scope) -> ColumnElement[bool]:
+    return and_(Contract.starts_on <= scope.last_day, contract_end() >= scope.first_day)
+
+
+def _validated_in_scope(query, scope: Scope):
+    """Validated declarations of the scope; the contract is joined only to pick a buyer."""
+    return declarations_of_buyer(query.where(Declaration.status == Status.validated), scope)
+
+
+def buyer_commitments(scope: Scope):
+    """The ids of the commitments of the buyer's contracts."""
+    return (select(Commitment.id).join(Contract, Contract.id == Commitment.contract_id)
+            .where(scope.of_buyer()))
+
+
+def declarations_of_buyer(query, scope: Scope):
+    """Declarations of the buyer's contracts, as a set of commitments the scan probes (cheaper
+    than joining every row up to its contract); all of them, with no join, for all buyers."""
+    if scope.buyer_org_id is None:
+        return query
+    return query.where(Declaration.commitment_id.in_(buyer_commitments(scope)))
+
+
+def year_of(column) -> ColumnElement[int]:
+    """The calendar year of a date, for statements grouped by year (trends)."""
+    return func.cast(extract("year", column), Integer)
+
+
+def validated_lines(scope: Scope, *columns, since: int | None = None):
+    """The insertion lines every insertion indicator reads: validated declarations of the scope
+    whose period starts in Y (or, for trends, in the years from ``since`` to Y)."""
+    query = _validated_in_scope(select(*columns).select_from(InsertionLine).join(
+        Declaration, Declaration.id == InsertionLine.declaration_id), scope)
+    first_day = date(since, 1, 1) if since is not None else scope.first_day
+    return query.where(Declaration.period_start.between(first_day, scope.last_day))
+
+
+# --- Insertion ---------------------------------------------------------------------------------
+
+def insertion_groups(db: Session, scope: Scope) -> list[tuple[str, str, str, Decimal, int]]:
+    """(public category, sex, age band, hours, lines) of the validated lines of periods in Y."""
+    group = (InsertionLine.public_category, InsertionLine.sex, InsertionLine.age_band)
+    rows = db.execute(validated_lines(scope, *group, func.sum(InsertionLine.hours),
+                                      func.sum(InsertionLine.line_count)).group_by(*group))
+    return [(public, sex, age, dec(hours), int(n)) for public, sex, age, hours, n in rows]
+
+
+def insertion_hours_by_year(db: Session, scope: Scope, *, since: int
+                            ) -> dict[int, tuple[Decimal, int]]:
+    """(hours, lines) of the validated lines per year of their period, from ``since`` to Y."""
+    year = year_of(Declaration.period_start)
+    rows = db.execute(validated_lines(scope, year, func.sum(InsertionLine.hours),
+                                      func.sum(InsertionLine.line_count), since=since)
+                      .group_by(year))
+    return {int(y): (dec(hours), int(n)) for y, hours, n in rows}
+
+
+@dataclass(frozen=True)
+class InsertionContracts:
+    """Contracts with an insertion commitment active in Y, summed."""
+
+    count: int
+    target_hours: Decimal
+    validated_hours: Decimal  # validated in periods up to the end of Y
+    # Each contract's hours expected at the end of Y (supplier.compliance.insertion).
+    expected_hours: Decimal
+
+
+def insertion_contracts(db: Session, scope: Scope) -> InsertionContracts:
+    """One aggregate over the contracts of the scope. The hours are summed per commitment of
+    the scope only (a correlated sum), not for every buyer's commitments before the scope is
+    applied; the hours expected are the contract page's rule, on the last day of Y."""
+    validated = validated_line_hours(until=scope.last_day)
+    standing = insertion_standing(scope.last_day)
+    count, target, done, expected = db.execute(
+        select(func.count(), func.sum(standing.target_cents), func.sum(validated),
+               func.sum(standing.expected_cents))
+        .select_from(Contract)
+        .join(Commitment, and_(Commitment.contract_id == Contract.id,
+                               Commitment.kind == CommitmentKind.insertion_hours))
+        .where(active_in(scope), scope.of_buyer())).one()
+    cents = Decimal("0.01")
+    return InsertionContracts(count, (Decimal(target or 0) * cents), dec(done),
+                              Decimal(expected or 0) * cents)
+
+
+# --- Contracts notified in Y -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Notified:
+    contracts: int = 0
+    above: int = 0  # at or above the threshold
+    above_amount: Decimal = Decimal(0)
+    social: int = 0
+    social_amount: Decimal = Decimal(0)
+    environmental: int = 0
+    environmental_amount: Decimal = Decimal(0)
+    reserved: int = 0
+    reserved_amount: Decimal = Decimal(0)
+
+
+def notified_by_year(db: Session, scope: Scope, *, threshold: Decimal,
+                     since: int | None = None) -> dict[int, Notified]:
+    """Contracts notified in Y (or in each year from ``since`` to Y), grouped by year."""
+    amount = Contract.amount_excl_vat
+    above = amount >= threshold
+    social = above & or_(Contract.social_clause.is_(True), Contract.social_criterion.is_(True),
+                         Contract.reserved.is_(True))
+    environmental = above & or_(Contract.environmental_clause.is_(True),
+                                Contract.environmental_criterion.is_(True))
+    reserved = Contract.reserved.is_(True)
+    year = year_of(Contract.notified_on)
+    first_day = date(since, 1, 1) if since is not None else scope.first_day
+    rows = db.execute(
+        select(year, func.count(), count_if(above), sum_if(above, amount), count_if(social),
+               sum_if(social, amount), count_if(environmental), sum_if(environmental, amount),
+               count_if(reserved), sum_if(reserved, amount))
+        .where(Contract.notified_on.between(first_day, scope.last_day), scope.of_buyer())
+        .group_by(year))
+    return {int(y): Notified(int(row[0]), int(row[1]), dec(row[2]), int(row[3]), dec(row[4]),
+                             int(row[5]), dec(row[6]), int(row[7]), dec(row[8]))
+            for y, *row in rows}
+
+
+def notified_contracts(db: Session, scope: Scope, *, threshold: Decimal) -> Notified:
+    return notified_by_year(db, scope, threshold=threshold).get(scope.year, Notified())
+
+
+@dataclass(frozen=True)
+class Holders:
+    organisations: int = 0
+    sme: int = 0
+    unknown_size: int = 0
+    pairs: int = 0  # distinct (buyer, holder): a holder of two buyers counts for each
+    regional: int = 0
+    unknown_region: int = 0
+
+
+def holders(db: Session, scope: Scope) -> Holders:
+    """Holders and co-holders of the contracts notified in Y, each organisation once per buyer."""
+    pairs = (select(Contract.buyer_org_id.label("buyer_id"),
+                    ContractParty.organisation_id.label("holder_id"))
+             .join(ContractParty, ContractParty.contract_id == Contract.id)
+             .where(scope.in_year(Contract.notified_on), scope.of_buyer())
+             .distinct().subquery())
+    holder, buyer = aliased(Organisation), aliased(Organisation)
+    unknown_region = or_(holder.region.is_(None), buyer.region.is_(None))
+    row = db.execute(
+        select(func.count(func.distinct(holder.id)),
+               func.count(func.distinct(case((holder.size.in_(SME_SIZES), holder.id)))),
+               func.count(func.distinct(case((holder.size.is_(None), holder.id)))),
+               func.count(), count_if(~unknown_region & (holder.region == buyer.region)),
+               count_if(unknown_region))
+        .select_from(pairs).join(holder, holder.id == pairs.c.holder_id)
+        .join(buyer, buyer.id == pairs.c.buyer_id)).one()
+    return Holders(*(int(value) for value in row))
+
+
+# --- AGEC --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgecSpend:
+    code: str
+    label: str
+    regime: str
+    lines: int
+    total: Decimal
+    reuse: Decimal
+    donation: Decimal
+    recycled: Decimal
+
+
+def agec_spend(db: Session, scope: Scope) -> list[AgecSpend]:
+    """Validated AGEC lines of periods in Y, summed per product category, in catalogue order."""
+    query = _validated_in_scope(
+        select(AgecCategory.code, AgecCategory.label, AgecCategory.regime, func.count(),
+               func.sum(AgecLine.total_excl_vat), func.sum(AgecLine.reuse_excl_vat),
+               func.sum(AgecLine.donation_excl_vat), func.sum(AgecLine.recycled_excl_vat))
+        .select_from(AgecLine).join(AgecLine.declaration)
+        .join(AgecCategory, AgecCategory.code == AgecLine.category_code), scope)
+    rows = db.execute(query.where(scope.in_year(Declaration.period_start))
+                      .group_by(AgecCategory.code, AgecCategory.label, AgecCategory.regime,
+                                AgecCategory.position)
+                      .order_by(AgecCategory.regime.desc(), AgecCategory.position))
+    return [AgecSpend(code, label, regime, int(n), dec(total), dec(reuse), dec(donation),
+                      dec(recycled))
+            for code, label, regime, n, total, reuse, donation, recycled in rows]

@@ -1,0 +1,201 @@
+"""Indicator pages for buyers (their organisation) and administrators (all, or one buyer
+organisation): the year against its targets, trends, breakdowns, drill-down and exports; and
+the administrators' settings of the indicators (`settings_router`): hours per full-time
+equivalent, the amount from which a contract enters the "share of contracts" indicators, and
+the targets per year.
+
+Filters are plain GET forms; htmx only swaps the ``indicateurs`` block of the same template.
+"""
+
+from typing import Annotated
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from execution.indicators import charts as indicator_charts
+from execution.indicators import config, drilldown, exports, scope
+from execution.indicators import format as indicator_format
+from execution.indicators.config import DEFINITIONS, UNIT_LABELS, SettingsIn, TargetIn
+from execution.indicators.service import compute_indicators
+from execution.indicators.trends import compute_trends
+from portal.auth import AdminUser, CurrentUser, DbSession
+from portal.clock import today
+from portal.errors import Conflict, Invalid, NotFound
+from portal.formatting import number
+from portal.pagination import page_number
+from portal.validation import french_errors
+from portal.web import parsed_form, redirect, render, templates, verify_csrf
+
+router = APIRouter(prefix="/indicateurs")
+templates.env.globals.update(indicator_value=indicator_format.value_text,
+                             indicator_quantity=indicator_format.quantity,
+                             indicator_details=indicator_format.detail_items)
+
+
+def _number(raw: str | None, *, what: str) -> int | None:
+    """A GET parameter: empty means "not chosen" (the « toutes » option of a select)."""
+    if raw is None or raw.strip() in ("", "tous"):
+        return None
+    if not raw.strip().isdigit():
+        raise NotFound(f"{what} inconnue.")
+    return int(raw)
+
+
+def _scope(db, user, annee: str | None, acheteur: str | None) -> scope.Scope:
+    return scope.resolve(db, user, year=_number(annee, what="Année"),
+                         buyer_id=_number(acheteur, what="Organisation"))
+
+
+def _common(db, user, current: scope.Scope) -> dict:
+    return {"scope": current, "query": urlencode(current.query()),
+            "years": scope.years(current.year),
+            "buyers": scope.buyer_organisations(db) if user.is_admin else [],
+            "datasets": exports.DATASETS, "workbook": exports.WORKBOOK}
+
+
+@router.get("")
+def dashboard_page(request: Request, db: DbSession, user: CurrentUser,
+                   annee: str | None = None, acheteur: str | None = None):
+    current = _scope(db, user, annee, acheteur)
+    indicators = compute_indicators(db, year=current.year, buyer_org_id=current.buyer_org_id)
+    # The earlier years' trend figures in grouped statements; the year itself is computed once.
+    by_year = compute_trends(db, years=scope.trend_years(current.year)[:-1],
+                             buyer_org_id=current.buyer_org_id)
+    by_year[current.year] = indicator_charts.by_id(indicators)
+    return render(request, "execution/dashboard.html", {
+        **_common(db, user, current),
+        "indicators": indicators,
+        "year_panels": indicator_charts.year_panels(indicators),
+        "trend_panels": indicator_charts.trend_panels(by_year),
+        "breakdown_panels": indicator_charts.breakdown_panels(indicators),
+    }, block="indicateurs")
+
+
+@router.get("/export/{name}.{fmt}")
+def export_file(db: DbSession, user: CurrentUser, name: str, fmt: str,
+                annee: str | None = None, acheteur: str | None = None):
+    current = _scope(db, user, annee, acheteur)
+    content, media_type, filename = exports.export(db, name, fmt, current)
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{filename}\"; "
+                               f"filename*=UTF-8''{quote(filename)}",
+        "Cache-Control": "no-store"})
+
+
+@router.get("/{indicator_id}")
+def drilldown_page(request: Request, db: DbSession, user: CurrentUser, indicator_id: str,
+                   annee: str | None = None, acheteur: str | None = None, q: str = "",
+                   page: str = ""):
+    """The contracts and declarations behind an indicator's figure, 50 a page with their
+    total, searched by contract reference."""
+    current = _scope(db, user, annee, acheteur)
+    search = q.strip()[:100]
+    drill = drilldown.drill_down(db, indicator_id, year=current.year,
+                                 buyer_org_id=current.buyer_org_id, page=page_number(page),
+                                 search=search)
+    indicator = next(i for i in compute_indicators(db, year=current.year,
+                                                   buyer_org_id=current.buyer_org_id)
+                     if i.id == indicator_id)
+    filters = urlencode({**current.query(), **({"q": search} if search else {})})
+    return render(request, "execution/dashboard_detail.html", {
+        **_common(db, user, current), "drill": drill, "indicator": indicator,
+        "search": search,
+        "base": f"/indicateurs/{indicator_id}" + (f"?{filters}" if filters else ""),
+        # The contract and declaration pages are the buyer's; administrators read the list.
+        "links": user.is_buyer,
+    }, block="indicateurs")
+
+
+# --- Administrators' settings of the indicators ------------------------------------------
+
+settings_router = APIRouter(prefix="/admin/indicateurs", dependencies=[Depends(verify_csrf)])
+Form = Annotated[FormData, Depends(parsed_form)]
+TEMPLATE = "execution/indicator_settings.html"
+SETTINGS_FIELDS = ("fte_hours", "consideration_threshold_eur")
+TARGET_FIELDS = ("indicator_id", "year", "value")
+FIELD_LABELS = {"fte_hours": "Heures par équivalent temps plein",
+                "consideration_threshold_eur": "Montant minimal des marchés comptés",
+                "indicator_id": "Indicateur", "year": "Année", "value": "Objectif"}
+
+
+def _page(request, db, *, settings_values=None, settings_errors=None, settings_summary=None,
+          marker=None, target_values=None, target_errors=None, target_summary=None,
+          block=None, status_code=200):
+    settings = config.current_settings(db)
+    if settings_values is None:
+        settings_values = {name: _french(getattr(settings, name)) for name in SETTINGS_FIELDS}
+    return render(request, TEMPLATE, {
+        "settings": settings, "marker": marker if marker is not None else settings.marker,
+        "settings_values": settings_values, "settings_errors": settings_errors or {},
+        "settings_summary": settings_summary,
+        "target_values": target_values or {"year": str(today().year)},
+        "target_errors": target_errors or {}, "target_summary": target_summary,
+        "targets": [_target_row(t) for t in config.all_targets(db)],
+        "indicator_options": [(d.id, f"{d.label} ({UNIT_LABELS[d.unit]})") for d in DEFINITIONS],
+        "field_labels": FIELD_LABELS,
+    }, block=block, status_code=status_code)
+
+
+@settings_router.get("")
+def indicator_settings_page(request: Request, db: DbSession, user: AdminUser):
+    return _page(request, db)
+
+
+@settings_router.post("")
+def save_settings(request: Request, db: DbSession, user: AdminUser, form: Form):
+    values = {name: str(form.get(name, "")).strip() for name in SETTINGS_FIELDS}
+    marker = str(form.get("marker", ""))
+    try:
+        config.update_settings(db, SettingsIn.model_validate(values), admin=user, marker=marker)
+    except (ValidationError, Conflict) as error:
+        db.rollback()
+        if isinstance(error, ValidationError):
+            errors = french_errors(error)
+            summary = "Les paramètres n'ont pas été enregistrés : corrigez les champs signalés."
+        else:
+            errors, summary = {}, error.message
+        # On a conflict the form keeps the marker it was read with: saving again cannot
+        # silently overwrite the other administrator's values.
+        return _page(request, db, settings_values=values, settings_errors=errors,
+                     settings_summary=summary, marker=marker, block="settings_form",
+                     status_code=409 if isinstance(error, Conflict) else 422)
+    return redirect(request, "/admin/indicateurs", message="Paramètres des indicateurs "
+                    "enregistrés.")
+
+
+@settings_router.post("/objectifs")
+def save_target(request: Request, db: DbSession, user: AdminUser, form: Form):
+    values = {name: str(form.get(name, "")).strip() for name in TARGET_FIELDS}
+    try:
+        data = TargetIn.model_validate(values)
+        saved = config.set_target(db, data, admin=user)
+    except (ValidationError, Invalid) as error:
+        db.rollback()
+        errors = (french_errors(error) if isinstance(error, ValidationError)
+                  else error.field_errors)
+        return _page(request, db, target_values=values, target_errors=errors,
+                     target_summary="L'objectif n'a pas été enregistré : corrigez les champs "
+                                    "signalés.", block="target_form", status_code=422)
+    label = config.BY_ID[data.indicator_id].label
+    message = (f"Objectif enregistré : {label}, {data.year}." if saved is not None
+               else f"Objectif retiré : {label}, {data.year}.")
+    return redirect(request, "/admin/indicateurs", message=message)
+
+
+def _target_row(target) -> dict:
+    definition = config.BY_ID.get(target.indicator_id)
+    unit = UNIT_LABELS[definition.unit] if definition else ""
+    return {"indicator_id": target.indicator_id, "year": target.year,
+            "label": definition.label if definition else target.indicator_id,
+            "text": f"{number(target.value, 0 if target.value % 1 == 0 else 2)} {unit}".strip()}
+
+
+def _french(value) -> str:
+    """« 1607 » for 1607.00, « 12,5 » for 12.50; empty for no value."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", ",")

@@ -1,0 +1,336 @@
+"""SPASER execution indicators (../shared/reference/indicators.md), each a SQL aggregate.
+
+`compute_indicators(db, year=, buyer_org_id=)` is the one entry point every page, export, PDF,
+the API and the CLI use. Each indicator says how it is computed (a French sentence), on how many
+records it rests, its numerator and denominator ("—" when the denominator is zero), and the
+target set for the year. The statements it runs do not depend on the number of contracts
+(execution.indicators.queries, execution.indicators.declarations); Python only divides the sums it
+gets back. Trends over several years are execution.indicators.trends, built by the same
+``*_indicator(s)`` functions from statements grouped by year.
+
+Shares are in percent, rounded half up to one decimal (what `share` shows, so showing them does
+not round twice); scores are on 100; durations in days with one decimal.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy.orm import Session
+
+from execution.indicators import declarations as qd
+from execution.indicators import queries as q
+from execution.indicators.config import BY_ID, current_settings, targets_for
+from portal import agec
+from portal.agec import Regime
+from portal.clock import today
+from portal.formatting import hours, money, number, share
+from portal.models import CommitmentKind
+from supplier.compliance.agec import MET, MISSING, NOT_MET, CategoryResult, shares
+from supplier.vocabulary import AGE_BANDS, PUBLIC_CATEGORIES, SEXES
+from surveys.models import Direction
+from surveys.results import Figures, satisfaction_by_year
+
+HUNDRED = Decimal(100)
+TENTH = Decimal("0.1")
+
+
+@dataclass
+class BreakdownRow:
+    """One line of a breakdown (insertion hours by public, AGEC by category, …)."""
+
+    label: str
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Indicator:
+    id: str                      # the ids of indicators.md, also used in exports
+    label: str                   # the French label of indicators.md
+    unit: str                    # "h", "ETP", "%", "nombre", "€", "jours", "score", "NPS"
+    value: Decimal | None        # None when the denominator is zero: shown "—"
+    numerator: Decimal | None
+    denominator: Decimal | None
+    sentence: str                # how it is computed, in French, with the divisor used
+    records: int                 # how many records it rests on
+    target: Decimal | None = None
+    breakdowns: dict[str, list[BreakdownRow]] = field(default_factory=dict)
+    # Extra figures shown beside the value (e.g. the amount for a share in value, the median).
+    details: dict[str, object] = field(default_factory=dict)
+
+
+def ratio(numerator: Decimal | int, denominator: Decimal | int, scale: int = 100,
+          quantum: Decimal = TENTH) -> Decimal | None:
+    """numerator / denominator × scale, half up; None when the denominator is zero."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(quantum, ROUND_HALF_UP)
+
+
+def make(indicator_id: str, value, numerator, denominator, sentence: str, records: int,
+         **extra) -> Indicator:
+    definition = BY_ID[indicator_id]
+    return Indicator(indicator_id, definition.label, definition.unit, value, numerator,
+                     denominator, sentence, records, **extra)
+
+
+def display(value: Decimal | None, unit: str) -> str:
+    """An indicator's value as the French pages show it (« 212,0 ETP », « 31,4 % », « — »)."""
+    if value is None:
+        return "—"
+    return {"h": lambda: hours(value), "%": lambda: share(value),
+            "ETP": lambda: f"{number(value, 1)}\u00a0ETP",
+            "jours": lambda: f"{number(value, 1)}\u00a0j",
+            "score": lambda: f"{number(value, 1)}\u00a0/\u00a0100",
+            "€": lambda: money(value)}.get(unit, lambda: number(value))()
+
+
+def compute_indicators(db: Session, *, year: int,
+                       buyer_org_id: int | None) -> list[Indicator]:
+    """Every indicator for a year and a scope (one buyer organisation, or all of them)."""
+    scope = q.Scope(year, buyer_org_id, today())
+    settings = current_settings(db)
+    fte_hours = Decimal(str(settings.fte_hours))
+    threshold = Decimal(str(settings.consideration_threshold_eur))
+    indicators = [
+        *_insertion(db, scope, fte_hours),
+        *contract_indicators(q.notified_contracts(db, scope, threshold=threshold), scope.year,
+                             threshold),
+        *_agec(db, scope),
+        *satisfaction_indicators(satisfaction_by_year(
+            db, years=[scope.year], buyer_org_id=scope.buyer_org_id)[scope.year], scope.year),
+        *_declarations(db, scope),
+        *_holders(db, scope),
+        *_reports(db, scope),
+    ]
+    targets = targets_for(db, year)
+    for indicator in indicators:
+        indicator.target = targets.get(indicator.id)
+    order = list(BY_ID)
+    return sorted(indicators, key=lambda i: order.index(i.id))
+
+
+def _breakdown(groups: dict[str, tuple[Decimal, int]], labels: dict[str, str],
+               total: Decimal, *, all_codes: bool) -> list[BreakdownRow]:
+    """Rows in the vocabulary's order (every code, or only those with hours), then unknown codes
+    (a label retired since) with the code as label."""
+    codes = [c for c in labels if all_codes or c in groups]
+    codes += sorted(c for c in groups if c not in labels)
+    rows = []
+    for code in codes:
+        amount, lines = groups.get(code, (Decimal("0.00"), 0))
+        rows.append(BreakdownRow(labels.get(code, code), amount, amount, total,
+                                 {"code": code, "share": ratio(amount, total), "records": lines}))
+    return rows
+
+
+def _validated_lines_text(year: int) -> str:
+    return f"des lignes d'insertion des déclarations validées dont la période se situe en {year}"
+
+
+def hours_indicator(total: Decimal, lines: int, year: int) -> Indicator:
+    """`insertion_hours` from the sum of the year's validated lines (also for trends)."""
+    return make("insertion_hours", total, total, None,
+                f"Somme des heures {_validated_lines_text(year)}.", lines)
+
+
+def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicator]:
+    groups = q.insertion_groups(db, scope)
+    total = sum((g[3] for g in groups), Decimal("0.00"))
+    lines = sum(g[4] for g in groups)
+    by: dict[str, dict[str, tuple[Decimal, int]]] = {"public": {}, "sex": {}, "age_band": {}}
+    for public, sex, age, amount, n in groups:
+        for key, code in (("public", public), ("sex", sex), ("age_band", age)):
+            hours_so_far, lines_so_far = by[key].get(code, (Decimal(0), 0))
+            by[key][code] = (hours_so_far + amount, lines_so_far + n)
+    women = by["sex"].get("F", (Decimal("0.00"), 0))[0]
+    y = scope.year
+    validated = _validated_lines_text(y)
+    contracts = q.insertion_contracts(db, scope)
+    expected, done, targets = (contracts.expected_hours, contracts.validated_hours,
+                               contracts.target_hours)
+    fte_text = number(fte_hours, 0 if fte_hours == fte_hours.to_integral_value() else 2)
+    return [
+        hours_indicator(total, lines, y),
+        make("insertion_fte", ratio(total, fte_hours, 1), total, fte_hours,
+             f"Heures d'insertion validées de {y} divisées par {fte_text} heures par équivalent "
+             "temps plein (durée annuelle de travail retenue par l'administrateur), arrondi à "
+             "une décimale.", lines, details={"fte_hours": fte_hours}),
+        make("insertion_completion_rate", ratio(done, expected), done, expected,
+             f"Heures validées depuis le début des marchés jusqu'à fin {y}, divisées par les "
+             f"heures attendues à fin {y} (objectif × part écoulée de la durée du marché au "
+             f"31/12/{y}, au plus 1), sur les marchés avec des heures d'insertion actifs en "
+             f"{y}.", contracts.count, details={"contracts": contracts.count,
+                                              "target_hours": targets}),
+        make("insertion_women_share", ratio(women, total), women, total,
+             f"Heures réalisées par des femmes divisées par toutes les heures {validated}.",
+             lines),
+        make("insertion_by_public", total, total, None,
+             f"Somme des heures {validated}, par public éligible, par tranche d'âge et par "
+             "sexe.", lines, breakdowns={
+                 "public": _breakdown(by["public"], PUBLIC_CATEGORIES, total, all_codes=False),
+                 "age_band": _breakdown(by["age_band"], AGE_BANDS, total, all_codes=True),
+                 "sex": _breakdown(by["sex"], SEXES, total, all_codes=True)}),
+        make("insertion_contracts", Decimal(contracts.count), Decimal(contracts.count), None,
+             f"Nombre de marchés comportant un engagement d'heures d'insertion et en cours "
+             f"d'exécution en {y} (entre leur début et leur fin, ou leur clôture anticipée).",
+             contracts.count, details={"target_hours": targets}),
+    ]
+
+
+def contract_indicators(n: q.Notified, y: int, threshold: Decimal) -> list[Indicator]:
+    """The indicators of the contracts notified in year ``y`` (also for trends)."""
+    amount = (f"{number(threshold)}\u00a0€ HT" if threshold == threshold.to_integral_value()
+              else money(threshold))
+    population = (f"marchés et concessions notifiés en {y} d'un montant supérieur ou égal à "
+                  f"{amount}")
+
+    def share_of(kind: str, count: int, value: Decimal, what: str) -> Indicator:
+        return make(kind, ratio(count, n.above), Decimal(count), Decimal(n.above),
+                    f"Nombre de {population} comportant {what}, divisé par le nombre de tous "
+                    f"les {population} ; la part en valeur rapporte leurs montants HT.",
+                    n.above, details={"amount": value, "amount_total": n.above_amount,
+                                      "amount_share": ratio(value, n.above_amount),
+                                      "threshold": threshold})
+
+    return [
+        share_of("social_consideration_share", n.social, n.social_amount,
+                 "au moins une considération sociale (clause, critère ou marché réservé)"),
+        share_of("environmental_consideration_share", n.environmental, n.environmental_amount,
+                 "au moins une considération environnementale (clause ou critère)"),
+        make("reserved_contracts", Decimal(n.reserved), Decimal(n.reserved), None,
+             f"Nombre et montant HT des marchés notifiés en {y} réservés (articles L2113-12, "
+             f"L2113-13 et L2113-15 du code de la commande publique), sur {n.contracts} "
+             f"marché{'s' if n.contracts > 1 else ''} notifié{'s' if n.contracts > 1 else ''}.",
+             n.contracts, details={"amount": n.reserved_amount, "contracts": n.contracts}),
+    ]
+
+
+def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
+    spend = [s for s in q.agec_spend(db, scope) if s.total > 0]
+    in_force = agec.thresholds_in_force(db, {(s.code, scope.year) for s in spend})
+    rows, statuses = [], []
+    for s in spend:
+        regime = Regime(s.regime)
+        result = CategoryResult(s.code, s.label, regime, scope.year, s.total, shares(
+            regime, total=s.total, reuse=s.reuse, donation=s.donation, recycled=s.recycled,
+            threshold=in_force[(s.code, scope.year)]))
+        statuses.append(result.status)
+        by_key = {share.key: share for share in result.shares}
+        extra: dict[str, object] = {
+            "code": s.code, "regime": s.regime, "total": s.total, "reuse": s.reuse,
+            "recycled": s.recycled, "donation": s.donation, "records": s.lines,
+            "status": result.status, "status_label": result.status_label}
+        for key in ("global", "reuse", "recycled"):
+            if key in by_key:  # the 2021 decree rules on a global share, the 2024 on recycled
+                extra[f"{key}_share"] = ratio(by_key[key].amount, s.total)
+                extra[f"{key}_min"] = by_key[key].minimum
+        rows.append(BreakdownRow(s.label, ratio(s.reuse, s.total), s.reuse, s.total, extra))
+    total = sum((s.total for s in spend), Decimal("0.00"))
+    reuse = sum((s.reuse for s in spend), Decimal("0.00"))
+    recycled = sum((s.recycled for s in spend), Decimal("0.00"))
+    lines = sum(s.lines for s in spend)
+    met = statuses.count(MET)
+    y = scope.year
+    lines_text = f"lignes AGEC des déclarations validées dont la période se situe en {y}"
+    return [
+        make("agec_shares", ratio(reuse, total), reuse, total,
+             f"Par catégorie de produits, dépense HT en réemploi ou réutilisation et dépense "
+             f"intégrant des matières recyclées divisées par la dépense totale ({lines_text}), "
+             f"à côté du minimum du décret pour {y} ; la valeur d'ensemble est la part de "
+             "réemploi de toute la dépense.", lines,
+             breakdowns={"category": rows},
+             details={"recycled": recycled, "recycled_share": ratio(recycled, total)}),
+        make("agec_completion_rate", ratio(met, len(spend)), Decimal(met), Decimal(len(spend)),
+             f"Catégories dont toutes les parts atteignent le minimum du décret pour {y}, "
+             f"divisées par les catégories avec une dépense en {y} ({lines_text}) ; un minimum "
+             "non renseigné n'est jamais compté comme atteint.", lines,
+             details={"not_met": statuses.count(NOT_MET),
+                      "threshold_missing": statuses.count(MISSING)}),
+    ]
+
+
+def satisfaction_indicators(figures: dict[str, Figures], year: int) -> list[Indicator]:
+    """Both directions' scores from the year's survey figures (also for trends)."""
+    result = []
+    for indicator_id, direction, who in (
+            ("supplier_satisfaction", Direction.holder_rates_buyer,
+             "des titulaires évaluant l'acheteur"),
+            ("buyer_satisfaction", Direction.buyer_rates_holder,
+             "des acheteurs évaluant les titulaires")):
+        f = figures[direction.value]
+        points = Decimal((f.scored_sum - f.scored) * 25)
+        result.append(make(
+            indicator_id, f.score, points, Decimal(f.scored),
+            f"Moyenne sur 100 des réponses notées de 1 à 5 (« Non concerné » exclu) {who}, "
+            f"enquêtes de fin de contrat clôturées en {year} : (note moyenne − 1) / 4 × "
+            "100 ; taux de réponse = questionnaires déposés / invitations ; NPS = % de 9-10 − "
+            "% de 0-6 à la question de recommandation.", f.submitted,
+            details={"mean": f.mean, "response_rate": f.response_rate, "nps": f.nps,
+                     "invitations": f.invitations, "submitted": f.submitted,
+                     "scored_answers": f.scored, "nps_answers": f.likelihood}))
+    return result
+
+
+def _declarations(db: Session, scope: q.Scope) -> list[Indicator]:
+    y = scope.year
+    t = qd.on_time(db, scope)
+    d = qd.review_delays(db, scope)
+    p = qd.progress_plans(db, scope)
+    median = d.median_days.quantize(TENTH, ROUND_HALF_UP) if d.median_days is not None else None
+    return [
+        make("on_time_declarations", ratio(t.on_time, t.considered), Decimal(t.on_time),
+             Decimal(t.considered),
+             f"Déclarations dues en {y} déposées au plus tard le jour de leur échéance (heure de "
+             "Paris, dépôt en vigueur : déposée ou validée), divisées par les déclarations dues "
+             f"en {y} dont l'échéance est passée ou qui sont déjà déposées.", t.considered),
+        make("review_delay_days", ratio(d.total_days, d.reviews, 1), d.total_days.quantize(
+                 TENTH, ROUND_HALF_UP), Decimal(d.reviews),
+             f"Moyenne et médiane des jours écoulés entre le dépôt d'une déclaration et sa "
+             f"validation ou son renvoi, pour les examens faits en {y} (journal d'audit).",
+             d.reviews, details={"median": median}),
+        make("progress_plans", ratio(p.done_on_time, p.actions_due), Decimal(p.done_on_time),
+             Decimal(p.actions_due),
+             f"Plans de progrès en vigueur en {y} (dernier plan accepté, marché en cours) ; "
+             f"part des actions à échéance en {y} déclarées réalisées, dans une mise à jour "
+             "validée, pour une période commençant au plus tard à leur échéance.",
+             p.actions_due, details={"active_plans": p.active}),
+    ]
+
+
+def _holders(db: Session, scope: q.Scope) -> list[Indicator]:
+    h = q.holders(db, scope)
+    y = scope.year
+    return [
+        make("sme_holders_share", ratio(h.sme, h.organisations), Decimal(h.sme),
+             Decimal(h.organisations),
+             f"Entreprises attributaires (titulaires et co-traitants, chacune une fois) des "
+             f"marchés notifiés en {y} qui sont des TPE ou des PME, divisées par toutes ; une "
+             "taille inconnue compte comme non PME.", h.organisations,
+             details={"unknown_size": h.unknown_size}),
+        make("regional_holders_share", ratio(h.regional, h.pairs), Decimal(h.regional),
+             Decimal(h.pairs),
+             f"Attributaires (titulaires et co-traitants) des marchés notifiés en {y} situés "
+             "dans la région de l'acheteur, divisés par tous (une fois par acheteur) ; une "
+             "région inconnue compte comme hors région.", h.pairs,
+             details={"unknown_region": h.unknown_region}),
+    ]
+
+
+def _reports(db: Session, scope: q.Scope) -> list[Indicator]:
+    reports = qd.yearly_reports(db, scope)
+    result = []
+    for indicator_id, kind, what in (
+            ("csr_reports_received", CommitmentKind.csr_report,
+             "Rapports RSE (un par marché qui en exige un)"),
+            ("concession_reports_received", CommitmentKind.concession_report,
+             "Rapports annuels des concessionnaires")):
+        r = reports[kind]
+        result.append(make(
+            indicator_id, ratio(r.received, r.expected), Decimal(r.received),
+            Decimal(r.expected),
+            f"{what} de l'année {scope.year} reçus et validés, divisés par ceux "
+            "attendus pour cette année.", r.expected, details={"under_review": r.under_review}))
+    return result

@@ -1,0 +1,52 @@
+"""The reviewers' declaration actions of the API: validate, return with a comment, reopen."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from execution.review import service as review
+from portal.api_errors import COMMON
+from portal.auth import ApiUser, DbSession
+from portal.web import RowId
+from supplier.api import ERRORS, VersionIn, declaration_out
+from supplier.schemas import MAX_COMMENT, DeclarationOut
+
+router = APIRouter(prefix="/api/v1", tags=["déclarations"], responses=COMMON)
+
+
+class CommentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: StrictInt
+    # The service refuses a comment that says nothing with its own French message; the pattern
+    # documents that rule.
+    comment: str = Field(max_length=MAX_COMMENT,
+                         json_schema_extra={"pattern": review.SAYS_SOMETHING},
+                         description="Obligatoire : ce que le titulaire doit corriger.")
+
+
+
+@router.post("/declarations/{declaration_id}/validate",
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
+                         user: ApiUser) -> DeclarationOut:
+    """Validate a submitted declaration (buyer organisation only); it becomes read-only."""
+    return declaration_out(review.validate(db, declaration_id, reviewer=user,
+                                           version=body.version))
+
+
+@router.post("/declarations/{declaration_id}/return",
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+def return_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
+                       user: ApiUser) -> DeclarationOut:
+    """Return a submitted declaration to the holder with a comment."""
+    return declaration_out(review.return_to_holder(db, declaration_id, reviewer=user,
+                                                   version=body.version, comment=body.comment))
+
+
+@router.post("/declarations/{declaration_id}/reopen",
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+def reopen_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
+                       user: ApiUser) -> DeclarationOut:
+    """Reopen a validated declaration and send it back to the holder (audited)."""
+    return declaration_out(review.reopen(db, declaration_id, reviewer=user,
+                                         version=body.version, comment=body.comment))

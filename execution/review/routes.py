@@ -1,0 +1,69 @@
+"""The buyer's review of one declaration: its page, validate, return with a comment, reopen."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+
+from execution.review import service as review
+from portal.auth import BuyerUser, DbSession
+from portal.errors import Invalid
+from portal.permissions import is_reviewer
+from portal.web import RowId, form_version, parsed_form, redirect, render, verify_csrf
+from supplier import service as filing
+from supplier.kinds import handler_for
+
+router = APIRouter(prefix="/acheteur", dependencies=[Depends(verify_csrf)])
+Form = Annotated[FormData, Depends(parsed_form)]
+
+
+@router.get("/declarations/{declaration_id}")
+def declaration_page(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId):
+    declaration = filing.get_declaration(db, declaration_id, user)
+    return render(request, "execution/declaration.html",
+                  _review_context(db, declaration, can_review=is_reviewer(user,
+                                                                           declaration.contract)))
+
+
+def _review_context(db, declaration, *, can_review: bool, **extra):
+    handler = handler_for(declaration)
+    return {"d": declaration, "contract": declaration.contract, "handler": handler,
+            "can_review": can_review, "errors": {}, **handler.view_context(db, declaration),
+            **extra}
+
+
+@router.post("/declarations/{declaration_id}/valider")
+def validate_declaration(request: Request, db: DbSession, user: BuyerUser,
+                         declaration_id: RowId, form: Form):
+    review.validate(db, declaration_id, reviewer=user, version=form_version(form))
+    return redirect(request, f"/acheteur/declarations/{declaration_id}",
+                    message="Déclaration validée.")
+
+
+def _comment_action(request, db, user, declaration_id, form, action, message):
+    comment = str(form.get("comment", ""))
+    try:
+        action(db, declaration_id, reviewer=user, version=form_version(form), comment=comment)
+    except Invalid as error:
+        db.rollback()
+        declaration = filing.get_declaration(db, declaration_id, user)
+        context = _review_context(db, declaration, can_review=True, comment=comment,
+                                  error_summary=error.message)
+        context["errors"] = error.field_errors
+        return render(request, "execution/declaration.html", context, block="review_form",
+                      status_code=422)
+    return redirect(request, f"/acheteur/declarations/{declaration_id}", message=message)
+
+
+@router.post("/declarations/{declaration_id}/renvoyer")
+def return_declaration(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId,
+                       form: Form):
+    return _comment_action(request, db, user, declaration_id, form, review.return_to_holder,
+                           "Déclaration renvoyée au titulaire avec votre commentaire.")
+
+
+@router.post("/declarations/{declaration_id}/rouvrir")
+def reopen_declaration(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId,
+                       form: Form):
+    return _comment_action(request, db, user, declaration_id, form, review.reopen,
+                           "Déclaration rouverte et renvoyée au titulaire.")
