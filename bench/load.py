@@ -20,6 +20,9 @@ from portal.web import CSRF_COOKIE
 # The pages measured under load: (path, who reads it). Add a page here and it gets its rows; a
 # page this branch does not serve yet (404) is reported as such, not measured.
 PAGES = (
+    # The smallest page of the portal: the session and the common layout, nothing else — what
+    # every page pays before its own work.
+    ("/compte", "buyer"),
     ("/acheteur", "buyer"),
     ("/acheteur/contrats", "buyer"),
     ("/acheteur/contrats?behind=1", "buyer"),
