@@ -20,6 +20,7 @@ from portal.image_safety import (
 )
 from portal.models import Role
 from tests import factories
+from tests.uploads import refusal
 
 EXECUTABLE = b"MZ\x90\x00" + b"\x00" * 60 + b"This program cannot be run in DOS mode."
 ZIP = b"PK\x03\x04" + b"\x00" * 26 + b"payload.js"
@@ -43,14 +44,6 @@ def jpeg(**options) -> bytes:
     return out.getvalue()
 
 
-def refusal(tmp_path, check, content: bytes) -> str | None:
-    path = tmp_path / "image"
-    path.write_bytes(content)
-    try:
-        check(path)
-    except Invalid as error:
-        return error.message
-    return None
 
 
 def test_real_pngs_pass(tmp_path):

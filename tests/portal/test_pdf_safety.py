@@ -5,19 +5,13 @@ from io import BytesIO
 import pytest
 from pypdf import PdfWriter
 
-from portal.errors import Invalid
 from portal.pdf_safety import ENCRYPTED, SCRIPT, UNREADABLE, check_pdf
 from tests import pdfs
+from tests.uploads import refusal
 
 
 def check(tmp_path, content: bytes) -> str | None:
-    path = tmp_path / "envoi.pdf"
-    path.write_bytes(content)
-    try:
-        check_pdf(path)
-    except Invalid as error:
-        return error.message
-    return None
+    return refusal(tmp_path, check_pdf, content)
 
 
 def test_a_real_pdf_and_one_padded_by_its_writer_pass(tmp_path):
