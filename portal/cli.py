@@ -105,8 +105,8 @@ def indicators(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (celle de l'API).")] = False,
 ) -> None:
     """Affiche les indicateurs SPASER d'une année, avec leur mode de calcul."""
-    from execution.indicators.api import command_output
     from execution.indicators.config import FIRST_YEAR, LAST_YEAR
+    from execution.indicators.format import command_output
     from portal.db import new_session
 
     if not FIRST_YEAR <= year <= LAST_YEAR:
