@@ -58,13 +58,6 @@ class InsertionDeclarationIn(DeclarationIn):
     lines: list[InsertionLineIn] = Field(default_factory=list, max_length=MAX_LINES)
 
 
-class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    version: StrictInt
-    comment: str | None = Field(default=None, max_length=MAX_COMMENT)
-
-
 class InsertionLineOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
