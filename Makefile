@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint fuzz bench clean
+.PHONY: run test lint fuzz bench clean system-libs
+
+# The libraries WeasyPrint loads (PDF): installed with apt as root, otherwise the command to run.
+system-libs:
+	@sh tools/system-libs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,31 +21,33 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed
+run: system-libs $(VENV)/.installed
 	$(BIN)/portal migrate
 	$(BIN)/portal demo
 	$(BIN)/portal serve
 
-test: $(VENV)/.installed-dev
+test: system-libs $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 # bandit: each finding is fixed or explained by a `# nosec Bxxx` comment beside it.
+# mypy: no error beyond mypy-baseline.txt, which only shrinks (tools/mypy_baseline.py).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/python tools/mypy_baseline.py
 	$(BIN)/bandit -q -r portal supplier surveys execution
 
 # Schemathesis on the whole API as `make test` runs it, with many more examples per operation
 # and role (EXAMPLES=200 by default); prints the cases and operations checked. On PostgreSQL:
 # PORTAL_TEST_DATABASE_URL=postgresql+psycopg://… make fuzz
 EXAMPLES ?= 200
-fuzz: $(VENV)/.installed-dev
+fuzz: system-libs $(VENV)/.installed-dev
 	PORTAL_FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/pytest tests/test_api_fuzz.py
 
 # The figures beside their floors, in one table (about 15 minutes; installs wrk when root).
 # Options after ARGS, e.g. make bench ARGS="--smoke" or ARGS="--db postgresql+psycopg://…".
-bench: $(VENV)/.installed-dev
+bench: system-libs $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(ARGS)
 
 clean:

@@ -34,15 +34,11 @@ from execution.indicators.config import DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR
 from execution.indicators.service import ratio
 from portal.agec import DECREE_2021_LAST_YEAR, Regime
 from portal.clock import today
+from portal.money import CENT, cents
 from supplier.compliance.agec import MET, CategoryResult, shares
 
 PARIS = ZoneInfo("Europe/Paris")
-CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
-
-
-def _dec(value, quantum: Decimal = CENT) -> Decimal:
-    return Decimal(str(value or 0)).quantize(quantum)
 
 
 class _Sql:
@@ -111,7 +107,7 @@ def _insertion(s: _Sql, fte_hours: Decimal, out: dict) -> None:
     by: dict[str, dict[str, Decimal]] = {"public": {}, "sex": {}, "age_band": {}}
     total = Decimal("0.00")
     for public, sex, age, hours in groups:
-        amount = _dec(hours)
+        amount = cents(hours)
         total += amount
         for key, code in (("public", public), ("sex", sex), ("age_band", age)):
             by[key][code] = by[key].get(code, Decimal(0)) + amount
@@ -143,7 +139,7 @@ def _insertion(s: _Sql, fte_hours: Decimal, out: dict) -> None:
         "  AND cm.kind = 'insertion_hours'"
         f" WHERE c.starts_on <= :y1 AND {end_on} >= :y0" + s.buyer_where() + ") e")[0]
     expected = Decimal(str(expected or 0)).quantize(CENT, ROUND_HALF_UP)
-    out["insertion_completion_rate"] = ratio(_dec(validated), expected)
+    out["insertion_completion_rate"] = ratio(cents(validated), expected)
     out["insertion_contracts"] = Decimal(count)
 
 
@@ -181,7 +177,7 @@ def _agec(s: _Sql, out: dict) -> None:
                 if not (regime == Regime.decree_2021 and s.year > DECREE_2021_LAST_YEAR)}
     categories, reuse_all, total_all, met = {}, Decimal(0), Decimal(0), 0
     for code, regime, *sums in spend:
-        total, reuse, donation, recycled = (_dec(v) for v in sums)
+        total, reuse, donation, recycled = (cents(v) for v in sums)
         if total <= 0:
             continue
         result = CategoryResult(code, code, Regime(regime), s.year, total, shares(
@@ -363,7 +359,7 @@ def floor_trends(connection: Connection, *, years: list[int],
         **{f"b{y}": v for y, v in starts.items()})}
     for y in years:
         above, social, env = shares_by_year.get(y, (0, 0, 0))
-        out[y]["insertion_hours"] = _dec(hours.get(y))
+        out[y]["insertion_hours"] = cents(hours.get(y))
         out[y]["social_consideration_share"] = ratio(social or 0, above or 0)
         out[y]["environmental_consideration_share"] = ratio(env or 0, above or 0)
         for indicator_id, direction in (("supplier_satisfaction", "holder_rates_buyer"),

@@ -39,9 +39,15 @@ def serve(host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0
 @app.command()
 def migrate() -> None:
     """Crée ou met à jour le schéma de la base de données."""
+    from portal.db import new_session
     from portal.migrate import upgrade
+    from surveys.bank import seed_missing_banks
 
     upgrade()
+    # Buyer organisations created before their banks came with them (surveys.models), or
+    # loaded in bulk, get the default questions here rather than when a page reads them.
+    with new_session() as db, db.begin():
+        seed_missing_banks(db)
     typer.echo("Base de données à jour.")
 
 
@@ -105,8 +111,8 @@ def indicators(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (celle de l'API).")] = False,
 ) -> None:
     """Affiche les indicateurs SPASER d'une année, avec leur mode de calcul."""
-    from execution.indicators.api import command_output
     from execution.indicators.config import FIRST_YEAR, LAST_YEAR
+    from execution.indicators.format import command_output
     from portal.db import new_session
 
     if not FIRST_YEAR <= year <= LAST_YEAR:
@@ -201,6 +207,7 @@ def user_create(
         help="Raison sociale, pour créer l'organisation si elle n'existe pas.")] = None,
 ) -> None:
     """Crée un compte (et son organisation si --organisation-name est donné)."""
+    import surveys.models  # noqa: F401  (a buyer organisation is created with its question banks)
     from portal import identity
     from portal.db import new_session
     from portal.models import OrgKind, Role

@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from portal.models import Commitment, CommitmentKind, Frequency
+from portal.money import cents
 
 
 def decimal_from_text(value):
@@ -18,7 +19,6 @@ def decimal_from_text(value):
     return value
 
 
-CENT = Decimal("0.01")
 Money = Annotated[Decimal, BeforeValidator(decimal_from_text),
                   Field(ge=0, max_digits=14, decimal_places=2)]
 
@@ -34,7 +34,7 @@ class InsertionHoursParams(BaseModel):
     @classmethod
     def _cents(cls, value: Decimal | None) -> Decimal | None:
         # Stored in JSON as text: one spelling per amount ("1000.00"), whatever was typed.
-        return value.quantize(CENT) if value is not None else None
+        return cents(value) if value is not None else None
 
 
 class AgecParams(BaseModel):

@@ -10,9 +10,10 @@ import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import String, Text, func, or_, select, update
+from sqlalchemy import CursorResult, String, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 
 from portal.clock import now
@@ -70,6 +71,8 @@ def _message(mail: OutgoingMail) -> EmailMessage:
 
 def _send_smtp(url: str, message: EmailMessage) -> None:
     parts = urlsplit(url)
+    if not parts.hostname:
+        raise ValueError("PORTAL_SMTP_URL n'indique pas de serveur (smtp://serveur:port).")
     secure = parts.scheme == "smtps"
     port = parts.port or (465 if secure else 25)
     context = ssl.create_default_context()
@@ -120,13 +123,13 @@ def claim(db: Session, mail_id: int) -> bool:
                         .where(OutgoingMail.id == mail_id, OutgoingMail.status == "pending")
                         .values(status="sending", claimed_at=now())
                         .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return cast(CursorResult, result).rowcount == 1
 
 
 def claimed(db: Session, mail_id: int) -> OutgoingMail:
     """A claimed mail, loaded whole: it is sent after its transaction ends (see
     `portal.jobs.deliver_mail`)."""
-    return db.get(OutgoingMail, mail_id, populate_existing=True)
+    return db.get_one(OutgoingMail, mail_id, populate_existing=True)
 
 
 def try_delivery(mail: OutgoingMail) -> Exception | None:
@@ -140,7 +143,7 @@ def try_delivery(mail: OutgoingMail) -> Exception | None:
 
 def record_outcome(db: Session, mail_id: int, error: Exception | None) -> bool:
     """Records a delivery: sent, or retried later with back-off (failed after the last try)."""
-    mail = db.get(OutgoingMail, mail_id, populate_existing=True)
+    mail = db.get_one(OutgoingMail, mail_id, populate_existing=True)
     mail.attempts += 1
     if error is not None:
         mail.last_error = f"{type(error).__name__}: {error}"[:2000]

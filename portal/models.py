@@ -99,11 +99,6 @@ class User(Base):
     def is_admin(self) -> bool:
         return self.role == Role.admin
 
-    @property
-    def has_joined(self) -> bool:
-        """Active and with a password: an invitation not yet accepted does not count."""
-        return self.is_active and self.password_hash is not None
-
 
 class TokenKind(StrEnum):
     session = "session"    # a browser session (signed cookie)

@@ -15,7 +15,7 @@ def supplier_contract_ids(user: User, *, holder_only: bool = False) -> Select:
     return query
 
 
-def visible_contracts(user: User) -> Select[tuple[Contract]]:
+def visible_contracts(user: User) -> Select[Contract]:
     """Contracts the user may read: its buyer organisation's, the ones it holds, or all (admin)."""
     query = select(Contract)
     if user.is_admin:

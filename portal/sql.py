@@ -1,8 +1,10 @@
 """Portable SQL pieces the ORM does not spell the same way on SQLite and PostgreSQL."""
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+
+from portal.db import UtcDateTime
 
 
 class days_between(FunctionElement):  # noqa: N801 - used like a SQL function
@@ -25,3 +27,29 @@ def _days_between_sqlite(element, compiler, **kw):
     later, earlier = list(element.clauses)
     return f"CAST(julianday({compiler.process(later, **kw)}) - " \
            f"julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+
+
+class utc_instant(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The instant ``seconds`` (a whole number) after the UTC midnight that starts a date,
+    comparable with the timestamps `portal.db.UtcDateTime` stores: SQLite keeps them as UTC text
+    (``2025-03-31 21:59:59.000000``), PostgreSQL as ``timestamptz``."""
+
+    type = UtcDateTime()
+    inherit_cache = True
+    name = "utc_instant"
+
+    def __init__(self, day, seconds: int):
+        # Rendered in the statement (part of its cache key): a whole number, never user input.
+        super().__init__(day, literal_column(str(int(seconds))))
+
+
+@compiles(utc_instant)
+def _utc_instant_postgresql(element, compiler, **kw):
+    day, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((CAST({day} AS DATE) + INTERVAL '{seconds} seconds') AT TIME ZONE 'UTC')"
+
+
+@compiles(utc_instant, "sqlite")
+def _utc_instant_sqlite(element, compiler, **kw):
+    day, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"datetime({day}, '{seconds} seconds')"

@@ -5,7 +5,7 @@ The same filters serve the buyer's and the holder's pages and the API; what a us
 decided by `portal.permissions.visible_contracts`, never here."""
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 from urllib.parse import urlencode
@@ -70,9 +70,6 @@ class ContractFilters:
                   "behind": "1" if self.behind else ""}
         return urlencode({k: v for k, v in values.items() if v})
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 def _one_of(value, allowed) -> str:
     text = str(value or "").strip()
@@ -118,7 +115,7 @@ def _behind(on: date):
 
 
 def contracts_query(user: User, filters: ContractFilters, *,
-                    on: date | None = None) -> Select[tuple[Contract]]:
+                    on: date | None = None) -> Select[Contract]:
     on = on or today()
     query = visible_contracts(user)
     if filters.search:

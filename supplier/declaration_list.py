@@ -78,7 +78,7 @@ def _in_state(state: str, on: date):
 
 
 def declarations_query(user: User, filters: DeclarationFilters, *,
-                       on: date | None = None) -> Select[tuple[Declaration]]:
+                       on: date | None = None) -> Select[Declaration]:
     # A holder's to-do list is among the declarations it holds: no need to look further.
     to_file = filters.state == "todo" and user.is_supplier
     query = (select(Declaration).where(Declaration.holder_org_id == user.organisation_id)

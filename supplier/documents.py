@@ -22,14 +22,6 @@ def attach(db: Session, declaration: Declaration, document: Document, *, role: s
     return attachment
 
 
-def attachments(db: Session, declaration_ids: list[int]) -> dict[int, list[Attachment]]:
-    result: dict[int, list[Attachment]] = {i: [] for i in declaration_ids}
-    for attachment in db.scalars(select(Attachment).where(
-            Attachment.declaration_id.in_(declaration_ids)).order_by(Attachment.id)):
-        result[attachment.declaration_id].append(attachment)
-    return result
-
-
 def get_readable_document(db: Session, document_id: int, user: User) -> Document:
     readable_declarations = visible_declarations(user).with_only_columns(Declaration.id)
     linked = select(Attachment.document_id).where(

@@ -3,7 +3,6 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -13,6 +12,7 @@ from pydantic import (
 )
 
 from portal.commitments import decimal_from_text
+from portal.money import Cents
 from supplier.pseudonym import identifying_reason
 from supplier.vocabulary import AGE_BANDS, EXECUTION_MODES, PUBLIC_CATEGORIES, SEXES
 
@@ -56,21 +56,6 @@ class DeclarationIn(BaseModel):
 
 class InsertionDeclarationIn(DeclarationIn):
     lines: list[InsertionLineIn] = Field(default_factory=list, max_length=MAX_LINES)
-
-
-class ReviewIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    version: StrictInt
-    comment: str | None = Field(default=None, max_length=MAX_COMMENT)
-
-
-def _cents(value: Decimal) -> Decimal:
-    # SQLite hands back 42.5 where PostgreSQL gives 42.50: the API answers the same on both.
-    return Decimal(value).quantize(Decimal("0.01"))
-
-
-Cents = Annotated[Decimal, AfterValidator(_cents)]
 
 
 class InsertionLineOut(BaseModel):

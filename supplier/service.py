@@ -61,7 +61,7 @@ def filed_declarations(db: Session, commitment_ids: list[int]) -> int:
         Declaration.commitment_id.in_(commitment_ids), Declaration.status != Status.expected))
 
 
-def visible_declarations(user: User) -> Select[tuple[Declaration]]:
+def visible_declarations(user: User) -> Select[Declaration]:
     """Declarations the user may read: its buyer organisation's, the ones its organisation
     holds or co-holds, or all (admin). Read from the organisations each declaration carries
     (kept equal to its contract's by `sync_declarations`), so that an organisation's queue is

@@ -1,31 +1,43 @@
-"""Question banks: one per buyer organisation and direction, seeded with the defaults the first
-time they are needed, then edited by that organisation's buyers (add, reword, reorder, retire)."""
+"""Question banks: one per buyer organisation and direction, created with the defaults along with
+the organisation (surveys.models), then edited by that organisation's buyers (add, reword,
+reorder, retire). Reading a bank writes nothing."""
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from portal.audit import audit
 from portal.errors import Forbidden, Invalid, NotFound
-from portal.models import User
-from surveys.models import Direction, Question, Scale
-from surveys.vocabulary import DEFAULT_BANKS, MAX_WORDING
+from portal.models import Organisation, OrgKind, User
+from surveys.models import Direction, Question, Scale, default_bank_rows
+from surveys.vocabulary import MAX_WORDING
 
 
 def ensure_bank(db: Session, buyer_org_id: int, direction: Direction) -> None:
-    """Copies the default questions into the organisation's bank if it has none yet."""
+    """Copies the default questions into the organisation's bank if it has none (a buyer
+    organisation loaded in bulk, bypassing the ORM): before a change, never on a read."""
     exists = db.scalar(select(Question.id).where(Question.buyer_org_id == buyer_org_id,
                                                  Question.direction == direction).limit(1))
     if exists is not None:
         return
-    db.add_all(Question(buyer_org_id=buyer_org_id, direction=direction, position=n,
-                        wording=wording, scale=scale)
-               for n, (wording, scale) in enumerate(DEFAULT_BANKS[direction], start=1))
+    db.add_all(Question(**row) for row in default_bank_rows(buyer_org_id)
+               if row["direction"] == direction)
     db.flush()
+
+
+def seed_missing_banks(db: Session) -> int:
+    """The default banks of every buyer organisation that has none (`portal migrate`); how many
+    organisations got them."""
+    missing = db.scalars(select(Organisation.id).where(
+        Organisation.kind == OrgKind.buyer,
+        ~exists().where(Question.buyer_org_id == Organisation.id))).all()
+    for buyer_org_id in missing:
+        for direction in Direction:
+            ensure_bank(db, buyer_org_id, direction)
+    return len(missing)
 
 
 def bank(db: Session, buyer_org_id: int, direction: Direction, *,
          active_only: bool = False) -> list[Question]:
-    ensure_bank(db, buyer_org_id, direction)
     query = select(Question).where(Question.buyer_org_id == buyer_org_id,
                                    Question.direction == direction)
     if active_only:

@@ -3,12 +3,12 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now
 from portal.db import Base
-from portal.models import Contract, Organisation
+from portal.models import Contract, Organisation, OrgKind
 
 
 class Direction(StrEnum):
@@ -132,3 +132,22 @@ class Answer(Base):
     def is_answered(self) -> bool:
         return (self.value is not None or self.choice is not None or self.not_applicable
                 or bool(self.text))
+
+
+def default_bank_rows(buyer_org_id: int) -> list[dict]:
+    """The default questions of both directions, as rows of a buyer organisation's bank."""
+    from surveys.vocabulary import DEFAULT_BANKS  # it reads this module's enums
+
+    return [dict(buyer_org_id=buyer_org_id, direction=direction, position=n, wording=wording,
+                 scale=scale, retired=False, created_at=now())
+            for direction in Direction
+            for n, (wording, scale) in enumerate(DEFAULT_BANKS[direction], start=1)]
+
+
+@event.listens_for(Organisation, "after_insert")
+def _seed_question_banks(_mapper, connection, organisation: Organisation) -> None:
+    """A buyer organisation is created with its question banks (the defaults, which its buyers
+    then edit), however it is created (page, command, demo), so that reading them writes
+    nothing. The kernel creates organisations without knowing about surveys."""
+    if organisation.kind == OrgKind.buyer:
+        connection.execute(Question.__table__.insert(), default_bank_rows(organisation.id))

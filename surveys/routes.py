@@ -11,6 +11,7 @@ from portal.auth import BuyerUser, CurrentUser, DbSession
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.pagination import page_number
+from portal.spreadsheet import CSV_TYPE
 from portal.web import RowId, Year, parsed_form, redirect, render, templates, verify_csrf
 from surveys import bank, export, results, service, vocabulary
 from surveys.models import Direction, Scale
@@ -146,7 +147,7 @@ def launch_campaign(request: Request, db: DbSession, user: BuyerUser, contract_i
 def export_campaign(db: DbSession, user: CurrentUser, campaign_id: RowId):
     campaign, content = export.campaign_csv(db, campaign_id, user=user)
     filename = f"enquete-{campaign.contract.reference}.csv".replace('"', "")
-    return Response(content.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
+    return Response(content.encode("utf-8"), media_type=CSV_TYPE, headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "private, no-store"})
 

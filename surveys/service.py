@@ -15,7 +15,7 @@ from portal.models import Contract, Organisation, User
 from portal.pagination import PER_PAGE, Page, paginate
 from portal.permissions import is_reviewer
 from portal.settings import get_settings
-from surveys.bank import bank
+from surveys.bank import bank, ensure_bank
 from surveys.models import (
     Answer,
     Campaign,
@@ -47,6 +47,8 @@ def launch_campaign(db: Session, contract: Contract, *, reason: LaunchReason,
     campaign = Campaign(contract_id=contract.id, reason=reason, launched_at=now(),
                         launched_by_id=by.id if by else None,
                         due_on=launch_day + timedelta(days=get_settings().survey_due_days))
+    for direction in Direction:
+        ensure_bank(db, contract.buyer_org_id, direction)
     questions = {direction: bank(db, contract.buyer_org_id, direction, active_only=True)
                  for direction in Direction}
     for party in contract.parties:

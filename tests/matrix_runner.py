@@ -42,7 +42,8 @@ class Row:
     json: Callable[[Any, Target], dict] | None = None
     query: dict[str, Any] = field(default_factory=dict)
     public_data: bool = False  # shown to anyone by design (an attestation's verification)
-    changes: Rule | None = None  # who may change data, when narrower than who is answered
+    changes: Rule | None = None  # who may change data (never by a GET), when narrower than who
+    # is answered
     # The exact status per actor, on the targets of a side ("A", "B"; None: no target), where
     # the refusal's kind matters too: 403 for the wrong role, 404 for what is not theirs.
     exact: dict[str | None, dict[str, int]] = field(default_factory=dict)
@@ -172,9 +173,9 @@ class Matrix:
         """(what went wrong, the response)."""
         response, changed = self.call(method, path, row, target, actor, htmx=htmx)
         allowed = row.allowed(actor, target)
-        # A GET changes nothing (only forms carry the CSRF token), unless its row says so.
-        may_change = allowed and (row.changes(actor, target) if row.changes is not None
-                                  else method != "GET")
+        # A GET changes nothing, whatever its row says (only forms carry the CSRF token).
+        may_change = allowed and method != "GET" and (
+            row.changes(actor, target) if row.changes is not None else True)
         problems = [verdict(method, response, actor, allowed)]
         exact = None if htmx else row.exact.get(target.side, {}).get(actor.name)
         if exact is not None and response.status_code != exact and not problems[0]:

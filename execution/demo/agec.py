@@ -15,6 +15,7 @@ from portal import clock
 from portal.agec import regime_for
 from portal.commitments import AgecParams
 from portal.models import Contract, Organisation, User
+from portal.money import cents
 from portal.schemas import ContractIn
 from supplier.kinds.agec import AgecDeclarationIn, AgecLineIn
 from supplier.models import Declaration, Status
@@ -46,9 +47,9 @@ def _lines(declaration: Declaration, seed: int) -> list[AgecLineIn]:
         drift = Decimal((seed % 5) - 2) / 100
         lines.append(AgecLineIn(
             category_code=code, total_excl_vat=total,
-            reuse_excl_vat=(total * max(reuse + drift, Decimal(0))).quantize(Decimal("0.01")),
-            donation_excl_vat=(total * donation).quantize(Decimal("0.01")),
-            recycled_excl_vat=(total * recycled).quantize(Decimal("0.01"))))
+            reuse_excl_vat=cents(total * max(reuse + drift, Decimal(0))),
+            donation_excl_vat=cents(total * donation),
+            recycled_excl_vat=cents(total * recycled)))
     return lines
 
 

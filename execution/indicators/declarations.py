@@ -5,10 +5,11 @@ whatever the number of contracts.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, DateTime, and_, case, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators.queries import (
@@ -21,32 +22,46 @@ from execution.indicators.queries import (
 )
 from portal.formatting import PARIS
 from portal.models import AuditEvent, Commitment, CommitmentKind, Contract
+from portal.sql import utc_instant
 from supplier.models import Declaration, PlanAction, PlanUpdate, Status, Subject
 
 # --- Declarations: on time, review delays, yearly reports --------------------------------------
 
-def _summer_days(year: int) -> tuple[date, date]:
-    """The due dates of Y whose end (midnight after, Paris) falls in summer time (UTC+2)."""
-    def summer(day: date) -> bool:
-        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS)
-        return midnight.utcoffset() == timedelta(hours=2)
-    days = [date(year, 1, 1) + timedelta(days=n) for n in range(366)]
-    summer_days = [d for d in days if d.year == year and summer(d)]
-    return summer_days[0], summer_days[-1]
+def end_of_due_day(due_on: date) -> datetime:
+    """When a declaration due on ``due_on`` becomes late: the midnight, in Paris, that ends its
+    due day (a UTC instant). The one definition of « filed on time »: filed before it."""
+    return datetime.combine(due_on + timedelta(days=1), time(0), tzinfo=PARIS).astimezone(UTC)
 
 
-def _before_end_of_due_day(db: Session, scope: Scope) -> ColumnElement[bool]:
-    """Submitted before the midnight (Paris) that ends the due day. PostgreSQL converts that
-    midnight itself, comparing timestamps as they are stored; SQLite, without time zones,
-    subtracts the UTC offset of the due day (summer time or not) in days."""
-    if db.get_bind().dialect.name == "postgresql":
-        midnight = func.cast(Declaration.due_on + 1, DateTime)
-        return Declaration.submitted_at < func.timezone(PARIS.key, midnight)
-    first_summer, last_summer = _summer_days(scope.year)
-    utc_offset_days = case((Declaration.due_on.between(first_summer, last_summer), 2 / 24),
-                           else_=1 / 24)
-    deadline = day_number(db, Declaration.due_on) + 1 - utc_offset_days
-    return day_number(db, Declaration.submitted_at) < deadline
+@lru_cache(maxsize=8)
+def _deadline_offsets(year: int) -> tuple[tuple[date, date, int], ...]:
+    """The due dates of a year in runs sharing one `end_of_due_day` offset from their UTC
+    midnight (23 h in winter, 22 h in summer), from Python's time-zone database: SQLite has
+    none, and both databases then compare the same UTC bounds."""
+    runs: list[tuple[date, date, int]] = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        offset = end_of_due_day(day) - datetime.combine(day, time(0), tzinfo=UTC)
+        seconds = int(offset.total_seconds())
+        if runs and runs[-1][2] == seconds:
+            runs[-1] = (runs[-1][0], day, seconds)
+        else:
+            runs.append((day, day, seconds))
+        day += timedelta(days=1)
+    return tuple(runs)
+
+
+def due_day_end(due_on, year: int) -> ColumnElement[datetime]:
+    """SQL: `end_of_due_day` of a due date of ``year`` (NULL for a date of another year)."""
+    return case(*((due_on.between(first, last), utc_instant(due_on, seconds))
+                  for first, last, seconds in _deadline_offsets(year)))
+
+
+def filed_on_time(year: int) -> ColumnElement[bool]:
+    """SQL, for declarations due in ``year``: the filing in force (submitted or validated) was
+    made before the end of the due day, Paris time."""
+    filed = Declaration.status.in_(FILED) & Declaration.submitted_at.is_not(None)
+    return filed & (Declaration.submitted_at < due_day_end(Declaration.due_on, year))
 
 
 @dataclass(frozen=True)
@@ -59,8 +74,7 @@ def on_time(db: Session, scope: Scope) -> OnTime:
     """Declarations due in Y whose due date has passed or which are filed; on time when the
     filing in force (submitted or validated) was made by the end of the due day, Paris time."""
     filed = Declaration.status.in_(FILED) & Declaration.submitted_at.is_not(None)
-    in_time = filed & _before_end_of_due_day(db, scope)
-    query = (select(func.count(), count_if(in_time)).select_from(Declaration)
+    query = (select(func.count(), count_if(filed_on_time(scope.year))).select_from(Declaration)
              .where(scope.in_year(Declaration.due_on),
                     or_(Declaration.due_on < scope.today, filed)))
     row = db.execute(declarations_of_buyer(query, scope)).one()

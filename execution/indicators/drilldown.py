@@ -4,7 +4,7 @@ the figure always agree. Each function runs one statement (two for a page: the c
 page) and returns rows ready to show."""
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -15,13 +15,14 @@ from execution.indicators.config import BY_ID, current_settings
 from execution.indicators.declarations import (
     action_done_on_time,
     answered_submission,
+    filed_on_time,
     plans_in_force,
 )
 from execution.indicators.drilldown_rows import Drill, Fetch, Row
 from portal import labels
 from portal.clock import today
 from portal.errors import NotFound
-from portal.formatting import PARIS, day, hours, money, number
+from portal.formatting import day, hours, money, number
 from portal.models import (
     AuditEvent,
     Commitment,
@@ -31,6 +32,7 @@ from portal.models import (
     Organisation,
     PartyRole,
 )
+from portal.money import cents, from_cents
 from portal.pagination import PER_PAGE, Page, paginate
 from portal.periods import period_label
 from supplier.compliance.insertion import standing as insertion_standing
@@ -86,7 +88,7 @@ def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
                   Declaration.period_end),
         order_by=(Contract.reference, Declaration.period_start, Declaration.id))
     rows = [Row(cid, ref, holder, did, _period(start, end),
-                [hours(q.dec(total)), hours(q.dec(w)), number(n)])
+                [hours(cents(total)), hours(cents(w)), number(n)])
             for cid, ref, did, start, end, total, w, n, holder in fetch(query)]
     return Drill("", "", f"Déclarations d'heures d'insertion validées dont la période commence "
                  f"en {scope.year}.", ["Heures", "dont femmes", "Lignes"], [True, True, True],
@@ -109,8 +111,8 @@ def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     rows = []
     for cid, ref, starts_on, ends_on, target, done, expected, holder in fetch(query):
         rows.append(Row(cid, ref, holder, cells=[
-            day(starts_on), day(ends_on), hours(Decimal(target) / 100), hours(q.dec(done)),
-            hours(Decimal(expected) / 100)]))
+            day(starts_on), day(ends_on), hours(from_cents(target)), hours(cents(done)),
+            hours(from_cents(expected))]))
     return Drill("", "", f"Marchés comportant un engagement d'heures d'insertion en cours "
                  f"d'exécution en {scope.year}, avec leurs heures validées jusqu'à fin "
                  f"{scope.year} et les heures attendues à cette date.",
@@ -186,7 +188,7 @@ def _agec(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
                   Declaration.period_end),
         order_by=(Contract.reference, Declaration.period_start, Declaration.id))
     rows = [Row(cid, ref, name, did, _period(start, end),
-                [money(q.dec(total)), money(q.dec(reuse)), money(q.dec(recycled)), number(n)])
+                [money(cents(total)), money(cents(reuse)), money(cents(recycled)), number(n)])
             for cid, ref, did, start, end, total, reuse, recycled, n, name
             in fetch(query)]
     return Drill("", "", f"Déclarations AGEC validées dont la période commence en {scope.year}.",
@@ -221,27 +223,22 @@ def _surveys(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
 
 # --- Declarations: on time, review delays, plans, yearly reports -------------------------------
 
-def _paris_day(moment: datetime | None) -> date | None:
-    return moment.astimezone(PARIS).date() if moment is not None else None
-
-
 def _on_time(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     filed = Declaration.status.in_(q.FILED) & Declaration.submitted_at.is_not(None)
     query = _with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                Declaration.period_end, Commitment.kind, Declaration.due_on,
-               Declaration.submitted_at, Declaration.status)
+               Declaration.submitted_at, Declaration.status, filed_on_time(scope.year))
         .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
         .where(scope.in_year(Declaration.due_on), scope.of_buyer(),
                or_(Declaration.due_on < scope.today, filed))
     ).order_by(Declaration.due_on, Contract.reference, Declaration.id)
     rows = []
-    for cid, ref, did, start, end, kind, due_on, submitted_at, status, holder in fetch(query):
-        on_time = (status in q.FILED and submitted_at is not None
-                   and _paris_day(submitted_at) <= due_on)
+    for (cid, ref, did, start, end, kind, due_on, submitted_at, status, on_time,
+         holder) in fetch(query):
         rows.append(Row(cid, ref, holder, did, _period(start, end), [
             _kind_label(kind), day(due_on), day(submitted_at) if status in q.FILED else "—",
-            STATUS_LABELS.get(status, status), _yes(on_time)]))
+            STATUS_LABELS.get(status, status), _yes(bool(on_time))]))
     return Drill("", "", f"Déclarations dues en {scope.year} dont l'échéance est passée ou qui "
                  "sont déjà déposées ; « À temps » : déposée au plus tard le jour de "
                  "l'échéance (heure de Paris).",

@@ -12,6 +12,7 @@ from execution.indicators import queries as q
 from execution.indicators.declarations import plans_in_force
 from portal.agec import AgecCategory
 from portal.models import Commitment, Contract, ContractParty, Organisation, PartyRole
+from portal.money import cents
 from supplier.models import (
     AgecLine,
     Declaration,
@@ -70,7 +71,7 @@ def insertion_lines(db: Session, scope: q.Scope) -> Dataset:
     # Past the retention period a line sums several people and has no reference any more.
     rows = [[*head, start, end, ref or f"{count} lignes regroupées",
              PUBLIC_CATEGORIES.get(public, public), SEXES.get(sex, sex),
-             AGE_BANDS.get(age, age), EXECUTION_MODES.get(mode, mode), q.dec(hours)]
+             AGE_BANDS.get(age, age), EXECUTION_MODES.get(mode, mode), cents(hours)]
             for *head, start, end, ref, public, sex, age, mode, hours, count
             in db.execute(query)]
     return Dataset("heures-insertion", "Heures d'insertion", [
@@ -91,8 +92,8 @@ def agec_lines(db: Session, scope: q.Scope) -> Dataset:
                   .where(Declaration.status == Status.validated,
                          scope.in_year(Declaration.period_start))
                   ).order_by(Contract.reference, Declaration.period_start, AgecLine.id)
-    rows = [[*head, start, end, code, label, q.dec(total), q.dec(reuse), q.dec(donation),
-             q.dec(recycled)]
+    rows = [[*head, start, end, code, label, cents(total), cents(reuse), cents(donation),
+             cents(recycled)]
             for *head, start, end, code, label, total, reuse, donation, recycled
             in db.execute(query)]
     return Dataset("lignes-agec", "Lignes AGEC", [

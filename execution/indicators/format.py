@@ -3,7 +3,11 @@ reading beside a value, as the dashboard pages show them."""
 
 from decimal import Decimal
 
-from execution.indicators.service import Indicator, display
+from sqlalchemy.orm import Session
+
+from execution.indicators.schemas import indicators_out
+from execution.indicators.scope import buyer_by_siret
+from execution.indicators.service import Indicator, compute_indicators, display
 from portal.formatting import number, share
 
 DASH = "—"
@@ -65,3 +69,35 @@ def detail_items(indicator: Indicator) -> list[tuple[str, str]]:
             continue
         items.append((label, fmt(value) if value is not None else DASH))
     return items
+
+
+# --- `portal indicators` -----------------------------------------------------------------------
+
+def _plain(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return number(value, 0 if value == value.to_integral_value() else 2)
+
+
+def command_output(db: Session, *, year: int, buyer_siret: str | None, as_json: bool) -> str:
+    """What `portal indicators` prints: a French table with how each figure is computed, or the
+    API's JSON. An unknown SIRET raises NotFound (one French line, exit 1)."""
+    buyer = buyer_by_siret(db, buyer_siret) if buyer_siret else None
+    indicators = compute_indicators(db, year=year, buyer_org_id=buyer.id if buyer else None)
+    if as_json:
+        return indicators_out(year, buyer, indicators).model_dump_json(indent=2)
+    scope = f"{buyer.name} (SIRET {buyer.siret})" if buyer else "tous les acheteurs"
+    header = ("Indicateur", "Valeur", "Numérateur", "Dénominateur", "Objectif", "Données")
+    rows = [(f"{n}. {i.label}", display(i.value, i.unit), _plain(i.numerator),
+             _plain(i.denominator), display(i.target, i.unit), str(i.records))
+            for n, i in enumerate(indicators, start=1)]
+    widths = [max(len(row[c]) for row in (header, *rows)) for c in range(len(header))]
+
+    def line(row: tuple[str, ...]) -> str:
+        return "  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
+                         for c, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+
+    legend = [f"{n}. {i.sentence}" for n, i in enumerate(indicators, start=1)]
+    return "\n".join([f"Indicateurs SPASER {year} — {scope}", "", line(header),
+                      "  ".join("-" * w for w in widths), *(line(row) for row in rows), "",
+                      "Mode de calcul :", *legend])

@@ -35,6 +35,7 @@ from portal.models import (
     ContractParty,
     Organisation,
 )
+from portal.money import cents, from_cents
 from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
 from supplier.models import (
@@ -44,7 +45,6 @@ from supplier.models import (
     Status,
 )
 
-CENT = Decimal("0.01")
 SME_SIZES = ("TPE", "PME")
 FILED = (Status.submitted, Status.validated)
 
@@ -77,11 +77,6 @@ class Scope:
 
     def of_buyer(self) -> ColumnElement[bool]:
         return Contract.buyer_org_id == self.buyer_org_id if self.buyer_org_id else true()
-
-
-def dec(value, quantum: Decimal = CENT) -> Decimal:
-    """A sum read from the database as an exact decimal: SQLite sums Numeric as floating point."""
-    return Decimal(str(value or 0)).quantize(quantum)
 
 
 def count_if(condition) -> ColumnElement:
@@ -149,7 +144,7 @@ def insertion_groups(db: Session, scope: Scope) -> list[tuple[str, str, str, Dec
     group = (InsertionLine.public_category, InsertionLine.sex, InsertionLine.age_band)
     rows = db.execute(validated_lines(scope, *group, func.sum(InsertionLine.hours),
                                       func.sum(InsertionLine.line_count)).group_by(*group))
-    return [(public, sex, age, dec(hours), int(n)) for public, sex, age, hours, n in rows]
+    return [(public, sex, age, cents(hours), int(n)) for public, sex, age, hours, n in rows]
 
 
 def insertion_hours_by_year(db: Session, scope: Scope, *, since: int
@@ -159,7 +154,7 @@ def insertion_hours_by_year(db: Session, scope: Scope, *, since: int
     rows = db.execute(validated_lines(scope, year, func.sum(InsertionLine.hours),
                                       func.sum(InsertionLine.line_count), since=since)
                       .group_by(year))
-    return {int(y): (dec(hours), int(n)) for y, hours, n in rows}
+    return {int(y): (cents(hours), int(n)) for y, hours, n in rows}
 
 
 @dataclass(frozen=True)
@@ -186,9 +181,7 @@ def insertion_contracts(db: Session, scope: Scope) -> InsertionContracts:
         .join(Commitment, and_(Commitment.contract_id == Contract.id,
                                Commitment.kind == CommitmentKind.insertion_hours))
         .where(active_in(scope), scope.of_buyer())).one()
-    cents = Decimal("0.01")
-    return InsertionContracts(count, (Decimal(target or 0) * cents), dec(done),
-                              Decimal(expected or 0) * cents)
+    return InsertionContracts(count, from_cents(target), cents(done), from_cents(expected))
 
 
 # --- Contracts notified in Y -------------------------------------------------------------------
@@ -224,8 +217,8 @@ def notified_by_year(db: Session, scope: Scope, *, threshold: Decimal,
                count_if(reserved), sum_if(reserved, amount))
         .where(Contract.notified_on.between(first_day, scope.last_day), scope.of_buyer())
         .group_by(year))
-    return {int(y): Notified(int(row[0]), int(row[1]), dec(row[2]), int(row[3]), dec(row[4]),
-                             int(row[5]), dec(row[6]), int(row[7]), dec(row[8]))
+    return {int(y): Notified(int(row[0]), int(row[1]), cents(row[2]), int(row[3]), cents(row[4]),
+                             int(row[5]), cents(row[6]), int(row[7]), cents(row[8]))
             for y, *row in rows}
 
 
@@ -289,6 +282,6 @@ def agec_spend(db: Session, scope: Scope) -> list[AgecSpend]:
                       .group_by(AgecCategory.code, AgecCategory.label, AgecCategory.regime,
                                 AgecCategory.position)
                       .order_by(AgecCategory.regime.desc(), AgecCategory.position))
-    return [AgecSpend(code, label, regime, int(n), dec(total), dec(reuse), dec(donation),
-                      dec(recycled))
+    return [AgecSpend(code, label, regime, int(n), cents(total), cents(reuse), cents(donation),
+                      cents(recycled))
             for code, label, regime, n, total, reuse, donation, recycled in rows]

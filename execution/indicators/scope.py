@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from portal.clock import today
 from portal.errors import Forbidden, NotFound
+from portal.identity import find_organisation_by_siret
 from portal.models import Organisation, OrgKind, User
 
 FIRST_YEAR = 2000
@@ -78,3 +79,10 @@ def years(selected: int) -> list[int]:
 
 def trend_years(year: int) -> list[int]:
     return list(range(year - TREND_YEARS + 1, year + 1))
+
+
+def buyer_by_siret(db: Session, siret: str) -> Organisation:
+    organisation = find_organisation_by_siret(db, siret)
+    if organisation is None or organisation.kind != OrgKind.buyer:
+        raise NotFound(f"Aucun acheteur n'a le SIRET « {siret} ».")
+    return organisation

@@ -25,6 +25,7 @@ from portal.models import (
     Organisation,
     PartyRole,
 )
+from portal.money import cents
 from supplier.kinds import HANDLERS
 from supplier.models import Declaration, InsertionLine, Status
 
@@ -90,7 +91,7 @@ class Summary:
 def summary(db: Session, scope: q.Scope) -> Summary:
     hours = _hours_of_year(scope)
     by_nature = [
-        SummaryRow(labels.NATURES.get(nature, nature), int(n), q.dec(amount), q.dec(done))
+        SummaryRow(labels.NATURES.get(nature, nature), int(n), cents(amount), cents(done))
         for nature, n, amount, done in db.execute(
             select(Contract.nature, func.count(), func.sum(Contract.amount_excl_vat),
                    func.sum(hours.c.hours))
@@ -103,7 +104,7 @@ def summary(db: Session, scope: q.Scope) -> Summary:
             .join(Commitment, Commitment.contract_id == Contract.id)
             .where(*_in_scope(scope)).group_by(Commitment.kind).order_by(Commitment.kind))]
     buyer, party, holder = aliased(Organisation), aliased(ContractParty), aliased(Organisation)
-    top = [TopContract(reference, obj, buyer_name, holder_name, q.dec(done))
+    top = [TopContract(reference, obj, buyer_name, holder_name, cents(done))
            for reference, obj, buyer_name, holder_name, done in db.execute(
                select(Contract.reference, Contract.object, buyer.name, holder.name,
                       hours.c.hours)
@@ -143,8 +144,8 @@ def contracts_dataset(db: Session, scope: q.Scope) -> Dataset:
         Column("Fin d'exécution", "date"), Column("Considérations"),
         Column(f"Heures d'insertion validées en {scope.year}", "decimal")],
         [[buyer_name, reference, obj, holder_name, labels.KINDS.get(kind, kind),
-          labels.NATURES.get(nature, nature), q.dec(amount), notified, starts, ends,
+          labels.NATURES.get(nature, nature), cents(amount), notified, starts, ends,
           ", ".join(label for label, on in zip(considered, row[:n], strict=True) if on)
-          or "Aucune", q.dec(row[n]) if row[n] is not None else None]
+          or "Aucune", cents(row[n]) if row[n] is not None else None]
          for buyer_name, reference, obj, holder_name, kind, nature, amount, notified, starts,
          ends, *row in rows])

@@ -20,7 +20,8 @@ from portal import pdf
 from portal.audit import audit
 from portal.clock import now
 from portal.errors import Conflict, NotFound
-from portal.models import CommitmentKind, Contract, User
+from portal.models import Commitment, CommitmentKind, Contract, User
+from portal.money import cents
 from portal.permissions import get_visible_contract, is_filer
 from portal.settings import get_settings
 from supplier.models import Declaration, InsertionLine, Status
@@ -31,7 +32,6 @@ GROUP = 4
 UNKNOWN_CODE = "Code inconnu : cette attestation n'a pas été délivrée par le portail."
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-.]+")
-CENT = Decimal("0.01")
 
 
 def _facts(attestation: Attestation) -> str:
@@ -40,7 +40,7 @@ def _facts(attestation: Attestation) -> str:
         "attestation-insertion-v1", str(attestation.contract_id), str(attestation.holder_org_id),
         attestation.holder_siret, attestation.holder_name, attestation.buyer_name,
         attestation.contract_reference, attestation.contract_object,
-        f"{Decimal(attestation.hours).quantize(CENT)}", attestation.period_start.isoformat(),
+        f"{cents(attestation.hours)}", attestation.period_start.isoformat(),
         attestation.period_end.isoformat(), _instant(attestation.issued_at),
     ])
 
@@ -94,7 +94,7 @@ def validated_insertion(db: Session, commitment_id: int
         .outerjoin(InsertionLine, InsertionLine.declaration_id == Declaration.id)
         .where(Declaration.commitment_id == commitment_id,
                Declaration.status == Status.validated)).one()
-    return Decimal(str(hours)).quantize(CENT), start, end
+    return cents(hours), start, end
 
 
 def holder_contract(db: Session, contract_id: int, user: User) -> Contract:
@@ -105,14 +105,26 @@ def holder_contract(db: Session, contract_id: int, user: User) -> Contract:
     return contract
 
 
-def issue(db: Session, contract_id: int, *, user: User) -> Attestation:
-    """The attestation of the hours validated to date. Downloading it again while nothing
-    changed gives the same attestation (same code) instead of a new one each time."""
-    contract = holder_contract(db, contract_id, user)
+def _insertion_commitment(contract: Contract) -> Commitment:
     commitment = contract.commitment(CommitmentKind.insertion_hours)
     if commitment is None:
         raise NotFound("Ce contrat ne comporte pas d'engagement d'heures d'insertion : il n'y a "
                        "pas d'attestation à délivrer.")
+    return commitment
+
+
+def _latest(db: Session, contract: Contract) -> Attestation | None:
+    return db.scalar(select(Attestation).where(Attestation.contract_id == contract.id,
+                                               Attestation.holder_org_id == contract.holder.id)
+                     .order_by(Attestation.id.desc()).limit(1))
+
+
+def issue(db: Session, contract_id: int, *, user: User) -> Attestation:
+    """The attestation of the hours validated to date, issued when the holder asks for it (a
+    POST). Asking again while nothing changed gives the same attestation (same code) instead
+    of a new one each time."""
+    contract = holder_contract(db, contract_id, user)
+    commitment = _insertion_commitment(contract)
     hours, start, end = validated_insertion(db, commitment.id)
     if start is None or end is None:
         raise Conflict("Aucune déclaration d'heures d'insertion n'a encore été validée par "
@@ -122,9 +134,7 @@ def issue(db: Session, contract_id: int, *, user: User) -> Attestation:
                  period_start=start, period_end=end, contract_reference=contract.reference,
                  contract_object=contract.object, buyer_name=buyer.name,
                  holder_name=holder.name, holder_siret=holder.siret)
-    latest = db.scalar(select(Attestation).where(Attestation.contract_id == contract.id,
-                                                 Attestation.holder_org_id == holder.id)
-                       .order_by(Attestation.id.desc()).limit(1))
+    latest = _latest(db, contract)
     if latest is not None and all(getattr(latest, name) == value
                                   for name, value in facts.items()):
         return latest
@@ -135,6 +145,18 @@ def issue(db: Session, contract_id: int, *, user: User) -> Attestation:
     db.flush()
     audit(db, user, "attestation", attestation.id, "issue",
           comment=f"{hours} h du {start.isoformat()} au {end.isoformat()}")
+    return attestation
+
+
+def latest_issued(db: Session, contract_id: int, *, user: User) -> Attestation:
+    """The last attestation issued for the contract to its holder: what the download (a GET)
+    serves, without issuing anything."""
+    contract = holder_contract(db, contract_id, user)
+    _insertion_commitment(contract)
+    attestation = _latest(db, contract)
+    if attestation is None:
+        raise NotFound("Aucune attestation n'a encore été générée pour ce contrat : utilisez le "
+                       "bouton « Générer l'attestation » de la page du contrat.")
     return attestation
 
 

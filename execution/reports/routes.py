@@ -123,9 +123,15 @@ def contract_report_pdf(db: DbSession, user: BuyerUser, contract_id: RowId):
     return pdf_response(content, f"rapport-fin-de-contrat-{contract.reference}.pdf")
 
 
+@router.post("/fournisseur/contrats/{contract_id}/attestation")
+def issue_attestation(request: Request, db: DbSession, user: SupplierUser, contract_id: RowId):
+    attestations.issue(db, contract_id, user=user)
+    return redirect(request, f"/fournisseur/contrats/{contract_id}/attestation.pdf")
+
+
 @router.get("/fournisseur/contrats/{contract_id}/attestation.pdf")
 def attestation_pdf(db: DbSession, user: SupplierUser, contract_id: RowId):
-    attestation = attestations.issue(db, contract_id, user=user)
+    attestation = attestations.latest_issued(db, contract_id, user=user)
     return pdf_response(attestations.attestation_pdf(attestation),
                         f"attestation-insertion-{attestation.contract_reference}-"
                         f"{attestations.display_code(attestation.code)}.pdf")

@@ -12,10 +12,10 @@ from portal import agec
 from portal.agec import AgecThreshold, Regime
 from portal.commitments import params_of
 from portal.models import Commitment, Contract
+from portal.money import cents
 from supplier.models import AgecLine, Declaration, Status
 
 HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 MET, NOT_MET, MISSING = "met", "not_met", "missing"
 STATUS_LABELS = {MET: "Atteint", NOT_MET: "Non atteint", MISSING: "Seuil à renseigner"}
 REGIME_TITLES = {Regime.decree_2021: "décret n° 2021-254 (périodes antérieures au 1er juillet "
@@ -108,11 +108,6 @@ def shares(regime: Regime, *, total: Decimal, reuse: Decimal, donation: Decimal,
                           percent(donation, total), has_minimum=False)]
 
 
-def _cents(value) -> Decimal:
-    # SQLite sums Numeric as floating point; money is shown and compared to the cent.
-    return Decimal(str(value or 0)).quantize(CENT)
-
-
 def agec_compliance(db: Session, contract: Contract, commitment: Commitment) -> dict:
     """Per calendar year and category, the shares of the validated spend beside the minimums."""
     year = extract("year", Declaration.period_start)
@@ -129,12 +124,12 @@ def agec_compliance(db: Session, contract: Contract, commitment: Commitment) -> 
     in_force = agec.thresholds_in_force(db, pairs)
     results = []
     for code, y, total, reuse, donation, recycled in rows:
-        category, total = catalogue[code], _cents(total)
+        category, total = catalogue[code], cents(total)
         regime = Regime(category.regime)
         results.append(CategoryResult(
             code, category.label, regime, int(y), total,
-            shares(regime, total=total, reuse=_cents(reuse), donation=_cents(donation),
-                   recycled=_cents(recycled), threshold=in_force[(code, int(y))])))
+            shares(regime, total=total, reuse=cents(reuse), donation=cents(donation),
+                   recycled=cents(recycled), threshold=in_force[(code, int(y))])))
     results.sort(key=lambda r: (r.year, r.regime, catalogue[r.code].position))
     groups: list[dict] = []
     for result in results:

@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Date,
     Numeric,
@@ -24,10 +23,10 @@ from sqlalchemy.orm import Session
 
 from portal.clock import today
 from portal.models import Commitment, CommitmentKind, Contract
+from portal.money import cents, from_cents, in_cents
 from portal.sql import days_between
 from supplier.models import Declaration, InsertionLine, Status
 
-CENT = Decimal("0.01")
 STATUS_LABELS = {"achieved": "Objectif atteint", "on_track": "Dans les temps",
                  "behind": "En retard", "missed": "Objectif non atteint",
                  "not_started": "Pas encore commencé"}
@@ -61,7 +60,7 @@ class InsertionProgress:
         """The penalty owed at the end of the contract, if it sets one."""
         if not self.ended or self.penalty_per_missing_hour is None:
             return None
-        return (self.shortfall * self.penalty_per_missing_hour).quantize(CENT)
+        return cents(self.shortfall * self.penalty_per_missing_hour)
 
 
 def validated_hours(db: Session, commitment_ids: list[int]) -> dict[int, Decimal]:
@@ -74,7 +73,7 @@ def validated_hours(db: Session, commitment_ids: list[int]) -> dict[int, Decimal
         .where(Declaration.commitment_id.in_(commitment_ids),
                Declaration.status == Status.validated)
         .group_by(Declaration.commitment_id))
-    return {cid: Decimal(str(hours)).quantize(CENT) for cid, hours in rows}
+    return {cid: cents(hours) for cid, hours in rows}
 
 
 def validated_line_hours(*, until: date | None = None):
@@ -112,10 +111,6 @@ def count_validated(db: Session, declaration: Declaration, *, sign: int) -> None
     db.expire(declaration.commitment, ["validated_hours"])
 
 
-def _cents(value) -> ColumnElement[int]:
-    return cast(func.round(value * 100), BigInteger)
-
-
 @dataclass(frozen=True)
 class Standing:
     """SQL expressions over `Commitment` (an insertion commitment) joined to its `Contract`:
@@ -140,8 +135,8 @@ def standing(on: date) -> Standing:
     last = case((end < on, end), else_=literal(on, Date()))
     elapsed = days_between(last, Contract.starts_on) + 1
     done = case((elapsed < 0, 0), else_=elapsed)
-    target = _cents(cast(Commitment.params["target_hours"].as_string(), Numeric(14, 2)))
-    validated = _cents(Commitment.validated_hours)
+    target = in_cents(cast(Commitment.params["target_hours"].as_string(), Numeric(14, 2)))
+    validated = in_cents(Commitment.validated_hours)
     # Integer arithmetic, exact on both databases: round(target × done / total) half up.
     expected = (2 * target * done + total) // (2 * total)
     status = case((validated >= target, "achieved"), (end <= on, "missed"),
@@ -161,16 +156,12 @@ def insertion_progress(db: Session, contracts: list, *,
     result = {}
     for contract_id, target, validated, expected, done, total, status, end, penalty in rows:
         result[contract_id] = InsertionProgress(
-            target=_hours(target), validated=_hours(validated),
-            expected_to_date=_hours(expected), elapsed_share=Decimal(done) / Decimal(total),
+            target=from_cents(target), validated=from_cents(validated),
+            expected_to_date=from_cents(expected), elapsed_share=Decimal(done) / Decimal(total),
             # Stored by the commitment's model as a decimal string, or null.
             penalty_per_missing_hour=Decimal(str(penalty)) if penalty is not None else None,
             ended=on >= end, status=status)
     return result
-
-
-def _hours(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(CENT)
 
 
 @lru_cache(maxsize=4)

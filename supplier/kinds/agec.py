@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from portal import agec
@@ -15,6 +15,7 @@ from portal.commitments import decimal_from_text, params_of
 from portal.errors import Invalid
 from portal.formatting import money
 from portal.models import CommitmentKind, Contract, User
+from portal.money import Cents
 from supplier.compliance.agec import REGIME_TITLES, agec_compliance, percent, shares
 from supplier.kinds.base import KindHandler, register
 from supplier.kinds.insertion import common_payload, rows_from_form
@@ -53,15 +54,10 @@ def _zero_when_blank(value):
     return Decimal(0) if value is None else value
 
 
-def _cents(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(Decimal("0.01"))
-
-
 Total = Annotated[Decimal, BeforeValidator(_total_required),
                   Field(gt=0, max_digits=14, decimal_places=2)]
 Part = Annotated[Decimal, BeforeValidator(_zero_when_blank),
                  Field(ge=0, max_digits=14, decimal_places=2)]
-Cents = Annotated[Decimal, AfterValidator(_cents)]
 
 
 class AgecLineIn(BaseModel):

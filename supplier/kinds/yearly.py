@@ -16,7 +16,7 @@ from portal.documents import Document, store_upload
 from portal.errors import Invalid, TooLarge
 from portal.models import Commitment, Contract, Frequency, User
 from portal.periods import Period, periods
-from supplier.models import OPEN_STATUSES, Declaration, Status, Subject
+from supplier.models import Declaration, Status, Subject
 from supplier.report_schemas import DocumentOut
 
 
@@ -42,7 +42,7 @@ def year_status(declaration: Declaration) -> YearStatus:
         return YearStatus("submitted", "Déposé, en cours d'examen", "submitted")
     if declaration.status == Status.returned:
         return YearStatus("returned", "Renvoyé pour correction", "returned")
-    if declaration.status in OPEN_STATUSES and declaration.is_overdue:
+    if declaration.is_overdue:
         return YearStatus("missing", "Manquant", "overdue")
     return YearStatus("expected", "Attendu", "expected")
 

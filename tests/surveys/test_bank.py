@@ -1,14 +1,17 @@
 """Question banks: edited by the organisation's buyers only; past answers keep their wording."""
 
+import html
 import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from portal import clock
-from portal.models import Role
+from portal.models import OrgKind, Role
+from surveys.bank import seed_missing_banks
 from surveys.jobs import launch_ended_contracts
-from surveys.models import Question
+from surveys.models import Direction, Question
+from surveys.vocabulary import DEFAULT_BANKS
 from tests import factories
 from tests.surveys.conftest import (
     BUYER_ANSWERS,
@@ -125,3 +128,35 @@ def test_bank_form_errors_in_french(client, db, login, post, launched):
                                                           "wording": "x" * 501})
     assert response.status_code == 422
     assert "Le libellé ne peut pas dépasser 500 caractères." in page_text(response)
+
+
+def _bank_sizes(db, organisation_id) -> dict[str, int]:
+    rows = db.scalars(select(Question.direction).where(Question.buyer_org_id == organisation_id))
+    return {direction: list(rows_of).count(direction)
+            for rows_of in [list(rows)] for direction in set(rows_of)}
+
+
+def test_a_buyer_organisation_is_created_with_its_default_banks(db):
+    buyer = factories.make_org(db, OrgKind.buyer)
+    supplier = factories.make_org(db, OrgKind.supplier)
+    assert _bank_sizes(db, buyer.id) == {direction: len(DEFAULT_BANKS[direction])
+                                         for direction in Direction}
+    assert _bank_sizes(db, supplier.id) == {}
+
+
+def test_reading_the_bank_writes_nothing(client, db, login):
+    """An organisation without banks (loaded in bulk, or created before they came with it)
+    reads an empty page; `portal migrate` gives it the defaults, never a GET."""
+    buyer = factories.make_user(db, Role.buyer)
+    db.execute(delete(Question).where(Question.buyer_org_id == buyer.organisation_id))
+    db.commit()
+    login(buyer)
+    assert client.get("/enquetes/questions").status_code == 200
+    assert _bank_sizes(db, buyer.organisation_id) == {}
+    assert seed_missing_banks(db) == 1
+    assert _bank_sizes(db, buyer.organisation_id) == {
+        direction: len(DEFAULT_BANKS[direction]) for direction in Direction}
+    assert seed_missing_banks(db) == 0
+    page = html.unescape(client.get("/enquetes/questions").text)
+    assert all(f'value="{wording}"' in page
+               for wording, _scale in DEFAULT_BANKS[Direction.buyer_rates_holder])

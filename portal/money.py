@@ -1,0 +1,32 @@
+"""Amounts of money and hours are kept to the hundredth, as the database stores them
+(``Numeric(…, 2)``): the one quantum and the one rounding, in Python and in SQL."""
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator
+from sqlalchemy import BigInteger, ColumnElement, cast, func
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal | int | float | str | None) -> Decimal:
+    """A value to the hundredth (half to even, Decimal's default). Read through ``str``: SQLite
+    sums ``Numeric`` as floating point (42.5 where PostgreSQL gives 42.50), and a sum over no
+    row (NULL) is zero."""
+    return Decimal(str(value if value is not None else 0)).quantize(CENT)
+
+
+# An API or form value answered the same on both databases: « 42.50 », never « 42.5 ».
+Cents = Annotated[Decimal, AfterValidator(cents)]
+
+
+def in_cents(value) -> ColumnElement[int]:
+    """SQL: an amount as a whole number of cents, for exact integer arithmetic on both
+    databases (``Numeric`` division differs between them)."""
+    return cast(func.round(value * 100), BigInteger)
+
+
+def from_cents(count: int | Decimal | None) -> Decimal:
+    """What `in_cents` counted, back to an amount (NULL, over no row, is zero)."""
+    return Decimal(count or 0) * CENT
