@@ -37,7 +37,10 @@ class Declaration(Base):
                       # to-do list (soonest due first), one index range each.
                       Index("ix_declaration_buyer_queue", "buyer_org_id", "status",
                             "submitted_at", "due_on"),
-                      Index("ix_declaration_holder_queue", "holder_org_id", "status", "due_on"))
+                      Index("ix_declaration_holder_queue", "holder_org_id", "status", "due_on",
+                            "id"),
+                      # What falls due across the portal (reminders, overdue alerts).
+                      Index("ix_declaration_status_due_on", "status", "due_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"))
@@ -48,8 +51,8 @@ class Declaration(Base):
     subject: Mapped[str] = mapped_column(String(10), default=Subject.period)
     period_start: Mapped[date]
     period_end: Mapped[date]
-    due_on: Mapped[date] = mapped_column(index=True)
-    status: Mapped[str] = mapped_column(String(20), default=Status.expected, index=True)
+    due_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20), default=Status.expected)
     version: Mapped[int] = mapped_column(default=1)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     submitted_at: Mapped[datetime | None]
