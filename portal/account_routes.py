@@ -49,7 +49,7 @@ RESET_SENT = ("Si un compte actif correspond à cette adresse, un courriel vient
 
 @router.get("/mot-de-passe-oublie")
 def forgot_page(request: Request, user: OptionalUser):
-    return render(request, "portal/forgot.html", {"email": ""})
+    return render(request, "portal/forgot.html", {"email": "", "error": None, "sent": None})
 
 
 @router.post("/mot-de-passe-oublie")
@@ -58,11 +58,12 @@ def forgot(request: Request, db: DbSession, form: Form):
     try:
         throttle.count_request(db, throttle.RESET, email=email, host=client_address(request))
     except throttle.TooManyAttempts as error:
-        return render(request, "portal/forgot.html", {"email": email, "error": error.message},
-                      status_code=429, headers=retry_after(error))
+        return render(request, "portal/forgot.html",
+                      {"email": email, "error": error.message, "sent": None}, status_code=429,
+                      headers=retry_after(error))
     accounts.request_reset(db, email)
     # The same answer whether or not the address exists.
-    return render(request, "portal/forgot.html", {"email": "", "sent": RESET_SENT})
+    return render(request, "portal/forgot.html", {"email": "", "error": None, "sent": RESET_SENT})
 
 
 @router.get("/compte/lien/{token}")
@@ -70,10 +71,11 @@ def link_page(request: Request, db: DbSession, user: OptionalUser, token: str):
     try:
         row = accounts.token_user(db, token)
     except Invalid as error:
-        return render(request, "portal/set_password.html", {"dead": error.message},
+        return render(request, "portal/set_password.html", {"dead": error.message, "purpose": None},
                       status_code=410, headers=NO_REFERRER)
     return render(request, "portal/set_password.html",
-                  {"token": token, "purpose": row.purpose, "account": row.user, "errors": {}},
+                  {"token": token, "purpose": row.purpose, "account": row.user, "errors": {},
+                   "error_summary": None, "dead": None},
                   headers=NO_REFERRER)
 
 
@@ -87,11 +89,13 @@ def use_link(request: Request, db: DbSession, token: str, form: Form):
         try:
             row = accounts.token_user(db, token)
         except Invalid as dead:
-            return render(request, "portal/set_password.html", {"dead": dead.message},
-                          status_code=410, headers=NO_REFERRER)
+            return render(request, "portal/set_password.html",
+                          {"dead": dead.message, "purpose": None}, status_code=410,
+                          headers=NO_REFERRER)
         return render(request, "portal/set_password.html", {
             "token": token, "purpose": row.purpose, "account": row.user,
-            "errors": error.field_errors, "error_summary": error.message}, status_code=422,
+            "errors": error.field_errors, "error_summary": error.message, "dead": None},
+            status_code=422,
             headers=NO_REFERRER)
     response = redirect(request, "/", message="Votre mot de passe est enregistré. Bienvenue !")
     start_session(db, response, user)
@@ -100,7 +104,7 @@ def use_link(request: Request, db: DbSession, token: str, form: Form):
 
 @router.get("/compte")
 def account_page(request: Request, user: CurrentUser):
-    return render(request, "portal/account.html", {"errors": {}})
+    return render(request, "portal/account.html", {"errors": {}, "error_summary": None})
 
 
 @router.post("/compte/mot-de-passe")

@@ -3,7 +3,6 @@
 from collections.abc import AsyncIterator, Iterator
 from contextlib import suppress
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Path as PathParam
@@ -13,24 +12,19 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
-from portal import labels
 from portal.errors import Forbidden, Invalid, TooLarge
-from portal.formatting import FILTERS
-from portal.periods import period_label
 from portal.security import Signer, new_token, same_secret
 from portal.settings import get_settings
+from portal.templating import environment
 from portal.validation import NUL_MESSAGE, ROW_ID_MAX, whole_number
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 CSRF_COOKIE = "portal_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 FLASH_COOKIE = "portal_flash"
 MAX_FORM_FIELDS = 13_000  # enough for a declaration of 2 000 lines of 6 fields
 
-templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
-templates.env.filters.update(FILTERS)
-templates.env.globals.update(labels=labels, period_label=period_label)
+templates = Jinja2Blocks(env=environment)
 
 
 @lru_cache
@@ -156,6 +150,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "unread": getattr(request.state, "unread", 0),
         "csrf_token": csrf_token(request),
         "flash": message,
+        "printed": False,  # the same partials print in PDFs (portal.pdf), without links
         **(context or {}),
     }
     response = templates.TemplateResponse(

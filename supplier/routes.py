@@ -11,15 +11,14 @@ from portal.auth import CurrentUser, DbSession, SupplierUser
 from portal.errors import Conflict, Invalid, TooLarge
 from portal.permissions import is_filer
 from portal.validation import french_errors
-from portal.web import RowId, parsed_form, redirect, render, templates, verify_csrf
-from supplier import service, vocabulary
+from portal.web import RowId, parsed_form, redirect, render, verify_csrf
+from supplier import service
 from supplier.compliance.insertion import insertion_progress
 from supplier.compliance.summary import commitment_summaries
 from supplier.contract_list import contract_rows
 from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.documents import get_readable_document
-from supplier.kinds import HANDLERS, handler_for
-from supplier.kinds.base import field_label
+from supplier.kinds import handler_for
 from supplier.list_pages import contracts_context, declarations_context
 from surveys import service as surveys
 
@@ -27,8 +26,6 @@ router = APIRouter(prefix="/fournisseur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
 HOME_ROWS, HOME_CONTRACTS = 5, 10
 NOT_SAVED = "La déclaration n'a pas été enregistrée : corrigez les champs signalés."
-templates.env.globals.update(status_labels=vocabulary.STATUS_LABELS, vocabulary=vocabulary,
-                             field_label=field_label, kinds=HANDLERS)
 
 
 @router.get("")

@@ -11,13 +11,12 @@ from portal.auth import BuyerUser, CurrentUser, DbSession
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.pagination import page_number
-from portal.web import RowId, Year, parsed_form, redirect, render, templates, verify_csrf
-from surveys import bank, export, results, service, vocabulary
+from portal.web import RowId, Year, parsed_form, redirect, render, verify_csrf
+from surveys import bank, export, results, service
 from surveys.models import Direction, Scale
 
 router = APIRouter(prefix="/enquetes", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
-templates.env.globals.update(survey_vocabulary=vocabulary, survey_status=service.status_label)
 
 
 # The tabs of the survey page: (address value, title); « entreprises » is for buyers.

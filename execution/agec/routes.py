@@ -32,6 +32,7 @@ REGIMES = [(Regime.decree_2024, "Décret n° 2024-134 (à partir du 1er juillet 
 def thresholds_page(request: Request, db: DbSession, user: AdminUser):
     rows = agec.thresholds(db)
     return render(request, TEMPLATE, {
+        "threshold": None,
         "regimes": [(regime, title, hint, [t for t in rows if t.category.regime == regime])
                     for regime, title, hint in REGIMES],
         "minimums": MINIMUMS, "minimum_labels": MINIMUM_LABELS,

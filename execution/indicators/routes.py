@@ -17,7 +17,6 @@ from starlette.datastructures import FormData
 
 from execution.indicators import charts as indicator_charts
 from execution.indicators import config, drilldown, exports, scope
-from execution.indicators import format as indicator_format
 from execution.indicators.config import DEFINITIONS, UNIT_LABELS, SettingsIn, TargetIn
 from execution.indicators.service import compute_indicators
 from execution.indicators.trends import compute_trends
@@ -27,12 +26,9 @@ from portal.errors import Conflict, Invalid, NotFound
 from portal.formatting import number
 from portal.pagination import page_number
 from portal.validation import french_errors
-from portal.web import parsed_form, redirect, render, templates, verify_csrf
+from portal.web import parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(prefix="/indicateurs")
-templates.env.globals.update(indicator_value=indicator_format.value_text,
-                             indicator_quantity=indicator_format.quantity,
-                             indicator_details=indicator_format.detail_items)
 
 
 def _number(raw: str | None, *, what: str) -> int | None:

@@ -134,14 +134,15 @@ def attestation_pdf(db: DbSession, user: SupplierUser, contract_id: RowId):
 # --- Public verification ------------------------------------------------------------------------
 
 def _unknown(request: Request, typed: str) -> Response:
-    return render(request, VERIFICATION, {"typed": typed[:40], "error": attestations.UNKNOWN_CODE},
+    return render(request, VERIFICATION,
+                  {"typed": typed[:40], "error": attestations.UNKNOWN_CODE, "a": None},
                   status_code=404)
 
 
 @router.get("/verification")
 def verification_page(request: Request, user: OptionalUser, code: str | None = None):
     if code is None or not code.strip():
-        return render(request, VERIFICATION, {"typed": ""})
+        return render(request, VERIFICATION, {"typed": "", "error": None, "a": None})
     normalized = attestations.normalize_code(code)
     if normalized is None:
         return _unknown(request, code)
@@ -154,5 +155,5 @@ def verified_page(request: Request, db: DbSession, user: OptionalUser, code: str
     if attestation is None:
         return _unknown(request, code)
     return render(request, VERIFICATION, {
-        "typed": attestations.display_code(attestation.code), "a": attestation,
+        "typed": attestations.display_code(attestation.code), "a": attestation, "error": None,
         "code": attestations.display_code(attestation.code)})

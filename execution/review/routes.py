@@ -28,7 +28,8 @@ def declaration_page(request: Request, db: DbSession, user: BuyerUser, declarati
 def _review_context(db, declaration, *, can_review: bool, **extra):
     handler = handler_for(declaration)
     return {"d": declaration, "contract": declaration.contract, "handler": handler,
-            "can_review": can_review, "errors": {}, **handler.view_context(db, declaration),
+            "can_review": can_review, "errors": {}, "error_summary": None, "comment": "",
+            **handler.view_context(db, declaration),
             **extra}
 
 
