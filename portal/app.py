@@ -42,7 +42,6 @@ from supplier import plan_routes as supplier_plan_routes
 from supplier import routes as supplier_routes
 from supplier import vocabulary as supplier_vocabulary
 from supplier.kinds import HANDLERS
-from supplier.kinds.base import field_label
 from supplier.service import STALE
 from surveys import api as surveys_api
 from surveys import routes as surveys_routes
@@ -174,7 +173,7 @@ def install_template_globals() -> None:
     """The vocabularies and formatters of the packages, for every page and PDF template (the
     command line installs them too before printing a report)."""
     add_globals(status_labels=supplier_vocabulary.STATUS_LABELS, vocabulary=supplier_vocabulary,
-                field_label=field_label, kinds=HANDLERS,
+                kinds=HANDLERS,
                 survey_vocabulary=survey_vocabulary, survey_status=surveys_service.status_label,
                 indicator_value=indicator_format.value_text,
                 indicator_quantity=indicator_format.quantity,

@@ -19,6 +19,14 @@ from portal.periods import period_label
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
+def field_label(key: str, labels: dict[str, str]) -> str:
+    """The name of a field in a form's error summary: « lines.3.hours » → « Ligne 4, heures »."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[1].isdigit():
+        return f"Ligne {int(parts[1]) + 1}, {labels.get(parts[2], parts[2])}"
+    return labels.get(key, key)
+
+
 def make_environment(directory: Path = TEMPLATES_DIR, *, text: bool = False) -> Environment:
     """HTML escaped everywhere but in ``.txt`` templates; ``text`` trims the line after a tag
     (plain-text mails)."""
@@ -28,7 +36,7 @@ def make_environment(directory: Path = TEMPLATES_DIR, *, text: bool = False) -> 
                                      default=True),
         undefined=StrictUndefined, trim_blocks=text)
     environment.filters.update(FILTERS)
-    environment.globals.update(labels=labels, period_label=period_label)
+    environment.globals.update(labels=labels, period_label=period_label, field_label=field_label)
     return environment
 
 
