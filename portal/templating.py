@@ -36,7 +36,10 @@ def make_environment(directory: Path = TEMPLATES_DIR, *, text: bool = False) -> 
                                      default=True),
         undefined=StrictUndefined, trim_blocks=text)
     environment.filters.update(FILTERS)
-    environment.globals.update(labels=labels, period_label=period_label, field_label=field_label)
+    # `printed`: a partial shared by a page and a PDF leaves its links and forms out on paper
+    # (portal.pdf renders with printed=True).
+    environment.globals.update(labels=labels, period_label=period_label, field_label=field_label,
+                               printed=False)
     return environment
 
 

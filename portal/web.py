@@ -153,7 +153,6 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "unread": getattr(request.state, "unread", 0),
         "csrf_token": csrf_token(request),
         "flash": message,
-        "printed": False,  # the same partials print in PDFs (portal.pdf), without links
         **(context or {}),
     }
     response = templates.TemplateResponse(
