@@ -16,6 +16,7 @@ from bench.indicator_floor import floor_indicators
 from execution.indicators.service import compute_indicators
 from execution.reports import annual as reports
 from portal import pdf
+from portal.app import install_template_globals
 
 
 def best_of(runs: int, work: Callable[[], object]) -> float:
@@ -71,6 +72,7 @@ def annual_pdf(engine: Engine, *, year: int, workdir: Path, runs: int) -> PdfTim
     """The whole annual report of every buyer (data, charts, template, layout) against the
     layout alone: the HTML is saved, then given again to the same WeasyPrint call. The two are
     timed in turn, best of ``runs`` each, so neither always runs on the other's leftovers."""
+    install_template_globals()  # what the server and the command line do first
     pdf.html_to_pdf("<p>Préchauffage</p>")  # fonts and styles loaded once, before timing
     with Session(engine) as db:
         html = pdf.render_template("annual.html", reports.annual_report_context(

@@ -17,8 +17,7 @@ from portal.labels import CONSIDERATIONS
 from portal.models import CommitmentKind, Contract
 from portal.permissions import is_reviewer
 from portal.schemas import ContractIn
-from portal.validation import french_errors
-from portal.web import RowId, form_version, parsed_form, redirect, render, verify_csrf
+from portal.web import RowId, form_version, parsed_form, redirect, refused_form, render, verify_csrf
 from supplier import service as filing
 from supplier.compliance.insertion import insertion_progress
 from supplier.compliance.summary import commitment_summaries
@@ -60,20 +59,25 @@ def declarations_page(request: Request, db: DbSession, user: BuyerUser):
                   block="results")
 
 
-def _contract_form(request, db, user, *, values, errors=None, contract=None, summary=None,
-                   status_code=200, version=None):
-    return render(request, "execution/contract_form.html", {
+CONTRACT_FORM = "execution/contract_form.html"
+
+
+def _form_context(db, user, *, values, errors=None, contract=None, summary=None,
+                  version=None) -> dict:
+    return {
         "values": values, "errors": errors or {}, "contract": contract, "error_summary": summary,
-        "suppliers": supplier_organisations(db, user.organisation_id),
+        "holder_options": [(org.id, f"{org.name} (SIRET {org.siret})")
+                           for org in supplier_organisations(db, user.organisation_id)],
         "agec_categories": agec.categories(db),
         "version": version if version is not None else (contract.version if contract else None),
-    }, block="contract_form", status_code=status_code)
+    }
 
 
 @router.get("/contrats/nouveau")
 def new_contract_page(request: Request, db: DbSession, user: BuyerUser):
     values = {"kind": "market", "frequency": "quarterly", "co_holder_sirets": [], "insertion": None}
-    return _contract_form(request, db, user, values=values)
+    return render(request, CONTRACT_FORM, _form_context(db, user, values=values),
+                  block="contract_form")
 
 
 def _save_contract(request, db, user, form, *, contract_id: int | None):
@@ -87,16 +91,11 @@ def _save_contract(request, db, user, form, *, contract_id: int | None):
             saved = setup.update_contract(db, contract_id, data, buyer=user,
                                           version=form_version(form))
     except (ValidationError, Invalid, Conflict) as error:
-        db.rollback()
-        if isinstance(error, ValidationError):
-            errors = french_errors(error)
-            summary = "Le contrat n'a pas été enregistré : corrigez les champs signalés."
-        else:
-            errors, summary = error.field_errors, error.message
-        status = 409 if isinstance(error, Conflict) else 422
-        return _contract_form(request, db, user, values=payload, errors=form_errors(errors),
-                              contract=contract,
-                              summary=summary, status_code=status, version=form_version(form))
+        return refused_form(request, db, error, CONTRACT_FORM, lambda errors, summary: (
+            _form_context(db, user, values=payload, errors=form_errors(errors),
+                          contract=contract, summary=summary, version=form_version(form))),
+            block="contract_form",
+            summary="Le contrat n'a pas été enregistré : corrigez les champs signalés.")
     message = "Contrat enregistré." if contract_id else "Contrat créé ; ses périodes de " \
         "déclaration ont été générées."
     return redirect(request, f"/acheteur/contrats/{saved.id}", message=message)
@@ -124,7 +123,9 @@ def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id:
 @router.get("/contrats/{contract_id}/modifier")
 def edit_contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId):
     contract = get_contract_for_reviewer(db, contract_id, user)
-    return _contract_form(request, db, user, values=form_values(contract), contract=contract)
+    return render(request, CONTRACT_FORM,
+                  _form_context(db, user, values=form_values(contract), contract=contract),
+                  block="contract_form")
 
 
 @router.post("/contrats/{contract_id}/modifier")

@@ -28,6 +28,7 @@ from portal.web import (
     client_address,
     parsed_form,
     redirect,
+    refused_form,
     render,
     retry_after,
     verify_csrf,
@@ -49,7 +50,7 @@ RESET_SENT = ("Si un compte actif correspond à cette adresse, un courriel vient
 
 @router.get("/mot-de-passe-oublie")
 def forgot_page(request: Request, user: OptionalUser):
-    return render(request, "portal/forgot.html", {"email": ""})
+    return render(request, "portal/forgot.html", {"email": "", "error": None, "sent": None})
 
 
 @router.post("/mot-de-passe-oublie")
@@ -58,11 +59,12 @@ def forgot(request: Request, db: DbSession, form: Form):
     try:
         throttle.count_request(db, throttle.RESET, email=email, host=client_address(request))
     except throttle.TooManyAttempts as error:
-        return render(request, "portal/forgot.html", {"email": email, "error": error.message},
-                      status_code=429, headers=retry_after(error))
+        return render(request, "portal/forgot.html",
+                      {"email": email, "error": error.message, "sent": None}, status_code=429,
+                      headers=retry_after(error))
     accounts.request_reset(db, email)
     # The same answer whether or not the address exists.
-    return render(request, "portal/forgot.html", {"email": "", "sent": RESET_SENT})
+    return render(request, "portal/forgot.html", {"email": "", "error": None, "sent": RESET_SENT})
 
 
 @router.get("/compte/lien/{token}")
@@ -70,29 +72,31 @@ def link_page(request: Request, db: DbSession, user: OptionalUser, token: str):
     try:
         row = accounts.token_user(db, token)
     except Invalid as error:
-        return render(request, "portal/set_password.html", {"dead": error.message},
+        return render(request, "portal/set_password.html", {"dead": error.message, "purpose": None},
                       status_code=410, headers=NO_REFERRER)
     return render(request, "portal/set_password.html",
-                  {"token": token, "purpose": row.purpose, "account": row.user, "errors": {}},
+                  {"token": token, "purpose": row.purpose, "account": row.user, "errors": {},
+                   "error_summary": None, "dead": None},
                   headers=NO_REFERRER)
 
 
 @router.post("/compte/lien/{token}")
 def use_link(request: Request, db: DbSession, token: str, form: Form):
     try:
+        row = accounts.token_user(db, token)
+    except Invalid as dead:
+        return render(request, "portal/set_password.html",
+                      {"dead": dead.message, "purpose": None}, status_code=410,
+                      headers=NO_REFERRER)
+    try:
         user = accounts.set_password_with_token(db, token, str(form.get("password", "")),
                                                 str(form.get("confirmation", "")))
     except Invalid as error:
-        db.rollback()
-        try:
-            row = accounts.token_user(db, token)
-        except Invalid as dead:
-            return render(request, "portal/set_password.html", {"dead": dead.message},
-                          status_code=410, headers=NO_REFERRER)
-        return render(request, "portal/set_password.html", {
-            "token": token, "purpose": row.purpose, "account": row.user,
-            "errors": error.field_errors, "error_summary": error.message}, status_code=422,
-            headers=NO_REFERRER)
+        return refused_form(request, db, error, "portal/set_password.html",
+                            lambda errors, summary: {
+                                "token": token, "purpose": row.purpose, "account": row.user,
+                                "errors": errors, "error_summary": summary, "dead": None},
+                            headers=NO_REFERRER)
     response = redirect(request, "/", message="Votre mot de passe est enregistré. Bienvenue !")
     start_session(db, response, user)
     return response
@@ -100,7 +104,7 @@ def use_link(request: Request, db: DbSession, token: str, form: Form):
 
 @router.get("/compte")
 def account_page(request: Request, user: CurrentUser):
-    return render(request, "portal/account.html", {"errors": {}})
+    return render(request, "portal/account.html", {"errors": {}, "error_summary": None})
 
 
 @router.post("/compte/mot-de-passe")
@@ -111,9 +115,8 @@ def change_password(request: Request, db: DbSession, user: CurrentUser, form: Fo
                                  confirmation=str(form.get("confirmation", "")),
                                  keep_session=session_token(request))
     except Invalid as error:
-        db.rollback()
-        return render(request, "portal/account.html", {
-            "errors": error.field_errors, "error_summary": error.message}, status_code=422)
+        return refused_form(request, db, error, "portal/account.html", lambda errors, summary: {
+            "errors": errors, "error_summary": summary})
     return redirect(request, "/compte", message="Mot de passe changé. Vos autres sessions et "
                     "vos jetons d'API ont été fermés.")
 
@@ -156,8 +159,12 @@ def read_notifications(request: Request, db: DbSession, user: CurrentUser, form:
 
 def _invite_form(request, db, user, *, values, errors=None, summary=None, status_code=200):
     search = values.get("q", "")
+    options = [(option.organisation.id, f"{option.organisation.name} (SIRET "
+                f"{option.organisation.siret})" + (" — a déjà des utilisateurs : demande à ses "
+                                                   "gestionnaires" if option.needs_request else ""))
+               for option in access.options(db, user, search=search)]
     return render(request, "portal/invite.html", {
-        "options": access.options(db, user, search=search), "search": search,
+        "options": options, "search": search,
         "values": values, "errors": errors or {}, "error_summary": summary,
     }, status_code=status_code)
 

@@ -9,25 +9,25 @@ from portal import api_tokens
 from portal.auth import CurrentUser, DbSession
 from portal.errors import Invalid
 from portal.validation import row_id
-from portal.web import RowId, parsed_form, redirect, render, verify_csrf
+from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
 
 router = APIRouter(prefix="/compte/jetons", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
 
 
-def _page(request, db, user, *, values=None, errors=None, summary=None, secret=None,
-          status_code=200):
-    return render(request, "portal/api_tokens.html", {
-        "tokens": api_tokens.personal_tokens(db, user), "validity": api_tokens.VALIDITY_DAYS,
-        "values": values or {"days": "90"}, "errors": errors or {}, "error_summary": summary,
-        "secret": secret}, status_code=status_code,
-        # The page that shows a secret once must not stay in a cache or the browser's history.
-        headers={"Cache-Control": "no-store"} if secret else None)
+PAGE = "portal/api_tokens.html"
+
+
+def _context(db, user, *, values=None, errors=None, summary=None, secret=None) -> dict:
+    return {"tokens": api_tokens.personal_tokens(db, user),
+            "validity": [(days, f"{days} jours") for days in api_tokens.VALIDITY_DAYS],
+            "values": values or {"days": "90"}, "errors": errors or {}, "error_summary": summary,
+            "secret": secret}
 
 
 @router.get("")
 def tokens_page(request: Request, db: DbSession, user: CurrentUser):
-    return _page(request, db, user)
+    return render(request, PAGE, _context(db, user))
 
 
 @router.post("")
@@ -37,11 +37,12 @@ def create_token(request: Request, db: DbSession, user: CurrentUser, form: Form)
     try:
         _token, secret = api_tokens.create(db, user, name=values["name"], days=days)
     except Invalid as error:
-        db.rollback()
-        return _page(request, db, user, values=values, errors=error.field_errors,
-                     summary=error.message, status_code=422)
-    # Shown once, on this answer only (never stored in clear, never in a redirect).
-    return _page(request, db, user, secret=secret)
+        return refused_form(request, db, error, PAGE, lambda errors, summary: _context(
+            db, user, values=values, errors=errors, summary=summary))
+    # Shown once, on this answer only (never stored in clear, never in a redirect); the page
+    # that shows it must not stay in a cache or the browser's history.
+    return render(request, PAGE, _context(db, user, secret=secret),
+                  headers={"Cache-Control": "no-store"})
 
 
 @router.post("/{token_id}/revoquer")

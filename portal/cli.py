@@ -130,7 +130,10 @@ def report_annual(
 ) -> None:
     """Écrit le rapport annuel SPASER (PDF) d'une organisation acheteuse ou de toutes."""
     from execution.reports import annual as reports
+    from portal.app import install_template_globals
     from portal.db import new_session
+
+    install_template_globals()
 
     with new_session() as db, db.begin():
         organisation = reports.buyer_by_siret(db, buyer) if buyer else None

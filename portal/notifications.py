@@ -5,30 +5,22 @@ schedulers — finds the key taken and tells nobody a second time.
 """
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.clock import now
 from portal.db import Base
-from portal.formatting import FILTERS
 from portal.mail import queue_mail
 from portal.models import User
 from portal.pagination import Page, paginate
-from portal.periods import period_label
 from portal.settings import get_settings
+from portal.templating import TEMPLATES_DIR, make_environment
 
 # Mail templates sit beside the page templates; this module stays free of the web layer so that
 # jobs can use it.
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-_mail_templates = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "mail"),
-                              autoescape=select_autoescape(["html"]), trim_blocks=True)
-_mail_templates.filters.update(FILTERS)
-_mail_templates.globals.update(period_label=period_label)
-_mail_templates.trim_blocks = True
+_mail_templates = make_environment(TEMPLATES_DIR / "mail", text=True)
 
 
 class Notification(Base):

@@ -2,18 +2,12 @@
 with the DejaVu fonts every Debian machine has (no font download, no missing glyph for « € »,
 « — » or the narrow no-break space of French numbers)."""
 
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from portal import labels
-from portal.formatting import FILTERS
-from portal.periods import period_label
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+from portal.templating import TEMPLATES_DIR, environment
 
 # The print stylesheet every PDF starts from; a template adds its own rules in a <style> block.
 BASE_CSS = """
@@ -65,13 +59,6 @@ td.num-wrap { text-align: right; }
 .code { font-family: "DejaVu Sans Mono", monospace; font-size: 15pt; letter-spacing: 1pt; }
 """
 
-_env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)),
-                   autoescape=select_autoescape(default=True, default_for_string=True),
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-_env.filters.update(FILTERS)
-_env.globals.update(labels=labels, period_label=period_label)
-
-
 class _NoFetch(URLFetcher):
     """Only inline data: a PDF never reaches the network or the file system, whatever text a
     user typed into it."""
@@ -81,8 +68,9 @@ class _NoFetch(URLFetcher):
 
 
 def render_template(name: str, context: dict[str, Any]) -> str:
-    """The HTML of a template under templates/pdf/ (``name`` relative to it)."""
-    return _env.get_template(f"pdf/{name}").render(context)
+    """The HTML of a template under templates/pdf/ (``name`` relative to it); the environment
+    is the pages' own, so a PDF includes the same partials."""
+    return environment.get_template(f"pdf/{name}").render({"printed": True, **context})
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -40,7 +40,8 @@ def home(user: OptionalUser, request: Request):
 
 @router.get("/connexion")
 def login_page(request: Request, user: OptionalUser, suivant: str | None = None):
-    return render(request, "portal/login.html", {"next": _safe_next(suivant), "email": ""})
+    return render(request, "portal/login.html",
+                  {"next": _safe_next(suivant), "email": "", "error": None})
 
 
 @router.post("/connexion")

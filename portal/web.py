@@ -1,36 +1,33 @@
 """Web plumbing: templates, page-or-fragment rendering, flash messages, CSRF, form parsing."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import suppress
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Path as PathParam
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
-from portal import labels
-from portal.errors import Forbidden, Invalid, TooLarge
-from portal.formatting import FILTERS
-from portal.periods import period_label
+from portal.errors import Forbidden, Invalid, PortalError, TooLarge
 from portal.security import Signer, new_token, same_secret
 from portal.settings import get_settings
-from portal.validation import NUL_MESSAGE, ROW_ID_MAX, whole_number
+from portal.templating import environment
+from portal.validation import NUL_MESSAGE, ROW_ID_MAX, french_errors, whole_number
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 CSRF_COOKIE = "portal_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 FLASH_COOKIE = "portal_flash"
 MAX_FORM_FIELDS = 13_000  # enough for a declaration of 2 000 lines of 6 fields
+NOT_SAVED = "Rien n'a été enregistré : corrigez les champs signalés."
 
-templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
-templates.env.filters.update(FILTERS)
-templates.env.globals.update(labels=labels, period_label=period_label)
+templates = Jinja2Blocks(env=environment)
 
 
 @lru_cache
@@ -168,6 +165,26 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     if message:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
+
+
+def refused_form(request: Request, db: Session, error: ValidationError | PortalError,
+                 template: str, context: Callable[[dict[str, str], str], dict[str, Any]], *,
+                 summary: str = NOT_SAVED, block: str | None = None,
+                 headers: dict[str, str] | None = None) -> Response:
+    """A form the service refused, shown again: what the request wrote is rolled back first
+    (``context`` reads the database afresh), then the page, or its form ``block`` for htmx,
+    with the errors by field, the summary and whatever ``context`` keeps of what was typed.
+
+    ``context(errors, summary)`` builds the template's context. The summary is ``summary`` for
+    a form that does not parse, the error's own message otherwise; the status is 422, or the
+    error's (409 when the record changed meanwhile, 413 for a file too large…)."""
+    db.rollback()
+    if isinstance(error, ValidationError):
+        errors, message, status = french_errors(error), summary, 422
+    else:
+        errors, message, status = error.field_errors, error.message, error.status_code
+    return render(request, template, context(errors, message), block=block, status_code=status,
+                  headers=headers)
 
 
 # Every integer id of an address (path or query): beyond the database's integer it cannot exist

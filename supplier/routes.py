@@ -10,16 +10,15 @@ from starlette.datastructures import FormData
 from portal.auth import CurrentUser, DbSession, SupplierUser
 from portal.errors import Conflict, Invalid, TooLarge
 from portal.permissions import is_filer
-from portal.validation import french_errors
-from portal.web import RowId, parsed_form, redirect, render, templates, verify_csrf
-from supplier import service, vocabulary
+from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
+from supplier import service
 from supplier.compliance.insertion import insertion_progress
 from supplier.compliance.summary import commitment_summaries
 from supplier.contract_list import contract_rows
 from supplier.declaration_list import DeclarationFilters, search_declarations
 from supplier.documents import get_readable_document
-from supplier.kinds import HANDLERS, handler_for
-from supplier.kinds.base import field_label
+from supplier.kind_forms import form_for
+from supplier.kinds import handler_for
 from supplier.list_pages import contracts_context, declarations_context
 from surveys import service as surveys
 
@@ -27,8 +26,7 @@ router = APIRouter(prefix="/fournisseur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
 HOME_ROWS, HOME_CONTRACTS = 5, 10
 NOT_SAVED = "La déclaration n'a pas été enregistrée : corrigez les champs signalés."
-templates.env.globals.update(status_labels=vocabulary.STATUS_LABELS, vocabulary=vocabulary,
-                             field_label=field_label, kinds=HANDLERS)
+PAGE = "supplier/declaration.html"
 
 
 @router.get("")
@@ -81,6 +79,7 @@ def _form_context(db, declaration, user, payload, *, errors=None, extra_rows=0, 
         "d": declaration,
         "contract": declaration.contract,
         "handler": handler,
+        "kind_form": form_for(declaration),
         "version": payload.get("version", declaration.version),
         "comment": payload.get("supplier_comment") or "",
         "errors": errors or {},
@@ -96,9 +95,8 @@ def declaration_page(request: Request, db: DbSession, user: SupplierUser, declar
     declaration = service.get_declaration(db, declaration_id, user)
     handler = handler_for(declaration)
     payload = handler.payload_from_declaration(db, declaration)
-    return render(request, "supplier/declaration.html",
-                  _form_context(db, declaration, user, payload,
-                                extra_rows=1 if payload.get("lines") else 3))
+    return render(request, PAGE, _form_context(db, declaration, user, payload,
+                                               extra_rows=1 if payload.get("lines") else 3))
 
 
 @router.post("/declarations/{declaration_id}")
@@ -107,10 +105,9 @@ def save_declaration(request: Request, db: DbSession, user: SupplierUser, declar
     declaration = service.get_for_filer(db, declaration_id, user)
     handler = handler_for(declaration)
     action = str(form.get("action", "save"))
-    payload = handler.payload_from_form(form)
+    payload = form_for(declaration).read(form)
     if action == "add_lines":
-        return render(request, "supplier/declaration.html",
-                      _form_context(db, declaration, user, payload, extra_rows=10),
+        return render(request, PAGE, _form_context(db, declaration, user, payload, extra_rows=10),
                       block="declaration_form")
     try:
         data = handler.validate(payload)
@@ -123,16 +120,9 @@ def save_declaration(request: Request, db: DbSession, user: SupplierUser, declar
     except (ValidationError, Invalid, Conflict, TooLarge) as error:
         # Show again what the user typed, with the reason, instead of losing it. On a conflict
         # the form keeps the version it was read at: saving again cannot silently overwrite.
-        db.rollback()
-        if isinstance(error, ValidationError):
-            errors, summary = french_errors(error), NOT_SAVED
-        else:
-            errors, summary = error.field_errors, error.message
-        context = _form_context(db, declaration, user, payload, errors=errors, summary=summary)
-        # 409 stale, 413 a file above the limit (uploads), 422 invalid.
-        status = getattr(error, "status_code", 422)
-        return render(request, "supplier/declaration.html", context,
-                      block="declaration_form", status_code=status)
+        return refused_form(request, db, error, PAGE, lambda errors, summary: _form_context(
+            db, declaration, user, payload, errors=errors, summary=summary),
+            summary=NOT_SAVED, block="declaration_form")
     return redirect(request, f"/fournisseur/declarations/{declaration_id}", message=message)
 
 

@@ -12,13 +12,12 @@ from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.pagination import page_number
 from portal.spreadsheet import CSV_TYPE
-from portal.web import RowId, Year, parsed_form, redirect, render, templates, verify_csrf
-from surveys import bank, export, results, service, vocabulary
+from portal.web import RowId, Year, parsed_form, redirect, refused_form, render, verify_csrf
+from surveys import bank, export, results, service
 from surveys.models import Direction, Scale
 
 router = APIRouter(prefix="/enquetes", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
-templates.env.globals.update(survey_vocabulary=vocabulary, survey_status=service.status_label)
 
 
 # The tabs of the survey page: (address value, title); « entreprises » is for buyers.
@@ -48,16 +47,24 @@ def surveys_page(request: Request, db: DbSession, user: CurrentUser, vue: str = 
 
 # --- Question banks (buyers of the organisation) -------------------------------------------------
 
-def _bank_page(request, db, user, *, errors=None, summary=None, values=None, status_code=200):
-    return render(request, "surveys/questions.html", {
-        "banks": {d: bank.bank(db, user.organisation_id, d) for d in Direction},
-        "errors": errors or {}, "error_summary": summary, "values": values or {},
-    }, status_code=status_code)
+BANK = "surveys/questions.html"
+
+
+def _bank_context(db, user, *, errors=None, summary=None, values=None) -> dict:
+    return {"banks": {d: bank.bank(db, user.organisation_id, d) for d in Direction},
+            "errors": errors or {}, "error_summary": summary, "values": values or {}}
+
+
+def _refused_bank(request, db, user, error: Invalid, *, prefix: str, values=None):
+    """The bank again with the error beside the question (or the new question's form)."""
+    return refused_form(request, db, error, BANK, lambda errors, summary: _bank_context(
+        db, user, errors={f"{prefix}.{k}": v for k, v in errors.items()}, summary=summary,
+        values=values))
 
 
 @router.get("/questions")
 def questions_page(request: Request, db: DbSession, user: BuyerUser):
-    return _bank_page(request, db, user)
+    return render(request, BANK, _bank_context(db, user))
 
 
 @router.post("/questions")
@@ -66,10 +73,7 @@ def add_question(request: Request, db: DbSession, user: BuyerUser, form: Form):
     try:
         bank.add_question(db, user=user, **values)
     except Invalid as error:
-        db.rollback()
-        errors = {f"{values['direction']}.{k}": v for k, v in error.field_errors.items()}
-        return _bank_page(request, db, user, errors=errors, summary=error.message,
-                          values=values, status_code=422)
+        return _refused_bank(request, db, user, error, prefix=values["direction"], values=values)
     return redirect(request, "/enquetes/questions",
                     message="Question ajoutée : elle figurera dans les prochaines enquêtes.")
 
@@ -92,10 +96,7 @@ def change_question(request: Request, db: DbSession, user: BuyerUser, question_i
         else:
             raise Invalid("Action inconnue.")
     except Invalid as error:
-        db.rollback()
-        errors = {f"q{question_id}.{k}": v for k, v in error.field_errors.items()}
-        return _bank_page(request, db, user, errors=errors, summary=error.message,
-                          status_code=422)
+        return _refused_bank(request, db, user, error, prefix=f"q{question_id}")
     return redirect(request, "/enquetes/questions", message=message)
 
 
@@ -201,13 +202,11 @@ def save_survey(request: Request, db: DbSession, user: CurrentUser, invitation_i
     try:
         service.save_answers(db, invitation_id, answers, user=user, submit=submit)
     except (Invalid, Conflict) as error:
-        db.rollback()
-        invitation = service.get_invitation(db, invitation_id, user=user)
-        context = _survey_context(db, invitation, user, values=answers,
-                                  errors=error.field_errors, summary=error.message)
-        status = 409 if isinstance(error, Conflict) else 422
-        return render(request, "surveys/survey.html", context, block="survey_form",
-                      status_code=status)
+        return refused_form(request, db, error, "surveys/survey.html",
+                            lambda errors, summary: _survey_context(
+                                db, service.get_invitation(db, invitation_id, user=user), user,
+                                values=answers, errors=errors, summary=summary),
+                            block="survey_form")
     message = ("Réponses déposées : merci. Elles ne sont plus modifiables." if submit
                else "Brouillon enregistré.")
     return redirect(request, f"/enquetes/{invitation_id}", message=message)

@@ -14,8 +14,7 @@ from portal import agec
 from portal.agec import MINIMUM_LABELS, MINIMUMS, Regime, ThresholdIn
 from portal.auth import AdminUser, DbSession
 from portal.errors import Conflict, Invalid
-from portal.validation import french_errors
-from portal.web import RowId, parsed_form, redirect, render, verify_csrf
+from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
 
 router = APIRouter(prefix="/admin/seuils-agec", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -32,29 +31,32 @@ REGIMES = [(Regime.decree_2024, "Décret n° 2024-134 (à partir du 1er juillet 
 def thresholds_page(request: Request, db: DbSession, user: AdminUser):
     rows = agec.thresholds(db)
     return render(request, TEMPLATE, {
+        "threshold": None,
         "regimes": [(regime, title, hint, [t for t in rows if t.category.regime == regime])
                     for regime, title, hint in REGIMES],
         "minimums": MINIMUMS, "minimum_labels": MINIMUM_LABELS,
         "empty_count": sum(1 for t in rows if not t.is_complete)})
 
 
-def _edit(request, threshold, *, values=None, errors=None, summary=None, marker=None,
-          status_code=200):
+def _edit_context(threshold, *, values=None, errors=None, summary=None, marker=None) -> dict:
     regime = Regime(threshold.category.regime)
     if values is None:
         values = {name: _french(getattr(threshold, name)) for name in MINIMUMS[regime]}
         # A note on where to look is not a source for a value the admin types.
         values["source"] = threshold.source if not threshold.is_empty else ""
-    return render(request, TEMPLATE, {
+    return {
         "threshold": threshold, "fields": MINIMUMS[regime], "minimum_labels": MINIMUM_LABELS,
+        "field_labels": {"source": "Source",
+                         **{name: MINIMUM_LABELS[name].capitalize() for name in MINIMUMS[regime]}},
         "values": values, "errors": errors or {}, "error_summary": summary,
         "marker": marker if marker is not None else threshold.marker,
-    }, block="threshold_form", status_code=status_code)
+    }
 
 
 @router.get("/{threshold_id}")
 def threshold_page(request: Request, db: DbSession, user: AdminUser, threshold_id: RowId):
-    return _edit(request, agec.get_threshold(db, threshold_id))
+    return render(request, TEMPLATE, _edit_context(agec.get_threshold(db, threshold_id)),
+                  block="threshold_form")
 
 
 @router.post("/{threshold_id}")
@@ -68,17 +70,12 @@ def save_threshold(request: Request, db: DbSession, user: AdminUser, threshold_i
         data = ThresholdIn.model_validate(values)
         saved = agec.update_threshold(db, threshold_id, data, admin=user, marker=marker)
     except (ValidationError, Invalid, Conflict) as error:
-        db.rollback()
-        threshold = agec.get_threshold(db, threshold_id)
-        if isinstance(error, ValidationError):
-            errors = french_errors(error)
-            summary = "Le seuil n'a pas été enregistré : corrigez les champs signalés."
-        else:
-            errors, summary = error.field_errors, error.message
         # On a conflict the form keeps the marker it was read with: saving again cannot
         # silently overwrite the other administrator's value.
-        return _edit(request, threshold, values=values, errors=errors, summary=summary,
-                     marker=marker, status_code=409 if isinstance(error, Conflict) else 422)
+        return refused_form(request, db, error, TEMPLATE, lambda errors, summary: _edit_context(
+            agec.get_threshold(db, threshold_id), values=values, errors=errors, summary=summary,
+            marker=marker), block="threshold_form",
+            summary="Le seuil n'a pas été enregistré : corrigez les champs signalés.")
     return redirect(request, "/admin/seuils-agec",
                     message=f"Seuil enregistré : {saved.category.label}, {saved.from_year}.")
 

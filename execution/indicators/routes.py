@@ -17,7 +17,6 @@ from starlette.datastructures import FormData
 
 from execution.indicators import charts as indicator_charts
 from execution.indicators import config, drilldown, exports, scope
-from execution.indicators import format as indicator_format
 from execution.indicators.config import DEFINITIONS, UNIT_LABELS, SettingsIn, TargetIn
 from execution.indicators.service import compute_indicators
 from execution.indicators.trends import compute_trends
@@ -26,13 +25,9 @@ from portal.clock import today
 from portal.errors import Conflict, Invalid, NotFound
 from portal.formatting import number
 from portal.pagination import page_number
-from portal.validation import french_errors
-from portal.web import parsed_form, redirect, render, templates, verify_csrf
+from portal.web import parsed_form, redirect, refused_form, render, verify_csrf
 
 router = APIRouter(prefix="/indicateurs")
-templates.env.globals.update(indicator_value=indicator_format.value_text,
-                             indicator_quantity=indicator_format.quantity,
-                             indicator_details=indicator_format.detail_items)
 
 
 def _number(raw: str | None, *, what: str) -> int | None:
@@ -121,13 +116,12 @@ FIELD_LABELS = {"fte_hours": "Heures par équivalent temps plein",
                 "indicator_id": "Indicateur", "year": "Année", "value": "Objectif"}
 
 
-def _page(request, db, *, settings_values=None, settings_errors=None, settings_summary=None,
-          marker=None, target_values=None, target_errors=None, target_summary=None,
-          block=None, status_code=200):
+def _context(db, *, settings_values=None, settings_errors=None, settings_summary=None,
+             marker=None, target_values=None, target_errors=None, target_summary=None) -> dict:
     settings = config.current_settings(db)
     if settings_values is None:
         settings_values = {name: _french(getattr(settings, name)) for name in SETTINGS_FIELDS}
-    return render(request, TEMPLATE, {
+    return {
         "settings": settings, "marker": marker if marker is not None else settings.marker,
         "settings_values": settings_values, "settings_errors": settings_errors or {},
         "settings_summary": settings_summary,
@@ -136,12 +130,12 @@ def _page(request, db, *, settings_values=None, settings_errors=None, settings_s
         "targets": [_target_row(t) for t in config.all_targets(db)],
         "indicator_options": [(d.id, f"{d.label} ({UNIT_LABELS[d.unit]})") for d in DEFINITIONS],
         "field_labels": FIELD_LABELS,
-    }, block=block, status_code=status_code)
+    }
 
 
 @settings_router.get("")
 def indicator_settings_page(request: Request, db: DbSession, user: AdminUser):
-    return _page(request, db)
+    return render(request, TEMPLATE, _context(db))
 
 
 @settings_router.post("")
@@ -151,17 +145,12 @@ def save_settings(request: Request, db: DbSession, user: AdminUser, form: Form):
     try:
         config.update_settings(db, SettingsIn.model_validate(values), admin=user, marker=marker)
     except (ValidationError, Conflict) as error:
-        db.rollback()
-        if isinstance(error, ValidationError):
-            errors = french_errors(error)
-            summary = "Les paramètres n'ont pas été enregistrés : corrigez les champs signalés."
-        else:
-            errors, summary = {}, error.message
         # On a conflict the form keeps the marker it was read with: saving again cannot
         # silently overwrite the other administrator's values.
-        return _page(request, db, settings_values=values, settings_errors=errors,
-                     settings_summary=summary, marker=marker, block="settings_form",
-                     status_code=409 if isinstance(error, Conflict) else 422)
+        return refused_form(request, db, error, TEMPLATE, lambda errors, summary: _context(
+            db, settings_values=values, settings_errors=errors, settings_summary=summary,
+            marker=marker), block="settings_form",
+            summary="Les paramètres n'ont pas été enregistrés : corrigez les champs signalés.")
     return redirect(request, "/admin/indicateurs", message="Paramètres des indicateurs "
                     "enregistrés.")
 
@@ -173,12 +162,10 @@ def save_target(request: Request, db: DbSession, user: AdminUser, form: Form):
         data = TargetIn.model_validate(values)
         saved = config.set_target(db, data, admin=user)
     except (ValidationError, Invalid) as error:
-        db.rollback()
-        errors = (french_errors(error) if isinstance(error, ValidationError)
-                  else error.field_errors)
-        return _page(request, db, target_values=values, target_errors=errors,
-                     target_summary="L'objectif n'a pas été enregistré : corrigez les champs "
-                                    "signalés.", block="target_form", status_code=422)
+        return refused_form(request, db, error, TEMPLATE, lambda errors, summary: _context(
+            db, target_values=values, target_errors=errors, target_summary=summary),
+            block="target_form",
+            summary="L'objectif n'a pas été enregistré : corrigez les champs signalés.")
     label = config.BY_ID[data.indicator_id].label
     message = (f"Objectif enregistré : {label}, {data.year}." if saved is not None
                else f"Objectif retiré : {label}, {data.year}.")

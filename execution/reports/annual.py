@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from execution.indicators import charts as panels_of
 from execution.indicators import queries as q
-from execution.indicators.charts import Panel, quantity, value_text
+from execution.indicators.charts import Panel, quantity
 from execution.indicators.config import FIRST_YEAR, LAST_YEAR
 from execution.indicators.scope import trend_years
 from execution.indicators.service import Indicator, compute_indicators
@@ -60,27 +60,6 @@ THEME_TITLES = {"overview": "Vue d'ensemble", "social": "Volet social",
                 "suppliers": "Relations avec les fournisseurs"}
 _THEME_OF = {key: theme for theme, keys in THEMES.items() for key in keys}
 
-# Figures the indicators give beside their value, with their French name and unit; any other
-# detail is left out of the report rather than printed under a code name.
-DETAILS = {
-    "amount": ("montant HT", "€"), "amount_total": ("montant HT de l'ensemble", "€"),
-    "amount_share": ("part en valeur", "%"), "threshold": ("seuil", "€"),
-    "fte_hours": ("heures par ETP", "nombre"), "contracts": ("marchés", "nombre"),
-    "target_hours": ("heures prévues par les marchés", "h"),
-    "median": ("médiane", "jours"), "mean": ("note moyenne sur 5", "nombre"),
-    "response_rate": ("taux de réponse", "%"), "nps": ("NPS", "NPS"),
-    "invitations": ("invitations", "nombre"), "submitted": ("questionnaires déposés", "nombre"),
-    "active_plans": ("plans en vigueur", "nombre"),
-    "recycled": ("dépense intégrant des matières recyclées", "€"),
-    "recycled_share": ("part de matières recyclées", "%"),
-    "not_met": ("catégories sous le minimum", "nombre"),
-    "threshold_missing": ("catégories sans minimum renseigné", "nombre"),
-    "unknown_size": ("taille inconnue", "nombre"),
-    "unknown_region": ("région inconnue", "nombre"),
-    "under_review": ("en cours d'examen", "nombre"),
-}
-
-
 @dataclass
 class ThemePart:
     key: str
@@ -93,17 +72,6 @@ class ThemePart:
 def figure(value: Decimal | int | float | None) -> str:
     """A plain count or amount: no decimals when whole, up to two otherwise."""
     return quantity(Decimal(str(value)) if value is not None else None)
-
-
-def details_text(indicator: Indicator) -> str:
-    """« montant HT : 1 250 000,00 € HT ; part en valeur : 42,0 % » (known details only)."""
-    parts = []
-    for key, value in indicator.details.items():
-        if key in DETAILS and isinstance(value, Decimal | int | float) \
-                and not isinstance(value, bool):
-            label, unit = DETAILS[key]
-            parts.append(f"{label} : {value_text(Decimal(str(value)), unit)}")
-    return " ; ".join(parts)
 
 
 # --- Scope --------------------------------------------------------------------------------------
@@ -202,8 +170,7 @@ def annual_report_context(db: Session, *, year: int, organisation: Organisation 
         "parts": themed(indicators, panels, texts),
         "outlook": texts.get("outlook", ""),
         "sections": SECTIONS, "contracts": contracts, "top": report_contracts.TOP,
-        "generated_on": today(), "value_text": value_text, "figure": figure,
-        "details_text": details_text,
+        "generated_on": today(), "figure": figure,
     }
 
 

@@ -1,5 +1,6 @@
-"""The end-of-contract report: each commitment against what was achieved (the same summaries as
-the contract page), the declarations, and both sides' survey results."""
+"""The end-of-contract report: each commitment against what was achieved (the contract page's
+own sections, templates/compliance/), the declarations, and both sides' survey results (the
+survey pages' own tables)."""
 
 from collections import Counter
 from decimal import Decimal
@@ -7,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from execution.reports.annual import figure
 from portal import pdf
 from portal.clock import today
 from portal.errors import NotFound
@@ -16,7 +16,6 @@ from supplier import service as filing
 from supplier import vocabulary
 from supplier.compliance.summary import commitment_summaries
 from supplier.models import Declaration, InsertionLine, Status
-from supplier.plan_schemas import ACTION_STATUSES, AXES, STANDINGS
 from surveys.models import Direction
 from surveys.results import contract_results
 from surveys.vocabulary import DIRECTIONS
@@ -66,7 +65,6 @@ def contract_report_context(db: Session, contract: Contract, *, user: User) -> d
             "overdue": sum(1 for d in declarations if d.is_overdue),
         },
         "surveys": surveys_of(db, contract, user),
-        "figure": figure, "axes": AXES, "action_statuses": ACTION_STATUSES, "standings": STANDINGS,
     }
 
 

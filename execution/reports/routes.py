@@ -19,7 +19,16 @@ from portal.clock import today
 from portal.errors import Conflict, Invalid
 from portal.models import User
 from portal.validation import whole_number
-from portal.web import QueryId, RowId, Year, parsed_form, redirect, render, verify_csrf
+from portal.web import (
+    QueryId,
+    RowId,
+    Year,
+    parsed_form,
+    redirect,
+    refused_form,
+    render,
+    verify_csrf,
+)
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -43,8 +52,8 @@ def _scope(db, user: User, annee: int | None, acheteur: int | None) -> Scope:
                    buyer_id=acheteur)
 
 
-def _annual_page(request, db, user, scope: Scope, *, texts=None, versions=None,
-                 errors=None, summary=None, status_code=200):
+def _annual_context(db, user, scope: Scope, *, texts=None, versions=None, errors=None,
+                    summary=None) -> dict:
     year, organisation = scope.year, scope.buyer
     saved = (reports.commentaries(db, buyer_org_id=organisation.id, year=year)
              if organisation is not None else {})
@@ -55,7 +64,7 @@ def _annual_page(request, db, user, scope: Scope, *, texts=None, versions=None,
                      saved[key].version if key in saved else None),
                  "saved": saved.get(key)}
                 for key, (title, hint) in reports.SECTIONS.items()]
-    return render(request, ANNUAL, {
+    return {
         "year": year, "organisation": organisation, "sections": sections,
         "years": years(year), "scope": scope,
         "organisations": buyer_organisations(db) if user.is_admin else [],
@@ -65,13 +74,15 @@ def _annual_page(request, db, user, scope: Scope, *, texts=None, versions=None,
                        for fmt in exports.FORMATS},
         "errors": errors or {}, "error_summary": summary,
         "max_length": reports.MAX_COMMENTARY,
-    }, block="commentary_form", status_code=status_code)
+        "field_labels": {f"text_{key}": title for key, (title, _) in reports.SECTIONS.items()},
+    }
 
 
 @router.get("/rapports/annuel")
 def annual_report_page(request: Request, db: DbSession, user: CurrentUser,
                        annee: Year = None, acheteur: QueryId = None):
-    return _annual_page(request, db, user, _scope(db, user, annee, acheteur))
+    return render(request, ANNUAL, _annual_context(db, user, _scope(db, user, annee, acheteur)),
+                  block="commentary_form")
 
 
 def _version(value: object) -> int | None:
@@ -88,10 +99,9 @@ def save_annual_commentary(request: Request, db: DbSession, user: BuyerUser, for
         reports.save_commentary(db, buyer_org_id=scope.buyer_org_id, year=scope.year,
                                 texts=texts, versions=versions, user=user)
     except (Invalid, Conflict) as error:
-        db.rollback()
-        return _annual_page(request, db, user, scope, texts=texts, versions=versions,
-                            errors=error.field_errors, summary=error.message,
-                            status_code=error.status_code)
+        return refused_form(request, db, error, ANNUAL, lambda errors, summary: _annual_context(
+            db, user, scope, texts=texts, versions=versions, errors=errors, summary=summary),
+            block="commentary_form")
     return redirect(request, f"/rapports/annuel?annee={scope.year}",
                     message="Commentaire enregistré : il figurera dans le rapport PDF.")
 
@@ -140,14 +150,15 @@ def attestation_pdf(db: DbSession, user: SupplierUser, contract_id: RowId):
 # --- Public verification ------------------------------------------------------------------------
 
 def _unknown(request: Request, typed: str) -> Response:
-    return render(request, VERIFICATION, {"typed": typed[:40], "error": attestations.UNKNOWN_CODE},
+    return render(request, VERIFICATION,
+                  {"typed": typed[:40], "error": attestations.UNKNOWN_CODE, "a": None},
                   status_code=404)
 
 
 @router.get("/verification")
 def verification_page(request: Request, user: OptionalUser, code: str | None = None):
     if code is None or not code.strip():
-        return render(request, VERIFICATION, {"typed": ""})
+        return render(request, VERIFICATION, {"typed": "", "error": None, "a": None})
     normalized = attestations.normalize_code(code)
     if normalized is None:
         return _unknown(request, code)
@@ -160,5 +171,5 @@ def verified_page(request: Request, db: DbSession, user: OptionalUser, code: str
     if attestation is None:
         return _unknown(request, code)
     return render(request, VERIFICATION, {
-        "typed": attestations.display_code(attestation.code), "a": attestation,
+        "typed": attestations.display_code(attestation.code), "a": attestation, "error": None,
         "code": attestations.display_code(attestation.code)})

@@ -9,18 +9,20 @@ from execution.review import service as review
 from portal.auth import BuyerUser, DbSession
 from portal.errors import Invalid
 from portal.permissions import is_reviewer
-from portal.web import RowId, form_version, parsed_form, redirect, render, verify_csrf
+from portal.web import RowId, form_version, parsed_form, redirect, refused_form, render, verify_csrf
 from supplier import service as filing
+from supplier.kind_forms import form_for
 from supplier.kinds import handler_for
 
 router = APIRouter(prefix="/acheteur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
+PAGE = "execution/declaration.html"
 
 
 @router.get("/declarations/{declaration_id}")
 def declaration_page(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId):
     declaration = filing.get_declaration(db, declaration_id, user)
-    return render(request, "execution/declaration.html",
+    return render(request, PAGE,
                   _review_context(db, declaration, can_review=is_reviewer(user,
                                                                            declaration.contract)))
 
@@ -28,7 +30,8 @@ def declaration_page(request: Request, db: DbSession, user: BuyerUser, declarati
 def _review_context(db, declaration, *, can_review: bool, **extra):
     handler = handler_for(declaration)
     return {"d": declaration, "contract": declaration.contract, "handler": handler,
-            "can_review": can_review, "errors": {}, **handler.view_context(db, declaration),
+            "kind_form": form_for(declaration), "can_review": can_review, "errors": {},
+            "error_summary": None, "comment": "", **handler.view_context(db, declaration),
             **extra}
 
 
@@ -45,13 +48,9 @@ def _comment_action(request, db, user, declaration_id, form, action, message):
     try:
         action(db, declaration_id, reviewer=user, version=form_version(form), comment=comment)
     except Invalid as error:
-        db.rollback()
-        declaration = filing.get_declaration(db, declaration_id, user)
-        context = _review_context(db, declaration, can_review=True, comment=comment,
-                                  error_summary=error.message)
-        context["errors"] = error.field_errors
-        return render(request, "execution/declaration.html", context, block="review_form",
-                      status_code=422)
+        return refused_form(request, db, error, PAGE, lambda errors, summary: _review_context(
+            db, filing.get_declaration(db, declaration_id, user), can_review=True,
+            comment=comment, errors=errors, error_summary=summary), block="review_form")
     return redirect(request, f"/acheteur/declarations/{declaration_id}", message=message)
 
 

@@ -4,7 +4,7 @@ the period, with the spend excl. VAT and its parts from reuse, donations and rec
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -18,12 +18,8 @@ from portal.models import CommitmentKind, Contract, User
 from portal.money import Cents
 from supplier.compliance.agec import REGIME_TITLES, agec_compliance, percent, shares
 from supplier.kinds.base import KindHandler, register
-from supplier.kinds.insertion import common_payload, rows_from_form
 from supplier.models import AgecLine, Declaration
 from supplier.schemas import DeclarationIn
-
-if TYPE_CHECKING:  # forms are read by the web layer; services never touch starlette
-    from starlette.datastructures import FormData
 
 AMOUNTS = ("total_excl_vat", "reuse_excl_vat", "donation_excl_vat", "recycled_excl_vat")
 PARTS = AMOUNTS[1:]
@@ -138,17 +134,6 @@ class AgecShare(KindHandler):
     kind = CommitmentKind.agec_share
     label = "Parts AGEC (réemploi, réutilisation, matières recyclées)"
     schema = AgecDeclarationIn
-    form_template = "supplier/kinds/agec_form.html"
-    view_template = "supplier/kinds/agec_view.html"
-    field_labels = {"category_code": "catégorie", "total_excl_vat": "montant total HT",
-                    "reuse_excl_vat": "réemploi ou réutilisation", "donation_excl_vat": "dons",
-                    "recycled_excl_vat": "matières recyclées"}
-
-    def payload_from_form(self, form: FormData) -> dict[str, Any]:
-        # Every row carries its category in a hidden input: a row counts once an amount is typed.
-        rows = rows_from_form(form, FIELDS, max_rows=MAX_AGEC_LINES)
-        lines = [row for row in rows if any(row[name].strip() for name in AMOUNTS)]
-        return {**common_payload(form), "lines": lines}
 
     def payload_from_declaration(self, db: Session, declaration: Declaration) -> dict[str, Any]:
         lines = sorted(declaration.agec_lines, key=lambda line: line.category.position)

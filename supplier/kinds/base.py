@@ -2,12 +2,13 @@
 
 The life cycle, permissions, audit and locking are the same for every kind (supplier.service,
 execution.review.service); a kind only says which periods it has, how its content is typed,
-read from a form, stored, shown and answered by the API.
+stored, shown and answered by the API. How its form is read and which templates show it is
+the web side's business (supplier.kind_forms).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -18,18 +19,11 @@ from portal.periods import Period, periods
 from supplier.models import Declaration, Subject
 from supplier.schemas import DeclarationIn
 
-if TYPE_CHECKING:  # forms are read by the web layer; services never touch starlette
-    from starlette.datastructures import FormData
-
 
 class KindHandler:
     kind: ClassVar[CommitmentKind]
     label: ClassVar[str]
     schema: ClassVar[type[DeclarationIn]]
-    form_template: ClassVar[str]  # the kind's inputs, inside the declaration form
-    view_template: ClassVar[str]  # the kind's content, read-only
-    multipart: ClassVar[bool] = False  # the form carries files
-    field_labels: ClassVar[dict[str, str]] = {}  # French names of the inputs, for errors
 
     def periods(self, contract: Contract, commitment: Commitment, *,
                 due_days: int) -> list[tuple[Subject, Period]]:
@@ -37,9 +31,6 @@ class KindHandler:
         return [(Subject.period, p) for p in
                 periods(contract.starts_on, contract.end_date, contract.frequency,
                         due_days=due_days)]
-
-    def payload_from_form(self, form: FormData) -> dict[str, Any]:
-        raise NotImplementedError
 
     def payload_from_declaration(self, db: Session, declaration: Declaration) -> dict[str, Any]:
         """What the form shows for a declaration as saved."""
@@ -88,14 +79,3 @@ def handler_for(declaration_or_kind: Declaration | str) -> KindHandler:
             else declaration_or_kind)
     return HANDLERS[kind]
 
-
-COMMON_LABELS = {"supplier_comment": "Commentaire", "version": "Version", "lines": "Lignes",
-                 "body": "Déclaration"}
-
-
-def field_label(key: str, labels: dict[str, str]) -> str:
-    """« lines.3.hours » → « Ligne 4, heures », for the error summary of a form."""
-    parts = key.split(".")
-    if len(parts) == 3 and parts[1].isdigit():
-        return f"Ligne {int(parts[1]) + 1}, {labels.get(parts[2], parts[2])}"
-    return labels.get(key) or COMMON_LABELS.get(key, key)

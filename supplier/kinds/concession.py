@@ -5,23 +5,20 @@ optional PDF annexes."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from portal.errors import Invalid
 from portal.models import CommitmentKind, Contract, User
-from portal.validation import row_id
 from supplier.kinds.base import KindHandler, register
-from supplier.kinds.insertion import common_payload
 from supplier.kinds.yearly import (
     commitment_declarations,
     document_out,
     french,
     split_uploads,
     store_pdf,
-    uploads,
     yearly_periods,
     years_summary,
 )
@@ -35,9 +32,6 @@ from supplier.report_schemas import (
     ConcessionSharesOut,
     share_of,
 )
-
-if TYPE_CHECKING:  # forms are read by the web layer; services never touch starlette
-    from starlette.datastructures import FormData
 
 ANNEX_ROLE = "annex"
 
@@ -77,38 +71,9 @@ class ConcessionReportKind(KindHandler):
     kind = CommitmentKind.concession_report
     label = "Rapport annuel du concessionnaire"
     schema = ConcessionDeclarationIn
-    form_template = "supplier/kinds/concession_form.html"
-    view_template = "supplier/kinds/concession_view.html"
-    multipart = True
-    field_labels = {
-        "total_purchases": "Total des achats",
-        "sme_purchases": "Achats auprès de PME et TPE",
-        "local_purchases": "Achats auprès d'entreprises locales",
-        "siae_purchases": "Achats auprès de SIAE",
-        "ea_esat_purchases": "Achats auprès d'EA et d'ESAT",
-        "ess_purchases": "Achats auprès de l'ESS",
-        "insertion_hours_contractual": "Heures d'insertion prévues au contrat",
-        "insertion_hours_realised": "Heures d'insertion réalisées",
-        "agec_summary": "Économie circulaire (AGEC)",
-        "payment_delay_days": "Délai moyen de paiement",
-        "invoices_paid_60d_share": "Part des factures payées en 60 jours au plus",
-        "subcontracts_count": "Nombre de sous-traités",
-        "subcontracts_with_clauses": "Sous-traités avec clause sociale ou environnementale",
-        "user_satisfaction": "Satisfaction des usagers",
-        "comments": "Commentaires",
-        "annexes": "Annexes",
-        "remove_annexes": "Annexes à retirer",
-    }
 
     def periods(self, contract, commitment, *, due_days):
         return yearly_periods(contract, concession_due)
-
-    def payload_from_form(self, form: FormData) -> dict[str, Any]:
-        return {**common_payload(form),
-                **{name: str(form.get(name, "")) for name in CONCESSION_FIGURES},
-                "remove_annexes": [number for v in form.getlist("remove_annexes")
-                                   if isinstance(v, str) and (number := row_id(v))],
-                "annexes": uploads(form.getlist("annexes"))}
 
     def validate(self, payload: dict[str, Any]) -> ConcessionDeclarationIn:
         fields, files = split_uploads(payload, "annexes")

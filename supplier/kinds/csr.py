@@ -4,22 +4,19 @@ holder filed once for that year (supplier.csr)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session, object_session
 
 from portal.models import CommitmentKind, Contract, User
-from portal.validation import whole_number
 from supplier import csr
 from supplier.kinds.base import KindHandler, register
-from supplier.kinds.insertion import common_payload
 from supplier.kinds.yearly import (
     commitment_declarations,
     document_out,
     french,
     split_uploads,
     store_pdf,
-    uploads,
     yearly_periods,
     years_summary,
 )
@@ -31,9 +28,6 @@ from supplier.report_schemas import (
     CsrFiguresOut,
     CsrReportOut,
 )
-
-if TYPE_CHECKING:  # forms are read by the web layer; services never touch starlette
-    from starlette.datastructures import FormData
 
 
 def csr_due(year: int) -> date:
@@ -47,26 +41,9 @@ class CsrReportKind(KindHandler):
     kind = CommitmentKind.csr_report
     label = "Rapport RSE"
     schema = CsrDeclarationIn
-    form_template = "supplier/kinds/csr_form.html"
-    view_template = "supplier/kinds/csr_view.html"
-    multipart = True
-    field_labels = {"document": "Rapport RSE (PDF)", "headcount": "Effectif",
-                    "women_share": "Part des femmes",
-                    "equality_index": "Index de l'égalité professionnelle",
-                    "ghg_scope12_tco2e": "Émissions de gaz à effet de serre (scopes 1 et 2)",
-                    "accident_frequency_rate": "Taux de fréquence des accidents du travail",
-                    "local_suppliers_share": "Part des fournisseurs locaux",
-                    "report_revision": "Rapport RSE"}
 
     def periods(self, contract, commitment, *, due_days):
         return yearly_periods(contract, csr_due)
-
-    def payload_from_form(self, form: FormData) -> dict[str, Any]:
-        revision = str(form.get("report_revision", ""))
-        return {**common_payload(form),
-                **{name: str(form.get(name, "")) for name in CSR_FIGURES},
-                "report_revision": whole_number(revision),
-                "document": next(iter(uploads(form.getlist("document"))), None)}
 
     def validate(self, payload: dict[str, Any]) -> CsrDeclarationIn:
         fields, files = split_uploads(payload, "document")

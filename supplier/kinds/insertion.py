@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.errors import Invalid
 from portal.models import CommitmentKind, User
-from portal.validation import whole_number
 from supplier import vocabulary
 from supplier.kinds.base import KindHandler, register
 from supplier.models import Declaration, InsertionLine
 from supplier.schemas import (
-    MAX_LINES,
     InsertionContentOut,
     InsertionDeclarationIn,
     InsertionLineOut,
@@ -22,47 +19,12 @@ from supplier.schemas import (
 
 LINE_FIELDS = ("beneficiary_ref", "public_category", "sex", "age_band", "execution_mode", "hours")
 
-if TYPE_CHECKING:  # forms are read by the web layer; services never touch starlette
-    from starlette.datastructures import FormData
-
-
-def rows_from_form(form: FormData, fields: tuple[str, ...] = LINE_FIELDS,
-                   max_rows: int = MAX_LINES) -> list[dict[str, str]]:
-    """The filled rows of a lines table (parallel lists of cells); blank rows are dropped."""
-    columns = [form.getlist(name) for name in fields]
-    count = max((len(column) for column in columns), default=0)
-    if count > max_rows:
-        raise Invalid(f"Une déclaration compte au plus {max_rows:,} lignes ; le formulaire en "
-                      f"contient {count:,}. Rien n'a été enregistré : déposez les lignes en "
-                      "plusieurs fois ou utilisez l'API.".replace(",", "\u202f"))
-    rows = []
-    for index in range(count):
-        row = {name: str(column[index]) if index < len(column) else ""
-               for name, column in zip(fields, columns, strict=True)}
-        if any(value.strip() for value in row.values()):
-            rows.append(row)
-    return rows
-
-
-def common_payload(form: FormData) -> dict[str, Any]:
-    version = whole_number(form.get("version"))
-    return {"version": version if version is not None else -1,
-            "supplier_comment": str(form.get("supplier_comment", "")).strip() or None}
-
 
 @register
 class InsertionHours(KindHandler):
     kind = CommitmentKind.insertion_hours
     label = "Heures d'insertion"
     schema = InsertionDeclarationIn
-    form_template = "supplier/kinds/insertion_form.html"
-    view_template = "supplier/kinds/insertion_view.html"
-    field_labels = {"beneficiary_ref": "référence", "public_category": "public éligible",
-                    "sex": "sexe", "age_band": "tranche d'âge", "execution_mode": "modalité",
-                    "hours": "heures"}
-
-    def payload_from_form(self, form: FormData) -> dict[str, Any]:
-        return {**common_payload(form), "lines": rows_from_form(form)}
 
     def payload_from_declaration(self, db: Session, declaration: Declaration) -> dict[str, Any]:
         lines = [{field: getattr(line, field) for field in LINE_FIELDS}

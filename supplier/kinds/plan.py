@@ -5,7 +5,7 @@ every action (subject ``period``, supplier.kinds.plan_update). Revisions: suppli
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
@@ -17,7 +17,6 @@ from portal.models import Commitment, CommitmentKind, Contract, User
 from portal.periods import Period, periods
 from supplier.kinds import plan_update
 from supplier.kinds.base import KindHandler, register
-from supplier.kinds.insertion import common_payload, rows_from_form
 from supplier.models import Declaration, PlanAction, Status, Subject
 from supplier.plan import (
     accepted_plan,
@@ -29,7 +28,6 @@ from supplier.plan import (
 from supplier.plan_schemas import (
     ACTION_STATUSES,
     AXES,
-    MAX_ACTIONS,
     STANDINGS,
     PlanActionIn,
     PlanActionOut,
@@ -38,9 +36,6 @@ from supplier.plan_schemas import (
     ProgressPlanIn,
     figure_text,
 )
-
-if TYPE_CHECKING:  # forms are read by the web layer; services never touch starlette
-    from starlette.datastructures import FormData
 
 ACTION_FIELDS = ("key", "axis", "title", "owner", "indicator", "unit", "baseline", "target",
                  "deadline")
@@ -51,16 +46,6 @@ class ProgressPlan(KindHandler):
     kind = CommitmentKind.progress_plan
     label = "Plan de progrès"
     schema = ProgressPlanIn
-    form_template = "supplier/kinds/plan_form.html"
-    view_template = "supplier/kinds/plan_view.html"
-    # The periodic update carries evidence files; the plan form is simply sent the same way.
-    multipart = True
-    field_labels = {"key": "identifiant", "axis": "axe", "title": "intitulé",
-                    "owner": "responsable", "indicator": "indicateur", "unit": "unité",
-                    "baseline": "valeur de départ", "target": "cible", "deadline": "échéance",
-                    "action_key": "action", "status": "état", "latest_value": "dernière valeur",
-                    "comment": "commentaire", "evidence": "justificatif",
-                    "actions": "Actions", "updates": "Mises à jour"}
 
     def periods(self, contract: Contract, commitment: Commitment, *,
                 due_days: int) -> list[tuple[Subject, Period]]:
@@ -86,17 +71,6 @@ class ProgressPlan(KindHandler):
             Declaration.commitment_id == commitment.id, Declaration.subject == Subject.plan,
             Declaration.status != Status.expected)))
         return not filed or start in filed
-
-    # Reading the forms: the hidden « plan_form » says which of the two forms was sent.
-
-    def payload_from_form(self, form: FormData) -> dict[str, Any]:
-        if form.get("plan_form") == "updates":
-            return {**common_payload(form), "updates": plan_update.payload_from_form(form)}
-        rows = rows_from_form(form, ACTION_FIELDS, MAX_ACTIONS)
-        # A row emptied by the holder (only its hidden key left) removes the action.
-        rows = [row for row in rows
-                if any(row[name].strip() for name in ACTION_FIELDS if name != "key")]
-        return {**common_payload(form), "actions": rows}
 
     def payload_from_declaration(self, db: Session, declaration: Declaration) -> dict[str, Any]:
         common = {"version": declaration.version,

@@ -3,7 +3,7 @@ status, comment, evidence file)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -11,33 +11,13 @@ from sqlalchemy.orm import Session
 from portal.documents import store_upload
 from portal.errors import Conflict, Invalid, TooLarge
 from portal.models import User
-from supplier.kinds.insertion import rows_from_form
 from supplier.models import Attachment, Declaration, PlanUpdate, Status
 from supplier.plan import NO_PLAN, accepted_plan, action_titles, latest_updates
-from supplier.plan_schemas import MAX_ACTIONS, PlanUpdateOut, PlanUpdatesIn, Upload, figure_text
-
-if TYPE_CHECKING:  # forms are read by the web layer; services never touch starlette
-    from starlette.datastructures import FormData
+from supplier.plan_schemas import PlanUpdateOut, PlanUpdatesIn, Upload, figure_text
 
 UPDATE_FIELDS = ("action_key", "status", "latest_value", "comment")
 EVIDENCE_TYPES = ("application/pdf", "image/png", "image/jpeg")
 EVIDENCE_ROLE = "evidence"
-
-
-def _upload(value: Any) -> Upload | None:
-    # A file input left empty still sends a part, with no file name.
-    filename = getattr(value, "filename", None)
-    return Upload(filename=filename, stream=value.file) if filename else None
-
-
-def payload_from_form(form: FormData) -> list[dict[str, Any]]:
-    """Every row of the form, blank ones included, so that row N of the errors is row N of the
-    table (the rows are the plan's actions, not lines the holder adds)."""
-    rows = []
-    for row in rows_from_form(form, UPDATE_FIELDS, MAX_ACTIONS):
-        upload = _upload(form.get(f"evidence_{row['action_key']}"))
-        rows.append({**row, "evidence": upload} if upload else row)
-    return rows
 
 
 def payload_from_declaration(db: Session, declaration: Declaration) -> list[dict[str, Any]]:

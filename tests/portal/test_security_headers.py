@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from portal.models import Role
-from portal.web import CSRF_COOKIE, TEMPLATES_DIR, signer
+from portal.templating import TEMPLATES_DIR
+from portal.web import CSRF_COOKIE, signer
 from tests import factories
 from tests.conftest import csrf_token
 

@@ -217,7 +217,7 @@ def test_an_update_must_cover_every_action_before_submission(client, db, login, 
                      "action": "submit"})
     assert response.status_code == 422
     assert "il manque : A2 « Former les chefs d'équipe au tri »" in text(response)
-    assert 'aria-describedby="e-updates.1.status"' in response.text
+    assert 'aria-describedby="updates.1.status-error"' in response.text
     db.refresh(first)
     assert first.status == Status.expected and first.plan_updates == []
 

@@ -58,7 +58,7 @@ def test_a_bad_action_is_refused_and_what_was_typed_stays(client, db, login, pos
     page = text(response)
     assert message in page
     assert "Ligne 2, " in page
-    assert f'aria-describedby="e-actions.1.{key}"' in response.text
+    assert f'aria-describedby="actions.1.{key}-error"' in response.text
     assert ACTIONS[1]["owner"] in response.text and "Mon commentaire" in response.text
     if key != "axis":
         assert f'value="{change[key]}"' in response.text
