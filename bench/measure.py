@@ -16,7 +16,7 @@ from bench.indicator_floor import floor_indicators
 from execution.indicators.service import compute_indicators
 from execution.reports import annual as reports
 from portal import pdf
-from portal.app import install_template_globals
+from portal.template_globals import install_template_globals
 
 
 def best_of(runs: int, work: Callable[[], object]) -> float:

@@ -16,7 +16,6 @@ from execution import api as execution_api
 from execution import routes as execution_routes
 from execution.agec import routes as agec_routes
 from execution.indicators import api as indicator_api
-from execution.indicators import format as indicator_format
 from execution.indicators import routes as indicator_routes
 from execution.reports import routes as report_routes
 from execution.review import api as review_api
@@ -34,19 +33,16 @@ from portal import routes as portal_routes
 from portal.errors import Conflict, Invalid, LoginRequired, NotFound, PortalError
 from portal.middleware import BodySizeLimit, SecurityHeaders
 from portal.settings import get_settings
-from portal.templating import add_globals, environment
+from portal.template_globals import install_template_globals
+from portal.templating import environment
 from portal.validation import JSON_INVALID, french_errors
 from portal.web import is_htmx_swap, refuse_nul, render, retry_after
 from supplier import api as supplier_api
 from supplier import plan_routes as supplier_plan_routes
 from supplier import routes as supplier_routes
-from supplier import vocabulary as supplier_vocabulary
-from supplier.kinds import HANDLERS
 from supplier.service import STALE
 from surveys import api as surveys_api
 from surveys import routes as surveys_routes
-from surveys import service as surveys_service
-from surveys import vocabulary as survey_vocabulary
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -167,17 +163,6 @@ def _secure_every_answer(app: FastAPI) -> None:
     them too, like the refusals of the size limit."""
     build = app.build_middleware_stack
     app.build_middleware_stack = lambda: SecurityHeaders(build())
-
-
-def install_template_globals() -> None:
-    """The vocabularies and formatters of the packages, for every page and PDF template (the
-    command line installs them too before printing a report)."""
-    add_globals(status_labels=supplier_vocabulary.STATUS_LABELS, vocabulary=supplier_vocabulary,
-                kinds=HANDLERS,
-                survey_vocabulary=survey_vocabulary, survey_status=surveys_service.status_label,
-                indicator_value=indicator_format.value_text,
-                indicator_quantity=indicator_format.quantity,
-                indicator_details=indicator_format.detail_items)
 
 
 def create_app() -> FastAPI:

@@ -130,8 +130,8 @@ def report_annual(
 ) -> None:
     """Écrit le rapport annuel SPASER (PDF) d'une organisation acheteuse ou de toutes."""
     from execution.reports import annual as reports
-    from portal.app import install_template_globals
     from portal.db import new_session
+    from portal.template_globals import install_template_globals
 
     install_template_globals()
 

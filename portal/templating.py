@@ -4,7 +4,7 @@ that reads a name nobody gave fails in the tests, instead of printing nothing).
 Pages and PDFs share one environment, so a partial (the commitments of a contract, the indicator
 tables, the survey results) is one template for both. Mails have their own: their plain-text
 bodies rely on Jinja's line trimming. The package vocabularies the templates read everywhere are
-added by the wiring (`portal.app.install_template_globals`), not by importing route modules.
+added by the wiring (`portal.template_globals`), not by importing route modules.
 """
 
 from pathlib import Path

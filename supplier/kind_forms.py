@@ -114,20 +114,21 @@ class KindForm:
         return {**COMMON_LABELS, **self.labels}
 
 
-def _templates(name: str) -> dict[str, str]:
-    return {"form_template": f"supplier/kinds/{name}_form.html",
-            "view_template": f"supplier/kinds/{name}_view.html"}
+def _form(name: str, read: Callable[[FormData], Payload], *, labels: dict[str, str],
+          multipart: bool = False) -> KindForm:
+    return KindForm(read, f"supplier/kinds/{name}_form.html", f"supplier/kinds/{name}_view.html",
+                    labels, multipart)
 
 
 FORMS: dict[str, KindForm] = {
-    CommitmentKind.insertion_hours: KindForm(read_insertion, **_templates("insertion"), labels={
+    CommitmentKind.insertion_hours: _form("insertion", read_insertion, labels={
         "beneficiary_ref": "référence", "public_category": "public éligible", "sex": "sexe",
         "age_band": "tranche d'âge", "execution_mode": "modalité", "hours": "heures"}),
-    CommitmentKind.agec_share: KindForm(read_agec, **_templates("agec"), labels={
+    CommitmentKind.agec_share: _form("agec", read_agec, labels={
         "category_code": "catégorie", "total_excl_vat": "montant total HT",
         "reuse_excl_vat": "réemploi ou réutilisation", "donation_excl_vat": "dons",
         "recycled_excl_vat": "matières recyclées"}),
-    CommitmentKind.csr_report: KindForm(read_csr, **_templates("csr"), multipart=True, labels={
+    CommitmentKind.csr_report: _form("csr", read_csr, multipart=True, labels={
         "document": "Rapport RSE (PDF)", "headcount": "Effectif",
         "women_share": "Part des femmes",
         "equality_index": "Index de l'égalité professionnelle",
@@ -135,8 +136,8 @@ FORMS: dict[str, KindForm] = {
         "accident_frequency_rate": "Taux de fréquence des accidents du travail",
         "local_suppliers_share": "Part des fournisseurs locaux",
         "report_revision": "Rapport RSE"}),
-    CommitmentKind.concession_report: KindForm(
-        read_concession, **_templates("concession"), multipart=True, labels={
+    CommitmentKind.concession_report: _form(
+        "concession", read_concession, multipart=True, labels={
             "total_purchases": "Total des achats",
             "sme_purchases": "Achats auprès de PME et TPE",
             "local_purchases": "Achats auprès d'entreprises locales",
@@ -155,7 +156,7 @@ FORMS: dict[str, KindForm] = {
             "annexes": "Annexes",
             "remove_annexes": "Annexes à retirer"}),
     # The periodic update carries evidence files; the plan form is simply sent the same way.
-    CommitmentKind.progress_plan: KindForm(read_plan, **_templates("plan"), multipart=True, labels={
+    CommitmentKind.progress_plan: _form("plan", read_plan, multipart=True, labels={
         "key": "identifiant", "axis": "axe", "title": "intitulé", "owner": "responsable",
         "indicator": "indicateur", "unit": "unité", "baseline": "valeur de départ",
         "target": "cible", "deadline": "échéance", "action_key": "action", "status": "état",
