@@ -70,6 +70,16 @@ def db(engine):
 
 
 FIGURES = pytest.StashKey[dict[str, str]]()
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The browser tests (tests/e2e) run only when asked for by path, as `make e2e` does: they
+    need Chromium and start their own server, which `make test` does not."""
+    if collection_path == E2E:
+        asked = [Path(arg.split("::")[0]).resolve() for arg in config.args]
+        return not any(path == E2E or E2E in path.parents for path in asked)
+    return None
 
 
 @pytest.fixture(scope="session")
