@@ -3,11 +3,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint fuzz bench clean system-libs
+.PHONY: run test lint fuzz bench e2e clean system-libs chromium
 
 # The libraries WeasyPrint loads (PDF): installed with apt as root, otherwise the command to run.
 system-libs:
 	@sh tools/system-libs
+
+# Debian's Chromium for the browser tests, installed with apt as root.
+chromium:
+	@sh tools/chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +41,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 	$(BIN)/python tools/mypy_baseline.py
 	$(BIN)/bandit -q -r portal supplier surveys execution
+
+# The journeys in Chromium against `portal serve` of the demo, axe-core on every page passed and
+# on a crawl for each demo person (about 5 minutes). Screenshots land in var/e2e/. A test stuck
+# for 5 minutes prints where it waits.
+e2e: system-libs chromium $(VENV)/.installed-dev
+	$(BIN)/pytest tests/e2e -o faulthandler_timeout=300
 
 # Schemathesis on the whole API as `make test` runs it, with many more examples per operation
 # and role (EXAMPLES=200 by default); prints the cases and operations checked. On PostgreSQL:

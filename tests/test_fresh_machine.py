@@ -114,12 +114,14 @@ def test_this_machine_has_the_libraries():
 
 def test_the_make_targets_and_ci_rely_on_the_prerequisite():
     makefile = (ROOT / "Makefile").read_text()
-    for target in ("run", "test", "fuzz", "bench"):
+    for target in ("run", "test", "fuzz", "bench", "e2e"):
         prerequisites = re.search(rf"^{target}:(.*)$", makefile, re.MULTILINE).group(1)
         assert "system-libs" in prerequisites.split(), target
     assert re.search(r"^system-libs:\n\t@sh tools/system-libs$", makefile, re.MULTILINE)
+    assert "chromium" in re.search(r"^e2e:(.*)$", makefile, re.MULTILINE).group(1).split()
+    assert re.search(r"^chromium:\n\t@sh tools/chromium$", makefile, re.MULTILINE)
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "apt-get" not in ci and "make test" in ci
+    assert "apt-get" not in ci and "make test" in ci and "make e2e" in ci
 
 
 def _readme_logins() -> list[tuple[str, str, str]]:

@@ -72,6 +72,8 @@ class Person:
         self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
         self.axe, self.shots, self.email = axe, shots, email
         self.javascript = javascript
+        self._browser, self._viewport = browser, viewport or DESKTOP
+        self._twin: Page | None = None
 
     def _console(self, message) -> None:
         # A refused form answers 422 (or 409) with the form and its errors, which htmx swaps in:
@@ -93,7 +95,22 @@ class Person:
         return self.page
 
     def check(self, what: str = "") -> None:
-        self.axe.check(self.page, what)
+        if self.javascript:
+            self.axe.check(self.page, what)
+        else:
+            self.axe.check(self._twin_showing(self.page.url, self.page.content()), what)
+
+    def _twin_showing(self, url: str, html: str) -> Page:
+        """axe-core needs JavaScript (its timers do not run in a page without it): the HTML this
+        person's browser received is shown at the same address in a twin page with JavaScript
+        on, its style sheets loaded from the server, and checked there."""
+        if self._twin is None:
+            self._twin = self._browser.new_context(viewport=self._viewport,
+                                                   locale="fr-FR").new_page()
+        self._twin.route(url, lambda route: route.fulfill(body=html,
+                                                          content_type="text/html"), times=1)
+        self._twin.goto(url)
+        return self._twin
 
     def screenshot(self, name: str) -> None:
         self.shots.mkdir(parents=True, exist_ok=True)
@@ -106,6 +123,8 @@ class Person:
 
     def close(self) -> None:
         errors, self.console_errors = self.console_errors, []
+        if self._twin is not None:
+            self._twin.context.close()
         self.context.close()
         assert not errors, "browser console:\n" + "\n".join(errors)
 

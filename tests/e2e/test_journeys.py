@@ -10,6 +10,8 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.browser import compact, download
 
+COMMENT_REQUIRED = "Expliquez au titulaire ce qu'il doit corriger"
+
 
 def declaration_row(page: Page, contract: str, period: str):
     return (page.get_by_role("row").filter(has_text=contract)
@@ -22,12 +24,12 @@ def open_declaration(page: Page, contract: str, period: str) -> None:
 
 def fill_insertion_line(page: Page, n: int, ref: str, category: str, sex: str, age: str,
                         mode: str, hours: str) -> None:
-    page.get_by_label(f"Référence pseudonyme, ligne {n}").fill(ref)
-    page.get_by_label(f"Public éligible, ligne {n}").select_option(label=category)
-    page.get_by_label(f"Sexe, ligne {n}").select_option(label=sex)
-    page.get_by_label(f"Tranche d'âge, ligne {n}").select_option(label=age)
-    page.get_by_label(f"Modalité d'exécution, ligne {n}").select_option(label=mode)
-    page.get_by_label(f"Heures, ligne {n}").fill(hours)
+    page.get_by_label(f"Référence pseudonyme, ligne {n}", exact=True).fill(ref)
+    page.get_by_label(f"Public éligible, ligne {n}", exact=True).select_option(label=category)
+    page.get_by_label(f"Sexe, ligne {n}", exact=True).select_option(label=sex)
+    page.get_by_label(f"Tranche d'âge, ligne {n}", exact=True).select_option(label=age)
+    page.get_by_label(f"Modalité d'exécution, ligne {n}", exact=True).select_option(label=mode)
+    page.get_by_label(f"Heures, ligne {n}", exact=True).fill(hours)
 
 
 def status_of(page: Page) -> str:
@@ -78,7 +80,7 @@ def test_filing_review_and_correction(person):
     expect(review.locator("main tfoot")).to_contain_text("134,5")
     buyer.check("examen d'une déclaration d'heures")
     review.get_by_role("button", name="Renvoyer pour correction").click()
-    expect(review.locator("#review_form")).to_contain_text("commentaire")
+    expect(review.get_by_role("alert")).to_contain_text(COMMENT_REQUIRED)
     buyer.check("renvoi sans commentaire refusé")
     buyer.screenshot("acheteur-examen-erreur")
     review.get_by_label("Commentaire pour le titulaire").fill(
@@ -100,7 +102,7 @@ def test_filing_review_and_correction(person):
         .first.click()
     expect(page.locator("main")).to_contain_text("Renvoyée pour correction")
     supplier.check("déclaration renvoyée")
-    page.get_by_label("Heures, ligne 2").fill("60")
+    page.get_by_label("Heures, ligne 2", exact=True).fill("60")
     page.get_by_role("button", name="Déposer la déclaration").click()
     expect(page.locator("main")).to_contain_text("Déposée")
 
