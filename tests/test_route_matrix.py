@@ -233,7 +233,11 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/acheteur/contrats/{contract_id}/modifier"): row(CONTRACT_BUYER),
     ("POST", "/acheteur/contrats/{contract_id}/modifier"): row(CONTRACT_BUYER,
                                                                form=_contract_form),
+    # Closing asks for confirmation first; reopening undoes a closing (409 on an open contract).
+    ("GET", "/acheteur/contrats/{contract_id}/clore"): row(CONTRACT_BUYER),
     ("POST", "/acheteur/contrats/{contract_id}/clore"): row(CONTRACT_BUYER, form=_version),
+    ("GET", "/acheteur/contrats/{contract_id}/rouvrir"): row(CONTRACT_BUYER),
+    ("POST", "/acheteur/contrats/{contract_id}/rouvrir"): row(CONTRACT_BUYER, form=_version),
     ("GET", "/acheteur/contrats/{contract_id}/rapport.pdf"): row(CONTRACT_BUYER),
     ("GET", "/acheteur/declarations/{declaration_id}"): row(CONTRACT_BUYER),
     ("POST", "/acheteur/declarations/{declaration_id}/valider"): row(
