@@ -23,7 +23,11 @@ from supplier import service as filing
 from supplier.compliance.insertion import insertion_progress
 from supplier.compliance.summary import commitment_summaries
 from supplier.contract_list import ContractFilters, contract_rows
-from supplier.declaration_list import DeclarationFilters, search_declarations
+from supplier.declaration_list import (
+    DeclarationFilters,
+    count_declarations,
+    search_declarations,
+)
 from supplier.list_pages import contracts_context, declarations_context
 from surveys import service as surveys
 
@@ -41,6 +45,7 @@ def home_page(request: Request, db: DbSession, user: BuyerUser):
                                          per_page=HOME_ROWS),
         "behind": behind, "progress": insertion_progress(db, behind.items),
         "pending_surveys": surveys.pending_for(db, user),
+        "late": count_declarations(db, user, DeclarationFilters(state="overdue")),
     })
 
 
