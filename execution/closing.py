@@ -2,7 +2,7 @@
 confirmation pages show it before anything changes), then doing it, audited."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -11,12 +11,17 @@ from portal.clock import today
 from portal.errors import Conflict
 from portal.models import Commitment, Contract, ContractStatus, User
 from portal.periods import Period, period_label
-from portal.settings import get_settings
 from supplier.kinds import handler_for
 from supplier.models import Declaration, Subject
 from supplier.service import PeriodChanges, period_changes, sync_declarations
 from surveys.models import Campaign, LaunchReason
-from surveys.service import campaign_of, is_unheard_of, launch_campaign, withdraw_campaign
+from surveys.service import (
+    answers_due_on,
+    campaign_of,
+    is_unheard_of,
+    launch_campaign,
+    withdraw_campaign,
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def closing_preview(db: Session, contract: Contract) -> ClosingPreview | None:
         shortened=[_moved(d, period) for d, period in changes.moved],
         kept=[_declared(d) for d in changes.kept],
         campaign=campaign_of(db, contract.id),
-        survey_due_on=today() + timedelta(days=get_settings().survey_due_days))
+        survey_due_on=answers_due_on(today()))
 
 
 def reopening_preview(db: Session, contract: Contract) -> ReopeningPreview | None:

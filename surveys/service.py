@@ -37,6 +37,11 @@ def campaign_of(db: Session, contract_id: int) -> Campaign | None:
     return db.scalar(select(Campaign).where(Campaign.contract_id == contract_id))
 
 
+def answers_due_on(launch_day: date) -> date:
+    """The last day to answer a survey launched on ``launch_day``."""
+    return launch_day + timedelta(days=get_settings().survey_due_days)
+
+
 def launch_campaign(db: Session, contract: Contract, *, reason: LaunchReason,
                     by: User | None = None, on: date | None = None) -> Campaign:
     """The contract's campaign, created with its invitations if it does not exist yet: one
@@ -44,10 +49,9 @@ def launch_campaign(db: Session, contract: Contract, *, reason: LaunchReason,
     existing = campaign_of(db, contract.id)
     if existing is not None:
         return existing
-    launch_day = on or today()
     campaign = Campaign(contract_id=contract.id, reason=reason, launched_at=now(),
                         launched_by_id=by.id if by else None,
-                        due_on=launch_day + timedelta(days=get_settings().survey_due_days))
+                        due_on=answers_due_on(on or today()))
     for direction in Direction:
         ensure_bank(db, contract.buyer_org_id, direction)
     questions = {direction: bank(db, contract.buyer_org_id, direction, active_only=True)
