@@ -98,11 +98,11 @@ def test_the_list_pages_by_fifty(client, db, login, late):
     first = client.get(LATE)
     shown = text(first)
     assert "57 déclarations." in shown and "Page 1 sur 2" in shown  # 54 months + 3
-    assert shown.count("Relancer") == 50 and "Janvier 2021" in shown  # the oldest first
+    assert first.text.count(">Relancer<") == 50 and "Janvier 2021" in shown  # the oldest first
     assert 'href="/acheteur/declarations?state=overdue&amp;page=2"' in first.text
-    second = text(client.get(LATE + "&page=2"))
-    assert second.count("Relancer") == 7 and "Page 2 sur 2" in second
-    assert 'name="page" value="2"' in client.get(LATE + "&page=2").text
+    second = client.get(LATE + "&page=2")
+    assert second.text.count(">Relancer<") == 7 and "Page 2 sur 2" in text(second)
+    assert 'name="page" value="2"' in second.text
 
 
 def test_the_home_page_counts_the_late_filings_and_the_menu_leads_there(client, login, late):
