@@ -1,5 +1,5 @@
-"""Buyer pages: the home page, the contracts (list, form, page, closing) and the list of
-declarations (one declaration and its review: execution.review.routes)."""
+"""Buyer pages: the home page, the contracts (list, form, page, closing and reopening) and the
+list of declarations (one declaration and its review: execution.review.routes)."""
 
 from typing import Annotated
 
@@ -7,12 +7,13 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from execution import setup
+from execution import closing, setup
 from portal import agec
 from portal.auth import BuyerUser, DbSession
 from portal.commitments import params_of
 from portal.contracts import get_contract_for_reviewer, supplier_organisations
 from portal.errors import Conflict, Invalid
+from portal.formatting import day
 from portal.labels import CONSIDERATIONS
 from portal.models import CommitmentKind, Contract
 from portal.permissions import is_reviewer
@@ -22,7 +23,11 @@ from supplier import service as filing
 from supplier.compliance.insertion import insertion_progress
 from supplier.compliance.summary import commitment_summaries
 from supplier.contract_list import ContractFilters, contract_rows
-from supplier.declaration_list import DeclarationFilters, search_declarations
+from supplier.declaration_list import (
+    DeclarationFilters,
+    count_declarations,
+    search_declarations,
+)
 from supplier.list_pages import contracts_context, declarations_context
 from surveys import service as surveys
 
@@ -40,6 +45,7 @@ def home_page(request: Request, db: DbSession, user: BuyerUser):
                                          per_page=HOME_ROWS),
         "behind": behind, "progress": insertion_progress(db, behind.items),
         "pending_surveys": surveys.pending_for(db, user),
+        "late": count_declarations(db, user, DeclarationFilters(state="overdue")),
     })
 
 
@@ -134,12 +140,50 @@ def update_contract(request: Request, db: DbSession, user: BuyerUser, contract_i
     return _save_contract(request, db, user, form, contract_id=contract_id)
 
 
+@router.get("/contrats/{contract_id}/clore")
+def closing_page(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId):
+    """What closing the contract today would do, and the button that does it."""
+    contract = get_contract_for_reviewer(db, contract_id, user)
+    return render(request, "execution/contract_closing.html", {
+        "contract": contract, "preview": closing.closing_preview(db, contract)})
+
+
 @router.post("/contrats/{contract_id}/clore")
 def close_contract(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId,
                    form: Form):
-    setup.close_contract(db, contract_id, buyer=user, version=form_version(form))
-    return redirect(request, f"/acheteur/contrats/{contract_id}",
-                    message="Contrat clos : les périodes restantes ont été retirées.")
+    done = closing.close_contract(db, contract_id, buyer=user, version=form_version(form))
+    survey = "" if done.campaign else " ; l'enquête de fin de contrat est lancée"
+    return redirect(request, f"/acheteur/contrats/{contract_id}", message=(
+        f"Contrat clos le {day(done.closing_on)} : "
+        f"{_periods(len(done.withdrawn), 'retirée')}{survey}."))
+
+
+@router.get("/contrats/{contract_id}/rouvrir")
+def reopening_page(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId):
+    """What reopening the contract would undo, and the button that does it."""
+    contract = get_contract_for_reviewer(db, contract_id, user)
+    return render(request, "execution/contract_reopening.html", {
+        "contract": contract, "preview": closing.reopening_preview(db, contract)})
+
+
+@router.post("/contrats/{contract_id}/rouvrir")
+def reopen_contract(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId,
+                    form: Form):
+    done = closing.reopen_contract(db, contract_id, buyer=user, version=form_version(form))
+    survey = ("" if done.campaign is None
+              else " ; l'enquête de fin de contrat est retirée" if done.withdraws_campaign
+              else " ; l'enquête de fin de contrat reste ouverte")
+    return redirect(request, f"/acheteur/contrats/{contract_id}", message=(
+        f"Contrat rouvert jusqu'au {day(done.ends_on)} : "
+        f"{_periods(len(done.restored), 'rétablie')}{survey}."))
+
+
+def _periods(count: int, participle: str) -> str:
+    """« 1 période de déclaration retirée », « 2 périodes … retirées », « aucune période … »."""
+    if not count:
+        return f"aucune période de déclaration {participle}"
+    plural = "s" if count > 1 else ""
+    return f"{count} période{plural} de déclaration {participle}{plural}"
 
 
 # --- The contract form, read into the register's input model and shown again -------------

@@ -7,8 +7,6 @@ from portal.errors import Conflict
 from portal.models import Contract, User
 from portal.schemas import ContractIn
 from supplier.service import filed_declarations, sync_declarations
-from surveys.models import LaunchReason
-from surveys.service import launch_campaign
 
 
 def create_contract(db: Session, data: ContractIn, *, buyer: User) -> Contract:
@@ -27,11 +25,4 @@ def update_contract(db: Session, contract_id: int, data: ContractIn, *, buyer: U
                        "retirez : il ne peut plus être supprimé du contrat.")
     contract = register.update_contract(db, contract_id, data, buyer=buyer, version=version)
     sync_declarations(db, contract)
-    return contract
-
-
-def close_contract(db: Session, contract_id: int, *, buyer: User, version: int) -> Contract:
-    contract = register.close_contract(db, contract_id, buyer=buyer, version=version)
-    sync_declarations(db, contract)
-    launch_campaign(db, contract, reason=LaunchReason.closed_early, by=buyer)
     return contract

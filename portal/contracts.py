@@ -186,15 +186,38 @@ def update_contract(db: Session, contract_id: int, data: ContractIn, *, buyer: U
     return contract
 
 
-def close_contract(db: Session, contract_id: int, *, buyer: User, version: int) -> Contract:
+ALREADY_CLOSED = "Ce contrat est déjà clos."
+NOT_CLOSED = "Ce contrat n'est pas clos : il n'y a rien à rouvrir."
+
+
+def close_contract(db: Session, contract_id: int, *, buyer: User, version: int,
+                   comment: str | None = None) -> Contract:
     """Ends execution early (résiliation, fin anticipée) as of today."""
-    contract = get_contract_for_reviewer(db, contract_id, buyer)
-    if contract.version != version:
-        raise Conflict("Ce contrat a été modifié entre-temps ; rechargez la page.")
+    contract = _current(db, contract_id, buyer, version)
     if contract.status == ContractStatus.closed:
-        raise Conflict("Ce contrat est déjà clos.")
+        raise Conflict(ALREADY_CLOSED)
     contract.status, contract.closed_on = ContractStatus.closed, today()
     db.flush()
     audit(db, buyer, "contract", contract.id, "close", from_status=ContractStatus.active,
-          to_status=ContractStatus.closed)
+          to_status=ContractStatus.closed, comment=comment)
+    return contract
+
+
+def reopen_contract(db: Session, contract_id: int, *, buyer: User, version: int,
+                    comment: str | None = None) -> Contract:
+    """Undoes an early closing (made by mistake): execution runs again to the contractual end."""
+    contract = _current(db, contract_id, buyer, version)
+    if contract.status != ContractStatus.closed:
+        raise Conflict(NOT_CLOSED)
+    contract.status, contract.closed_on = ContractStatus.active, None
+    db.flush()
+    audit(db, buyer, "contract", contract.id, "reopen", from_status=ContractStatus.closed,
+          to_status=ContractStatus.active, comment=comment)
+    return contract
+
+
+def _current(db: Session, contract_id: int, buyer: User, version: int) -> Contract:
+    contract = get_contract_for_reviewer(db, contract_id, buyer)
+    if contract.version != version:
+        raise Conflict("Ce contrat a été modifié entre-temps ; rechargez la page.")
     return contract

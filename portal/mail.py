@@ -13,7 +13,7 @@ from email.utils import make_msgid
 from typing import cast
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import CursorResult, String, Text, func, or_, select, update
+from sqlalchemy import CursorResult, Index, String, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 
 from portal.clock import now
@@ -28,6 +28,8 @@ STATUSES = ("pending", "sending", "sent", "failed")
 
 class OutgoingMail(Base):
     __tablename__ = "outgoing_mail"
+    # The mails about one record (the reminders of a declaration): one index range.
+    __table_args__ = (Index("ix_outgoing_mail_about", "about_entity", "about_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -43,15 +45,24 @@ class OutgoingMail(Base):
     claimed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     sent_at: Mapped[datetime | None]
+    # The record the mail is about, named like an audit event's (entity, id): the kernel
+    # knows no declaration, yet a declaration's reminders are found by their link.
+    about_entity: Mapped[str | None] = mapped_column(String(40))
+    about_id: Mapped[int | None]
+
+
+About = tuple[str, int]  # (entity, id) of the record a mail is about
 
 
 def queue_mail(db: Session, *, to: str, subject: str, text: str, html: str | None = None,
-               kind: str, key: str | None = None) -> OutgoingMail | None:
+               kind: str, key: str | None = None, about: About | None = None
+               ) -> OutgoingMail | None:
     """Records a mail to send; with a key already used, records nothing and returns None."""
     if key is not None and db.scalar(select(OutgoingMail.id).where(OutgoingMail.key == key)):
         return None
+    about_entity, about_id = about if about is not None else (None, None)
     mail = OutgoingMail(key=key, kind=kind, to_address=to, subject=subject, text_body=text,
-                        html_body=html)
+                        html_body=html, about_entity=about_entity, about_id=about_id)
     db.add(mail)
     db.flush()
     return mail

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.clock import now
 from portal.db import Base
-from portal.mail import queue_mail
+from portal.mail import About, queue_mail
 from portal.models import User
 from portal.pagination import Page, paginate
 from portal.settings import get_settings
@@ -50,8 +50,9 @@ def render_mail(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
 
 def notify(db: Session, user: User, *, key: str, kind: str, message: str, link: str | None,
            mail_template: str | None = None, context: dict[str, Any] | None = None,
-           mail: bool = True) -> bool:
-    """Tells a user once: a bell notification and, if wanted, a mail. False when already told."""
+           mail: bool = True, about: About | None = None) -> bool:
+    """Tells a user once: a bell notification and, if wanted, a mail (about a record, see
+    `portal.mail.OutgoingMail.about_entity`). False when already told."""
     exists = select(Notification.id).where(Notification.user_id == user.id,
                                            Notification.key == key)
     if db.scalar(exists):
@@ -62,7 +63,7 @@ def notify(db: Session, user: User, *, key: str, kind: str, message: str, link: 
         subject, text, html = render_mail(mail_template, {"user": user, "message": message,
                                                           "link": link, **(context or {})})
         queue_mail(db, to=user.email, subject=subject, text=text, html=html, kind=kind,
-                   key=f"{key}:{user.id}")
+                   key=f"{key}:{user.id}", about=about)
     return True
 
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
 from pydantic.json_schema import models_json_schema
+from sqlalchemy.orm import Session
 
 from portal.api_errors import COMMON, error_responses
 from portal.api_paging import ApiPage, PageOut
@@ -22,6 +23,7 @@ from supplier.declaration_list import (
 )
 from supplier.kinds import HANDLERS, handler_for
 from supplier.models import Declaration, Status
+from supplier.reminder import last_reminder
 from supplier.schemas import DeclarationOut, DeclarationSummaryOut
 
 router = APIRouter(prefix="/api/v1/declarations", tags=["déclarations"], responses=COMMON)
@@ -42,7 +44,7 @@ class VersionIn(BaseModel):
     version: StrictInt
 
 
-def _fields(declaration: Declaration) -> dict:
+def _fields(db: Session, declaration: Declaration) -> dict:
     return dict(
         id=declaration.id,
         contract_id=declaration.commitment.contract_id,
@@ -53,6 +55,8 @@ def _fields(declaration: Declaration) -> dict:
         due_on=declaration.due_on,
         status=declaration.status,
         is_overdue=declaration.is_overdue,
+        days_late=declaration.days_late,
+        last_reminder_at=last_reminder(db, declaration.id),
         version=declaration.version,
         submitted_at=declaration.submitted_at,
         reviewed_at=declaration.reviewed_at,
@@ -61,8 +65,8 @@ def _fields(declaration: Declaration) -> dict:
     )
 
 
-def declaration_out(declaration: Declaration) -> DeclarationOut:
-    return DeclarationOut(**_fields(declaration),
+def declaration_out(db: Session, declaration: Declaration) -> DeclarationOut:
+    return DeclarationOut(**_fields(db, declaration),
                           content=handler_for(declaration).content_out(declaration))
 
 
@@ -90,7 +94,7 @@ def list_declarations(
 @router.get("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 404)})
 def get_declaration(declaration_id: RowId, db: DbSession, user: ApiUser) -> DeclarationOut:
     """One declaration with its lines."""
-    return declaration_out(service.get_declaration(db, declaration_id, user))
+    return declaration_out(db, service.get_declaration(db, declaration_id, user))
 
 
 # The body of PUT /{id}: the shape of the declaration's kind, each kind's model documented as an
@@ -118,7 +122,7 @@ def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body
         data = handler_for(declaration).validate(body)
     except ValidationError as error:
         raise Invalid("Données invalides.", field_errors=french_errors(error)) from None
-    return declaration_out(service.save_draft(db, declaration_id, data, user=user))
+    return declaration_out(db, service.save_draft(db, declaration_id, data, user=user))
 
 
 @router.post("/{declaration_id}/submit",
@@ -126,4 +130,5 @@ def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body
 def submit_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Submit the saved declaration to the buyer."""
-    return declaration_out(service.submit(db, declaration_id, user=user, version=body.version))
+    return declaration_out(db, service.submit(db, declaration_id, user=user,
+                                              version=body.version))

@@ -18,6 +18,7 @@ from portal.models import Commitment, CommitmentKind, Contract, ContractParty, O
 from portal.pagination import PER_PAGE, Page, named_rows, paginate
 from supplier.contract_list import MAX_SEARCH
 from supplier.models import OPEN_STATUSES, Declaration, Status
+from supplier.reminder import last_reminder_at
 from supplier.service import visible_declarations
 
 DeclarationState = Literal["to_review", "todo", "overdue", "returned", "validated"]
@@ -98,6 +99,12 @@ def declarations_query(user: User, filters: DeclarationFilters, *,
     return query
 
 
+def count_declarations(db: Session, user: User, filters: DeclarationFilters) -> int:
+    """How many declarations match (a home page's count), in one statement."""
+    query = declarations_query(user, filters).with_only_columns(Declaration.id)
+    return db.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
 # What a list shows of a declaration, in one statement: the organisations' names come from the
 # ids each declaration carries, the overdue flag from the model's one rule. Plain rows, not
 # entities: a page of fifty is read without building two hundred ORM objects.
@@ -113,10 +120,11 @@ LIST_ROW = (
 
 def search_declarations(db: Session, user: User, filters: DeclarationFilters, *,
                         page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """One page of the declarations that match, as rows of `LIST_ROW` and ``is_overdue``. The
-    order is the queue's index order (due date, or submission for the review queue), and the
-    page's ids are chosen before anything is joined to them: a page of a queue of thousands
-    reads fifty contracts, not all."""
+    """One page of the declarations that match, as rows of `LIST_ROW`, ``is_overdue``,
+    ``days_late`` and ``last_reminder_at`` (see `supplier.reminder`). The order is the queue's
+    index order (due date, or submission for the review queue), and the page's ids are chosen
+    before anything is joined to them: a page of a queue of thousands reads fifty contracts,
+    not all."""
     order = ((Declaration.submitted_at, Declaration.id) if filters.state == "to_review"
              else (Declaration.due_on, Declaration.id))
     ids = paginate(db, declarations_query(user, filters).with_only_columns(Declaration.id)
@@ -124,7 +132,9 @@ def search_declarations(db: Session, user: User, filters: DeclarationFilters, *,
     if not ids.items:
         return ids
     rows = {row.id: row for row in named_rows(db.execute(
-        select(*LIST_ROW, Declaration.is_overdue.label("is_overdue"))
+        select(*LIST_ROW, Declaration.is_overdue.label("is_overdue"),
+               Declaration.days_late.label("days_late"),
+               last_reminder_at().label("last_reminder_at"))
         .join(Declaration.commitment).join(Commitment.contract)
         .join(_buyer, _buyer.id == Declaration.buyer_org_id)
         .outerjoin(_holder, _holder.id == Declaration.holder_org_id)

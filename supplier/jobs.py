@@ -10,12 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from portal.clock import today
-from portal.models import Commitment, Contract, ContractStatus, Role, User
+from portal.models import Commitment, Contract, ContractStatus, Role
 from portal.notifications import notify
-from portal.periods import period_label
 from portal.settings import get_settings
-from supplier.kinds import handler_for
 from supplier.models import OPEN_STATUSES, Declaration
+from supplier.reminder import about, describe, users_of
 from supplier.service import sync_declarations
 
 
@@ -29,11 +28,6 @@ def generate_periods(db: Session) -> str:
     return f"{len(contracts)} contrats en cours à jour"
 
 
-def _users(db: Session, organisation_id: int, role: Role) -> list[User]:
-    return list(db.scalars(select(User).where(User.organisation_id == organisation_id,
-                                              User.role == role, User.is_active)))
-
-
 def _open_declarations(db: Session, *conditions) -> list[Declaration]:
     # The contract and its parties come with the rows: the messages name them.
     return list(db.scalars(select(Declaration).join(Declaration.commitment)
@@ -43,14 +37,6 @@ def _open_declarations(db: Session, *conditions) -> list[Declaration]:
                                     .contains_eager(Commitment.contract)
                                     .selectinload(Contract.parties))
                            .order_by(Declaration.due_on, Declaration.id)))
-
-
-def _what(declaration: Declaration) -> str:
-    contract = declaration.contract
-    period = ("la proposition de plan de progrès" if declaration.subject == "plan"
-              else f"{period_label(declaration.period_start, declaration.period_end)}")
-    return (f"{handler_for(declaration).label} — {period}, contrat {contract.reference} "
-            f"({contract.buyer.name})")
 
 
 def remind_due(db: Session) -> str:
@@ -67,13 +53,13 @@ def remind_due(db: Session) -> str:
         # on top of the next one.
         step = next(s for s in steps if days_left <= s)
         holder = declaration.contract.holder
-        for user in _users(db, holder.id, Role.supplier):
+        for user in users_of(db, holder.id, Role.supplier):
             told += notify(
                 db, user, key=f"reminder:declaration:{declaration.id}:{step}", kind="reminder",
                 message=f"À déposer avant le {declaration.due_on:%d/%m/%Y} : "
-                        f"{_what(declaration)}.",
+                        f"{describe(declaration)}.",
                 link=f"/fournisseur/declarations/{declaration.id}", mail=user.mail_alerts,
-                mail_template="alert",
+                mail_template="alert", about=about(declaration.id),
                 context={"subject": f"Rappel : déclaration à déposer avant le "
                                     f"{declaration.due_on:%d/%m/%Y}"})
     return f"{told} rappels envoyés"
@@ -86,22 +72,22 @@ def notify_overdue(db: Session) -> str:
     told = 0
     for declaration in _open_declarations(db, Declaration.is_overdue):
         contract = declaration.contract
-        for user in _users(db, contract.holder.id, Role.supplier):
+        for user in users_of(db, contract.holder.id, Role.supplier):
             told += notify(
                 db, user, key=f"overdue:declaration:{declaration.id}", kind="overdue",
                 message=f"En retard depuis le {declaration.due_on:%d/%m/%Y} : "
-                        f"{_what(declaration)}.",
+                        f"{describe(declaration)}.",
                 link=f"/fournisseur/declarations/{declaration.id}", mail=user.mail_alerts,
-                mail_template="alert",
+                mail_template="alert", about=about(declaration.id),
                 context={"subject": "Déclaration en retard"})
         if declaration.due_on + timedelta(days=grace) < today():
-            for user in _users(db, contract.buyer_org_id, Role.buyer):
+            for user in users_of(db, contract.buyer_org_id, Role.buyer):
                 told += notify(
                     db, user, key=f"overdue-buyer:declaration:{declaration.id}",
                     kind="overdue_buyer",
-                    message=f"{contract.holder.name} n'a pas déposé : {_what(declaration)} "
+                    message=f"{contract.holder.name} n'a pas déposé : {describe(declaration)} "
                             f"(échéance du {declaration.due_on:%d/%m/%Y}).",
                     link=f"/acheteur/contrats/{contract.id}", mail=user.mail_alerts,
-                    mail_template="alert",
+                    mail_template="alert", about=about(declaration.id),
                     context={"subject": f"Déclaration non déposée — {contract.reference}"})
     return f"{told} alertes de retard envoyées"

@@ -1,6 +1,9 @@
 """What the buyer's and the holder's list pages show, built the same way for both (their routes
 differ only by who may open them, the template and the address)."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
@@ -22,9 +25,10 @@ def contracts_context(db: Session, user: User, params: QueryParams, *, action: s
             "contract_kinds": KINDS}
 
 
-def declarations_context(db: Session, user: User, params: QueryParams, *, action: str,
+def declarations_context(db: Session, user: User, params: Mapping[str, Any], *, action: str,
                          state: str) -> dict:
-    """``state`` is the list shown when the address asks for none."""
+    """``state`` is the list shown when the address asks for none; ``params`` are the address's
+    (or a form's carrying them: a refused « Relancer » shows its list again)."""
     filters = DeclarationFilters.from_params(params, state=state)
     return {"declarations": search_declarations(db, user, filters,
                                                 page=page_number(params.get("page"))),

@@ -91,6 +91,11 @@ class DeclarationSummaryOut(BaseModel):
     due_on: date
     status: str
     is_overdue: bool
+    days_late: int = Field(description="Jours écoulés depuis l'échéance tant que la "
+                                       "déclaration est en retard, 0 sinon.")
+    last_reminder_at: datetime | None = Field(description=(
+        "Dernier rappel envoyé au titulaire par courriel (avant l'échéance, au lendemain de "
+        "l'échéance ou relance de l'acheteur)."))
     version: int
     submitted_at: datetime | None
     reviewed_at: datetime | None

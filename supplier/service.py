@@ -1,5 +1,6 @@
 """The filing workflow, the same for every kind: periods to declare, drafts, submission."""
 
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -8,6 +9,7 @@ from portal.audit import audit
 from portal.clock import now
 from portal.errors import Conflict, Forbidden, NotFound
 from portal.models import Commitment, Contract, ContractParty, PartyRole, User
+from portal.periods import Period
 from portal.permissions import is_filer, visible_contracts
 from portal.settings import get_settings
 from supplier.kinds import handler_for
@@ -24,33 +26,63 @@ STALE = ("Cette déclaration a été modifiée entre-temps par quelqu'un d'autre
          "rechargez la page pour voir la dernière version.")
 
 
-def sync_declarations(db: Session, contract: Contract) -> None:
-    """Creates the declarations every commitment expects; drops the ones that no longer exist
-    (only while nothing was filed for them) and follows changed dates."""
+@dataclass(frozen=True)
+class PeriodChanges:
+    """What `sync_declarations` does to a contract's declarations; the closing and reopening
+    pages announce it before it is done."""
+
+    added: list[tuple[Commitment, str, Period]]  # periods now expected: (commitment, subject, …)
+    moved: list[tuple[Declaration, Period]]  # still to file: their dates follow the contract's
+    withdrawn: list[Declaration]  # no longer expected and nothing filed: deleted
+    kept: list[Declaration]  # no longer expected, but something was filed: kept
+
+
+def period_changes(db: Session, contract: Contract, *,
+                   dates: Contract | None = None) -> PeriodChanges:
+    """The changes that bring the declarations in line with the contract, or with ``dates``: a
+    detached contract holding other dates (the same contract closed today, or reopened), whose
+    changes are only shown."""
     due_days = get_settings().declaration_due_days
-    db.flush()
-    owners = declaration_owners(contract)
+    dates = dates if dates is not None else contract
+    changes = PeriodChanges([], [], [], [])
     for commitment in contract.commitments:
-        wanted = handler_for(commitment.kind).periods(contract, commitment, due_days=due_days)
+        wanted = handler_for(commitment.kind).periods(dates, commitment, due_days=due_days)
         existing = {(d.subject, d.period_start): d for d in db.scalars(
             select(Declaration).where(Declaration.commitment_id == commitment.id))}
         for subject, period in wanted:
             declaration = existing.pop((subject, period.start), None)
             if declaration is None:
-                db.add(Declaration(commitment_id=commitment.id, subject=subject,
-                                   period_start=period.start, period_end=period.end,
-                                   due_on=period.due, **owners))
-            elif declaration.status in OPEN_STATUSES:
-                declaration.period_end, declaration.due_on = period.end, period.due
-        for leftover in existing.values():
-            if leftover.status == Status.expected:
-                db.delete(leftover)
+                changes.added.append((commitment, subject, period))
+            elif declaration.status in OPEN_STATUSES and (
+                    (declaration.period_end, declaration.due_on) != (period.end, period.due)):
+                changes.moved.append((declaration, period))
+        for leftover in sorted(existing.values(), key=lambda d: d.period_start):
+            (changes.withdrawn if leftover.status == Status.expected
+             else changes.kept).append(leftover)
+    return changes
+
+
+def sync_declarations(db: Session, contract: Contract) -> PeriodChanges:
+    """Creates the declarations every commitment expects; drops the ones that no longer exist
+    (only while nothing was filed for them) and follows changed dates."""
+    db.flush()
+    owners = declaration_owners(contract)
+    changes = period_changes(db, contract)
+    for commitment, subject, period in changes.added:
+        db.add(Declaration(commitment_id=commitment.id, subject=subject,
+                           period_start=period.start, period_end=period.end, due_on=period.due,
+                           **owners))
+    for declaration, period in changes.moved:
+        declaration.period_end, declaration.due_on = period.end, period.due
+    for withdrawn in changes.withdrawn:
+        db.delete(withdrawn)
     # A new holder takes over every declaration of the contract, filed ones included.
     db.execute(update(Declaration)
                .where(Declaration.commitment_id.in_([c.id for c in contract.commitments]),
                       Declaration.holder_org_id.is_distinct_from(owners["holder_org_id"]))
                .values(**owners).execution_options(synchronize_session="fetch"))
     db.flush()
+    return changes
 
 
 def filed_declarations(db: Session, commitment_ids: list[int]) -> int:

@@ -12,7 +12,7 @@ from portal.clock import today
 from portal.models import Contract, Organisation, Role, User
 from portal.notifications import notify
 from surveys.models import Campaign, Invitation, InvitationStatus, LaunchReason
-from surveys.service import close_campaign, launch_campaign
+from surveys.service import close_campaign, invitation_keys, launch_campaign
 
 
 def launch_ended_contracts(db: Session, today: date) -> list[Campaign]:
@@ -58,8 +58,8 @@ def launch_campaigns(db: Session) -> str:
                  "holder_rates_buyer" else f"le titulaire {invitation.subject.name}")
         reminder = campaign.due_on - today() <= timedelta(days=7)
         for user in _respondents(db, invitation.respondent_org_id):
-            key = (f"survey-reminder:invitation:{invitation.id}" if reminder
-                   else f"survey:invitation:{invitation.id}")
+            first, again = invitation_keys(invitation.id)
+            key = again if reminder else first
             told += notify(
                 db, user, key=key, kind="survey_reminder" if reminder else "survey",
                 message=f"Enquête de fin de contrat {contract.reference} : donnez votre avis sur "

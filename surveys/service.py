@@ -12,6 +12,7 @@ from portal.contracts import get_contract_for_reviewer
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.formatting import day
 from portal.models import Contract, Organisation, User
+from portal.notifications import Notification
 from portal.pagination import PER_PAGE, Page, paginate
 from portal.permissions import is_reviewer
 from portal.settings import get_settings
@@ -36,6 +37,11 @@ def campaign_of(db: Session, contract_id: int) -> Campaign | None:
     return db.scalar(select(Campaign).where(Campaign.contract_id == contract_id))
 
 
+def answers_due_on(launch_day: date) -> date:
+    """The last day to answer a survey launched on ``launch_day``."""
+    return launch_day + timedelta(days=get_settings().survey_due_days)
+
+
 def launch_campaign(db: Session, contract: Contract, *, reason: LaunchReason,
                     by: User | None = None, on: date | None = None) -> Campaign:
     """The contract's campaign, created with its invitations if it does not exist yet: one
@@ -43,10 +49,9 @@ def launch_campaign(db: Session, contract: Contract, *, reason: LaunchReason,
     existing = campaign_of(db, contract.id)
     if existing is not None:
         return existing
-    launch_day = on or today()
     campaign = Campaign(contract_id=contract.id, reason=reason, launched_at=now(),
                         launched_by_id=by.id if by else None,
-                        due_on=launch_day + timedelta(days=get_settings().survey_due_days))
+                        due_on=answers_due_on(on or today()))
     for direction in Direction:
         ensure_bank(db, contract.buyer_org_id, direction)
     questions = {direction: bank(db, contract.buyer_org_id, direction, active_only=True)
@@ -79,6 +84,33 @@ def close_campaign(db: Session, campaign: Campaign) -> None:
     db.flush()
     audit(db, None, "survey_campaign", campaign.id, "close", from_status="open",
           to_status="closed")
+
+
+def invitation_keys(invitation_id: int) -> tuple[str, str]:
+    """The notification keys telling a respondent about an invitation: (first, reminder)."""
+    return f"survey:invitation:{invitation_id}", f"survey-reminder:invitation:{invitation_id}"
+
+
+def is_unheard_of(db: Session, campaign: Campaign) -> bool:
+    """Launched by an early closing, and nobody has heard of it yet: no respondent was told
+    (the daily job tells them) and nobody saved an answer."""
+    if campaign.reason != LaunchReason.closed_early:
+        return False
+    if any(i.saved_at is not None or i.is_submitted for i in campaign.invitations):
+        return False
+    keys = [key for i in campaign.invitations for key in invitation_keys(i.id)]
+    respondents = {i.respondent_org_id for i in campaign.invitations}
+    told = (select(Notification.id).join(User, User.id == Notification.user_id)
+            .where(User.organisation_id.in_(respondents), Notification.key.in_(keys)).limit(1))
+    return db.scalar(told) is None
+
+
+def withdraw_campaign(db: Session, campaign: Campaign, *, by: User) -> None:
+    """Removes a campaign nobody has heard of (see `is_unheard_of`), with its invitations."""
+    audit(db, by, "survey_campaign", campaign.id, "withdraw", from_status="open",
+          to_status="withdrawn", comment=f"contrat {campaign.contract_id}")
+    db.delete(campaign)
+    db.flush()
 
 
 def accepts_answers(campaign: Campaign) -> bool:

@@ -18,6 +18,7 @@ BUYER_PAGES = ["/acheteur/contrats/{contract}", "/acheteur", "/acheteur/contrats
                "/acheteur/contrats?behind=1",
                "/acheteur/contrats?q=c-&state=current&year=2025&commitment=insertion_hours",
                "/acheteur/declarations", "/acheteur/declarations?state=all",
+               "/acheteur/declarations?state=overdue",
                "/acheteur/declarations?state=overdue&q=organisation"]
 HOLDER_PAGES = ["/fournisseur/contrats/{contract}", "/fournisseur", "/fournisseur/contrats",
                 "/fournisseur/contrats?behind=1",

@@ -233,7 +233,11 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/acheteur/contrats/{contract_id}/modifier"): row(CONTRACT_BUYER),
     ("POST", "/acheteur/contrats/{contract_id}/modifier"): row(CONTRACT_BUYER,
                                                                form=_contract_form),
+    # Closing asks for confirmation first; reopening undoes a closing (409 on an open contract).
+    ("GET", "/acheteur/contrats/{contract_id}/clore"): row(CONTRACT_BUYER),
     ("POST", "/acheteur/contrats/{contract_id}/clore"): row(CONTRACT_BUYER, form=_version),
+    ("GET", "/acheteur/contrats/{contract_id}/rouvrir"): row(CONTRACT_BUYER),
+    ("POST", "/acheteur/contrats/{contract_id}/rouvrir"): row(CONTRACT_BUYER, form=_version),
     ("GET", "/acheteur/contrats/{contract_id}/rapport.pdf"): row(CONTRACT_BUYER),
     ("GET", "/acheteur/declarations/{declaration_id}"): row(CONTRACT_BUYER),
     ("POST", "/acheteur/declarations/{declaration_id}/valider"): row(
@@ -242,6 +246,9 @@ POLICY: dict[tuple[str, str], Row] = {
         CONTRACT_BUYER, "submitted_declaration", form=_comment),
     ("POST", "/acheteur/declarations/{declaration_id}/rouvrir"): row(
         CONTRACT_BUYER, "validated_declaration", form=_comment),
+    # « Relancer » a late declaration's holder (409 when it is not late, or reminded today).
+    ("POST", "/acheteur/declarations/{declaration_id}/relancer"): row(
+        CONTRACT_BUYER, form=lambda w, t: {"state": "overdue", "page": "1"}),
     # The API: the same permissions as the pages; administrators read every contract.
     ("GET", "/api/v1/contracts"): row(LOGGED),
     ("POST", "/api/v1/contracts"): row(BUYERS, json=_contract_json),

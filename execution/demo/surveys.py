@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from execution import setup
+from execution import closing, setup
 from execution.demo.flow import at as _at
 from portal import clock
 from portal.models import Contract, Organisation, User
@@ -173,7 +173,7 @@ def _closed_early_one_side_answered(db, organisations, users, today: date) -> No
         ends_on=closed_on + timedelta(days=120), amount="412000", social_clause=True,
         environmental_clause=True)
     clock.freeze(_at(closed_on, 15))
-    setup.close_contract(db, contract.id, buyer=users[CLAIRE], version=contract.version)
+    closing.close_contract(db, contract.id, buyer=users[CLAIRE], version=contract.version)
     campaign = service.campaign_of(db, contract.id)
     btp = organisations["btp"]
     buyer_draft, holder_rating = RATINGS["LE-2026-014"]

@@ -1,18 +1,23 @@
-"""The buyer's review of one declaration: its page, validate, return with a comment, reopen."""
+"""The buyer's review of one declaration: its page, validate, return with a comment, reopen;
+and the reminder of a late one (« Relancer », from the list of late filings)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 
+from execution.review import reminder
 from execution.review import service as review
 from portal.auth import BuyerUser, DbSession
-from portal.errors import Invalid
+from portal.errors import Conflict, Invalid
+from portal.pagination import page_number
 from portal.permissions import is_reviewer
 from portal.web import RowId, form_version, parsed_form, redirect, refused_form, render, verify_csrf
 from supplier import service as filing
+from supplier.declaration_list import DeclarationFilters
 from supplier.kind_forms import form_for
 from supplier.kinds import handler_for
+from supplier.list_pages import declarations_context
 
 router = APIRouter(prefix="/acheteur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -66,3 +71,41 @@ def reopen_declaration(request: Request, db: DbSession, user: BuyerUser, declara
                        form: Form):
     return _comment_action(request, db, user, declaration_id, form, review.reopen,
                            "Déclaration rouverte et renvoyée au titulaire.")
+
+
+LATE_LIST = "/acheteur/declarations"
+
+
+@router.post("/declarations/{declaration_id}/relancer")
+def remind_holder(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId,
+                  form: Form):
+    """Reminds the holder, then goes back to the list the button was in (its filters and page
+    come with the form)."""
+    params = {key: value for key, value in form.items() if isinstance(value, str)}
+    filters = DeclarationFilters.from_params(params, state="overdue")
+    back = f"{LATE_LIST}?{filters.as_params()}&page={page_number(params.get('page'))}"
+    try:
+        done = reminder.remind_holder(db, declaration_id, reviewer=user)
+    except Conflict as error:
+        return refused_form(request, db, error, "execution/declarations.html",
+                            lambda errors, summary: {
+                                **declarations_context(db, user, params, action=LATE_LIST,
+                                                       state="overdue"),
+                                "error_summary": summary})
+    return redirect(request, back, message=_reminded(done))
+
+
+def _reminded(done: reminder.Reminded) -> str:
+    def people(count: int) -> str:
+        return f"{count} utilisateur{'s' if count > 1 else ''}"
+
+    if not done.mailed:
+        return (f"Relance envoyée dans les notifications du portail ({people(done.notified_only)}"
+                " du titulaire) : aucun ne reçoit les rappels par courriel.")
+    message = f"Relance envoyée par courriel à {people(done.mailed)} du titulaire"
+    if done.notified_only:
+        message += (f" ; {people(done.notified_only)}, qui ne reçoi"
+                    f"{'vent' if done.notified_only > 1 else 't'} pas les rappels par courriel, "
+                    "la trouver" + ("ont" if done.notified_only > 1 else "a")
+                    + " dans les notifications du portail")
+    return message + "."

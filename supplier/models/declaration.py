@@ -3,13 +3,25 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    case,
+    literal,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now, today
 from portal.db import Base
 from portal.models import Commitment, Contract, User
+from portal.sql import days_between
 
 
 class Status(StrEnum):
@@ -83,6 +95,18 @@ class Declaration(Base):
     @classmethod
     def _is_overdue_expression(cls) -> ColumnElement[bool]:
         return and_(cls.status.in_(OPEN_STATUSES), cls.due_on < today())
+
+    @hybrid_property
+    def days_late(self) -> int:
+        """Whole days past the due date while overdue (0 otherwise): the one count, in Python
+        and SQL, that the late filings list shows and sorts by."""
+        return (today() - self.due_on).days if self.is_overdue else 0
+
+    @days_late.inplace.expression
+    @classmethod
+    def _days_late_expression(cls) -> ColumnElement[int]:
+        return case((cls.is_overdue, days_between(literal(today(), Date()), cls.due_on)),
+                    else_=0)
 
     @property
     def is_locked(self) -> bool:

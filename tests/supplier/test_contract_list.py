@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from execution import setup
+from execution import closing
 from execution.review import service as review
 from portal import clock
 from portal.commitments import InsertionHoursParams
@@ -73,7 +73,7 @@ def test_filters_by_state_year_kind_commitment_and_behind(client, db, login, wor
                             ends_on=date(2026, 12, 31))
     factories.make_contract(db, buyer, holder, reference="SANS-HEURES", insertion=None)
     closed = factories.make_contract(db, buyer, holder, reference="CLOS")
-    setup.close_contract(db, closed.id, buyer=buyer, version=closed.version)
+    closing.close_contract(db, closed.id, buyer=buyer, version=closed.version)
     ahead = factories.make_contract(db, buyer, holder, reference="EN-AVANCE",
                                     insertion=InsertionHoursParams(target_hours=Decimal("100")))
     first = factories.declarations(db, ahead)[0]
