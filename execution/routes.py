@@ -120,7 +120,7 @@ def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id:
         "contract": contract,
         "commitments": commitment_summaries(db, contract),
         "declarations": declarations,
-        "hours": filing.total_hours(db, [d.id for d in declarations]),
+        "hours": filing.declared_hours(db, [d.id for d in declarations]),
         "can_edit": is_reviewer(user, contract),
         "survey": surveys.contract_section(db, contract, user),
     })

@@ -7,6 +7,8 @@ bodies rely on Jinja's line trimming. The package vocabularies the templates rea
 added by the wiring (`portal.template_globals`), not by importing route modules.
 """
 
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,13 @@ def field_label(key: str, labels: dict[str, str]) -> str:
     return labels.get(key, key)
 
 
+def html_id(text: str) -> str:
+    """An element id made of a text's words (a table's caption): « Année 2025 — décret » →
+    « annee-2025-decret ». Deterministic, so that a page and its htmx fragment agree."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
 def make_environment(directory: Path = TEMPLATES_DIR, *, text: bool = False) -> Environment:
     """HTML escaped everywhere but in ``.txt`` templates; ``text`` trims the line after a tag
     (plain-text mails)."""
@@ -35,7 +44,7 @@ def make_environment(directory: Path = TEMPLATES_DIR, *, text: bool = False) -> 
         autoescape=select_autoescape(disabled_extensions=("txt",), default_for_string=True,
                                      default=True),
         undefined=StrictUndefined, trim_blocks=text)
-    environment.filters.update(FILTERS)
+    environment.filters.update(FILTERS, html_id=html_id)
     # `printed`: a partial shared by a page and a PDF leaves its links and forms out on paper
     # (portal.pdf renders with printed=True).
     environment.globals.update(labels=labels, period_label=period_label, field_label=field_label,

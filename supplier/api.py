@@ -11,7 +11,7 @@ from portal.api_errors import COMMON, error_responses
 from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
 from portal.errors import Invalid
-from portal.models import CommitmentKind
+from portal.models import CommitmentKind, User
 from portal.validation import french_errors
 from portal.web import QueryId, RowId
 from supplier import service
@@ -44,7 +44,7 @@ class VersionIn(BaseModel):
     version: StrictInt
 
 
-def _fields(db: Session, declaration: Declaration) -> dict:
+def _fields(db: Session, declaration: Declaration, user: User) -> dict:
     return dict(
         id=declaration.id,
         contract_id=declaration.commitment.contract_id,
@@ -61,13 +61,19 @@ def _fields(db: Session, declaration: Declaration) -> dict:
         submitted_at=declaration.submitted_at,
         reviewed_at=declaration.reviewed_at,
         review_comment=declaration.review_comment,
-        supplier_comment=declaration.supplier_comment,
+        # Typed in the draft form: the holder's, like the content, until it is filed.
+        supplier_comment=(declaration.supplier_comment if declaration.content_shown_to(user)
+                          else None),
     )
 
 
-def declaration_out(db: Session, declaration: Declaration) -> DeclarationOut:
-    return DeclarationOut(**_fields(db, declaration),
-                          content=handler_for(declaration).content_out(declaration))
+def declaration_out(db: Session, declaration: Declaration, user: User) -> DeclarationOut:
+    """The declaration as ``user`` may read it: the buyer's side gets no content (null) while
+    it is a draft (see `Declaration.content_shown_to`)."""
+    shown = declaration.content_shown_to(user)
+    return DeclarationOut(**_fields(db, declaration, user),
+                          content=handler_for(declaration).content_out(declaration) if shown
+                          else None)
 
 
 @router.get("", responses={k: ERRORS[k] for k in (401, 422)})
@@ -93,8 +99,9 @@ def list_declarations(
 
 @router.get("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 404)})
 def get_declaration(declaration_id: RowId, db: DbSession, user: ApiUser) -> DeclarationOut:
-    """One declaration with its lines."""
-    return declaration_out(db, service.get_declaration(db, declaration_id, user))
+    """One declaration with its lines; for the buyer's side, `content` is null (and
+    `supplier_comment` too) while the holder has not filed it."""
+    return declaration_out(db, service.get_declaration(db, declaration_id, user), user)
 
 
 # The body of PUT /{id}: the shape of the declaration's kind, each kind's model documented as an
@@ -122,7 +129,7 @@ def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body
         data = handler_for(declaration).validate(body)
     except ValidationError as error:
         raise Invalid("Données invalides.", field_errors=french_errors(error)) from None
-    return declaration_out(db, service.save_draft(db, declaration_id, data, user=user))
+    return declaration_out(db, service.save_draft(db, declaration_id, data, user=user), user)
 
 
 @router.post("/{declaration_id}/submit",
@@ -130,5 +137,5 @@ def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body
 def submit_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Submit the saved declaration to the buyer."""
-    return declaration_out(db, service.submit(db, declaration_id, user=user,
-                                              version=body.version))
+    return declaration_out(db, service.submit(db, declaration_id, user=user, version=body.version),
+                           user)

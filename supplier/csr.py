@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 from portal.documents import Document
 from portal.errors import Conflict, Invalid
 from portal.models import Commitment, CommitmentKind, ContractParty, PartyRole, User
-from supplier.models import OPEN_STATUSES, Attachment, CsrFiling, CsrReport, Declaration, Status
+from supplier.models import (
+    FILED_STATUSES,
+    OPEN_STATUSES,
+    Attachment,
+    CsrFiling,
+    CsrReport,
+    Declaration,
+)
 from supplier.report_schemas import CSR_FIGURES, CsrFigures
 
 REPORT_ROLE = "report"
@@ -55,7 +62,7 @@ def is_frozen(db: Session, report: CsrReport) -> bool:
     """True once a buyer has it: some declaration carrying it is submitted or validated."""
     return bool(db.scalar(select(exists().where(
         CsrFiling.report_id == report.id, CsrFiling.declaration_id == Declaration.id,
-        Declaration.status.in_((Status.submitted, Status.validated))))))
+        Declaration.status.in_(FILED_STATUSES)))))
 
 
 def _same_content(report: CsrReport, figures: CsrFigures, document: Document | None) -> bool:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Literal
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.clock import today
@@ -113,7 +113,7 @@ LIST_ROW = (
     Declaration.id, Commitment.contract_id, Commitment.kind, Declaration.subject,
     Declaration.period_start, Declaration.period_end, Declaration.due_on, Declaration.status,
     Declaration.version, Declaration.submitted_at, Declaration.reviewed_at,
-    Declaration.review_comment, Declaration.supplier_comment,
+    Declaration.review_comment,
     Contract.reference.label("contract_reference"), _holder.name.label("holder_name"),
     _buyer.name.label("buyer_name"))
 
@@ -121,10 +121,10 @@ LIST_ROW = (
 def search_declarations(db: Session, user: User, filters: DeclarationFilters, *,
                         page: int = 1, per_page: int = PER_PAGE) -> Page:
     """One page of the declarations that match, as rows of `LIST_ROW`, ``is_overdue``,
-    ``days_late`` and ``last_reminder_at`` (see `supplier.reminder`). The order is the queue's
-    index order (due date, or submission for the review queue), and the page's ids are chosen
-    before anything is joined to them: a page of a queue of thousands reads fifty contracts,
-    not all."""
+    ``days_late``, ``last_reminder_at`` (see `supplier.reminder`) and ``supplier_comment`` (null
+    when ``user`` may not read it). The order is the queue's index order (due date, or
+    submission for the review queue), and the page's ids are chosen before anything is joined
+    to them: a page of a queue of thousands reads fifty contracts, not all."""
     order = ((Declaration.submitted_at, Declaration.id) if filters.state == "to_review"
              else (Declaration.due_on, Declaration.id))
     ids = paginate(db, declarations_query(user, filters).with_only_columns(Declaration.id)
@@ -134,7 +134,10 @@ def search_declarations(db: Session, user: User, filters: DeclarationFilters, *,
     rows = {row.id: row for row in named_rows(db.execute(
         select(*LIST_ROW, Declaration.is_overdue.label("is_overdue"),
                Declaration.days_late.label("days_late"),
-               last_reminder_at().label("last_reminder_at"))
+               last_reminder_at().label("last_reminder_at"),
+               # A draft's comment stays the holder's, like its content.
+               case((Declaration.content_shown_clause(user), Declaration.supplier_comment))
+               .label("supplier_comment"))
         .join(Declaration.commitment).join(Commitment.contract)
         .join(_buyer, _buyer.id == Declaration.buyer_org_id)
         .outerjoin(_holder, _holder.id == Declaration.holder_org_id)

@@ -23,7 +23,9 @@ def attach(db: Session, declaration: Declaration, document: Document, *, role: s
 
 
 def get_readable_document(db: Session, document_id: int, user: User) -> Document:
-    readable_declarations = visible_declarations(user).with_only_columns(Declaration.id)
+    # A document filed with a draft stays the holder's, like the draft's content.
+    readable_declarations = (visible_declarations(user).with_only_columns(Declaration.id)
+                             .where(Declaration.content_shown_clause(user)))
     linked = select(Attachment.document_id).where(
         Attachment.declaration_id.in_(readable_declarations))
     document = db.scalar(select(Document).where(

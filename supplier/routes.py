@@ -68,7 +68,7 @@ def contract_page(request: Request, db: DbSession, user: SupplierUser, contract_
         "contract": contract,
         "commitments": commitment_summaries(db, contract),
         "declarations": declarations,
-        "hours": service.total_hours(db, [d.id for d in declarations]),
+        "hours": service.declared_hours(db, [d.id for d in declarations]),
         "can_file": is_filer(user, contract),
     })
 

@@ -104,4 +104,6 @@ class DeclarationSummaryOut(BaseModel):
 
 
 class DeclarationOut(DeclarationSummaryOut):
-    content: dict[str, Any]
+    content: dict[str, Any] | None = Field(description=(
+        "Le contenu propre au type de la déclaration ; null pour l'acheteur tant que le "
+        "titulaire ne l'a pas déposée (un brouillon reste au titulaire)."))

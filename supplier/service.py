@@ -14,6 +14,7 @@ from portal.permissions import is_filer, visible_contracts
 from portal.settings import get_settings
 from supplier.kinds import handler_for
 from supplier.models import (
+    FILED_STATUSES,
     OPEN_STATUSES,
     Declaration,
     InsertionLine,
@@ -177,9 +178,13 @@ def mark_submitted(db: Session, declaration: Declaration, *, user: User) -> None
           from_status=previous, to_status=Status.submitted)
 
 
-def total_hours(db: Session, declaration_ids: list[int]) -> dict[int, object]:
+def declared_hours(db: Session, declaration_ids: list[int]) -> dict[int, object]:
+    """The insertion hours of each of these declarations that is filed (« heures déclarées »):
+    the lines of a draft, or of a declaration returned for correction, are not declared."""
     rows = db.execute(select(InsertionLine.declaration_id, func.sum(InsertionLine.hours))
-                      .where(InsertionLine.declaration_id.in_(declaration_ids))
+                      .join(Declaration, Declaration.id == InsertionLine.declaration_id)
+                      .where(InsertionLine.declaration_id.in_(declaration_ids),
+                             Declaration.status.in_(FILED_STATUSES))
                       .group_by(InsertionLine.declaration_id))
     return dict(rows.all())
 

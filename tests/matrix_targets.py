@@ -116,7 +116,7 @@ def _families(db, w):
                side="B", org="S", extra={"contracts": (c["B"],)}),
         Target("brouillon RSE 2026 (PDF) du contrat croisé",
                {"document_id": _csr_document(db, w, "H", 2026)}, side="X", org="H",
-               extra={"contracts": (c["X"],)})]
+               extra={"contracts": (c["X"],), "draft": True})]
     f["attestation"] = [Target(f"attestation {s}", {"code": attestations.display_code(
         sides[s].attestation.code)}, side=s) for s in sides]
     f["verification"] = [NOBODY, Target("code saisi", query={
@@ -163,6 +163,12 @@ def _actors_of(w, *orgs: str) -> frozenset[str]:
     return frozenset({"admin", *(name for name, _role, org, _email in PEOPLE if org in orgs)})
 
 
+def _suppliers_of(w, *orgs: str) -> frozenset[str]:
+    """The suppliers among the actors of these organisations: what a draft holds is theirs."""
+    return frozenset(name for name, role, org, _email in PEOPLE
+                     if org in orgs and role == "supplier")
+
+
 def _markers(w):
     """Each side's data, by a string that names it, with the actors allowed to read it."""
     partners = w.partners
@@ -177,13 +183,15 @@ def _markers(w):
             if org == key:
                 m[email] = _actors_of(w, *partners[key])
     for word, readers in (("ALD", ("BA", "H", "C")), ("SUL", ("BB", "S"))):
-        for n in (1, 2, 3):
+        for n in (1, 2):
             m[f"BEN-{word}-{n:02d}"] = _actors_of(w, *readers)
+        # The third line is a draft's: the supplier side's only (no buyer, no administrator).
+        m[f"BEN-{word}-03"] = _suppliers_of(w, *readers)
     m["Action Alderaan de tri"] = _actors_of(w, "BA", "H", "C")
     m["Action Sullust de tri"] = _actors_of(w, "BB", "S")
     m["rse-alderaan-2025.pdf"] = _actors_of(w, "H", "C", "BA", "BB")
     m["rse-sullust-2025.pdf"] = _actors_of(w, "S", "BB")
-    m["rse-alderaan-2026-brouillon.pdf"] = _actors_of(w, "H", "BB")
+    m["rse-alderaan-2026-brouillon.pdf"] = _suppliers_of(w, "H")
     m["Question Alderaan sur les delais"] = _actors_of(w, "BA", "H", "C")
     m["Question Sullust sur les delais"] = _actors_of(w, "BB", "S")
     # Double-blind: an evaluation is read by the other side only once it has answered too.

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from execution.demo.load import DEFAULT_PASSWORD, load_demo
 from portal.models import Organisation, OrgKind, User
 from tests.conftest import csrf_token
+from tests.htmx import HTML, parse
 
 
 @pytest.fixture
@@ -38,9 +39,27 @@ def test_every_link_of_the_demo_opens(client, db, demo, email, at_least):
             assert page.content.startswith(b"%PDF-"), url
             continue
         assert '<html lang="fr">' in page.text and "<h1" in page.text
+        _tables_scroll_in_named_regions(page.text, url)
         for link in re.findall(r'href="(/(?:acheteur|fournisseur|admin)[^"#?]*)"', page.text):
             queue.append(link)
     assert len(seen) >= at_least
+
+
+def _tables_scroll_in_named_regions(html: str, url: str) -> None:
+    """Every table of the page in a region that scrolls on a narrow screen, named by the
+    table's caption (templates/_tables.html); no id twice, since regions name their caption
+    by id."""
+    root = parse(html)
+    ids = [element.get("id") for element in root.iter() if element.get("id")]
+    assert len(ids) == len(set(ids)), (url, sorted({i for i in ids if ids.count(i) > 1}))
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for table in root.iter(f"{HTML}table"):
+        region, caption = parents[table], table.find(f"{HTML}caption")
+        assert "table-scroll" in (region.get("class") or "").split(), url
+        assert region.get("role") == "region", url
+        names = (region.get("aria-labelledby") or "").split()
+        assert caption is not None and names and names[-1] == caption.get("id"), url
+        assert all(len([e for e in root.iter() if e.get("id") == name]) == 1 for name in names)
 
 
 def test_the_demo_has_a_gestionnaire_per_supplier_and_a_pending_request(client, db, demo):

@@ -71,8 +71,12 @@ SURVEYED_BY = Rule("l'acheteur qui l'a évaluée",
 OWN_SCOPE = Rule("un acheteur pour son organisation",
                  lambda a, t: a.role == "buyer" and t.org in (None, a.org))
 INDICATORS = OWN_SCOPE | ADMIN
-DOCUMENT_READERS = Rule("son organisation et les lecteurs de ses déclarations", lambda a, t: (
-    a.role != "anonymous" and a.org == t.org) or any(_reads(a, c) for c in t.extra["contracts"]))
+DOCUMENT_READERS = Rule(
+    "son organisation et les lecteurs de ses déclarations (déposées, pour l'acheteur)",
+    lambda a, t: (a.role != "anonymous" and a.org == t.org) or (
+        any(_reads(a, c) for c in t.extra["contracts"])
+        # A draft's document stays the supplier side's (DESIGN.md §3, the life cycle).
+        and (a.role == "supplier" or not t.extra.get("draft"))))
 # A buyer adds people to the suppliers of its contracts, an administrator to the buyer
 # organisations, a gestionnaire to its own (DESIGN.md §1, portal.access).
 INVITER = Rule("un acheteur pour ses fournisseurs, l'administrateur pour les acheteurs",

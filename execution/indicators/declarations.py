@@ -13,7 +13,6 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators.queries import (
-    FILED,
     Scope,
     active_in,
     count_if,
@@ -23,7 +22,14 @@ from execution.indicators.queries import (
 from portal.formatting import PARIS
 from portal.models import AuditEvent, Commitment, CommitmentKind, Contract
 from portal.sql import utc_instant
-from supplier.models import Declaration, PlanAction, PlanUpdate, Status, Subject
+from supplier.models import (
+    FILED_STATUSES,
+    Declaration,
+    PlanAction,
+    PlanUpdate,
+    Status,
+    Subject,
+)
 
 # --- Declarations: on time, review delays, yearly reports --------------------------------------
 
@@ -60,7 +66,7 @@ def due_day_end(due_on, year: int) -> ColumnElement[datetime]:
 def filed_on_time(year: int) -> ColumnElement[bool]:
     """SQL, for declarations due in ``year``: the filing in force (submitted or validated) was
     made before the end of the due day, Paris time."""
-    filed = Declaration.status.in_(FILED) & Declaration.submitted_at.is_not(None)
+    filed = Declaration.status.in_(FILED_STATUSES) & Declaration.submitted_at.is_not(None)
     return filed & (Declaration.submitted_at < due_day_end(Declaration.due_on, year))
 
 
@@ -73,7 +79,7 @@ class OnTime:
 def on_time(db: Session, scope: Scope) -> OnTime:
     """Declarations due in Y whose due date has passed or which are filed; on time when the
     filing in force (submitted or validated) was made by the end of the due day, Paris time."""
-    filed = Declaration.status.in_(FILED) & Declaration.submitted_at.is_not(None)
+    filed = Declaration.status.in_(FILED_STATUSES) & Declaration.submitted_at.is_not(None)
     query = (select(func.count(), count_if(filed_on_time(scope.year))).select_from(Declaration)
              .where(scope.in_year(Declaration.due_on),
                     or_(Declaration.due_on < scope.today, filed)))

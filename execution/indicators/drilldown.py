@@ -39,6 +39,7 @@ from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
 from supplier.kinds import HANDLERS
 from supplier.models import (
+    FILED_STATUSES,
     AgecLine,
     Declaration,
     InsertionLine,
@@ -224,7 +225,7 @@ def _surveys(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
 # --- Declarations: on time, review delays, plans, yearly reports -------------------------------
 
 def _on_time(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
-    filed = Declaration.status.in_(q.FILED) & Declaration.submitted_at.is_not(None)
+    filed = Declaration.status.in_(FILED_STATUSES) & Declaration.submitted_at.is_not(None)
     query = _with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                Declaration.period_end, Commitment.kind, Declaration.due_on,
@@ -237,7 +238,7 @@ def _on_time(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     for (cid, ref, did, start, end, kind, due_on, submitted_at, status, on_time,
          holder) in fetch(query):
         rows.append(Row(cid, ref, holder, did, _period(start, end), [
-            _kind_label(kind), day(due_on), day(submitted_at) if status in q.FILED else "—",
+            _kind_label(kind), day(due_on), day(submitted_at) if status in FILED_STATUSES else "—",
             STATUS_LABELS.get(status, status), _yes(bool(on_time))]))
     return Drill("", "", f"Déclarations dues en {scope.year} dont l'échéance est passée ou qui "
                  "sont déjà déposées ; « À temps » : déposée au plus tard le jour de "

@@ -46,7 +46,6 @@ from supplier.models import (
 )
 
 SME_SIZES = ("TPE", "PME")
-FILED = (Status.submitted, Status.validated)
 
 
 @dataclass(frozen=True)

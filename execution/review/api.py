@@ -31,7 +31,7 @@ def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
                          user: ApiUser) -> DeclarationOut:
     """Validate a submitted declaration (buyer organisation only); it becomes read-only."""
     return declaration_out(db, review.validate(db, declaration_id, reviewer=user,
-                                               version=body.version))
+                                           version=body.version), user)
 
 
 @router.post("/declarations/{declaration_id}/return",
@@ -39,8 +39,9 @@ def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
 def return_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Return a submitted declaration to the holder with a comment."""
-    return declaration_out(db, review.return_to_holder(
-        db, declaration_id, reviewer=user, version=body.version, comment=body.comment))
+    return declaration_out(db, review.return_to_holder(db, declaration_id, reviewer=user,
+                                                   version=body.version, comment=body.comment),
+                           user)
 
 
 @router.post("/declarations/{declaration_id}/reopen",
@@ -49,4 +50,5 @@ def reopen_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Reopen a validated declaration and send it back to the holder (audited)."""
     return declaration_out(db, review.reopen(db, declaration_id, reviewer=user,
-                                             version=body.version, comment=body.comment))
+                                         version=body.version, comment=body.comment),
+                           user)

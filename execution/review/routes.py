@@ -27,17 +27,18 @@ PAGE = "execution/declaration.html"
 @router.get("/declarations/{declaration_id}")
 def declaration_page(request: Request, db: DbSession, user: BuyerUser, declaration_id: RowId):
     declaration = filing.get_declaration(db, declaration_id, user)
-    return render(request, PAGE,
-                  _review_context(db, declaration, can_review=is_reviewer(user,
-                                                                           declaration.contract)))
+    return render(request, PAGE, _review_context(db, declaration, user))
 
 
-def _review_context(db, declaration, *, can_review: bool, **extra):
+def _review_context(db, declaration, user, **extra):
     handler = handler_for(declaration)
+    # A draft's content stays the holder's: the page then says only that it is in progress.
+    shown = declaration.content_shown_to(user)
     return {"d": declaration, "contract": declaration.contract, "handler": handler,
-            "kind_form": form_for(declaration), "can_review": can_review, "errors": {},
-            "error_summary": None, "comment": "", **handler.view_context(db, declaration),
-            **extra}
+            "kind_form": form_for(declaration), "shown": shown,
+            "can_review": is_reviewer(user, declaration.contract), "errors": {},
+            "error_summary": None, "comment": "",
+            **(handler.view_context(db, declaration) if shown else {}), **extra}
 
 
 @router.post("/declarations/{declaration_id}/valider")
@@ -54,8 +55,8 @@ def _comment_action(request, db, user, declaration_id, form, action, message):
         action(db, declaration_id, reviewer=user, version=form_version(form), comment=comment)
     except Invalid as error:
         return refused_form(request, db, error, PAGE, lambda errors, summary: _review_context(
-            db, filing.get_declaration(db, declaration_id, user), can_review=True,
-            comment=comment, errors=errors, error_summary=summary), block="review_form")
+            db, filing.get_declaration(db, declaration_id, user), user, comment=comment,
+            errors=errors, error_summary=summary), block="review_form")
     return redirect(request, f"/acheteur/declarations/{declaration_id}", message=message)
 
 

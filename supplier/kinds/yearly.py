@@ -16,7 +16,7 @@ from portal.documents import Document, store_upload
 from portal.errors import Invalid, TooLarge
 from portal.models import Commitment, Contract, Frequency, User
 from portal.periods import Period, periods
-from supplier.models import Declaration, Status, Subject
+from supplier.models import SHOWN_TO_BUYER, Declaration, Status, Subject
 from supplier.report_schemas import DocumentOut
 
 
@@ -49,7 +49,7 @@ def year_status(declaration: Declaration) -> YearStatus:
 
 def seen_by_buyer(declaration: Declaration) -> bool:
     """Drafts are the holder's business; the buyer's figures are what was filed."""
-    return declaration.status in (Status.submitted, Status.validated, Status.returned)
+    return declaration.status in SHOWN_TO_BUYER
 
 
 def commitment_declarations(db: Session, commitment: Commitment) -> list[Declaration]:

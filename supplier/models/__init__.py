@@ -6,7 +6,9 @@ from supplier.models.concession import ConcessionReport as ConcessionReport  # r
 from supplier.models.csr import CsrFiling as CsrFiling  # re-exported
 from supplier.models.csr import CsrReport as CsrReport  # re-exported
 from supplier.models.declaration import (
+    FILED_STATUSES,
     OPEN_STATUSES,
+    SHOWN_TO_BUYER,
     Declaration,
     Status,
     Subject,
@@ -16,5 +18,5 @@ from supplier.models.insertion import InsertionLine
 from supplier.models.plan import PlanAction as PlanAction  # re-exported
 from supplier.models.plan import PlanUpdate as PlanUpdate  # re-exported
 
-__all__ = ["OPEN_STATUSES", "Attachment", "Declaration", "InsertionLine", "Status", "Subject",
-           "declaration_owners"]
+__all__ = ["FILED_STATUSES", "OPEN_STATUSES", "SHOWN_TO_BUYER", "Attachment", "Declaration",
+           "InsertionLine", "Status", "Subject", "declaration_owners"]

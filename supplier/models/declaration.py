@@ -14,6 +14,7 @@ from sqlalchemy import (
     and_,
     case,
     literal,
+    true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,6 +34,14 @@ class Status(StrEnum):
 
 
 OPEN_STATUSES = (Status.expected, Status.draft, Status.returned)
+# « Déclarées »: what the holder filed with the buyer and still stands (submitted, then
+# validated). Every declared figure counts these only: a draft is the holder's workspace and a
+# returned declaration was sent back for correction.
+FILED_STATUSES = (Status.submitted, Status.validated)
+# What the buyer's side (its agents, the administrators) may read of a declaration's content:
+# what was filed, and what it returned (the reviewer reads again what it asked to correct).
+# Of a draft or a declaration still expected, only that it exists and its status.
+SHOWN_TO_BUYER = (*FILED_STATUSES, Status.returned)
 
 
 class Subject(StrEnum):
@@ -110,7 +119,17 @@ class Declaration(Base):
 
     @property
     def is_locked(self) -> bool:
-        return self.status in (Status.submitted, Status.validated)
+        return self.status in FILED_STATUSES
+
+    def content_shown_to(self, user: User) -> bool:
+        """Whether ``user`` (who may see the declaration) may read its content: the supplier
+        side (holder and co-holders) always, the buyer's side once it was filed."""
+        return user.is_supplier or self.status in SHOWN_TO_BUYER
+
+    @classmethod
+    def content_shown_clause(cls, user: User) -> ColumnElement[bool]:
+        """`content_shown_to` in SQL, for lists."""
+        return true() if user.is_supplier else cls.status.in_(SHOWN_TO_BUYER)
 
 
 def declaration_owners(contract: Contract) -> dict[str, int | None]:

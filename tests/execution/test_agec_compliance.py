@@ -40,7 +40,7 @@ def _rows(html: str) -> dict[str, str]:
 
 
 def _captions(html: str) -> list[str]:
-    return [visible_text(c) for c in re.findall(r"<caption>(.*?)</caption>", html, flags=re.S)]
+    return [visible_text(c) for c in re.findall(r"<caption[^>]*>(.*?)</caption>", html, flags=re.S)]
 
 
 def test_2021_decree_global_share_and_of_which_reuse(client, db, login, aw):
