@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.clock import today
+from portal.formatting import plural
 from portal.models import Role, User
 from portal.notifications import notify
 from supplier.compliance.insertion import insertion_progress
@@ -29,10 +30,11 @@ def weekly_digest(db: Session) -> str:
         progress = insertion_progress(db, behind.items)
         told += notify(
             db, user, key=f"digest:{year}-W{week:02d}", kind="digest",
-            message=f"Semaine {week} : {to_review} déclarations à examiner, {behind.total} "
-                    f"contrats en retard, {overdue} déclarations en retard de dépôt.",
+            message=f"Semaine {week} : {plural(to_review, 'déclaration')} à examiner, "
+                    f"{plural(behind.total, 'contrat')} en retard, "
+                    f"{plural(overdue, 'déclaration')} en retard de dépôt.",
             link="/acheteur", mail=user.mail_digest, mail_template="digest",
             context={"organisation": user.organisation, "to_review": to_review,
                      "behind": [(c, progress[c.id]) for c in behind.items],
                      "behind_total": behind.total, "overdue": overdue})
-    return f"{told} récapitulatifs envoyés"
+    return plural(told, "récapitulatif envoyé", "récapitulatifs envoyés")

@@ -227,8 +227,7 @@ def form_values(contract: Contract) -> dict:
     """What the edit form shows for an existing contract."""
     values = {name: getattr(contract, name) for name in TEXT_FIELDS}
     values = {k: ("" if v is None else str(v)) for k, v in values.items()}
-    if contract.amount_excl_vat is not None:
-        values["amount_excl_vat"] = _french(contract.amount_excl_vat)
+    values["amount_excl_vat"] = contract.amount_excl_vat  # the template writes it (number_input)
     values["holder_id"] = contract.holder.id if contract.holder else None
     values["co_holder_sirets"] = [o.siret for o in contract.co_holders]
     for field in CONSIDERATIONS:
@@ -238,8 +237,7 @@ def form_values(contract: Contract) -> dict:
         params = params_of(commitment)
         penalty = params.penalty_per_missing_hour
         values["insertion"] = {
-            "target_hours": _french(params.target_hours),
-            "penalty_per_missing_hour": "" if penalty is None else _french(penalty)}
+            "target_hours": params.target_hours, "penalty_per_missing_hour": penalty}
     else:
         values["insertion"] = None
     agec = contract.commitment(CommitmentKind.agec_share)
@@ -263,6 +261,3 @@ def form_errors(errors: dict[str, str]) -> dict[str, str]:
     """Error keys of ContractIn renamed after the form's inputs."""
     return {_ERROR_KEYS.get(key, key): message for key, message in errors.items()}
 
-
-def _french(amount) -> str:
-    return str(amount).replace(".", ",")

@@ -5,15 +5,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from portal.formatting import plain_number
 from portal.models import Commitment, CommitmentKind, Frequency
 from portal.money import cents
 
 
 def decimal_from_text(value):
-    """Accepts French input: « 1 250,5 » is 1250.5; an empty box is no value."""
+    """Accepts French input: « 1 250,5 » is 1250.5 (what `number_input` writes), « 1250.5 » too;
+    an empty box is no value."""
     if isinstance(value, str):
-        value = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
-        return value or None
+        return plain_number(value) or None
     if isinstance(value, bool):
         raise ValueError("Saisissez un nombre (par exemple 12,5).")
     return value

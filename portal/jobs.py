@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from portal import mail
 from portal.accounts import AccountToken
 from portal.clock import now
+from portal.formatting import plural
 from portal.models import AuthToken
 
 
@@ -29,7 +30,7 @@ def deliver_mail(db: Session) -> str:
         else:
             failed += 1
         db.commit()
-    return f"{sent} courriels envoyés, {failed} en échec"
+    return f"{plural(sent, 'courriel envoyé', 'courriels envoyés')}, {failed} en échec"
 
 
 def purge_tokens(db: Session) -> str:
@@ -40,4 +41,6 @@ def purge_tokens(db: Session) -> str:
     links = db.execute(delete(AccountToken)
                        .where(AccountToken.expires_at <= now() - timedelta(days=30))
                        .execution_options(synchronize_session=False)).rowcount
-    return f"{sessions} sessions ou jetons expirés supprimés, {links} liens périmés supprimés"
+    expired = plural(sessions, "session ou jeton expiré supprimé",
+                     "sessions ou jetons expirés supprimés")
+    return f"{expired}, {plural(links, 'lien périmé supprimé', 'liens périmés supprimés')}"

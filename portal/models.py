@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now
 from portal.db import Base
+from portal.formatting import shorten
 
 
 class OrgKind(StrEnum):
@@ -190,6 +191,12 @@ class Contract(Base):
     @property
     def co_holders(self) -> list[Organisation]:
         return [p.organisation for p in self.parties if p.role == PartyRole.co_holder]
+
+    @property
+    def title(self) -> str:
+        """How a mail names the contract: its reference and its object, shortened
+        (2025-014 « Nettoyage des locaux… »)."""
+        return f"{self.reference} « {shorten(self.object, 50)} »"
 
     @hybrid_property
     def end_date(self) -> date:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.clock import now
 from portal.db import Base
+from portal.formatting import typography
 from portal.mail import About, queue_mail
 from portal.models import User
 from portal.pagination import Page, paginate
@@ -40,12 +41,15 @@ class Notification(Base):
 
 def render_mail(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """(subject, text, html) from templates/mail/<template>.txt and .html; the subject is the
-    first line of the text template."""
+    first line of the text template, capitalised. Every mail gets its French typography here
+    (`typography`), whatever wrote its sentences."""
     context = {"base_url": get_settings().base_url.rstrip("/"), **context}
     text = _mail_templates.get_template(f"{template}.txt").render(context)
     subject, _, body = text.partition("\n")
     html = _mail_templates.get_template(f"{template}.html").render(context)
-    return subject.strip(), body.lstrip("\n"), html
+    subject = subject.strip()
+    subject = subject[:1].upper() + subject[1:]
+    return typography(subject), typography(body.lstrip("\n")), typography(html)
 
 
 def notify(db: Session, user: User, *, key: str, kind: str, message: str, link: str | None,

@@ -16,5 +16,5 @@ def install_template_globals() -> None:
                 kinds=HANDLERS,
                 survey_vocabulary=survey_vocabulary, survey_status=surveys_service.status_label,
                 indicator_value=indicator_format.value_text,
-                indicator_quantity=indicator_format.quantity,
+                indicator_terms=indicator_format.terms,
                 indicator_details=indicator_format.detail_items)

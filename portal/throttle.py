@@ -12,6 +12,7 @@ from portal import identity
 from portal.clock import now
 from portal.db import Base
 from portal.errors import PortalError
+from portal.formatting import plural
 from portal.models import User
 from portal.settings import get_settings
 
@@ -36,8 +37,8 @@ class TooManyAttempts(PortalError):
 
     def __init__(self, wait_seconds: int):
         minutes = max(1, math.ceil(wait_seconds / 60))
-        super().__init__(f"Trop de tentatives : par sécurité, réessayez dans {minutes} minute"
-                         f"{'s' if minutes > 1 else ''}.")
+        super().__init__("Trop de tentatives : par sécurité, réessayez dans "
+                         f"{plural(minutes, 'minute')}.")
         self.retry_after = wait_seconds
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from portal.clock import today
+from portal.formatting import plural
 from portal.models import Commitment, Contract, ContractStatus, Role
 from portal.notifications import notify
 from portal.settings import get_settings
@@ -25,7 +26,7 @@ def generate_periods(db: Session) -> str:
                            .options(selectinload(Contract.commitments))).all()
     for contract in contracts:
         sync_declarations(db, contract)
-    return f"{len(contracts)} contrats en cours à jour"
+    return plural(len(contracts), "contrat en cours à jour", "contrats en cours à jour")
 
 
 def _open_declarations(db: Session, *conditions) -> list[Declaration]:
@@ -61,8 +62,9 @@ def remind_due(db: Session) -> str:
                 link=f"/fournisseur/declarations/{declaration.id}", mail=user.mail_alerts,
                 mail_template="alert", about=about(declaration.id),
                 context={"subject": f"Rappel : déclaration à déposer avant le "
-                                    f"{declaration.due_on:%d/%m/%Y}"})
-    return f"{told} rappels envoyés"
+                                    f"{declaration.due_on:%d/%m/%Y} — contrat "
+                                    f"{declaration.contract.title}"})
+    return plural(told, "rappel envoyé", "rappels envoyés")
 
 
 def notify_overdue(db: Session) -> str:
@@ -79,7 +81,7 @@ def notify_overdue(db: Session) -> str:
                         f"{describe(declaration)}.",
                 link=f"/fournisseur/declarations/{declaration.id}", mail=user.mail_alerts,
                 mail_template="alert", about=about(declaration.id),
-                context={"subject": "Déclaration en retard"})
+                context={"subject": f"Déclaration en retard — contrat {contract.title}"})
         if declaration.due_on + timedelta(days=grace) < today():
             for user in users_of(db, contract.buyer_org_id, Role.buyer):
                 told += notify(
@@ -89,5 +91,5 @@ def notify_overdue(db: Session) -> str:
                             f"(échéance du {declaration.due_on:%d/%m/%Y}).",
                     link=f"/acheteur/contrats/{contract.id}", mail=user.mail_alerts,
                     mail_template="alert", about=about(declaration.id),
-                    context={"subject": f"Déclaration non déposée — {contract.reference}"})
-    return f"{told} alertes de retard envoyées"
+                    context={"subject": f"Déclaration non déposée — contrat {contract.title}"})
+    return plural(told, "alerte de retard envoyée", "alertes de retard envoyées")

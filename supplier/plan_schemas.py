@@ -47,13 +47,6 @@ Figure = Annotated[Annotated[Decimal, Field(max_digits=14, decimal_places=2)] | 
                    BeforeValidator(decimal_from_text)]
 
 
-def figure_text(value: Decimal | None) -> str:
-    """A stored figure as the form shows it: « 70,5 », « 12 » (no trailing zeros)."""
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f").replace(".", ",")
-
-
 def optional_text(max_length: int):
     """A text of at most ``max_length`` characters; an empty box is no value."""
     return Annotated[Annotated[str, Field(max_length=max_length)] | None,

@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from portal.commitments import decimal_from_text
-from portal.formatting import money
+from portal.formatting import money, plain_number
 from portal.schemas import blank_to_none
 from supplier.schemas import Cents, DeclarationIn
 
@@ -32,8 +32,7 @@ MAX_ANNEXES = 10
 def int_from_text(value: Any) -> Any:
     """« 1 250 » is 1250; an empty box is no value; true/false is not a number."""
     if isinstance(value, str):
-        value = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-        return value or None
+        return plain_number(value) or None
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         raise ValueError("Saisissez un nombre entier.")
     return value

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from portal.clock import today
+from portal.formatting import plural
 from portal.models import Commitment, CommitmentKind, Contract
 from portal.settings import get_settings
 from supplier.models import Declaration, InsertionLine
@@ -78,5 +79,7 @@ def remove_expired_detail(db: Session) -> str:
         declarations += len(ids)
         db.flush()
     years = get_settings().insertion_retention_years
-    return (f"{merged} lignes d'insertion détaillées regroupées dans {declarations} "
-            f"déclarations (contrats terminés depuis plus de {years} ans)")
+    lines = plural(merged, "ligne d'insertion détaillée regroupée",
+                   "lignes d'insertion détaillées regroupées")
+    return (f"{lines} dans {plural(declarations, 'déclaration')} (contrats terminés depuis plus "
+            f"de {plural(years, 'an')})")

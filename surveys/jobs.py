@@ -9,6 +9,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from portal.clock import today
+from portal.formatting import plural
 from portal.models import Contract, Organisation, Role, User
 from portal.notifications import notify
 from surveys.models import Campaign, Invitation, InvitationStatus, LaunchReason
@@ -66,11 +67,12 @@ def launch_campaigns(db: Session) -> str:
                         f"{about} avant le {campaign.due_on:%d/%m/%Y}.",
                 link=f"/enquetes/{invitation.id}", mail=user.mail_alerts,
                 mail_template="alert",
-                context={"subject": ("Relance : " if reminder else "") +
-                         f"enquête de fin de contrat {contract.reference}"})
-    return f"{len(launched)} campagnes lancées, {told} invitations et relances envoyées"
+                context={"subject": ("Relance : enquête" if reminder else "Enquête") +
+                         f" de fin de contrat {contract.title}"})
+    return (f"{plural(len(launched), 'campagne lancée', 'campagnes lancées')}, "
+            f"{plural(told, 'invitation ou relance envoyée', 'invitations et relances envoyées')}")
 
 
 def close_campaigns(db: Session) -> str:
     """Scheduled: closes the campaigns whose answering period is over."""
-    return f"{len(close_expired_campaigns(db, today()))} campagnes closes"
+    return plural(len(close_expired_campaigns(db, today())), "campagne close", "campagnes closes")

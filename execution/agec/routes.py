@@ -41,7 +41,7 @@ def thresholds_page(request: Request, db: DbSession, user: AdminUser):
 def _edit_context(threshold, *, values=None, errors=None, summary=None, marker=None) -> dict:
     regime = Regime(threshold.category.regime)
     if values is None:
-        values = {name: _french(getattr(threshold, name)) for name in MINIMUMS[regime]}
+        values = {name: getattr(threshold, name) for name in MINIMUMS[regime]}
         # A note on where to look is not a source for a value the admin types.
         values["source"] = threshold.source if not threshold.is_empty else ""
     return {
@@ -79,10 +79,3 @@ def save_threshold(request: Request, db: DbSession, user: AdminUser, threshold_i
     return redirect(request, "/admin/seuils-agec",
                     message=f"Seuil enregistré : {saved.category.label}, {saved.from_year}.")
 
-
-def _french(value) -> str:
-    """« 12,5 » for 12.50, « 0 » for 0.00; empty for no value."""
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", ",")

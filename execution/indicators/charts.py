@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from execution.indicators.format import DASH, quantity, signed, value_text
+from execution.indicators.format import DASH, signed, terms, value_text
 from execution.indicators.service import BreakdownRow, Indicator
 from execution.indicators.svg import (
     Bar,
@@ -118,8 +118,7 @@ def year_panels(indicators: Sequence[Indicator]) -> list[Panel]:
 def _indicator_table(caption: str, indicators: Sequence[Indicator]) -> Table:
     return Table(caption, ["Indicateur", "Valeur", "Objectif", "Numérateur", "Dénominateur"],
                  [[i.label, value_text(i.value, i.unit), value_text(i.target, i.unit)
-                   if i.target is not None else DASH, quantity(i.numerator),
-                   quantity(i.denominator)] for i in indicators],
+                   if i.target is not None else DASH, *terms(i)] for i in indicators],
                  [False, True, True, True, True])
 
 

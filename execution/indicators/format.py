@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from execution.indicators.schemas import indicators_out
 from execution.indicators.scope import buyer_by_siret
 from execution.indicators.service import Indicator, compute_indicators, display
-from portal.formatting import number, share
+from portal.formatting import number, plural, share
 
 DASH = "—"
 
@@ -34,6 +34,17 @@ def quantity(value: Decimal | int | None) -> str:
         return DASH
     exact = Decimal(value) == Decimal(value).to_integral_value()
     return number(value, 0 if exact else 2)
+
+
+def terms(indicator: Indicator) -> tuple[str, str]:
+    """The numerator and the denominator as a reader understands them. A satisfaction score is
+    an average: its numerator, a sum of points (500 for 7 answers), means nothing to anyone, so
+    the average and the number of answers are shown instead. Exports keep the raw sums."""
+    if indicator.unit == "score":
+        average = (f"{value_text(indicator.value, 'score')} en moyenne"
+                   if indicator.value is not None else DASH)
+        return average, plural(indicator.denominator or 0, "réponse")
+    return quantity(indicator.numerator), quantity(indicator.denominator)
 
 
 _DETAILS = {
@@ -73,12 +84,6 @@ def detail_items(indicator: Indicator) -> list[tuple[str, str]]:
 
 # --- `portal indicators` -----------------------------------------------------------------------
 
-def _plain(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return number(value, 0 if value == value.to_integral_value() else 2)
-
-
 def command_output(db: Session, *, year: int, buyer_siret: str | None, as_json: bool) -> str:
     """What `portal indicators` prints: a French table with how each figure is computed, or the
     API's JSON. An unknown SIRET raises NotFound (one French line, exit 1)."""
@@ -88,8 +93,8 @@ def command_output(db: Session, *, year: int, buyer_siret: str | None, as_json: 
         return indicators_out(year, buyer, indicators).model_dump_json(indent=2)
     scope = f"{buyer.name} (SIRET {buyer.siret})" if buyer else "tous les acheteurs"
     header = ("Indicateur", "Valeur", "Numérateur", "Dénominateur", "Objectif", "Données")
-    rows = [(f"{n}. {i.label}", display(i.value, i.unit), _plain(i.numerator),
-             _plain(i.denominator), display(i.target, i.unit), str(i.records))
+    rows = [(f"{n}. {i.label}", display(i.value, i.unit), *terms(i), display(i.target, i.unit),
+             str(i.records))
             for n, i in enumerate(indicators, start=1)]
     widths = [max(len(row[c]) for row in (header, *rows)) for c in range(len(header))]
 

@@ -18,12 +18,13 @@ from starlette.datastructures import FormData
 from execution.indicators import charts as indicator_charts
 from execution.indicators import config, drilldown, exports, scope
 from execution.indicators.config import DEFINITIONS, UNIT_LABELS, SettingsIn, TargetIn
+from execution.indicators.format import value_text
 from execution.indicators.service import compute_indicators
 from execution.indicators.trends import compute_trends
 from portal.auth import AdminUser, CurrentUser, DbSession
 from portal.clock import today
 from portal.errors import Conflict, Invalid, NotFound
-from portal.formatting import number
+from portal.formatting import number_input
 from portal.pagination import page_number
 from portal.web import parsed_form, redirect, refused_form, render, verify_csrf
 
@@ -120,7 +121,7 @@ def _context(db, *, settings_values=None, settings_errors=None, settings_summary
              marker=None, target_values=None, target_errors=None, target_summary=None) -> dict:
     settings = config.current_settings(db)
     if settings_values is None:
-        settings_values = {name: _french(getattr(settings, name)) for name in SETTINGS_FIELDS}
+        settings_values = {name: getattr(settings, name) for name in SETTINGS_FIELDS}
     return {
         "settings": settings, "marker": marker if marker is not None else settings.marker,
         "settings_values": settings_values, "settings_errors": settings_errors or {},
@@ -174,15 +175,9 @@ def save_target(request: Request, db: DbSession, user: AdminUser, form: Form):
 
 def _target_row(target) -> dict:
     definition = config.BY_ID.get(target.indicator_id)
-    unit = UNIT_LABELS[definition.unit] if definition else ""
+    # Written as the dashboard writes the indicator's values (« 400 000,00 h », « 30,0 % »).
     return {"indicator_id": target.indicator_id, "year": target.year,
             "label": definition.label if definition else target.indicator_id,
-            "text": f"{number(target.value, 0 if target.value % 1 == 0 else 2)} {unit}".strip()}
+            "text": value_text(target.value, definition.unit) if definition
+            else number_input(target.value)}
 
-
-def _french(value) -> str:
-    """« 1607 » for 1607.00, « 12,5 » for 12.50; empty for no value."""
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", ",")

@@ -23,7 +23,7 @@ from execution.indicators.config import BY_ID, current_settings, targets_for
 from portal import agec
 from portal.agec import Regime
 from portal.clock import today
-from portal.formatting import hours, money, number, share
+from portal.formatting import hours, money, number, plural, share
 from portal.models import CommitmentKind
 from supplier.compliance.agec import MET, MISSING, NOT_MET, CategoryResult, shares
 from supplier.vocabulary import AGE_BANDS, PUBLIC_CATEGORIES, SEXES
@@ -202,8 +202,8 @@ def contract_indicators(n: q.Notified, y: int, threshold: Decimal) -> list[Indic
                  "au moins une considération environnementale (clause ou critère)"),
         make("reserved_contracts", Decimal(n.reserved), Decimal(n.reserved), None,
              f"Nombre et montant HT des marchés notifiés en {y} réservés (articles L2113-12, "
-             f"L2113-13 et L2113-15 du code de la commande publique), sur {n.contracts} "
-             f"marché{'s' if n.contracts > 1 else ''} notifié{'s' if n.contracts > 1 else ''}.",
+             f"L2113-13 et L2113-15 du code de la commande publique), sur "
+             f"{plural(n.contracts, 'marché notifié', 'marchés notifiés')}.",
              n.contracts, details={"amount": n.reserved_amount, "contracts": n.contracts}),
     ]
 

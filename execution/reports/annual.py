@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from execution.indicators import charts as panels_of
 from execution.indicators import queries as q
-from execution.indicators.charts import Panel, quantity
+from execution.indicators.charts import Panel
 from execution.indicators.config import FIRST_YEAR, LAST_YEAR
+from execution.indicators.format import quantity
 from execution.indicators.scope import trend_years
 from execution.indicators.service import Indicator, compute_indicators
 from execution.indicators.trends import compute_trends

@@ -125,10 +125,6 @@ def offered_categories(db: Session, contract: Contract, commitment, regime: Regi
     return [c for c in of_regime if c.code in chosen] or of_regime
 
 
-def _french(amount: Decimal) -> str:
-    return f"{Decimal(amount):.2f}".replace(".", ",")
-
-
 @register
 class AgecShare(KindHandler):
     kind = CommitmentKind.agec_share
@@ -140,7 +136,7 @@ class AgecShare(KindHandler):
         return {"version": declaration.version,
                 "supplier_comment": declaration.supplier_comment,
                 "lines": [{"category_code": line.category_code,
-                           **{name: _french(getattr(line, name)) for name in AMOUNTS}}
+                           **{name: getattr(line, name) for name in AMOUNTS}}
                           for line in lines]}
 
     def form_context(self, db, declaration, payload, *, extra_rows):

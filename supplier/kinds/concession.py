@@ -16,7 +16,6 @@ from supplier.kinds.base import KindHandler, register
 from supplier.kinds.yearly import (
     commitment_declarations,
     document_out,
-    french,
     split_uploads,
     store_pdf,
     yearly_periods,
@@ -83,7 +82,7 @@ class ConcessionReportKind(KindHandler):
 
     def payload_from_declaration(self, db: Session, declaration: Declaration) -> dict[str, Any]:
         report = report_of(db, declaration.id)
-        figures = {name: french(getattr(report, name, None)) for name in CONCESSION_FIGURES}
+        figures = {name: getattr(report, name, None) for name in CONCESSION_FIGURES}
         return {"version": declaration.version, "supplier_comment": declaration.supplier_comment,
                 "remove_annexes": [], **figures}
 

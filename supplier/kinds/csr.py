@@ -14,7 +14,6 @@ from supplier.kinds.base import KindHandler, register
 from supplier.kinds.yearly import (
     commitment_declarations,
     document_out,
-    french,
     split_uploads,
     store_pdf,
     yearly_periods,
@@ -55,7 +54,7 @@ class CsrReportKind(KindHandler):
         """The form edits the organisation's latest report of that year, whichever contract it
         was filed from."""
         report = csr.latest_report(db, *csr.owner_and_year(declaration))
-        figures = {name: french(getattr(report, name, None)) for name in CSR_FIGURES}
+        figures = {name: getattr(report, name, None) for name in CSR_FIGURES}
         return {"version": declaration.version, "supplier_comment": declaration.supplier_comment,
                 "report_revision": report.revision if report else 0, **figures}
 

@@ -32,7 +32,6 @@ class InsertionHours(KindHandler):
         for line in lines:
             # Lines merged past the retention period have no reference left to show.
             line["beneficiary_ref"] = line["beneficiary_ref"] or ""
-            line["hours"] = str(line["hours"]).replace(".", ",")
         return {"version": declaration.version, "lines": lines,
                 "supplier_comment": declaration.supplier_comment}
 

@@ -34,7 +34,6 @@ from supplier.plan_schemas import (
     PlanProposalIn,
     PlanUpdatesIn,
     ProgressPlanIn,
-    figure_text,
 )
 
 ACTION_FIELDS = ("key", "axis", "title", "owner", "indicator", "unit", "baseline", "target",
@@ -80,9 +79,7 @@ class ProgressPlan(KindHandler):
         actions = []
         for action in declaration.plan_actions:
             row = PlanActionIn.model_validate(action).model_dump()
-            row.update(baseline=figure_text(action.baseline),
-                       target=figure_text(action.target),
-                       deadline=action.deadline.strftime("%d/%m/%Y"))
+            row.update(deadline=action.deadline.strftime("%d/%m/%Y"))
             actions.append({k: "" if v is None else v for k, v in row.items()})
         return {**common, "actions": actions}
 

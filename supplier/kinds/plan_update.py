@@ -13,7 +13,7 @@ from portal.errors import Conflict, Invalid, TooLarge
 from portal.models import User
 from supplier.models import Attachment, Declaration, PlanUpdate, Status
 from supplier.plan import NO_PLAN, accepted_plan, action_titles, latest_updates
-from supplier.plan_schemas import PlanUpdateOut, PlanUpdatesIn, Upload, figure_text
+from supplier.plan_schemas import PlanUpdateOut, PlanUpdatesIn, Upload
 
 UPDATE_FIELDS = ("action_key", "status", "latest_value", "comment")
 EVIDENCE_TYPES = ("application/pdf", "image/png", "image/jpeg")
@@ -24,13 +24,13 @@ def payload_from_declaration(db: Session, declaration: Declaration) -> list[dict
     saved = declaration.plan_updates
     if saved or declaration.status != Status.expected:
         return [{"action_key": u.action_key, "status": u.status,
-                 "latest_value": figure_text(u.latest_value), "comment": u.comment or ""}
+                 "latest_value": u.latest_value, "comment": u.comment or ""}
                 for u in saved]
     # A new update starts from where each action stood at the last validated one.
     latest = latest_updates(declaration.commitment_id)
     rows = db.execute(select(latest.c.action_key, latest.c.status, latest.c.latest_value)
                       .where(latest.c.rank == 1))
-    return [{"action_key": key, "status": status, "latest_value": figure_text(value), "comment": ""}
+    return [{"action_key": key, "status": status, "latest_value": value, "comment": ""}
             for key, status, value in rows]
 
 

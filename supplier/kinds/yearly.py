@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -110,14 +109,3 @@ def document_out(document: Document | None) -> DocumentOut | None:
                        content_type=document.content_type, size=document.size,
                        sha256=document.sha256, url=f"/documents/{document.id}")
 
-
-def french(value: Decimal | int | str | None) -> str:
-    """A stored figure as the form shows it: « 12,5 », « 1250 », or an empty box."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text.replace(".", ",")
-    return str(value)

@@ -67,7 +67,7 @@ def test_the_holder_downloads_an_attestation_of_the_validated_hours(client, logi
     assert "Attestation de réalisation d'heures d'insertion" in text
     assert HOLDER_NAME in text and BUYER_NAME in text and "INS-2025-01" in text
     # 120 h + 80 h validated; the 40 h still under review are not attested.
-    assert "200 h" in text and "240 h" not in text
+    assert "200,00 h" in text and "240,00 h" not in text
     assert "du 01/01/2025 au 30/06/2025" in text
     assert "Délivrée le 02/02/2026" in text
     assert f"/verification/{code}" in text
@@ -82,7 +82,7 @@ def test_anyone_can_check_the_code_without_logging_in(client, login, report_worl
     text = page_text(response)
     assert f"Attestation authentique — code {code}" in text
     assert HOLDER_NAME in text and BUYER_NAME in text
-    assert "200 h" in text and "du 01/01/2025 au 30/06/2025" in text
+    assert "200,00 h" in text and "du 01/01/2025 au 30/06/2025" in text
 
 
 def test_the_form_accepts_the_code_as_people_type_it(client, login, report_world):
@@ -135,10 +135,10 @@ def test_the_same_facts_give_the_same_code_and_new_hours_a_new_one(client, db, l
     review.validate(db, third.id, reviewer=report_world.buyer, version=third.version)
     db.commit()
     text, second = download(client, report_world)
-    assert second != first and "240 h" in text and "au 30/09/2025" in text
+    assert second != first and "240,00 h" in text and "au 30/09/2025" in text
     # The first attestation still verifies, with what it attested then.
-    assert "200 h" in page_text(client.get(f"/verification/{first}"))
-    assert "240 h" in page_text(client.get(f"/verification/{second}"))
+    assert "200,00 h" in page_text(client.get(f"/verification/{first}"))
+    assert "240,00 h" in page_text(client.get(f"/verification/{second}"))
 
 
 def test_only_the_holder_gets_the_attestation(client, db, login, report_world):
@@ -200,6 +200,6 @@ def test_downloading_never_issues_an_attestation(client, db, login, report_world
     review.validate(db, third.id, reviewer=report_world.buyer, version=third.version)
     db.commit()
     text = pdf_text(client.get(url).content)
-    assert CODE.search(text).group(1) == first and "200 h" in text
+    assert CODE.search(text).group(1) == first and "200,00 h" in text
     assert db.scalar(select(func.count()).select_from(Attestation)) == 1
     assert download(client, report_world)[1] != first

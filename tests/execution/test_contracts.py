@@ -98,7 +98,8 @@ def test_editing_dates_follows_the_periods_and_keeps_filed_ones(client, db, logi
     filed = factories.submit(db, world.declarations[0], world.holder)
     login(world.buyer)
     form = client.get(f"/acheteur/contrats/{world.contract.id}/modifier")
-    assert form.status_code == 200 and 'value="1000,00"' in form.text
+    # The amount in the French format of the hint (« 1 250,50 »).
+    assert form.status_code == 200 and 'value="1\u202f000,00"' in form.text
     response = post(f"/acheteur/contrats/{world.contract.id}/modifier", {
         **FORM, "reference": world.contract.reference, "starts_on": "2025-01-01",
         "ends_on": "2025-06-30", "holder_id": world.holder.organisation_id,

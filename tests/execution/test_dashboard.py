@@ -37,7 +37,7 @@ def test_buyer_sees_the_year_with_charts_and_tables(client, db, login):
     assert "Année 2025 — Métropole Test" in page
     # The figures of the crafted dataset, each with its numerator, denominator and sentence.
     assert re.search(r"Heures d'insertion réalisées Somme des heures des lignes d'insertion "
-                     r"des déclarations validées .*? 55 h 400 h 55 — 2", page)
+                     r"des déclarations validées .*? 55,00 h 400,00 h 55 — 2", page)
     assert re.search(r"Part de féminisation des heures d'insertion .*? 63,6 % — 35 55 2", page)
     assert re.search(r"Taux de réalisation des heures d'insertion .*? 5,5 % — 55 1 000", page)
     assert "Équivalents temps plein d'insertion" in page and "1 607 heures" in page
@@ -50,12 +50,12 @@ def test_buyer_sees_the_year_with_charts_and_tables(client, db, login):
         assert chart.get("role") == "img" and chart.get("width") and chart.get("viewBox")
         assert chart.find(f"{SVG}title").text and chart.find(f"{SVG}desc").text
     assert "Heures d'insertion réalisées et objectif de l'année" in html.unescape(response.text)
-    assert "55 h (objectif 400 h)" in page
+    assert "55,00 h (objectif 400,00 h)" in page
     assert "Heures d'insertion par public éligible — tableau des valeurs" in page
-    assert "Bénéficiaire du RSA 35 h 63,6 %" in page
-    assert "Par sexe — Femme 35 h 63,6 %" in page and "Par sexe — Homme 20 h 36,4 %" in page
+    assert "Bénéficiaire du RSA 35,00 h 63,6 %" in page
+    assert "Par sexe — Femme 35,00 h 63,6 %" in page and "Par sexe — Homme 20,00 h 36,4 %" in page
     assert "Heures d'insertion réalisées par année — tableau des valeurs" in page
-    assert "2024 0 h — 2025 55 h 400 h" in page
+    assert "2024 0,00 h — 2025 55,00 h 400,00 h" in page
     assert "Aucune dépense AGEC validée pour cette année." in page
     # Export links keep the filters.
     org = world.buyer.organisation_id
@@ -89,16 +89,16 @@ def test_admin_sees_all_or_picks_a_buyer(client, db, login):
     page = text_of(everyone)
     assert "Toutes les organisations acheteuses" in page
     assert 'href="/admin/indicateurs"' in everyone.text  # where targets are set
-    assert re.search(r"Heures d'insertion réalisées Somme .*? 1 054 h", page)  # 55 + 999
+    assert re.search(r"Heures d'insertion réalisées Somme .*? 1 054,00 h", page)  # 55 + 999
     # The filter form lists the buyer organisations; picking one narrows every figure.
     assert f'<option value="{world.other_buyer.organisation_id}"' in everyone.text
     picked = client.get(f"/indicateurs?annee=2025&acheteur={world.other_buyer.organisation_id}")
     page = text_of(picked)
     assert "Année 2025 — Ville Voisine" in page
-    assert re.search(r"Heures d'insertion réalisées Somme .*? 999 h", page)
-    assert "1 054 h" not in page
+    assert re.search(r"Heures d'insertion réalisées Somme .*? 999,00 h", page)
+    assert "1 054,00 h" not in page
     # The « toutes » option sends an empty value: back to every organisation.
-    assert "1 054 h" in text_of(client.get("/indicateurs?annee=2025&acheteur="))
+    assert "1 054,00 h" in text_of(client.get("/indicateurs?annee=2025&acheteur="))
     drill = text_of(client.get(
         f"/indicateurs/insertion_hours?annee=2025&acheteur={world.buyer.organisation_id}"))
     assert "MEL-2025-01" in drill and "VOISINE-99" not in drill
@@ -142,16 +142,17 @@ def test_drill_down_lists_the_contracts_and_declarations_counted(client, db, log
     response = client.get("/indicateurs/insertion_hours?annee=2025")
     assert response.status_code == 200
     page = text_of(response)
-    assert "Heures d'insertion réalisées" in page and "Valeur 55 h" in page
+    assert "Heures d'insertion réalisées" in page and "Valeur 55,00 h" in page
     assert "Contrats et déclarations comptés (1)" in page
     # Only the validated first quarter counts: the submitted second one is not listed.
-    assert "MEL-2025-01 Bâtiment Solidaire 1er trimestre 2025 55 h 35 h 2" in page
+    assert "MEL-2025-01 Bâtiment Solidaire 1er trimestre 2025 55,00 h 35,00 h 2" in page
     assert "2e trimestre 2025" not in page
     assert f'href="/acheteur/declarations/{world.quarters[0].id}"' in response.text
     assert f'href="/acheteur/contrats/{world.contract.id}"' in response.text
     # Contracts with an insertion commitment active in the year, expected hours at its end.
     page = text_of(client.get("/indicateurs/insertion_contracts?annee=2025"))
-    assert "MEL-2025-01 Bâtiment Solidaire 01/01/2025 31/12/2025 1 000 h 55 h 1 000 h" in page
+    assert ("MEL-2025-01 Bâtiment Solidaire 01/01/2025 31/12/2025 1 000,00 h 55,00 h "
+            "1 000,00 h") in page
     # The social consideration share: the contract is in the denominator and counted.
     page = text_of(client.get("/indicateurs/social_consideration_share?annee=2025"))
     assert "MEL-2025-01 Bâtiment Solidaire 01/02/2025 150 000,00 € HT Clause sociale Oui" in page

@@ -56,8 +56,8 @@ def test_the_page_shows_the_defaults_and_is_linked_from_the_administration(clien
     assert "/admin/indicateurs" in client.get("/admin").text
     page = client.get("/admin/indicateurs")
     assert page.status_code == 200
-    assert 'name="fte_hours" type="text" value="1607"' in page.text
-    assert 'name="consideration_threshold_eur" type="text" value="90000"' in page.text
+    assert 'name="fte_hours" type="text" value="1\u202f607,00"' in page.text
+    assert 'name="consideration_threshold_eur" type="text" value="90\u202f000,00"' in page.text
     assert "Aucun objectif n'est encore fixé." in text(page)
 
 
@@ -79,15 +79,18 @@ def test_changing_the_fte_hours_changes_insertion_fte(client, db, login, post, a
     assert event.actor_id == admin.id and "1607.00 h/ETP" in event.comment
 
 
-@pytest.mark.parametrize(("values", "message"), [
-    ({"fte_hours": "0"}, "La valeur doit être supérieure à 0."),
-    ({"fte_hours": "mille"}, "Saisissez un nombre (par exemple 12,5)."),
-    ({"fte_hours": "9000"}, "La valeur doit être inférieure ou égale à 8784."),
-    ({"fte_hours": ""}, "Saisissez un nombre (par exemple 12,5)."),
-    ({"consideration_threshold_eur": "-1"}, "La valeur ne peut pas être négative."),
-    ({"consideration_threshold_eur": "90 000,001"}, "Au plus 2 chiffres après la virgule."),
+# `shown`: what was typed, shown again in the French format (never rounded).
+@pytest.mark.parametrize(("values", "shown", "message"), [
+    ({"fte_hours": "0"}, "0,00", "La valeur doit être supérieure à 0."),
+    ({"fte_hours": "mille"}, "mille", "Saisissez un nombre (par exemple 12,5)."),
+    ({"fte_hours": "9000"}, "9\u202f000,00", "La valeur doit être inférieure ou égale à 8784."),
+    ({"fte_hours": ""}, "", "Saisissez un nombre (par exemple 12,5)."),
+    ({"consideration_threshold_eur": "-1"}, "-1,00", "La valeur ne peut pas être négative."),
+    ({"consideration_threshold_eur": "90 000,001"}, "90\u202f000,001",
+     "Au plus 2 chiffres après la virgule."),
 ])
-def test_bad_settings_are_refused_in_french(client, db, login, post, admin, values, message):
+def test_bad_settings_are_refused_in_french(client, db, login, post, admin, values, shown,
+                                            message):
     login(admin)
     form = {"marker": current_settings(db).marker, "fte_hours": "1607",
             "consideration_threshold_eur": "90000", **values}
@@ -97,7 +100,7 @@ def test_bad_settings_are_refused_in_french(client, db, login, post, admin, valu
     assert "Les paramètres n'ont pas été enregistrés" in text(response)
     field = next(iter(values))
     assert f'aria-describedby="{field}-error"' in response.text
-    assert f'value="{html.escape(values[field])}"' in response.text
+    assert f'value="{html.escape(shown)}"' in response.text
     db.expire_all()
     assert current_settings(db).fte_hours == 1607
 
@@ -141,7 +144,7 @@ def test_targets_are_set_shown_used_and_removed(client, db, login, post, admin, 
     assert response.status_code == 303
     page = text(client.get("/admin/indicateurs"))
     assert "Objectif enregistré : Heures d'insertion réalisées, 2021." in page
-    assert "2021 Heures d'insertion réalisées 400 000 heures" in page
+    assert "2021 Heures d'insertion réalisées 400 000,00 h" in page
     hours = next(i for i in compute_indicators(db, year=2021, buyer_org_id=metropole.id)
                  if i.id == "insertion_hours")
     assert hours.target == Decimal(400000)

@@ -57,7 +57,7 @@ def test_contract_to_validated_hours(client, db, login, post, world):
     db.refresh(first)
     assert first.status == Status.validated
     page = visible_text(client.get(f"/acheteur/contrats/{world.contract.id}").text)
-    assert "130 h validées à ce jour" in page.replace("\u202f", " ").replace("\xa0", " ")
+    assert "130,00 h validées à ce jour" in page.replace("\u202f", " ").replace("\xa0", " ")
     assert "En retard" in page  # 130 h of 1 000 with half the year gone
 
 

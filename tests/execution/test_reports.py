@@ -49,20 +49,20 @@ def test_annual_report_carries_indicators_charts_and_contracts(client, login, re
     assert BUYER_NAME in text
     # Indicators with their values, targets column and how they are computed.
     assert "Heures d'insertion réalisées" in text
-    assert "200 h" in text  # 120 h + 80 h validated; the submitted 40 h do not count
+    assert "200,00 h" in text  # 120 h + 80 h validated; the submitted 40 h do not count
     assert "Somme des heures des lignes d'insertion des déclarations validées" in text
     assert "Part de féminisation des heures d'insertion" in text and "60,0 %" in text
     # The charts (SVG text) and their tables.
     assert "Heures d'insertion par public éligible" in text
-    assert "Bénéficiaire du RSA" in text and "120 h (60,0 %)" in text
+    assert "Bénéficiaire du RSA" in text and "120,00 h (60,0 %)" in text
     assert "Heures d'insertion réalisées par année" in text
     # The contracts of the year, summarised; the list itself is the annex.
     assert ("1 contrat en cours d'exécution pendant l'année, pour un montant total de "
-            "250 000,00 € HT et 200 h d'insertion validées en 2025") in text
-    assert "Travaux 1 250 000,00 € HT 200 h" in text  # by nature
+            "250 000,00 € HT et 200,00 h d'insertion validées en 2025") in text
+    assert "Travaux 1 250 000,00 € HT 200,00 h" in text  # by nature
     assert "Contrats qui le comportent Heures d'insertion 1" in text  # by commitment
     assert ("INS-2025-01 Réhabilitation du groupe scolaire Jules-Ferry " + HOLDER_NAME
-            + " 200 h") in text  # the contracts with the most hours
+            + " 200,00 h") in text  # the contracts with the most hours
     assert "« contrats-2025 » (CSV ou XLSX)" in text
 
 
@@ -147,7 +147,8 @@ def test_the_pdf_summarises_the_contracts_and_the_annex_lists_them_all(client, d
     assert 'href="/rapports/annuel-contrats.xlsx?annee=2025' in page.text
     text = pdf_text(annual_pdf(client))
     assert "3 contrats en cours d'exécution pendant l'année" in text
-    assert "Services 2 80 000,00 € HT 0 h" in text and "Travaux 1 250 000,00 € HT 200 h" in text
+    assert "Services 2 80 000,00 € HT 0,00 h" in text
+    assert "Travaux 1 250 000,00 € HT 200,00 h" in text
     # Only contracts with validated hours are named in the PDF: the others are in the annex.
     assert "INS-2025-01" in text and "SRV-2025-02" not in text
     rows = read_csv(client.get("/rapports/annuel-contrats.csv?annee=2025"))
@@ -255,8 +256,8 @@ def test_end_of_contract_report_compares_commitments_and_achievements(client, db
     assert "Rapport de fin d'exécution — contrat INS-2025-01" in text
     assert BUYER_NAME in text and HOLDER_NAME in text
     assert "Heures d'insertion" in text
-    assert "1 000 h engagement du contrat" in text and "200 h réalisées et validées" in text
-    assert "Objectif non atteint" in text and "Il manque 800 h" in text
+    assert "1 000,00 h engagement du contrat" in text and "200,00 h réalisées et validées" in text
+    assert "Objectif non atteint" in text and "Il manque 800,00 h" in text
     assert "Bénéficiaire du RSA" in text  # hours by eligible public
     # Both sides' survey results.
     assert "Évaluation du titulaire par l'acheteur" in text

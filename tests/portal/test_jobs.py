@@ -1,6 +1,7 @@
 """Scheduled jobs on a crafted dataset with a fixed clock: the right people told, once."""
 
 from datetime import UTC, date, datetime
+from email import message_from_bytes, policy
 
 from sqlalchemy import func, select
 
@@ -34,7 +35,9 @@ def test_reminders_seven_and_one_day_before_then_overdue_alerts(db, world):
     _at(date(2025, 4, 8))
     remind_due(db)
     assert _keys(db, world.holder) == [f"reminder:declaration:{q1.id}:7"]
-    assert _mails(db, world.holder.email) == ["Rappel : déclaration à déposer avant le 15/04/2025"]
+    contract = f"contrat {world.contract.reference} «\xa0{world.contract.object}\xa0»"
+    assert _mails(db, world.holder.email) == [
+        f"Rappel\xa0: déclaration à déposer avant le 15/04/2025 — {contract}"]
 
     _at(date(2025, 4, 14))
     remind_due(db)
@@ -48,8 +51,7 @@ def test_reminders_seven_and_one_day_before_then_overdue_alerts(db, world):
     _at(date(2025, 4, 23))
     notify_overdue(db)
     assert _keys(db, world.buyer) == [f"overdue-buyer:declaration:{q1.id}"]
-    reference = world.contract.reference
-    assert _mails(db, world.buyer.email) == [f"Déclaration non déposée — {reference}"]
+    assert _mails(db, world.buyer.email) == [f"Déclaration non déposée — {contract}"]
 
 
 def test_running_every_job_twice_sends_nothing_new(db, world):
@@ -94,7 +96,7 @@ def test_weekly_digest_once_a_week_per_buyer(db, world):
     assert len(_mails(db, world.buyer.email)) == len(_mails(db, colleague.email)) == 1
     text = db.scalar(select(OutgoingMail.text_body).where(
         OutgoingMail.to_address == world.buyer.email))
-    assert "Déclarations à examiner : 1" in text
+    assert "Déclarations à examiner\xa0: 1" in text
     _at(date(2025, 5, 12))
     weekly_digest(db)
     assert len(_mails(db, world.buyer.email)) == 2
@@ -103,11 +105,12 @@ def test_weekly_digest_once_a_week_per_buyer(db, world):
 def test_mails_without_smtp_are_written_as_eml_files(db, world):
     _at(date(2025, 4, 8))
     remind_due(db)
-    assert deliver_mail(db) == "1 courriels envoyés, 0 en échec"
+    assert deliver_mail(db) == "1 courriel envoyé, 0 en échec"
     mail = db.scalar(select(OutgoingMail))
     assert mail.status == "sent" and mail.attempts == 1
     eml = get_settings().data_dir / "mail" / f"20250408-070000-{mail.id:06d}.eml"
-    assert b"Subject: Rappel" in eml.read_bytes()
+    subject = message_from_bytes(eml.read_bytes(), policy=policy.default)["Subject"]
+    assert subject == mail.subject and subject.startswith("Rappel\xa0: ")
 
 
 def test_generate_periods_follows_a_longer_contract(db, world):
@@ -122,8 +125,8 @@ def test_survey_respondents_are_invited_once_then_reminded(db, world):
     from surveys.jobs import close_campaigns, launch_campaigns
 
     _at(date(2026, 1, 5))  # the 2025 contract has ended
-    assert launch_campaigns(db).startswith("1 campagnes lancées")
-    assert launch_campaigns(db).startswith("0 campagnes lancées, 0 invitations")
+    assert launch_campaigns(db).startswith("1 campagne lancée")
+    assert launch_campaigns(db).startswith("0 campagne lancée, 0 invitation")
     holder_keys = [k for k in _keys(db, world.holder) if k.startswith("survey")]
     buyer_keys = [k for k in _keys(db, world.buyer) if k.startswith("survey")]
     assert len(holder_keys) == len(buyer_keys) == 1
@@ -131,4 +134,4 @@ def test_survey_respondents_are_invited_once_then_reminded(db, world):
     launch_campaigns(db)
     assert [k for k in _keys(db, world.holder) if k.startswith("survey-reminder")]
     _at(date(2026, 2, 10))
-    assert close_campaigns(db) == "1 campagnes closes"
+    assert close_campaigns(db) == "1 campagne close"

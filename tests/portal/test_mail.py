@@ -55,14 +55,14 @@ def test_every_mail_arrives_exactly_once_after_failures(db, smtp):
                    kind="reminder", key=f"essai:{n}")
     db.commit()
 
-    assert deliver_mail(db) == "1 courriels envoyés, 2 en échec"
+    assert deliver_mail(db) == "1 courriel envoyé, 2 en échec"
     failed = db.scalars(select(OutgoingMail).where(OutgoingMail.status == "pending")).all()
     assert len(failed) == 2 and all("451" in m.last_error for m in failed)
-    assert deliver_mail(db) == "0 courriels envoyés, 0 en échec"  # back-off: not yet
+    assert deliver_mail(db) == "0 courriel envoyé, 0 en échec"  # back-off: not yet
 
     clock.freeze(start + timedelta(minutes=2))
     assert deliver_mail(db) == "2 courriels envoyés, 0 en échec"
-    assert deliver_mail(db) == "0 courriels envoyés, 0 en échec"
+    assert deliver_mail(db) == "0 courriel envoyé, 0 en échec"
 
     assert len(smtp.received) == len(set(smtp.received)) == 3
     mails = db.scalars(select(OutgoingMail).order_by(OutgoingMail.id)).all()

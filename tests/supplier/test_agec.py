@@ -72,7 +72,7 @@ def test_file_submit_return_resubmit_validate_locked(client, db, login, post, aw
     assert (saved.category_code, saved.total_excl_vat, saved.reuse_excl_vat,
             saved.donation_excl_vat, saved.recycled_excl_vat) == (
         "D2024_TEXTILES", Decimal("1250.50"), 100, 0, Decimal("300.25"))
-    assert 'value="1250,50"' in client.get(url).text
+    assert 'value="1\u202f250,50"' in client.get(url).text  # the draft, in the French format
 
     response = post(url, form(declaration.version,
                               ("D2024_TEXTILES", "1 250,50", "100", "", "300,25"),
@@ -230,7 +230,9 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_lost(
     assert "La déclaration n'a pas été enregistrée" in text
     assert message in text
     assert "Mon commentaire" in text
-    assert f'value="{rows[0][1]}"' in response.text  # what was typed stays in the form
+    # What was typed stays in the form, as an amount in the French format.
+    shown = {"1 000": "1\u202f000,00", "100": "100,00"}.get(rows[0][1], rows[0][1])
+    assert f'value="{shown}"' in response.text
     assert 'aria-invalid="true"' in response.text
     _still_saved(db, saved)
 

@@ -65,7 +65,7 @@ def test_file_return_resubmit_validate_and_locked(client, db, login, post, api, 
     assert "Rapport annuel du concessionnaire" in page and "Déposé, en cours d'examen" in page
     assert "1 000 000,00 € HT" in page
     assert "345 000,00 € HT (34,5 %)" in page and "280 000,50 € HT (28,0 %)" in page
-    assert "0,00 € HT (0,0 %)" in page and "3 720,5 h sur 3 500 h" in page
+    assert "0,00 € HT (0,0 %)" in page and "3 720,50 h sur 3 500,00 h" in page
     assert "Manquant" in page  # 2025 was due on 31 May 2026
     review_page = text(client.get(f"/acheteur/declarations/{first.id}"))
     assert "37,5 %" in review_page  # 3 of 8 sub-contracts with clauses
@@ -78,7 +78,7 @@ def test_file_return_resubmit_validate_and_locked(client, db, login, post, api, 
     switch(client, login, w.holder)
     db.refresh(first)
     page = client.get(f"/fournisseur/declarations/{first.id}").text
-    assert 'value="345000"' in page and "Le bilan est celui de 2023." in page.replace(
+    assert 'value="345\u202f000,00"' in page and "Le bilan est celui de 2023." in page.replace(
         "&#39;", "'")
     response = post(f"/fournisseur/declarations/{first.id}",
                     form(first, remove_annexes=str(annexes[0].document_id)),
@@ -176,15 +176,16 @@ def test_permissions(client, db, login, post, api, w):
     assert report_of(db, first.id).total_purchases == 1_000_000
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("total_purchases", "-100", "ne peut pas être négative"),
-    ("sme_purchases", "2 000 000", "dépasse le total des achats (1 000 000,00 € HT)"),
-    ("invoices_paid_60d_share", "150", "inférieure ou égale à 100"),
-    ("subcontracts_count", "2,5", "nombre entier"),
-    ("payment_delay_days", "-3", "ne peut pas être négative"),
+@pytest.mark.parametrize(("field", "value", "shown", "message"), [
+    ("total_purchases", "-100", "-100,00", "ne peut pas être négative"),
+    ("sme_purchases", "2 000 000", "2\u202f000\u202f000,00",
+     "dépasse le total des achats (1 000 000,00 € HT)"),
+    ("invoices_paid_60d_share", "150", "150", "inférieure ou égale à 100"),
+    ("subcontracts_count", "2,5", "2,5", "nombre entier"),
+    ("payment_delay_days", "-3", "-3", "ne peut pas être négative"),
 ])
 def test_bad_figures_are_refused_and_the_saved_report_stays(client, db, login, post, w, field,
-                                                            value, message):
+                                                            value, shown, message):
     first = w.declarations[0]
     login(w.holder)
     post(f"/fournisseur/declarations/{first.id}", form(first, action="save"))
@@ -194,7 +195,8 @@ def test_bad_figures_are_refused_and_the_saved_report_stays(client, db, login, p
     assert response.status_code == 422
     assert message in response.text.replace("\u202f", " ").replace("\xa0", " ")
     assert f'aria-describedby="{field}-error"' in response.text
-    assert "Tapé à l" in response.text and f'value="{value}"' in response.text
+    # What was typed stays, in the French format (an amount with its cents).
+    assert "Tapé à l" in response.text and f'value="{shown}"' in response.text
     db.expire_all()
     assert first.status == Status.draft
     assert report_of(db, first.id).total_purchases == 1_000_000

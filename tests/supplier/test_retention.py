@@ -66,14 +66,14 @@ def test_lines_are_merged_per_group_and_only_past_the_retention_period(db, world
 
     clock.freeze(datetime(2031, 1, 1, 12, tzinfo=UTC))
     summary = JOBS_BY_NAME["remove_insertion_detail"].run(db)
-    assert summary.startswith("3 lignes d'insertion détaillées regroupées dans 1 déclarations")
+    assert summary.startswith("3 lignes d'insertion détaillées regroupées dans 1 déclaration ")
     assert _lines(db) == [
         (ended.id, None, "RSA", "F", Decimal("49.5"), 2),
         (ended.id, None, "RSA", "M", Decimal("20"), 1),
         (kept.id, "K-1", "RSA", "F", Decimal("35"), 1),
     ]
     # Running again finds nothing more.
-    assert remove_expired_detail(db).startswith("0 lignes")
+    assert remove_expired_detail(db).startswith("0 ligne ")
     # The export of the lines says what a merged line stands for.
     exported = export_data.insertion_lines(
         db, Scope(year=2025, buyer_org_id=world.buyer.organisation_id, today=date(2031, 1, 1)))

@@ -170,3 +170,46 @@ def test_the_csv_export_never_turns_an_answer_into_a_formula(client, db, login, 
     lines = client.get(f"/enquetes/campagnes/{campaign_id}/export.csv").content.decode(
         "utf-8-sig").splitlines()
     assert lines[10].endswith(';;"\'=HYPERLINK(""http://x.example"")"')
+
+
+def test_the_indicator_tables_read_an_average_and_a_number_of_answers(client, db, login, api,
+                                                                       launched):
+    """Satisfaction is an average: the dashboard, the indicator's page and the annual PDF show
+    the score and how many answers it rests on, never the sum of points behind it (500 for 7
+    answers); the exports keep that sum for whoever recomputes."""
+    from surveys.jobs import close_expired_campaigns as close
+    from tests.execution.report_world import pdf_text
+    from tests.execution.test_exports import read_csv
+
+    holder = api(launched.holder)
+    # 4 4 5 3 2 (na) 5 4: 27 over 7 scored answers; (27 − 7) × 25 = 500 points → 71,4 / 100.
+    answer_by_position(holder, invitation_id(holder, launched.contract.id,
+                                             launched.buyer.organisation_id),
+                       {1: 4, 2: 4, 3: 5, 4: "no", 5: 3, 6: 2, 7: "na", 8: 5, 9: 4, 10: "yes",
+                        11: 10})
+    clock.freeze(at(date(2026, 2, 1)))
+    close(db, date(2026, 2, 1))
+    db.commit()
+    login(launched.buyer)
+
+    page = page_text(client.get("/indicateurs?annee=2026"))
+    row = page[page.index("Satisfaction des fournisseurs (évaluation de l'acheteur)"):]
+    row = row[:row.index("Satisfaction des acheteurs")]
+    assert row.endswith("71,4 / 100 — 71,4 / 100 en moyenne 7 réponses 1 ")  # …, records
+    assert "500" not in row
+    detail = page_text(client.get("/indicateurs/supplier_satisfaction?annee=2026"))
+    assert "Numérateur 71,4 / 100 en moyenne Dénominateur 7 réponses" in detail
+    # Nobody rated the holders: no score, and the count agrees with zero.
+    assert "Satisfaction des acheteurs (évaluation des titulaires)" in page
+    assert "— — — 0 réponse" in page
+
+    pdf = pdf_text(client.get("/rapports/annuel.pdf?annee=2026").content)
+    assert "71,4 / 100 — 71,4 / 100 en moyenne 7 réponses" in pdf
+    assert "0 réponse" in pdf
+
+    rows = read_csv(client.get("/indicateurs/export/indicateurs.csv?annee=2026"))
+    header, *lines = rows
+    exported = dict(zip(header, next(r for r in lines if r[0] == "supplier_satisfaction"),
+                        strict=True))
+    assert (exported["Valeur"], exported["Numérateur"], exported["Dénominateur"]) == (
+        "71,4", "500", "7")
