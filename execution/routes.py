@@ -13,7 +13,7 @@ from portal.auth import BuyerUser, DbSession
 from portal.commitments import params_of
 from portal.contracts import get_contract_for_reviewer, supplier_organisations
 from portal.errors import Conflict, Invalid
-from portal.formatting import day
+from portal.formatting import agree, day, plural
 from portal.labels import CONSIDERATIONS
 from portal.models import CommitmentKind, Contract
 from portal.permissions import is_reviewer
@@ -182,8 +182,8 @@ def _periods(count: int, participle: str) -> str:
     """« 1 période de déclaration retirée », « 2 périodes … retirées », « aucune période … »."""
     if not count:
         return f"aucune période de déclaration {participle}"
-    plural = "s" if count > 1 else ""
-    return f"{count} période{plural} de déclaration {participle}{plural}"
+    return (f"{plural(count, 'période')} de déclaration "
+            f"{agree(count, participle, participle + 's')}")
 
 
 # --- The contract form, read into the register's input model and shown again -------------

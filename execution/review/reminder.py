@@ -10,7 +10,7 @@ from execution.review.service import get_for_reviewer
 from portal.audit import audit
 from portal.clock import now
 from portal.errors import Conflict
-from portal.formatting import day
+from portal.formatting import day, plural
 from portal.models import AuditEvent, Role, User
 from portal.notifications import notify
 from supplier.models import Declaration
@@ -58,17 +58,17 @@ def remind_holder(db: Session, declaration_id: int, *, reviewer: User) -> Remind
         raise Conflict("Le titulaire n'a aucun utilisateur actif sur le portail : personne ne "
                        "peut être relancé. Invitez-le depuis « Inviter un titulaire ».")
     event = audit(db, reviewer, "declaration", declaration.id, ACTION,
-                  comment=f"{len(users)} utilisateur{'s' if len(users) > 1 else ''} du titulaire")
+                  comment=f"{plural(len(users), 'utilisateur')} du titulaire")
     db.flush()  # the event's id makes each reminder's notification key unique
     days = declaration.days_late
     for user in users:
         notify(db, user, key=f"manual-reminder:declaration:{declaration.id}:{event.id}",
                kind="manual_reminder",
                message=f"{contract.buyer.name} vous relance : {describe(declaration)} est en "
-                       f"retard de {days} jour{'s' if days > 1 else ''} (échéance du "
+                       f"retard de {plural(days, 'jour')} (échéance du "
                        f"{day(declaration.due_on)}). Merci de la déposer au plus vite.",
                link=f"/fournisseur/declarations/{declaration.id}", mail=user.mail_alerts,
                mail_template="alert", about=about(declaration.id),
-               context={"subject": f"Relance : déclaration en retard — {contract.reference}"})
+               context={"subject": f"Relance : déclaration en retard — contrat {contract.title}"})
     mailed = sum(1 for user in users if user.mail_alerts)
     return Reminded(mailed=mailed, notified_only=len(users) - mailed)

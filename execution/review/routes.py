@@ -10,6 +10,7 @@ from execution.review import reminder
 from execution.review import service as review
 from portal.auth import BuyerUser, DbSession
 from portal.errors import Conflict, Invalid
+from portal.formatting import plural
 from portal.pagination import page_number
 from portal.permissions import is_reviewer
 from portal.web import RowId, form_version, parsed_form, redirect, refused_form, render, verify_csrf
@@ -97,16 +98,14 @@ def remind_holder(request: Request, db: DbSession, user: BuyerUser, declaration_
 
 
 def _reminded(done: reminder.Reminded) -> str:
-    def people(count: int) -> str:
-        return f"{count} utilisateur{'s' if count > 1 else ''}"
-
+    notified = plural(done.notified_only, "utilisateur")
     if not done.mailed:
-        return (f"Relance envoyée dans les notifications du portail ({people(done.notified_only)}"
-                " du titulaire) : aucun ne reçoit les rappels par courriel.")
-    message = f"Relance envoyée par courriel à {people(done.mailed)} du titulaire"
+        return (f"Relance envoyée dans les notifications du portail ({notified} du titulaire) : "
+                "aucun ne reçoit les rappels par courriel.")
+    message = f"Relance envoyée par courriel à {plural(done.mailed, 'utilisateur')} du titulaire"
     if done.notified_only:
-        message += (f" ; {people(done.notified_only)}, qui ne reçoi"
-                    f"{'vent' if done.notified_only > 1 else 't'} pas les rappels par courriel, "
-                    "la trouver" + ("ont" if done.notified_only > 1 else "a")
-                    + " dans les notifications du portail")
+        several = done.notified_only > 1
+        message += (f" ; {notified}, qui ne reçoi{'vent' if several else 't'} pas les rappels "
+                    f"par courriel, la trouver{'ont' if several else 'a'} dans les "
+                    "notifications du portail")
     return message + "."
