@@ -202,3 +202,110 @@ def _pdf_text(path) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def focused(page: Page) -> str:
+    """What has keyboard focus: its tag, id and the start of its text."""
+    return page.evaluate("() => { const e = document.activeElement;"
+                         " return `${e.tagName.toLowerCase()}#${e.id} ${e.textContent.trim()"
+                         ".slice(0, 80)}`; }")
+
+
+def test_keyboard_focus_follows_htmx_swaps(person):
+    supplier = person("supplier_cleaning")
+    page = supplier.page
+    supplier.goto("/fournisseur/declarations?state=todo")
+    page.locator("main tbody tr").filter(has_text="Heures d'insertion").filter(
+        has_text="À déclarer").first.get_by_role("link").first.click()
+
+    # More lines: focus goes to the first field of the first empty line, not back to <body>.
+    fill_insertion_line(page, 1, "PSA-950", "Bénéficiaire du RSA", "Femme", "26 à 49 ans",
+                        "Embauche directe", "trois")
+    page.get_by_role("button", name="Ajouter des lignes").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Référence pseudonyme, ligne 2", exact=True)).to_be_focused()
+    supplier.check("lignes ajoutées")
+
+    # A form with errors: focus on the error summary, which names the field.
+    page.get_by_role("button", name="Enregistrer le brouillon").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.get_by_role("alert")).to_contain_text("Ligne 1, heures")
+    supplier.check("erreur après échange htmx")
+    supplier.screenshot("fournisseur-erreur-focus")
+
+    # A saved draft: focus on the message that says so; the figure comes back in French.
+    page.get_by_label("Heures, ligne 1", exact=True).fill("1250,5")
+    page.get_by_role("button", name="Enregistrer le brouillon").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#flash")).to_contain_text("Brouillon enregistré")
+    assert "Brouillon enregistré" in focused(page)
+    expect(page.get_by_label("Heures, ligne 1", exact=True)).to_have_value("1\u202f250,50")
+
+
+def test_closing_asks_for_confirmation_and_a_closed_contract_reopens(person):
+    buyer = person("buyer")
+    page = buyer.page
+    buyer.goto("/acheteur/contrats?q=LE-2024-014")
+    page.get_by_role("link", name="LE-2024-014", exact=True).click()
+    contract_path = urlsplit(page.url).path
+    page.get_by_role("link", name=re.compile("Clore le contrat aujourd'hui")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("aujourd'hui ?")
+    expect(page.locator("main")).to_contain_text("Périodes de déclaration retirées")
+    expect(page.locator("main")).to_contain_text("Enquête de fin de contrat")
+    buyer.check("confirmation de clôture")
+    buyer.screenshot("acheteur-cloture-confirmation")
+    page.get_by_role("link", name="Annuler").click()
+    assert urlsplit(page.url).path == contract_path
+    closing = page.get_by_role("link", name=re.compile("Clore le contrat aujourd'hui"))
+    expect(closing).to_be_visible()
+
+    page.get_by_role("link", name=re.compile("Clore le contrat aujourd'hui")).click()
+    page.get_by_role("button", name="Clore le contrat").click()
+    expect(page.locator("#flash")).to_contain_text("clos")
+    page.get_by_role("link", name=re.compile("Rouvrir le contrat")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rouvrir le contrat")
+    buyer.check("confirmation de réouverture")
+    page.get_by_role("button", name="Rouvrir le contrat").click()
+    expect(page.locator("#flash")).to_contain_text("rouvert")
+    expect(closing).to_be_visible()
+
+
+def test_late_filings_are_listed_and_a_reminder_goes_once_a_day(person):
+    buyer = person("buyer_agent")
+    page = buyer.page
+    buyer.goto("/acheteur")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Dépôts en retard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("retard")
+    buyer.check("dépôts en retard")
+    buyer.screenshot("acheteur-depots-en-retard")
+    row = page.locator("main tbody tr").filter(has_text="Aucune").first
+    reference = row.locator("td").first.inner_text().strip()
+    period = row.locator("td").nth(3).get_by_role("link").inner_text().strip()
+    row.get_by_role("button", name=re.compile("^Relancer")).click()
+    expect(page.locator("#flash")).to_contain_text("Relance envoyée")
+    again = declaration_row(page, reference, period)
+    expect(again.locator("td").nth(5)).not_to_have_text("Aucune")
+    again.get_by_role("button", name=re.compile("^Relancer")).click()
+    expect(page.get_by_role("alert")).to_contain_text("déjà été relancé")
+    buyer.check("seconde relance refusée")
+
+
+def test_a_buyer_reads_no_draft(person):
+    buyer = person("buyer")
+    page = buyer.page
+    buyer.goto("/acheteur/declarations?state=all&q=LE-2026-003")
+    draft = page.locator("main tbody tr").filter(has_text="Brouillon").first
+    draft.get_by_role("link").first.click()
+    expect(page.get_by_role("note")).to_contain_text("Brouillon en cours")
+    expect(page.locator("main table")).to_have_count(0)
+    buyer.check("brouillon vu par l'acheteur")
+
+
+def test_the_dashboard_reads_satisfaction_as_an_average_over_answers(person):
+    buyer = person("buyer")
+    buyer.goto("/indicateurs")
+    satisfaction = buyer.page.locator("main tr").filter(has_text="satisfaction").first
+    expect(satisfaction).to_contain_text("/ 100")
+    expect(satisfaction).to_contain_text(re.compile(r"\d+ réponses?"))
