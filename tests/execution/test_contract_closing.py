@@ -127,6 +127,15 @@ def test_confirming_closes_withdraws_the_periods_left_and_launches_the_survey(
     assert again.status_code == 409 and "déjà clos" in text(again)
 
 
+def test_closing_a_contract_past_its_end_changes_no_date(client, db, login, closable):
+    clock.freeze(datetime(2026, 1, 10, 9, tzinfo=UTC))
+    login(closable.buyer)
+    shown = text(client.get(f"/acheteur/contrats/{closable.contract.id}/clore"))
+    assert ("Le contrat est arrivé à son terme le 31/12/2025 : le clore ne change pas ses "
+            "dates.") in shown
+    assert "Périodes de déclaration retirées (0)" in shown and "s'arrêtera" not in shown
+
+
 def test_periods_the_holder_has_begun_are_kept_and_said_so(client, db, login, post, closable):
     third = closable.declarations[2]
     filing.save_draft(db, third.id, InsertionDeclarationIn(
