@@ -135,8 +135,3 @@ def download(page: Page, trigger) -> tuple[str, bytes]:
         trigger.click()
     saved = info.value
     return saved.suggested_filename, Path(saved.path()).read_bytes()
-
-
-def compact(text: str) -> str:
-    """Text with its runs of white space (no-break spaces included) made one plain space."""
-    return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\xa0", " ")).strip()

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import compact, download
+from tests.e2e.browser import download
 
 COMMENT_REQUIRED = "Expliquez au titulaire ce qu'il doit corriger"
 
@@ -30,10 +30,6 @@ def fill_insertion_line(page: Page, n: int, ref: str, category: str, sex: str, a
     page.get_by_label(f"Tranche d'âge, ligne {n}", exact=True).select_option(label=age)
     page.get_by_label(f"Modalité d'exécution, ligne {n}", exact=True).select_option(label=mode)
     page.get_by_label(f"Heures, ligne {n}", exact=True).fill(hours)
-
-
-def status_of(page: Page) -> str:
-    return compact(page.locator("main p").filter(has_text="Statut").first.inner_text())
 
 
 def test_filing_review_and_correction(person):
