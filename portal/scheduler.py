@@ -111,7 +111,9 @@ class Leader:
     def _check(self) -> bool:
         if self.advisory is not None:
             return self.advisory.acquire()
-        with new_session() as db:
+        # The lease is written: take SQLite's write lock at BEGIN, or a renewal racing the other
+        # scheduler's commit fails at once ("database is locked") instead of waiting its turn.
+        with new_session(writes=True) as db:
             held = hold_lease(db, self.owner)
             db.commit()
         return held
@@ -121,7 +123,7 @@ class Leader:
         if self.advisory is not None:
             self.advisory.release()
             return
-        with new_session() as db:
+        with new_session(writes=True) as db:
             release_lease(db, self.owner)
             db.commit()
 
