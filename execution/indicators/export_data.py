@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from execution.indicators import queries as q
 from execution.indicators.declarations import plans_in_force
 from portal.agec import AgecCategory
+from portal.formatting import plural
 from portal.models import Commitment, Contract, ContractParty, Organisation, PartyRole
 from portal.money import cents
 from supplier.models import (
@@ -69,7 +70,7 @@ def insertion_lines(db: Session, scope: q.Scope) -> Dataset:
                          scope.in_year(Declaration.period_start))
                   ).order_by(Contract.reference, Declaration.period_start, InsertionLine.id)
     # Past the retention period a line sums several people and has no reference any more.
-    rows = [[*head, start, end, ref or f"{count} lignes regroupées",
+    rows = [[*head, start, end, ref or plural(count, "ligne regroupée", "lignes regroupées"),
              PUBLIC_CATEGORIES.get(public, public), SEXES.get(sex, sex),
              AGE_BANDS.get(age, age), EXECUTION_MODES.get(mode, mode), cents(hours)]
             for *head, start, end, ref, public, sex, age, mode, hours, count
