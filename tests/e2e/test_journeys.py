@@ -22,6 +22,13 @@ def open_declaration(page: Page, contract: str, period: str) -> None:
     declaration_row(page, contract, period).get_by_role("link", name=period, exact=True).click()
 
 
+def open_first_to_file(page: Page, kind: str) -> None:
+    """Opens the first declaration of that kind still to file, from the to-do list."""
+    page.goto("/fournisseur/declarations?state=todo")
+    page.locator("main tbody tr").filter(has_text=kind).filter(
+        has_text="À déclarer").first.get_by_role("link").first.click()
+
+
 def fill_insertion_line(page: Page, n: int, ref: str, category: str, sex: str, age: str,
                         mode: str, hours: str) -> None:
     page.get_by_label(f"Référence pseudonyme, ligne {n}", exact=True).fill(ref)
@@ -210,9 +217,7 @@ def focused(page: Page) -> str:
 def test_keyboard_focus_follows_htmx_swaps(person):
     supplier = person("supplier_cleaning")
     page = supplier.page
-    supplier.goto("/fournisseur/declarations?state=todo")
-    page.locator("main tbody tr").filter(has_text="Heures d'insertion").filter(
-        has_text="À déclarer").first.get_by_role("link").first.click()
+    open_first_to_file(page, "Heures d'insertion")
 
     # More lines: focus goes to the first field of the first empty line, not back to <body>.
     fill_insertion_line(page, 1, "PSA-950", "Bénéficiaire du RSA", "Femme", "26 à 49 ans",

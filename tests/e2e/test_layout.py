@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import DESKTOP, PHONE
-from tests.e2e.test_journeys import fill_insertion_line
+from tests.e2e.test_journeys import fill_insertion_line, open_first_to_file
 
 # The room an option's text needs in its select: the text itself, the select's padding and its
 # arrow (about 20 px in Chromium).
@@ -57,9 +57,7 @@ def test_agec_form_errors_fit_the_screen(person, viewport):
 def test_selects_show_their_whole_labels_at_1280px(person):
     supplier = person("supplier")
     page = supplier.page
-    supplier.goto("/fournisseur/declarations?state=todo")
-    page.locator("main tbody tr").filter(has_text="Heures d'insertion").filter(
-        has_text="À déclarer").first.get_by_role("link").first.click()
+    open_first_to_file(page, "Heures d'insertion")
     fill_insertion_line(page, 1, "B26-201", "Jeune de moins de 26 ans en démarche d'insertion",
                         "Homme", "Moins de 26 ans",
                         "Mise à disposition par une association intermédiaire", "10")
