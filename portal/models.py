@@ -46,10 +46,15 @@ class Role(StrEnum):
 
 class Organisation(Base):
     __tablename__ = "organisation"
+    __table_args__ = (UniqueConstraint("foreign_id_kind", "foreign_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    siret: Mapped[str] = mapped_column(String(14), unique=True)
+    # None only for a holder outside France known by another identifier (DECP typeIdentifiant
+    # TVA, HORS-UE, TAHITI, RIDET, FRWF, IREP): kept rather than dropped from its contracts.
+    siret: Mapped[str | None] = mapped_column(String(14), unique=True)
+    foreign_id_kind: Mapped[str | None] = mapped_column(String(12))
+    foreign_id: Mapped[str | None] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(20))
     size: Mapped[str | None] = mapped_column(String(3))
     is_ess: Mapped[bool] = mapped_column(default=False)
@@ -61,6 +66,14 @@ class Organisation(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation")
+
+    @property
+    def identifier(self) -> str:
+        """How pages name the organisation's identifier: its SIRET, or « TVA FR… » for a
+        holder known by a foreign one."""
+        if self.siret:
+            return self.siret
+        return f"{self.foreign_id_kind} {self.foreign_id}" if self.foreign_id else ""
 
 
 class User(Base):
@@ -171,6 +184,15 @@ class Contract(Base):
     environmental_criterion: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=ContractStatus.active)
     closed_on: Mapped[date | None]
+    # As first published (DECP montant / dureeMois): amount_excl_vat and ends_on follow the
+    # modifications, the initial values stay for the open-data exports.
+    initial_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    duration_months: Mapped[int | None]
+    # The DECP facts the portal does not otherwise model (procedure, lieuExecution, formePrix,
+    # techniques, ccag…), under their 2024-format names; empty for a contract typed by hand.
+    decp_facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    # Fingerprint of the DECP record last imported: the same record again changes nothing.
+    decp_fingerprint: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=now)
 
@@ -180,6 +202,10 @@ class Contract(Base):
     )
     commitments: Mapped[list["Commitment"]] = relationship(
         back_populates="contract", cascade="all, delete-orphan", order_by="Commitment.id"
+    )
+    modifications: Mapped[list["ContractModification"]] = relationship(
+        back_populates="contract", cascade="all, delete-orphan",
+        order_by="ContractModification.sequence"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -232,6 +258,27 @@ class ContractParty(Base):
 
     contract: Mapped[Contract] = relationship(back_populates="parties")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class ContractModification(Base):
+    """A DECP modification (avenant) published after the contract: new amount, duration or
+    holders, numbered in notification order."""
+
+    __tablename__ = "contract_modification"
+    __table_args__ = (UniqueConstraint("contract_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    sequence: Mapped[int]
+    notified_on: Mapped[date | None]
+    published_on: Mapped[date | None]
+    subject: Mapped[str | None] = mapped_column(Text)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    duration_months: Mapped[int | None]
+    # New holders when the modification changes them: [{"typeIdentifiant": …, "id": …}].
+    holders: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+
+    contract: Mapped[Contract] = relationship(back_populates="modifications")
 
 
 class CommitmentKind(StrEnum):
