@@ -17,6 +17,7 @@ from execution import routes as execution_routes
 from execution.agec import routes as agec_routes
 from execution.indicators import api as indicator_api
 from execution.indicators import routes as indicator_routes
+from execution.opendata import routes as opendata_routes
 from execution.reports import routes as report_routes
 from execution.review import api as review_api
 from execution.review import routes as review_routes
@@ -195,7 +196,8 @@ def create_app() -> FastAPI:
     routers += [supplier_routes.documents_router, supplier_plan_routes.router,
                 surveys_routes.router, surveys_api.router, agec_routes.router,
                 indicator_routes.router, indicator_routes.settings_router, indicator_api.router,
-                report_routes.router, review_routes.router, review_api.router]
+                report_routes.router, review_routes.router, review_api.router,
+                opendata_routes.router]
     for router in routers:
         # /openapi.json describes the JSON API; pages are HTML for browsers, not an interface.
         app.include_router(router, include_in_schema=router.prefix.startswith("/api/"))

@@ -300,6 +300,8 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/rapports/annuel"): row(BUYERS, query=YEAR, form=lambda w, t: {
         "text_highlights": "Une année de progrès."}),
     ("GET", "/rapports/annuel.pdf"): row(INDICATORS, "report_scope", query=YEAR),
+    # Open data: a buyer its organisation's, an administrator the one it chooses.
+    ("GET", "/donnees-ouvertes"): row(INDICATORS, "scope"),
     ("GET", "/rapports/annuel-contrats.{fmt}"): row(INDICATORS, "annex", query=YEAR),
 }
 
