@@ -75,6 +75,11 @@ class Organisation(Base):
             return self.siret
         return f"{self.foreign_id_kind} {self.foreign_id}" if self.foreign_id else ""
 
+    @property
+    def identifier_label(self) -> str:
+        """« SIRET 123… » or « TVA FR… »: the identifier with its kind, for a sentence."""
+        return f"SIRET {self.siret}" if self.siret else self.identifier
+
 
 class User(Base):
     __tablename__ = "user_account"
