@@ -145,15 +145,19 @@ def load_batch(db: Session, batch: list[tuple[int, Record]], *, actor: User | No
     records = [record for _, record in batch]
     orgs = Organisations(db, records)
     keep: list[tuple[int, Record]] = []
+    buyers: dict[str, Organisation] = {}
+    holders: dict[int, list[Organisation]] = {}
+    # Record after record: an organisation the batch creates as a buyer cannot be another
+    # record's holder, nor the other way round.
     for position, record in batch:
         if problems := _kind_problems(orgs, record):
             outcome.rejected.append((position, record.reference, problems))
-        else:
-            keep.append((position, record))
-    buyers = {r.buyer_siret: orgs.get(OrgKind.buyer, "SIRET", r.buyer_siret, r.buyer_name)
-              for _, r in keep}
-    holders = {id(r): [orgs.get(OrgKind.supplier, p.kind, p.ident, p.name)
-                       for p in _unique(r.holders)] for _, r in keep}
+            continue
+        keep.append((position, record))
+        buyers[record.buyer_siret] = orgs.get(OrgKind.buyer, "SIRET", record.buyer_siret,
+                                              record.buyer_name)
+        holders[id(record)] = [orgs.get(OrgKind.supplier, p.kind, p.ident, p.name)
+                               for p in _unique(record.holders)]
     db.flush()
     pairs = {(buyers[r.buyer_siret].id, r.reference) for _, r in keep}
     existing = {(c.buyer_org_id, c.reference): c for c in db.scalars(

@@ -127,6 +127,8 @@ def identifier(kind: Any, raw_id: Any) -> tuple[str, str]:
         siret = normalize(ident)
         if message := siret_error(siret):
             raise BadValue(message)
+        if len(set(siret)) == 1:  # « 00000000000000 » passes the Luhn check
+            raise BadValue("SIRET fictif (un seul chiffre répété).")
         return "SIRET", siret
     if label not in ID_KINDS:
         raise BadValue(f"type d'identifiant inconnu « {kind} »")
