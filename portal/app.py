@@ -15,6 +15,7 @@ from starlette.routing import Match, Mount
 from execution import api as execution_api
 from execution import routes as execution_routes
 from execution.agec import routes as agec_routes
+from execution.decp import routes as decp_routes
 from execution.indicators import api as indicator_api
 from execution.indicators import routes as indicator_routes
 from execution.opendata import routes as opendata_routes
@@ -197,7 +198,7 @@ def create_app() -> FastAPI:
                 surveys_routes.router, surveys_api.router, agec_routes.router,
                 indicator_routes.router, indicator_routes.settings_router, indicator_api.router,
                 report_routes.router, review_routes.router, review_api.router,
-                opendata_routes.router]
+                opendata_routes.router, decp_routes.router]
     for router in routers:
         # /openapi.json describes the JSON API; pages are HTML for browsers, not an interface.
         app.include_router(router, include_in_schema=router.prefix.startswith("/api/"))

@@ -150,6 +150,56 @@ def report_annual(
     typer.echo(f"Rapport annuel {year} ({scope}) écrit dans {output}.")
 
 
+@app.command("import-decp")
+def import_decp(
+    file: Annotated[Path, typer.Argument(help="Fichier DECP (JSON, format 2019 ou 2024).")],
+    buyer: Annotated[str | None, typer.Option(
+        help="SIRET de l'acheteur : les contrats d'autres acheteurs sont rejetés.")] = None,
+    rapport: Annotated[Path | None, typer.Option(
+        help="Fichier CSV où écrire les enregistrements rejetés et leurs raisons.")] = None,
+) -> None:
+    """Importe des données essentielles (DECP) : crée ou met à jour acheteurs, titulaires et
+    contrats ; affiche « créés N, mis à jour N, inchangés N, rejetés N »."""
+    from execution.decp.command import check_command, import_file
+    from execution.decp.job import summary
+    from execution.decp.reading import UnreadableFile
+    from execution.decp.report import report_csv
+    from portal.db import new_session
+
+    try:
+        siret = check_command(file, buyer)
+    except UnreadableFile as error:
+        fail(error.message)
+    size = max(file.stat().st_size, 1)
+    with new_session(writes=True) as db:
+        if sys.stdout.isatty():
+            with typer.progressbar(length=size, label="Import", file=sys.stdout) as bar:
+                done = [0]
+
+                def advance(_records: int, read: int) -> None:
+                    bar.update(min(read, size) - done[0])
+                    done[0] = min(read, size)
+
+                job = import_file(db, file, buyer=siret, progress=advance)
+        else:
+            job = import_file(db, file, buyer=siret)
+        if job.error:
+            fail(job.error)
+        if rapport is not None:
+            _write(rapport, report_csv(db, job.id).encode())
+    typer.echo(summary(job))
+
+
+def _write(output: Path, content: bytes) -> None:
+    try:
+        output.write_bytes(content)
+    except OSError as error:
+        reasons = {FileNotFoundError: "son dossier n'existe pas",
+                   PermissionError: "l'écriture n'y est pas permise",
+                   IsADirectoryError: "c'est un dossier"}
+        fail(f"impossible d'écrire « {output} » : {reasons.get(type(error), 'erreur système')}.")
+
+
 def _database_tool(action: str, file: Path) -> None:
     """`portal backup` / `portal restore`: SQLite done here, PostgreSQL commands printed."""
     from portal import backup

@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session
 
 from execution import jobs as execution_jobs
+from execution.decp import job as decp_job
 from portal import jobs as portal_jobs
 from portal.clock import now
 from portal.db import get_engine, new_session
@@ -65,6 +66,8 @@ JOBS = [
     Job("weekly_digest", execution_jobs.weekly_digest,
         lambda: CronTrigger(day_of_week="mon", hour=7, minute=30, timezone=TIMEZONE),
         "envoie aux acheteurs leur récapitulatif de la semaine"),
+    Job("fail_stale_decp_imports", decp_job.fail_stale, lambda: IntervalTrigger(minutes=5),
+        "marque en échec les imports DECP interrompus par l'arrêt de leur processus"),
 ]
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

@@ -21,7 +21,7 @@ FAMILY_OF_PARAMETER = {
     "question_id": "question", "organisation_id": "surveyed_supplier",
     "campaign_id": "campaign", "invitation_id": "invitation", "threshold_id": "threshold",
     "document_id": "document", "code": "attestation", "token": "link",
-    "indicator_id": "indicator", "path": "static",
+    "indicator_id": "indicator", "path": "static", "job_id": "decp_import",
 }
 
 
@@ -140,6 +140,8 @@ def _families(db, w):
     f["annex"] = [Target("annexe CSV", {"fmt": "csv"}), Target("annexe XLSX", {"fmt": "xlsx"}),
                   *(scoped("annexe CSV, ", k, fmt="csv") for k in ("BA", "BB"))]
     f["static"] = [Target("portal.css", {"path": "portal.css"})]
+    f["decp_import"] = [Target(f"import DECP de {k}", {"job_id": w.decp_imports[k].id}, org=k)
+                        for k in ("BA", "BB")]
 
 
 def _notification_id(db, w, side) -> int:
@@ -189,6 +191,8 @@ def _markers(w):
         m[f"BEN-{word}-03"] = _suppliers_of(w, *readers)
     m["Action Alderaan de tri"] = _actors_of(w, "BA", "H", "C")
     m["Action Sullust de tri"] = _actors_of(w, "BB", "S")
+    m["decp-naboo.json"] = m["Rejet naboo"] = _actors_of(w, "BA")
+    m["decp-hoth.json"] = m["Rejet hoth"] = _actors_of(w, "BB")
     m["rse-alderaan-2025.pdf"] = _actors_of(w, "H", "C", "BA", "BB")
     m["rse-sullust-2025.pdf"] = _actors_of(w, "S", "BB")
     m["rse-alderaan-2026-brouillon.pdf"] = _suppliers_of(w, "H")

@@ -20,6 +20,7 @@ from typing import Any
 from pypdf import PdfWriter
 from sqlalchemy import select
 
+from execution.decp.models import DecpImport, DecpRejection, ImportStatus
 from execution.reports import attestation as attestations
 from execution.review import service as review
 from portal import access, agec, api_tokens, identity
@@ -309,6 +310,16 @@ def _reference_objects(db, w):
         s = w.sides[side]
         s.attestation = attestations.issue(db, s.main.id, user=s.holder)
     w.threshold = agec.thresholds(db)[0]
+    # A finished DECP import of each buyer, with a record of its report.
+    w.decp_imports = {}
+    for org, name in (("BA", "naboo"), ("BB", "hoth")):
+        job = DecpImport(buyer_org_id=w.orgs[org].id, filename=f"decp-{name}.json",
+                         status=ImportStatus.done, records_read=1, rejected=1)
+        db.add(job)
+        db.flush()
+        db.add(DecpRejection(import_id=job.id, position=1, record_id=f"ID-{name}",
+                             field="codeCPV", value="", reason=f"Rejet {name}"))
+        w.decp_imports[org] = job
 
 
 # --- Actors ---------------------------------------------------------------------------------------

@@ -302,6 +302,12 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/rapports/annuel.pdf"): row(INDICATORS, "report_scope", query=YEAR),
     # Open data: a buyer its organisation's, an administrator the one it chooses.
     ("GET", "/donnees-ouvertes"): row(INDICATORS, "scope"),
+    # DECP import: the form for its own organisation (a buyer) or the one chosen (admin); the
+    # matrix sends no file, so an allowed person gets the form back with its error (422).
+    ("GET", "/donnees-ouvertes/import-decp"): row(INDICATORS, "scope"),
+    ("POST", "/donnees-ouvertes/import-decp"): row(INDICATORS, "scope"),
+    ("GET", "/donnees-ouvertes/import-decp/{job_id}"): row(ORG_BUYER | ADMIN),
+    ("GET", "/donnees-ouvertes/import-decp/{job_id}/rapport.csv"): row(ORG_BUYER | ADMIN),
     ("GET", "/rapports/annuel-contrats.{fmt}"): row(INDICATORS, "annex", query=YEAR),
 }
 

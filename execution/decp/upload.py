@@ -1,0 +1,88 @@
+"""A DECP file sent from the page: size-checked, stored outside the web root under its SHA-256
+(like portal.documents), and refused at once, in French, when it is not JSON or not DECP."""
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session
+
+from portal.clock import now
+from portal.db import new_session
+from portal.documents import safe_filename
+from portal.error_log import log_unexpected
+from portal.errors import Invalid, TooLarge
+from portal.models import Organisation, User
+from portal.settings import get_settings
+
+from .job import run_import
+from .models import DecpImport, ImportStatus
+from .reading import check_readable
+
+CHUNK = 1024 * 1024
+FAILED = "L'import s'est arrêté sur une erreur inattendue ; elle a été consignée."
+log = logging.getLogger(__name__)
+
+
+def storage_dir() -> Path:
+    return get_settings().data_dir.resolve() / "decp-imports"
+
+
+def stored_path(job: DecpImport) -> Path:
+    assert job.sha256 is not None
+    return storage_dir() / job.sha256
+
+
+def start_import(db: Session, *, filename: str | None, stream: BinaryIO, user: User,
+                 buyer: Organisation) -> DecpImport:
+    """Checks and stores the file, and records the pending import (the caller starts it)."""
+    limit = get_settings().max_upload_bytes
+    digest, size = hashlib.sha256(), 0
+    storage = storage_dir()
+    storage.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=storage, delete=False) as tmp:
+        try:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(f"Le fichier dépasse la taille maximale de "
+                                   f"{limit // (1024 * 1024)} Mo.")
+                digest.update(chunk)
+                tmp.write(chunk)
+            if size == 0:
+                raise Invalid("Choisissez un fichier : celui envoyé est vide.")
+            tmp.close()
+            check_readable(Path(tmp.name))
+        except BaseException:
+            tmp.close()
+            os.unlink(tmp.name)
+            raise
+    sha = digest.hexdigest()
+    os.replace(tmp.name, storage / sha)  # the same file twice is stored once
+    job = DecpImport(buyer_org_id=buyer.id, user_id=user.id, sha256=sha, size=size,
+                     filename=safe_filename(filename, default="decp.json"))
+    db.add(job)
+    db.flush()
+    return job
+
+
+def run_in_background(job_id: int) -> None:
+    """The import of a stored upload, after the response (its own transactions); whatever
+    happens, the job does not stay « en cours »."""
+    with new_session(writes=True) as db:
+        job = db.get(DecpImport, job_id)
+        if job is None or job.status != ImportStatus.pending:
+            return
+        buyer = db.get(Organisation, job.buyer_org_id) if job.buyer_org_id else None
+        actor = db.get(User, job.user_id) if job.user_id else None
+        try:
+            run_import(db, job, stored_path(job), only_buyer=buyer.siret if buyer else None,
+                       actor=actor)
+        except Exception as error:
+            db.rollback()
+            log_unexpected(log, "Import DECP %s en échec", job_id, error=error)
+            job.status, job.error, job.finished_at = ImportStatus.failed, FAILED, now()
+            db.commit()

@@ -1,0 +1,97 @@
+"""The DECP vocabulary: the 2024-format values the portal keeps, and how messy or 2019-format
+values map onto them (only where the mapping is certain)."""
+
+import re
+import unicodedata
+
+from portal.models import ContractNature
+
+# Holder identifiers of the 2024 format (typeIdentifiant).
+ID_KINDS = ("SIRET", "TVA", "TAHITI", "RIDET", "FRWF", "IREP", "HORS-UE")
+# Spellings seen in real feeds (after upper-casing, « _ » read as « - »).
+ID_KIND_ALIASES = {"TVA-INTRACOMMUNAUTAIRE": "TVA", "FRW": "FRWF", "HORSUE": "HORS-UE",
+                   # The 2019 format's « UE » (a company of another EU state) is its VAT number.
+                   "UE": "TVA"}
+
+PROCEDURES = ("Procédure adaptée", "Appel d'offres ouvert", "Appel d'offres restreint",
+              "Procédure avec négociation",
+              "Marché passé sans publicité ni mise en concurrence préalable",
+              "Dialogue compétitif")
+CONCESSION_PROCEDURES = ("Procédure négociée ouverte", "Procédure non négociée ouverte",
+                         "Procédure négociée restreinte", "Procédure non négociée restreinte")
+# Names real 2019 feeds gave to the 2024 procedures.
+PROCEDURE_ALIASES = {
+    "procedure concurrentielle avec negociation": "Procédure avec négociation",
+    "procedure negociee avec mise en concurrence prealable": "Procédure avec négociation",
+    "marche negocie sans publicite ni mise en concurrence prealable":
+        "Marché passé sans publicité ni mise en concurrence préalable",
+    "marche public negocie sans publicite ni mise en concurrence prealable":
+        "Marché passé sans publicité ni mise en concurrence préalable",
+}
+MARKET_NATURES = ("Marché", "Marché de partenariat", "Marché de défense ou de sécurité")
+CONCESSION_NATURES = ("Concession de travaux", "Concession de service",
+                      "Concession de service public", "Délégation de service public")
+PLACE_CODE_TYPES = ("Code postal", "Code commune", "Code arrondissement", "Code canton",
+                    "Code département", "Code région", "Code pays")
+PRICE_FORMS = ("Unitaire", "Forfaitaire", "Mixte")
+PRICE_TYPES = ("Définitif ferme", "Définitif actualisable", "Définitif révisable", "Provisoire")
+# The 2019 formePrix is the 2024 typePrix.
+PRICE_FORM_2019 = {"ferme": "Définitif ferme", "revisable": "Définitif révisable",
+                   "ferme et actualisable": "Définitif actualisable",
+                   "actualisable": "Définitif actualisable"}
+TECHNIQUES = ("Accord-cadre", "Concours", "Système de qualification",
+              "Système d'acquisition dynamique", "Catalogue électronique",
+              "Enchère électronique", "Sans objet")
+EXECUTION_MODES = ("Tranches", "Bons de commande", "Marchés subséquents", "Sans objet")
+CCAG = ("Travaux", "Maitrise d'œuvre", "Fournitures courantes et services",
+        "Marchés industriels", "Prestations intellectuelles",
+        "Techniques de l'information et de la communication", "Pas de CCAG")
+GROUPINGS = ("Conjoint", "Solidaire", "Pas de groupement")
+
+# considerationsSociales / considerationsEnvironnementales → the contract's flags.
+CONSIDERATIONS = {"Clause sociale": "social_clause", "Critère social": "social_criterion",
+                  "Marché réservé": "reserved", "Concession réservée": "reserved",
+                  "Clause environnementale": "environmental_clause",
+                  "Critère environnemental": "environmental_criterion"}
+
+# The 45 divisions of the CPV 2008 nomenclature (its first two digits).
+CPV_DIVISIONS = frozenset((
+    "03", "09", "14", "15", "16", "18", "19", "22", "24", "30", "31", "32", "33", "34", "35",
+    "37", "38", "39", "41", "42", "43", "44", "45", "48", "50", "51", "55", "60", "63", "64",
+    "65", "66", "70", "71", "72", "73", "75", "76", "77", "79", "80", "85", "90", "92", "98"))
+CPV_PATTERN = re.compile(r"\d{8}(-\d)?")
+
+
+def folded(value: str) -> str:
+    """Lower case, no accents, one space between words, one kind of apostrophe: how two
+    spellings of the same label are compared."""
+    text = unicodedata.normalize("NFKD", value.replace("’", "'"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.lower().replace(" d offres", " d'offres").split())
+
+
+def pick(value: object, allowed: tuple[str, ...], aliases: dict[str, str] | None = None
+         ) -> str | None:
+    """The allowed 2024 label ``value`` spells (case, accents and spaces aside), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    key = folded(value)
+    for label in allowed:
+        if folded(label) == key:
+            return label
+    return (aliases or {}).get(key)
+
+
+def contract_nature(cpv_code: str | None, concession_nature: str | None = None) -> ContractNature:
+    """Works, supplies or services: a concession by its DECP nature, a market by the division
+    of its CPV code (45 works; 50 and above services, except 48, software packages, which are
+    supplies; below 45 supplies)."""
+    if concession_nature is not None:
+        return (ContractNature.works if concession_nature == "Concession de travaux"
+                else ContractNature.services)
+    division = int((cpv_code or "0")[:2])
+    if division == 45:
+        return ContractNature.works
+    if division >= 50:
+        return ContractNature.services
+    return ContractNature.supplies
