@@ -7,7 +7,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+)
 
 from portal.commitments import Money
 from portal.formatting import day, money, share
@@ -86,7 +94,15 @@ def _once_each(values):
 def _whole_number(value):
     """« 3 » is 3; « 2,5 » or « trois » are refused in French (not pydantic's English)."""
     value = _blank_to_none(value)
-    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdigit()):
+            raise ValueError("Saisissez un nombre entier d'au moins 1.")
+        return int(value)
+    return value
+
+
+def _at_least_one(value: int) -> int:
+    if not 1 <= value <= 1_000_000:
         raise ValueError("Saisissez un nombre entier d'au moins 1.")
     return value
 
@@ -133,8 +149,8 @@ class DecpFactsIn(BaseModel):
     techniques: TechniquesIn | None = None
     modalitesExecution: ExecutionModesIn | None = None
     ccag: Annotated[Ccag | None, BeforeValidator(_blank_to_none)] = None
-    offresRecues: Annotated[int | None, BeforeValidator(_whole_number),
-                            Field(ge=1, le=1_000_000)] = None
+    offresRecues: Annotated[Annotated[StrictInt, AfterValidator(_at_least_one)] | None,
+                            BeforeValidator(_whole_number)] = None
     marcheInnovant: StrictBool | None = None
     attributionAvance: StrictBool | None = None
     typeGroupementOperateurs: Annotated[Grouping | None, BeforeValidator(_blank_to_none)] = None
