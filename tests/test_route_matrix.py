@@ -302,6 +302,8 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/rapports/annuel.pdf"): row(INDICATORS, "report_scope", query=YEAR),
     # Open data: a buyer its organisation's, an administrator the one it chooses.
     ("GET", "/donnees-ouvertes"): row(INDICATORS, "scope"),
+    # An administrator who has not chosen a buyer is sent to the hub to choose one (303).
+    ("GET", "/donnees-ouvertes/decp.json"): row(INDICATORS, "scope"),
     ("GET", "/rapports/annuel-contrats.{fmt}"): row(INDICATORS, "annex", query=YEAR),
 }
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from portal import decp_facts as vocabulary
 from portal.decp_facts import LABELS
@@ -92,7 +92,9 @@ def _contracts(db: Session, buyer_id: int, year: int | None) -> Iterator[Contrac
     """The buyer's contracts, streamed in batches; parties and modifications come with each
     batch (one query each), never one query per contract."""
     query = (select(Contract).where(Contract.buyer_org_id == buyer_id)
-             .options(selectinload(Contract.parties), selectinload(Contract.modifications))
+             # The buyer is known: not joined again on every row.
+             .options(lazyload(Contract.buyer), selectinload(Contract.parties),
+                      selectinload(Contract.modifications))
              .order_by(Contract.notified_on, Contract.id)
              .execution_options(yield_per=_BATCH))
     if year is not None:

@@ -334,3 +334,51 @@ def test_the_schema_check_catches_a_broken_record(db, buyer, holder):
     errors = schema_errors(document)
     assert any("'procedure' is a required property" in e for e in errors)
     assert any(e.startswith("marches/marche/0/montant") for e in errors)
+
+
+def _buyer_with(db, size: int):
+    """A buyer with ``size`` complete markets (co-holder, modification) and ``size`` incomplete."""
+    buyer, holder, co_holder = (factories.make_user(db, Role.buyer), factories.make_org(db),
+                                factories.make_org(db))
+    for n in range(size):
+        contract = complete_market(db, buyer, holder, reference=f"S{size}-{n}", insertion=None,
+                                   co_holder_ids=[co_holder.id])
+        contract.initial_amount, contract.duration_months = Decimal("1000"), 12
+        modify(db, contract, 1)
+        factories.make_contract(db, buyer, holder, reference=f"S{size}-INC-{n}", insertion=None)
+    return buyer
+
+
+def test_the_hub_and_the_download_cost_the_same_statements_at_two_sizes(client, engine, db,
+                                                                        login):
+    from tests.scale import page_statements
+
+    measured = []
+    for size in (2, 9):
+        buyer = _buyer_with(db, size)
+        client.cookies.clear()
+        login(buyer)
+        hub = page_statements(client, engine, "/donnees-ouvertes", db)
+        download = page_statements(client, engine, "/donnees-ouvertes/decp.json", db)
+        measured.append((len(hub), len(download)))
+        exported = client.get("/donnees-ouvertes/decp.json").json()["marches"]["marche"]
+        assert len(exported) == size and all(r["modifications"] for r in exported)
+    assert measured[0] == measured[1], measured
+
+
+def test_the_demo_metropole_publishes_a_valid_file_and_one_contract_to_complete(db):
+    from execution.demo import decp as demo_decp
+    from execution.demo.load import load_demo
+
+    load_demo(db)
+    metropole = db.scalar(select(Organisation).where(Organisation.siret == "24440012300018"))
+    export = export_decp(db, metropole)
+    assert schema_errors(export.json_bytes()) == []
+    markets = {r["id"] for r in export.document["marches"]["marche"]}
+    concessions = {r["id"] for r in export.document["marches"]["contrat-concession"]}
+    assert {"LE-2024-001", "LE-2024-014", "LE-2025-007", "LE-2023-021"} <= markets
+    assert concessions == {"LE-DSP-2024-01"}
+    assert [i.reference for i in export.incomplete] == [demo_decp.INCOMPLETE]
+    # Loading the demo again changes nothing.
+    load_demo(db)
+    assert export_decp(db, metropole).document == export.document
