@@ -8,7 +8,9 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from execution import closing, setup
+from execution.opendata import decp_export
 from portal import agec
+from portal import decp_facts as decp_lists
 from portal.auth import BuyerUser, DbSession
 from portal.commitments import params_of
 from portal.contracts import get_contract_for_reviewer, supplier_organisations
@@ -69,12 +71,15 @@ CONTRACT_FORM = "execution/contract_form.html"
 
 
 def _form_context(db, user, *, values, errors=None, contract=None, summary=None,
-                  version=None) -> dict:
+                  version=None, decp_open=False) -> dict:
     return {
         "values": values, "errors": errors or {}, "contract": contract, "error_summary": summary,
         "holder_options": [(org.id, f"{org.name} (SIRET {org.siret})")
                            for org in supplier_organisations(db, user.organisation_id)],
         "agec_categories": agec.categories(db),
+        "decp_lists": decp_lists,
+        # The DECP part is folded away unless it has something to say or the link asked for it.
+        "decp_open": any(key.startswith("decp") for key in (errors or {})) or decp_open,
         "version": version if version is not None else (contract.version if contract else None),
     }
 
@@ -123,6 +128,8 @@ def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id:
         "hours": filing.declared_hours(db, [d.id for d in declarations]),
         "can_edit": is_reviewer(user, contract),
         "survey": surveys.contract_section(db, contract, user),
+        "decp_rows": decp_lists.shown(contract.decp_facts),
+        "decp_missing": decp_export.contract_record(contract, contract.buyer)[1],
     })
 
 
@@ -130,7 +137,8 @@ def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id:
 def edit_contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId):
     contract = get_contract_for_reviewer(db, contract_id, user)
     return render(request, CONTRACT_FORM,
-                  _form_context(db, user, values=form_values(contract), contract=contract),
+                  _form_context(db, user, values=form_values(contract), contract=contract,
+                                decp_open=request.query_params.get("decp") == "1"),
                   block="contract_form")
 
 
@@ -220,7 +228,39 @@ def contract_payload(form: FormData) -> dict:
         if form.get("has_progress_plan") == "on" else None)
     payload["csr_report"] = form.get("csr_report") == "on"
     payload["concession_report"] = form.get("concession_report") == "on"
+    payload["decp"] = decp_payload(form)
     return payload
+
+
+_YES_NO = {"oui": True, "non": False}
+# The form's DECP inputs: (input, DECP key, how the form writes it).
+_DECP_TEXT = {"decp_nature": "nature", "decp_procedure": "procedure",
+              "decp_forme_prix": "formePrix", "decp_ccag": "ccag",
+              "decp_offres": "offresRecues", "decp_groupement": "typeGroupementOperateurs",
+              "decp_publication": "datePublicationDonnees",
+              "decp_subvention": "montantSubventionPublique"}
+_DECP_YES_NO = {"decp_innovant": "marcheInnovant", "decp_avance": "attributionAvance",
+                "decp_sous_traitance": "sousTraitanceDeclaree"}
+_DECP_LISTS = {"decp_types_prix": ("typesPrix", "typePrix"),
+               "decp_techniques": ("techniques", "technique"),
+               "decp_modalites": ("modalitesExecution", "modaliteExecution")}
+
+
+def decp_payload(form: FormData) -> dict:
+    """The « Données essentielles (DECP) » part of the form, shaped as the 2024 format (and as
+    Contract.decp_facts, which the edit form shows): an empty input is an unknown fact."""
+    def text(name: str) -> str:
+        return str(form.get(name, "")).strip()
+
+    facts: dict = {key: text(name) or None for name, key in _DECP_TEXT.items()}
+    for name, key in _DECP_YES_NO.items():
+        facts[key] = _YES_NO.get(text(name), text(name) or None)
+    for name, (key, inner) in _DECP_LISTS.items():
+        chosen = [str(value) for value in form.getlist(name)]
+        facts[key] = {inner: chosen} if chosen else None
+    code, code_type = text("decp_lieu_code"), text("decp_lieu_type")
+    facts["lieuExecution"] = {"code": code, "typeCode": code_type} if code or code_type else None
+    return facts
 
 
 def form_values(contract: Contract) -> dict:
@@ -246,6 +286,7 @@ def form_values(contract: Contract) -> dict:
     values["progress_plan"] = params_of(plan).model_dump() if plan is not None else None
     values["csr_report"] = contract.commitment(CommitmentKind.csr_report) is not None
     values["concession_report"] = contract.commitment(CommitmentKind.concession_report) is not None
+    values["decp"] = dict(contract.decp_facts or {})
     return values
 
 
@@ -257,7 +298,24 @@ _ERROR_KEYS = {"new_holder.siret": "new_holder_siret", "new_holder.name": "new_h
                "progress_plan.review_frequency": "plan_review_frequency"}
 
 
+_DECP_INPUTS = {key: name for name, key in {**_DECP_TEXT, **_DECP_YES_NO}.items()} | {
+    key: name for name, (key, _) in _DECP_LISTS.items()} | {
+    "lieuExecution.code": "decp_lieu_code", "lieuExecution.typeCode": "decp_lieu_type",
+    "lieuExecution": "decp_lieu_code"}
+
+
+def _form_key(key: str) -> str:
+    if key.startswith("decp."):
+        parts = key.split(".")[1:]
+        return _DECP_INPUTS.get(".".join(parts[:2]), _DECP_INPUTS.get(parts[0], "decp"))
+    return _ERROR_KEYS.get(key, key)
+
+
 def form_errors(errors: dict[str, str]) -> dict[str, str]:
-    """Error keys of ContractIn renamed after the form's inputs."""
-    return {_ERROR_KEYS.get(key, key): message for key, message in errors.items()}
+    """Error keys of ContractIn renamed after the form's inputs (« decp.techniques.technique.0 »
+    is the techniques' checkbox group)."""
+    renamed: dict[str, str] = {}
+    for key, message in errors.items():
+        renamed.setdefault(_form_key(key), message)
+    return renamed
 

@@ -186,11 +186,12 @@ def import_decp(
         if job.error:
             fail(job.error)
         if rapport is not None:
-            _write(rapport, report_csv(db, job.id).encode())
+            write_output(rapport, report_csv(db, job.id).encode())
     typer.echo(summary(job))
 
 
-def _write(output: Path, content: bytes) -> None:
+def write_output(output: Path, content: bytes) -> None:
+    """Writes an exported file, or fails with the reason in French."""
     try:
         output.write_bytes(content)
     except OSError as error:
@@ -198,6 +199,31 @@ def _write(output: Path, content: bytes) -> None:
                    PermissionError: "l'écriture n'y est pas permise",
                    IsADirectoryError: "c'est un dossier"}
         fail(f"impossible d'écrire « {output} » : {reasons.get(type(error), 'erreur système')}.")
+
+
+@app.command("export-decp")
+def export_decp(
+    buyer: Annotated[str, typer.Option(help="SIRET de l'organisation acheteuse.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier JSON à écrire.")],
+    year: Annotated[str | None, typer.Option(
+        help="Année de notification (de signature pour une concession) ; toutes sinon.")] = None,
+) -> None:
+    """Écrit les contrats complets d'un acheteur au format DECP 2024 (schéma v2.0.3) et liste
+    les contrats incomplets, non exportés."""
+    from execution.opendata import decp_export
+    from execution.reports.annual import buyer_by_siret
+    from portal.db import new_session
+
+    chosen_year = decp_export.check_year(year)
+    with new_session() as db, db.begin():
+        organisation = buyer_by_siret(db, buyer)
+        export = decp_export.export_decp(db, organisation, year=chosen_year)
+    write_output(output, export.json_bytes())
+    typer.echo(f"{export.summary} ({output}).")
+    if export.incomplete:
+        typer.echo("Contrats incomplets (non exportés) :", err=True)
+        for item in export.incomplete:
+            typer.echo(f"  {item.reference} : {', '.join(item.missing)}", err=True)
 
 
 def _database_tool(action: str, file: Path) -> None:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from portal.agec import known_codes
 from portal.audit import audit
 from portal.clock import today
+from portal.decp_facts import merged_facts
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.identity import create_organisation, find_organisation_by_siret
 from portal.models import (
@@ -116,6 +117,8 @@ def _check(db: Session, data: ContractIn, *, buyer_org_id: int, contract_id: int
         if unknown:
             errors["agec.categories"] = ("Catégorie AGEC inconnue : " + ", ".join(sorted(unknown))
                                          + ". Choisissez parmi les catégories des décrets.")
+    if data.decp is not None:
+        errors.update(data.decp.kind_error(data.kind))
     if errors:
         raise Invalid("Le contrat n'a pas pu être enregistré.", field_errors=errors)
 
@@ -123,6 +126,8 @@ def _check(db: Session, data: ContractIn, *, buyer_org_id: int, contract_id: int
 def _apply(contract: Contract, data: ContractIn) -> None:
     for field in _SCALAR_FIELDS:
         setattr(contract, field, getattr(data, field))
+    if data.decp is not None:
+        contract.decp_facts = merged_facts(contract.decp_facts, data.decp)
     wanted = {data.holder_id: PartyRole.holder}
     wanted.update({org_id: PartyRole.co_holder for org_id in data.co_holder_ids})
     contract.parties = [p for p in contract.parties if p.organisation_id in wanted]

@@ -30,3 +30,14 @@ def in_cents(value) -> ColumnElement[int]:
 def from_cents(count: int | Decimal | None) -> Decimal:
     """What `in_cents` counted, back to an amount (NULL, over no row, is zero)."""
     return Decimal(count or 0) * CENT
+
+
+def json_number(value: Decimal | int | None) -> int | float | None:
+    """An amount as a JSON number for the open-data files: whole amounts as integers
+    (1250000), others as the float whose shortest spelling is the amount (1250000.5). A
+    Numeric(14, 2) has at most 14 significant digits, which a float's repr gives back exactly,
+    so no artefact (0.1 + 0.2) can appear."""
+    if value is None:
+        return None
+    amount = cents(value)
+    return int(amount) if amount == amount.to_integral_value() else float(amount)

@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from portal.commitments import AgecParams, InsertionHoursParams, Money, ProgressPlanParams
+from portal.decp_facts import DecpFactsIn
 from portal.models import ContractKind, ContractNature, Frequency, OrgSize
 from portal.validation import PlainText
 
@@ -84,6 +85,9 @@ class ContractIn(BaseModel):
     progress_plan: ProgressPlanParams | None = None
     csr_report: StrictBool = False
     concession_report: StrictBool = False
+    # The DECP facts the open-data export needs (procedure, lieu d'exécution…); absent: the
+    # contract's facts stay as they are.
+    decp: DecpFactsIn | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "ContractIn":

@@ -1,12 +1,17 @@
 """The « Données ouvertes » hub: what the buyer imports (DECP) and publishes (DECP, AGEC, OCDS)."""
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
 
 from execution.indicators.scope import buyer_organisations
+from execution.opendata import decp_export
 from execution.opendata.scope import buyer_in_scope
 from portal.auth import CurrentUser, DbSession
-from portal.errors import NotFound
-from portal.web import render
+from portal.errors import Invalid, NotFound
+from portal.pagination import Page, page_number
+from portal.web import flash, render
 
 router = APIRouter(prefix="/donnees-ouvertes")
 
@@ -27,4 +32,50 @@ def hub_page(request: Request, db: DbSession, user: CurrentUser, acheteur: str |
         "buyer": buyer,
         "buyers": buyer_organisations(db) if user.is_admin else [],
         "query": f"?acheteur={buyer.id}" if buyer is not None and user.is_admin else "",
+        **_decp_section(db, buyer, request.query_params),
     })
+
+
+@router.get("/decp.json")
+def decp_download(db: DbSession, user: CurrentUser, annee: str | None = None,
+                  acheteur: str | None = None):
+    """The buyer's complete contracts in the DECP 2024 format (?annee=: of notification)."""
+    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    if buyer is None:  # an administrator who has not chosen yet
+        response = RedirectResponse("/donnees-ouvertes", status_code=303)
+        flash(response, "Choisissez d'abord l'organisation acheteuse dont exporter les données.")
+        return response
+    year = decp_export.check_year(annee)
+    export = decp_export.export_decp(db, buyer, year=year)
+    filename = f"decp-{buyer.siret or buyer.id}-{year or 'toutes-annees'}.json"
+    return Response(export.json_bytes(), media_type="application/json", headers={
+        "Content-Disposition": f"attachment; filename=\"{filename}\"; "
+                               f"filename*=UTF-8''{quote(filename)}",
+        "Cache-Control": "no-store",
+        # What was left out, for a script that downloads the file.
+        "X-Contrats-Exportes": str(export.exported),
+        "X-Contrats-Incomplets": str(len(export.incomplete))})
+
+
+DECP_PER_PAGE = 50
+
+
+def _decp_section(db, buyer, params) -> dict:
+    """The hub's DECP export part: what the download holds, and the incomplete contracts (50 a
+    page, ``decp_page``) with what each lacks; ``annee`` narrows both."""
+    if buyer is None:
+        return {}
+    typed = params.get("annee", "")
+    try:
+        year, error = decp_export.check_year(typed), None
+    except Invalid as refused:
+        year, error = None, refused.message
+    export = decp_export.export_decp(db, buyer, year=year)
+    left = export.incomplete
+    number = min(page_number(params.get("decp_page")), max(1, -(-len(left) // DECP_PER_PAGE)))
+    start = (number - 1) * DECP_PER_PAGE
+    return {"decp": {
+        "year": typed.strip()[:20], "year_error": error, "exported": export.exported,
+        "summary": export.summary,
+        "incomplete": Page(items=left[start:start + DECP_PER_PAGE], total=len(left),
+                           number=number, per_page=DECP_PER_PAGE)}}
