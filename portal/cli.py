@@ -150,6 +150,38 @@ def report_annual(
     typer.echo(f"Rapport annuel {year} ({scope}) écrit dans {output}.")
 
 
+def write_output(output: Path, content: bytes) -> None:
+    """Writes an exported file, or fails with the reason in French."""
+    try:
+        output.write_bytes(content)
+    except OSError as error:
+        reasons = {FileNotFoundError: "son dossier n'existe pas",
+                   PermissionError: "l'écriture n'y est pas permise",
+                   IsADirectoryError: "c'est un dossier"}
+        fail(f"impossible d'écrire « {output} » : {reasons.get(type(error), 'erreur système')}.")
+
+
+@app.command("export-ocds")
+def export_ocds(
+    buyer: Annotated[str, typer.Option(help="SIRET de l'organisation acheteuse.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier JSON à écrire.")],
+) -> None:
+    """Écrit les contrats d'une organisation acheteuse et leur exécution au format OCDS 1.1
+    (paquet de publications, JSON)."""
+    from execution.opendata import ocds
+    from execution.reports.annual import buyer_by_siret
+    from portal.db import new_session
+    from portal.formatting import plural
+
+    with new_session() as db, db.begin():
+        organisation = buyer_by_siret(db, buyer)
+        package = ocds.release_package(db, organisation)
+        content = ocds.package_json(package)
+    write_output(output, content)
+    typer.echo(f"OCDS {organisation.name} : {plural(package.contracts, 'contrat')}, "
+               f"{plural(package.releases, 'publication')}, écrit dans {output}.")
+
+
 def _database_tool(action: str, file: Path) -> None:
     """`portal backup` / `portal restore`: SQLite done here, PostgreSQL commands printed."""
     from portal import backup

@@ -302,6 +302,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/rapports/annuel.pdf"): row(INDICATORS, "report_scope", query=YEAR),
     # Open data: a buyer its organisation's, an administrator the one it chooses.
     ("GET", "/donnees-ouvertes"): row(INDICATORS, "scope"),
+    ("GET", "/donnees-ouvertes/ocds.json"): row(INDICATORS, "scope"),
     ("GET", "/rapports/annuel-contrats.{fmt}"): row(INDICATORS, "annex", query=YEAR),
 }
 

@@ -1,8 +1,10 @@
 """The « Données ouvertes » hub: what the buyer imports (DECP) and publishes (DECP, AGEC, OCDS)."""
 
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
 
 from execution.indicators.scope import buyer_organisations
+from execution.opendata import ocds
 from execution.opendata.scope import buyer_in_scope
 from portal.auth import CurrentUser, DbSession
 from portal.errors import NotFound
@@ -28,3 +30,16 @@ def hub_page(request: Request, db: DbSession, user: CurrentUser, acheteur: str |
         "buyers": buyer_organisations(db) if user.is_admin else [],
         "query": f"?acheteur={buyer.id}" if buyer is not None and user.is_admin else "",
     })
+
+
+@router.get("/ocds.json")
+def ocds_download(db: DbSession, user: CurrentUser, acheteur: str | None = None):
+    """The buyer's contracts and their execution as an OCDS 1.1 release package."""
+    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    if buyer is None:  # an administrator who has not chosen yet
+        return RedirectResponse("/donnees-ouvertes", status_code=303)
+    package = ocds.release_package(db, buyer)
+    filename = ocds.package_filename(buyer)
+    return Response(ocds.package_json(package), media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store"})
