@@ -226,6 +226,27 @@ def export_decp(
             typer.echo(f"  {item.reference} : {', '.join(item.missing)}", err=True)
 
 
+@app.command("export-ocds")
+def export_ocds(
+    buyer: Annotated[str, typer.Option(help="SIRET de l'organisation acheteuse.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier JSON à écrire.")],
+) -> None:
+    """Écrit les contrats d'une organisation acheteuse et leur exécution au format OCDS 1.1
+    (paquet de publications, JSON)."""
+    from execution.opendata import ocds
+    from execution.reports.annual import buyer_by_siret
+    from portal.db import new_session
+    from portal.formatting import plural
+
+    with new_session() as db, db.begin():
+        organisation = buyer_by_siret(db, buyer)
+        package = ocds.release_package(db, organisation)
+        content = ocds.package_json(package)
+    write_output(output, content)
+    typer.echo(f"OCDS {organisation.name} : {plural(package.contracts, 'contrat')}, "
+               f"{plural(package.releases, 'publication')}, écrit dans {output}.")
+
+
 def _database_tool(action: str, file: Path) -> None:
     """`portal backup` / `portal restore`: SQLite done here, PostgreSQL commands printed."""
     from portal import backup

@@ -310,6 +310,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/donnees-ouvertes/import-decp/{job_id}/rapport.csv"): row(ORG_BUYER | ADMIN),
     # An administrator who has not chosen a buyer is sent to the hub to choose one (303).
     ("GET", "/donnees-ouvertes/decp.json"): row(INDICATORS, "scope"),
+    ("GET", "/donnees-ouvertes/ocds.json"): row(INDICATORS, "scope"),
     ("GET", "/rapports/annuel-contrats.{fmt}"): row(INDICATORS, "annex", query=YEAR),
 }
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from execution.indicators.scope import buyer_organisations
-from execution.opendata import decp_export
+from execution.opendata import decp_export, ocds
 from execution.opendata.scope import buyer_in_scope
 from portal.auth import CurrentUser, DbSession
 from portal.errors import Invalid, NotFound
@@ -79,3 +79,16 @@ def _decp_section(db, buyer, params) -> dict:
         "summary": export.summary,
         "incomplete": Page(items=left[start:start + DECP_PER_PAGE], total=len(left),
                            number=number, per_page=DECP_PER_PAGE)}}
+
+
+@router.get("/ocds.json")
+def ocds_download(db: DbSession, user: CurrentUser, acheteur: str | None = None):
+    """The buyer's contracts and their execution as an OCDS 1.1 release package."""
+    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    if buyer is None:  # an administrator who has not chosen yet
+        return RedirectResponse("/donnees-ouvertes", status_code=303)
+    package = ocds.release_package(db, buyer)
+    filename = ocds.package_filename(buyer)
+    return Response(ocds.package_json(package), media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store"})
