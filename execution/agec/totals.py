@@ -24,6 +24,7 @@ from portal.commitments import decimal_from_text
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.formatting import money, plural
 from portal.models import Organisation, User
+from portal.money import cents
 from portal.validation import PlainText, french_errors, whole_number
 from supplier.compliance.agec import percent
 
@@ -185,12 +186,11 @@ def buyer_totals_by_category(db: Session, year: int, buyer_org_id: int | None
                              ) -> dict[str, Decimal]:
     """The buyers' own totals of the year per category (one buyer, or all of them), for the
     indicator pages: one SQL aggregate."""
-    query = (select(BuyerAgecTotal.category_code, func.sum(BuyerAgecTotal.total_excl_vat),
-                    func.sum(BuyerAgecTotal.reuse_and_donation_excl_vat))
+    query = (select(BuyerAgecTotal.category_code, func.sum(BuyerAgecTotal.total_excl_vat))
              .where(BuyerAgecTotal.year == year).group_by(BuyerAgecTotal.category_code))
     if buyer_org_id is not None:
         query = query.where(BuyerAgecTotal.buyer_org_id == buyer_org_id)
-    return {code: total for code, total, _reuse in db.execute(query)}
+    return {code: cents(total) for code, total in db.execute(query)}
 
 
 # --- The form ----------------------------------------------------------------------------------

@@ -383,3 +383,74 @@ def test_the_file_rows_are_built_by_one_statement(db, buyer, engine):
     with counting(engine) as seen:
         rows = declaration_file.declaration_rows(db, buyer.organisation, 2025)
     assert len(rows) == 5 and len(seen) == 1
+
+
+# --- Statements: the page costs the same with few or many records -------------------------------
+
+def _buyer_with(db, contracts: int, categories: int):
+    """A buyer with ``contracts`` AGEC contracts, each with two validated quarters of 2025
+    over two categories, and its own totals for ``categories`` categories."""
+    from types import SimpleNamespace
+
+    from portal.commitments import AgecParams
+
+    aw = make_agec_world(db)
+    for n in range(contracts):
+        contract = aw.contract if n == 0 else factories.make_contract(
+            db, aw.buyer, aw.holder.organisation, nature="supplies", insertion=None,
+            starts_on=aw.contract.starts_on, ends_on=aw.contract.ends_on,
+            agec=AgecParams(categories=["D2024_TEXTILES", "D2024_MOBILIER"]))
+        world = SimpleNamespace(buyer=aw.buyer, holder=aw.holder,
+                                declarations=factories.declarations(db, contract))
+        for quarter in (Q1_2025, Q2_2025):
+            file(db, world, quarter, line("D2024_MOBILIER", 1000, 100, 0, 50),
+                 line("D2024_TEXTILES", 500, 20, 0, 10))
+    for code in list(DECLARATION_LABELS)[:categories]:
+        db.add(BuyerAgecTotal(buyer_org_id=aw.buyer.organisation_id, year=2025,
+                              category_code=code, total_excl_vat=Decimal(100),
+                              reuse_and_donation_excl_vat=Decimal(10),
+                              donation_excl_vat=Decimal(0), recycled_excl_vat=Decimal(5),
+                              updated_by_id=aw.buyer.id))
+    db.commit()
+    return aw.buyer
+
+
+def test_the_totals_page_costs_the_same_statements_at_two_sizes(client, engine, db, login):
+    from tests.scale import page_statements
+
+    counts = []
+    for contracts, categories in ((1, 1), (6, 12)):
+        buyer = _buyer_with(db, contracts, categories)
+        client.cookies.clear()
+        login(buyer)
+        seen = page_statements(client, engine, f"{PAGE}?annee=2025", db)
+        counts.append(len(seen))
+        text = _text(client.get(f"{PAGE}?annee=2025").text)
+        # The holders' lines of every contract are summed: 2 quarters × each contract.
+        assert f"{1000 * 2 * contracts:,},00 € HT".replace(",", " ", 1) in text
+        assert text.count("Modifié le") == categories
+    assert counts[0] == counts[1], counts
+
+
+# --- The indicator pages say which figure is which -----------------------------------------------
+
+def test_the_agec_indicator_pages_name_the_source_of_each_figure(client, db, login, post):
+    aw = make_agec_world(db)
+    file(db, aw, Q1_2025, line("D2024_MOBILIER", 3000, 1500, 0, 600))
+    login(aw.buyer)
+    post(f"{PAGE}?annee=2025", _form(db, 2025, {"D2024_MOBILIER": ("45 000", "9 000", "0", "0")}))
+    dashboard = _text(client.get("/indicateurs?annee=2025").text)
+    assert ("Parts calculées sur les montants déclarés par les titulaires sur les contrats "
+            "(déclarations validées)") in dashboard
+    panel = dashboard[dashboard.index("Parts AGEC par catégorie de produits"):]
+    assert "Dépense HT déclarée par les titulaires" in panel
+    assert "Dépense HT selon la comptabilité de l'acheteur" in panel
+    # The furniture row: 3 000 declared by the holder, 45 000 in the buyer's accounts.
+    assert ("Mobilier et aménagement d'intérieur 3 000,00 € HT 50,0 % à renseigner 20,0 % à "
+            "renseigner Seuil à renseigner 45 000,00 € HT") in panel
+    assert ("Dépense totale selon la comptabilité de l'acheteur (déclaration AGEC) : "
+            "45 000,00 € HT") in dashboard
+    drill = _text(client.get("/indicateurs/agec_shares?annee=2025").text)
+    assert ("montants déclarés par les titulaires sur les contrats, et non la comptabilité de "
+            "l'acheteur") in drill
+    assert "déclarés par les titulaires sur les contrats" in drill.split("Mode de calcul")[1]
