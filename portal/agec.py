@@ -92,6 +92,42 @@ DECREE_2021_LAST_YEAR = 2024
 STEP_YEARS_2024 = (2024, 2027, 2030)
 
 
+# The official declaration file (data.gouv.fr schema « declaration-biens-valorisation »,
+# field `type_produit_acquis`) names the 17 categories of décret 2024-134 by these exact labels.
+# Written once here; the categories of décret 2021-254 have none on purpose: the file was
+# created for the 2024 decree, and the 2021 decree's lines (declared to the OECP) do not map
+# one-to-one onto its categories, so no 2021 category is ever written to the file.
+DECLARATION_LABELS: dict[str, str] = {
+    "D2024_TEXTILES": "Produits textiles à l'exception des équipements de protection "
+                      "individuels",
+    "D2024_INFORMATIQUE_TELEPHONIE": "Matériel informatique et téléphonie",
+    "D2024_REPROGRAPHIE_IMPRESSION": "Matériel de reprographie et d'impression",
+    "D2024_CONSOMMABLES_IMPRESSION": "Consommables d'impression",
+    "D2024_PAPIER": "Papier",
+    "D2024_FOURNITURES_BUREAU": "Fournitures de bureau",
+    "D2024_ENGINS_TRANSPORT": "Engins de transport et pièces détachées",
+    "D2024_VEHICULES": "Véhicules et pièces détachées",
+    "D2024_MOBILIER": "Mobilier et aménagement d'intérieur",
+    "D2024_MOBILIER_URBAIN": "Mobilier urbain",
+    "D2024_COLLECTE_DECHETS": "Equipements de collecte de déchets",
+    "D2024_BOCAUX_FLACONS": "Bocaux et flacons",
+    "D2024_SPORT": "Articles et équipement sportifs",
+    "D2024_ESPACES_VERTS": "Matériel d'entretien des espaces verts",
+    "D2024_BATIMENTS_MODULAIRES": "Bâtiments modulaires ou préfabriqués",
+    "D2024_GROS_ELECTROMENAGER": "Gros électroménager, y compris appareils professionnels",
+    "D2024_JEUX_JOUETS": "Jeux et jouets",
+}
+# The first year the declaration file covers: décret 2024-134 applies from 1 July 2024 and the
+# file declares whole calendar years, so 2024 is declared with the 2024 decree's categories.
+FIRST_DECLARATION_YEAR = 2024
+
+
+def regime_of_year(year: int) -> Regime:
+    """The decree whose categories a buyer's yearly totals use: 2024-134 from 2024 on (the
+    declaration file's year), 2021-254 before."""
+    return Regime.decree_2024 if year >= FIRST_DECLARATION_YEAR else Regime.decree_2021
+
+
 def regime_for(period_end: date) -> Regime:
     """The decree a declaration period falls under: 2021-254 when it ends before 1 July 2024."""
     return Regime.decree_2021 if period_end < DECREE_2024_START else Regime.decree_2024

@@ -196,6 +196,7 @@ def create_app() -> FastAPI:
         supplier_routes, supplier_api, execution_routes, execution_api)]
     routers += [supplier_routes.documents_router, supplier_plan_routes.router,
                 surveys_routes.router, surveys_api.router, agec_routes.router,
+                agec_routes.declaration_router,
                 indicator_routes.router, indicator_routes.settings_router, indicator_api.router,
                 report_routes.router, review_routes.router, review_api.router,
                 opendata_routes.router, decp_routes.router]

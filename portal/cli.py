@@ -247,6 +247,27 @@ def export_ocds(
                f"{plural(package.releases, 'publication')}, écrit dans {output}.")
 
 
+@app.command("export-agec")
+def export_agec(
+    year: Annotated[int, typer.Option(help="Année civile déclarée.")],
+    buyer: Annotated[str, typer.Option(help="SIRET de l'organisation acheteuse.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier CSV à écrire.")],
+) -> None:
+    """Écrit le fichier de déclaration AGEC d'une année (schéma data.gouv.fr), à partir des
+    totaux saisis par l'acheteur."""
+    from execution.agec import declaration_file
+    from execution.reports.annual import buyer_by_siret
+    from portal.db import new_session
+    from portal.formatting import plural
+
+    with new_session() as db, db.begin():
+        organisation = buyer_by_siret(db, buyer)
+        rows = declaration_file.declaration_rows(db, organisation, year)
+    write_output(output, declaration_file.document(rows).encode("utf-8"))
+    typer.echo(f"Déclaration AGEC {year} de {organisation.name} écrite dans {output} : "
+               f"{plural(len(rows), 'catégorie')}.")
+
+
 def _database_tool(action: str, file: Path) -> None:
     """`portal backup` / `portal restore`: SQLite done here, PostgreSQL commands printed."""
     from portal import backup

@@ -16,12 +16,17 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def csv_document(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def csv_document(header: Sequence[str], rows: Iterable[Sequence[str]], *,
+                 delimiter: str = ";", byte_order_mark: bool = True) -> str:
     """Semicolon-separated, CRLF, with a byte order mark so that a French spreadsheet opens it
     as UTF-8 without an import dialog. Cells are text already formatted; text typed by users
-    must have gone through `safe_text` (numbers such as « -12,5 » must not)."""
+    must have gone through `safe_text` (numbers such as « -12,5 » must not).
+
+    An official open-data format sets its own dialect: the data.gouv.fr schemas' files are
+    comma-separated UTF-8 without a byte order mark (``delimiter=","``,
+    ``byte_order_mark=False``)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    return "\ufeff" + out.getvalue()
+    return ("\ufeff" if byte_order_mark else "") + out.getvalue()

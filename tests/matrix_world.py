@@ -20,6 +20,7 @@ from typing import Any
 from pypdf import PdfWriter
 from sqlalchemy import select
 
+from execution.agec.models import BuyerAgecTotal
 from execution.decp.models import DecpImport, DecpRejection, ImportStatus
 from execution.reports import attestation as attestations
 from execution.review import service as review
@@ -320,6 +321,13 @@ def _reference_objects(db, w):
         db.add(DecpRejection(import_id=job.id, position=1, record_id=f"ID-{name}",
                              field="codeCPV", value="", reason=f"Rejet {name}"))
         w.decp_imports[org] = job
+    # Each buyer's own AGEC totals of 2025: its declaration file can be downloaded.
+    for org, user in (("BA", "buyer"), ("BB", "other_buyer")):
+        db.add(BuyerAgecTotal(buyer_org_id=w.orgs[org].id, year=2025,
+                              category_code="D2024_TEXTILES", total_excl_vat=Decimal("5000"),
+                              reuse_and_donation_excl_vat=Decimal("400"),
+                              donation_excl_vat=Decimal("0"), recycled_excl_vat=Decimal("900"),
+                              updated_by_id=w.users[user].id))
 
 
 # --- Actors ---------------------------------------------------------------------------------------

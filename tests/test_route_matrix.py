@@ -71,6 +71,9 @@ SURVEYED_BY = Rule("l'acheteur qui l'a évaluée",
 OWN_SCOPE = Rule("un acheteur pour son organisation",
                  lambda a, t: a.role == "buyer" and t.org in (None, a.org))
 INDICATORS = OWN_SCOPE | ADMIN
+# What needs one buyer organisation (a form, a file): an administrator must have chosen it.
+CHOSEN_BUYER = OWN_SCOPE | Rule("l'administrateur pour l'organisation choisie",
+                                lambda a, t: a.role == "admin" and t.org is not None)
 DOCUMENT_READERS = Rule(
     "son organisation et les lecteurs de ses déclarations (déposées, pour l'acheteur)",
     lambda a, t: (a.role != "anonymous" and a.org == t.org) or (
@@ -311,6 +314,10 @@ POLICY: dict[tuple[str, str], Row] = {
     # An administrator who has not chosen a buyer is sent to the hub to choose one (303).
     ("GET", "/donnees-ouvertes/decp.json"): row(INDICATORS, "scope"),
     ("GET", "/donnees-ouvertes/ocds.json"): row(INDICATORS, "scope"),
+    ("GET", "/donnees-ouvertes/agec"): row(INDICATORS, "scope", query=YEAR),
+    ("POST", "/donnees-ouvertes/agec"): row(CHOSEN_BUYER, "scope", query=YEAR, form=lambda w, t: {
+        "D2024_PAPIER.version": "0", "D2024_PAPIER.total_excl_vat": "100"}),
+    ("GET", "/donnees-ouvertes/agec.csv"): row(CHOSEN_BUYER, "scope", query=YEAR),
     ("GET", "/rapports/annuel-contrats.{fmt}"): row(INDICATORS, "annex", query=YEAR),
 }
 

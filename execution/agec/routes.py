@@ -1,20 +1,30 @@
-"""Administrators' settings: the AGEC minimum shares the decrees set, filled from Légifrance.
-
-Only the values confirmed in the domain reference ship with the portal; every other one stays
-empty (« seuil à renseigner ») until an administrator fills it here.
+"""AGEC pages: the administrators' settings of the minimum shares the decrees set, filled
+from Légifrance (only the values confirmed in the domain reference ship with the portal; every
+other one stays empty, « seuil à renseigner », until an administrator fills it here); and, in
+« Données ouvertes », the buyers' own yearly totals and the official declaration file built from
+them (`declaration_router`).
 """
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from execution.agec import declaration_file, totals
+from execution.indicators.scope import buyer_organisations
+from execution.opendata.routes import acheteur_id
+from execution.opendata.scope import buyer_in_scope
 from portal import agec
 from portal.agec import MINIMUM_LABELS, MINIMUMS, Regime, ThresholdIn
-from portal.auth import AdminUser, DbSession
-from portal.errors import Conflict, Invalid
+from portal.auth import AdminUser, CurrentUser, DbSession
+from portal.errors import Conflict, Invalid, NotFound
+from portal.models import Organisation
+from portal.spreadsheet import CSV_TYPE
 from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
+from supplier.compliance.agec import REGIME_TITLES
 
 router = APIRouter(prefix="/admin/seuils-agec", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -79,3 +89,103 @@ def save_threshold(request: Request, db: DbSession, user: AdminUser, threshold_i
     return redirect(request, "/admin/seuils-agec",
                     message=f"Seuil enregistré : {saved.category.label}, {saved.from_year}.")
 
+
+
+# --- The buyers' yearly totals and the declaration file (Données ouvertes) ---------------------
+
+declaration_router = APIRouter(prefix="/donnees-ouvertes", dependencies=[Depends(verify_csrf)])
+TOTALS_TEMPLATE = "execution/opendata/agec.html"
+
+
+def _year(annee: str | None) -> int:
+    """The ``annee`` GET parameter: by default the year being declared now (the previous)."""
+    if annee is None or not annee.strip():
+        return totals.default_year()
+    if not annee.strip().isdigit() or len(annee.strip()) > 4:
+        raise NotFound("Année inconnue.")
+    return totals.check_year(int(annee))
+
+
+def _chosen(db, user, acheteur: str | None) -> Organisation:
+    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    if buyer is None:
+        raise NotFound("Choisissez d'abord une organisation acheteuse (page Données ouvertes).")
+    return buyer
+
+
+def _query(user, buyer: Organisation | None, year: int, **extra) -> str:
+    params: dict[str, object] = {"annee": year, **extra}
+    if user.is_admin and buyer is not None:
+        params["acheteur"] = buyer.id
+    return urlencode(params)
+
+
+def _totals_context(db, user, buyer: Organisation | None, year: int, *, parsed=None,
+                    errors=None, summary=None) -> dict:
+    context: dict = {"buyer": buyer, "year": year, "years": totals.years(),
+                     "buyers": buyer_organisations(db) if user.is_admin else [],
+                     "regime_title": REGIME_TITLES[agec.regime_of_year(year)],
+                     "file_year": year >= agec.FIRST_DECLARATION_YEAR,
+                     "first_file_year": agec.FIRST_DECLARATION_YEAR,
+                     "field_names": totals.FIELD_NAMES,
+                     "errors": errors or {}, "error_summary": summary}
+    if buyer is None:
+        return context
+    rows = totals.page_rows(db, buyer.id, year)
+    values = {row.code: {name: getattr(row.own, name) for name in totals.FIELDS}
+              for row in rows if row.own is not None}
+    versions = {row.code: row.own.version if row.own is not None else 0 for row in rows}
+    if parsed is not None:  # a refused form: what was typed, at the versions it was read at
+        values.update(parsed.values)
+        versions.update(parsed.versions)
+    regime = agec.regime_of_year(year)
+    context.update({
+        "regime": regime, "rows": rows, "form_rows": [r for r in rows if r.regime == regime],
+        "other_rows": [r for r in rows if r.regime != regime],
+        "values": values, "versions": versions,
+        "labels": totals.error_labels(agec.categories(db, regime)),
+        "has_figures": any(r.own is not None for r in rows),
+        "query": _query(user, buyer, year),
+        "buyer_query": f"?acheteur={buyer.id}" if user.is_admin else "",
+    })
+    return context
+
+
+@declaration_router.get("/agec")
+def agec_totals_page(request: Request, db: DbSession, user: CurrentUser,
+                     annee: str | None = None, acheteur: str | None = None):
+    """The buyer's totals of a year per category, editable, beside the holders' declarations."""
+    year = _year(annee)
+    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    return render(request, TOTALS_TEMPLATE, _totals_context(db, user, buyer, year),
+                  block="agec_totals")
+
+
+@declaration_router.post("/agec")
+def save_agec_totals(request: Request, db: DbSession, user: CurrentUser, form: Form,
+                     annee: str | None = None, acheteur: str | None = None):
+    year = _year(annee)
+    buyer = _chosen(db, user, acheteur)
+    parsed = totals.parse_form(form, agec.categories(db, agec.regime_of_year(year)))
+    try:
+        changed = totals.save_year(db, buyer=buyer, year=year, parsed=parsed, user=user)
+    except (Invalid, Conflict) as error:
+        return refused_form(request, db, error, TOTALS_TEMPLATE, lambda errors, summary:
+                            _totals_context(db, user, buyer, year, parsed=parsed,
+                                            errors=errors, summary=summary),
+                            block="agec_totals", summary=totals.NOT_SAVED)
+    return redirect(request, f"/donnees-ouvertes/agec?{_query(user, buyer, year)}",
+                    message=totals.saved_message(year, changed))
+
+
+@declaration_router.get("/agec.csv")
+def agec_declaration_file(db: DbSession, user: CurrentUser, annee: str | None = None,
+                          acheteur: str | None = None):
+    """The official CSV of the year, from the buyer's own totals."""
+    year = _year(annee)
+    buyer = _chosen(db, user, acheteur)
+    content = declaration_file.declaration_csv(db, buyer, year)
+    filename = declaration_file.declaration_filename(buyer, year)
+    return Response(content.encode("utf-8"), media_type=CSV_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store"})

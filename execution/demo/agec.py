@@ -1,6 +1,7 @@
 """Demo data for AGEC shares: a supplies contract 2023–2025 over both decrees (2021-254 until
-June 2024, then 2024-134), with quarterly declarations in every status. Loading it twice changes
-nothing."""
+June 2024, then 2024-134), with quarterly declarations in every status; and the métropole's own
+2025 totals from its accounts, which its declaration file is built from. Loading it twice
+changes nothing."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from execution import setup
+from execution.agec import totals
 from execution.demo.flow import at as _at
 from execution.demo.flow import take_to
-from portal import clock
+from portal import agec, clock
 from portal.agec import regime_for
 from portal.commitments import AgecParams
 from portal.models import Contract, Organisation, User
@@ -53,7 +55,39 @@ def _lines(declaration: Declaration, seed: int) -> list[AgecLineIn]:
     return lines
 
 
+# The métropole's 2025 accounts per category: (total, of which reuse / re-use and donations,
+# of which donations, of which recycled, comment). Its whole spend, so well above what the
+# holder of the demo contract declared (about 150 000 € of IT, 90 000 € of furniture).
+ACCOUNTS_YEAR = 2025
+ACCOUNTS = {
+    "D2024_INFORMATIQUE_TELEPHONIE": ("412 650,00", "63 180,00", "4 200,00", "18 940,00",
+                                      "Dont postes reconditionnés du marché LE-2023-021"),
+    "D2024_MOBILIER": ("186 300,00", "27 450,00", "0", "51 870,00", ""),
+    "D2024_PAPIER": ("58 920,00", "0", "0", "41 244,00", "Papier recyclé pour tous les services"),
+    "D2024_FOURNITURES_BUREAU": ("37 415,50", "1 120,00", "0", "9 640,00", ""),
+    "D2024_TEXTILES": ("96 780,00", "6 820,00", "1 950,00", "17 300,00",
+                       "Vêtements de travail des agents de la voirie"),
+    "D2024_MOBILIER_URBAIN": ("264 000,00", "18 400,00", "0", "71 280,00", ""),
+    "D2024_JEUX_JOUETS": ("12 600,00", "2 840,00", "1 260,00", "0", "Crèches métropolitaines"),
+}
+
+
+def load_accounts(db: Session, buyer: Organisation, agent: User) -> None:
+    """The buyer's own totals of 2025, entered as the page would: nothing when some exist."""
+    if totals.year_totals(db, buyer.id, ACCOUNTS_YEAR):
+        return
+    form = {}
+    for code, values in ACCOUNTS.items():
+        form[f"{code}.version"] = "0"
+        form.update({f"{code}.{name}": value for name, value in zip(totals.FIELDS, values,
+                                                                    strict=True)})
+    categories = agec.categories(db, agec.regime_of_year(ACCOUNTS_YEAR))
+    totals.save_year(db, buyer=buyer, year=ACCOUNTS_YEAR, user=agent,
+                     parsed=totals.parse_form(form, categories))
+
+
 def load(db: Session, organisations: dict[str, Organisation], users: dict[str, User]) -> None:
+    load_accounts(db, organisations["metropole"], users[AGENT])
     buyer_id = organisations["metropole"].id
     if db.scalar(select(Contract.id).where(Contract.buyer_org_id == buyer_id,
                                            Contract.reference == REFERENCE)):

@@ -276,6 +276,12 @@ AGEC_SERIES = (("reuse", "Réemploi ou réutilisation"), ("recycled", "Matières
                ("global", "Part globale (décret 2021)"))
 
 
+# Which of the two AGEC sources a figure is (the declaration file uses the buyer's accounts).
+AGEC_NOTE = ("Parts calculées sur les montants déclarés par les titulaires sur les contrats "
+             "(déclarations validées) ; la dernière colonne reprend la dépense selon la "
+             "comptabilité de l'acheteur, saisie pour la déclaration AGEC annuelle.")
+
+
 def _agec(found: dict[str, Indicator]) -> Panel | None:
     indicator, rows = breakdown(found, "category")
     if indicator is None:
@@ -302,9 +308,10 @@ def _agec(found: dict[str, Indicator]) -> Panel | None:
                             else "minimum à renseigner"))
             cells += [share(value), share(minimum) if minimum is not None else "à renseigner"]
         groups.append(Group(r.label, bars))
-        total = _extra(r, "total")
+        total, accounts = _extra(r, "total"), _extra(r, "buyer_total")
         table_rows.append([r.label, value_text(total, "€") if total is not None else DASH,
-                           *cells, str(r.extra.get("status_label", DASH))])
+                           *cells, str(r.extra.get("status_label", DASH)),
+                           value_text(accounts, "€") if accounts is not None else DASH])
     chart = grouped_bar_chart(
         title="Parts AGEC par catégorie de produits",
         desc="Pour chaque catégorie, une barre par part que son décret impose (réemploi ou "
@@ -312,12 +319,13 @@ def _agec(found: dict[str, Indicator]) -> Panel | None:
              "2021 : pointillée), chacune avec le minimum de l'année en trait noir.",
         series=[name for _key, name in AGEC_SERIES], groups=groups, scale_max=100,
         tick_format=lambda v: share(v))
-    headers = ["Catégorie", "Dépense HT"]
+    headers = ["Catégorie", "Dépense HT déclarée par les titulaires"]
     for _key, name in used:
         headers += [name, "Minimum"]
     return Panel("agec", "Parts AGEC par catégorie", chart, Table(
-        "Parts AGEC par catégorie de produits", [*headers, "Résultat"], table_rows,
-        [False, *([True] * (1 + 2 * len(used))), False]), indicator.id)
+        "Parts AGEC par catégorie de produits",
+        [*headers, "Résultat", "Dépense HT selon la comptabilité de l'acheteur"], table_rows,
+        [False, *([True] * (1 + 2 * len(used))), False, True]), indicator.id, note=AGEC_NOTE)
 
 
 def _satisfaction(found: dict[str, Indicator]) -> Panel | None:

@@ -192,7 +192,9 @@ def _agec(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
                 [money(cents(total)), money(cents(reuse)), money(cents(recycled)), number(n)])
             for cid, ref, did, start, end, total, reuse, recycled, n, name
             in fetch(query)]
-    return Drill("", "", f"Déclarations AGEC validées dont la période commence en {scope.year}.",
+    return Drill("", "", f"Déclarations AGEC validées dont la période commence en {scope.year} : "
+                 "montants déclarés par les titulaires sur les contrats, et non la comptabilité "
+                 "de l'acheteur (saisie dans Données ouvertes, Déclaration AGEC).",
                  ["Dépense totale", "Réemploi", "Matières recyclées", "Lignes"],
                  [True, True, True, True], rows)
 

@@ -57,6 +57,8 @@ _DETAILS = {
     "active_plans": ("Plans en vigueur", lambda v: number(v)),
     "under_review": ("En cours d'examen", lambda v: number(v)),
     "recycled_share": ("Part de matières recyclées", lambda v: share(v)),
+    "buyer_total": ("Dépense totale selon la comptabilité de l'acheteur (déclaration AGEC)",
+                    lambda v: value_text(v, "€")),
     "not_met": ("Catégories sous le minimum", lambda v: number(v)),
     "threshold_missing": ("Catégories au minimum à renseigner", lambda v: number(v)),
     "unknown_size": ("Taille inconnue", lambda v: number(v)),
@@ -65,7 +67,7 @@ _DETAILS = {
 
 
 # Counters worth a mention only when something is there.
-_WHEN_NOT_ZERO = {"under_review", "not_met", "threshold_missing", "unknown_size",
+_WHEN_NOT_ZERO = {"buyer_total", "under_review", "not_met", "threshold_missing", "unknown_size",
                   "unknown_region"}
 
 

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
+from execution.agec.totals import buyer_totals_by_category
 from execution.indicators import declarations as qd
 from execution.indicators import queries as q
 from execution.indicators.config import BY_ID, current_settings, targets_for
@@ -210,6 +211,8 @@ def contract_indicators(n: q.Notified, y: int, threshold: Decimal) -> list[Indic
 
 def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
     spend = [s for s in q.agec_spend(db, scope) if s.total > 0]
+    # Beside the holders' declarations, what the buyers' accounts say (their declaration file).
+    accounts = buyer_totals_by_category(db, scope.year, scope.buyer_org_id)
     in_force = agec.thresholds_in_force(db, {(s.code, scope.year) for s in spend})
     rows, statuses = [], []
     for s in spend:
@@ -222,7 +225,8 @@ def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
         extra: dict[str, object] = {
             "code": s.code, "regime": s.regime, "total": s.total, "reuse": s.reuse,
             "recycled": s.recycled, "donation": s.donation, "records": s.lines,
-            "status": result.status, "status_label": result.status_label}
+            "status": result.status, "status_label": result.status_label,
+            "buyer_total": accounts.get(s.code)}
         for key in ("global", "reuse", "recycled"):
             if key in by_key:  # the 2021 decree rules on a global share, the 2024 on recycled
                 extra[f"{key}_share"] = ratio(by_key[key].amount, s.total)
@@ -234,7 +238,9 @@ def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
     lines = sum(s.lines for s in spend)
     met = statuses.count(MET)
     y = scope.year
-    lines_text = f"lignes AGEC des déclarations validées dont la période se situe en {y}"
+    lines_text = (f"montants déclarés par les titulaires sur les contrats : lignes AGEC des "
+                  f"déclarations validées dont la période se situe en {y}, et non la comptabilité "
+                  "de l'acheteur")
     return [
         make("agec_shares", ratio(reuse, total), reuse, total,
              f"Par catégorie de produits, dépense HT en réemploi ou réutilisation et dépense "
@@ -242,7 +248,9 @@ def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
              f"à côté du minimum du décret pour {y} ; la valeur d'ensemble est la part de "
              "réemploi de toute la dépense.", lines,
              breakdowns={"category": rows},
-             details={"recycled": recycled, "recycled_share": ratio(recycled, total)}),
+             details={"recycled": recycled, "recycled_share": ratio(recycled, total),
+                      "buyer_total": sum(accounts.values(), Decimal("0.00")) if accounts
+                      else None}),
         make("agec_completion_rate", ratio(met, len(spend)), Decimal(met), Decimal(len(spend)),
              f"Catégories dont toutes les parts atteignent le minimum du décret pour {y}, "
              f"divisées par les catégories avec une dépense en {y} ({lines_text}) ; un minimum "
