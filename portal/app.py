@@ -25,7 +25,7 @@ from portal import (
     access_log,
     account_routes,
     admin_routes,
-    api_docs,
+    api_docs_routes,
     api_token_routes,
     error_log,
     member_routes,
@@ -183,10 +183,10 @@ def create_app() -> FastAPI:
                      "`{\"detail\": \"…\", \"errors\": {\"champ\": \"message\"}}` en "
                      "français. Aucun texte envoyé (adresse, paramètre ou corps) ne peut "
                      "contenir le caractère nul `\\0` : 422."),
-        # /api/docs is portal.api_docs: Swagger UI from the portal's own files, no inline script.
+        # /api/docs is portal.api_docs_routes: Swagger UI from the portal's own files.
         docs_url=None,
         redoc_url=None,
-        openapi_tags=api_docs.OPENAPI_TAGS,
+        openapi_tags=api_docs_routes.OPENAPI_TAGS,
         dependencies=[Depends(refuse_nul)],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes,
@@ -200,7 +200,7 @@ def create_app() -> FastAPI:
                 surveys_routes.router, surveys_api.router, agec_routes.router,
                 indicator_routes.router, indicator_routes.settings_router, indicator_api.router,
                 report_routes.router, review_routes.router, review_api.router,
-                opendata_routes.router, api_docs.router]
+                opendata_routes.router, api_docs_routes.router]
     for router in routers:
         # /openapi.json describes the JSON API; pages are HTML for browsers, not an interface.
         app.include_router(router, include_in_schema=router.prefix.startswith("/api/"))
