@@ -19,7 +19,7 @@ from supplier.api import ERRORS
 from supplier.compliance.insertion import insertion_progress
 from supplier.contract_list import MAX_SEARCH, ContractFilters, ContractState, search_contracts
 
-router = APIRouter(prefix="/api/v1", tags=["contrats"], responses=COMMON)
+router = APIRouter(prefix="/api/v1", tags=["contracts"], responses=COMMON)
 
 
 class ContractUpdateIn(ContractIn):
@@ -42,7 +42,8 @@ def _detail(db, contract) -> ContractDetailOut:
     return out
 
 
-@router.get("/contracts", responses={k: ERRORS[k] for k in (401, 422)})
+@router.get("/contracts", responses={k: ERRORS[k] for k in (401, 422)},
+            operation_id="contracts-list", summary="Lister les contrats")
 def list_contracts(
         db: DbSession, user: ApiUser, paging: ApiPage,
         q: Annotated[str, Query(max_length=MAX_SEARCH, description=(
@@ -66,7 +67,8 @@ def list_contracts(
 
 
 @router.post("/contracts", status_code=201,
-             responses={k: ERRORS[k] for k in (401, 403, 413, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 413, 422)},
+             operation_id="contracts-create", summary="Enregistrer un contrat")
 def create_contract(body: ContractIn, db: DbSession, user: ApiUser) -> ContractDetailOut:
     """Register a contract of the caller's buyer organisation, with its commitments."""
     if not user.is_buyer:
@@ -74,14 +76,16 @@ def create_contract(body: ContractIn, db: DbSession, user: ApiUser) -> ContractD
     return _detail(db, setup.create_contract(db, body, buyer=user))
 
 
-@router.get("/contracts/{contract_id}", responses={k: ERRORS[k] for k in (401, 404)})
+@router.get("/contracts/{contract_id}", responses={k: ERRORS[k] for k in (401, 404)},
+            operation_id="contracts-get", summary="Lire un contrat")
 def get_contract(contract_id: RowId, db: DbSession, user: ApiUser) -> ContractDetailOut:
     """One contract with its insertion progress."""
     return _detail(db, filing.get_contract(db, contract_id, user))
 
 
 @router.put("/contracts/{contract_id}",
-            responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+            responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
+            operation_id="contracts-update", summary="Modifier un contrat")
 def update_contract(contract_id: RowId, body: ContractUpdateIn, db: DbSession,
                     user: ApiUser) -> ContractDetailOut:
     """Change a contract; `version` must be the one last read."""

@@ -12,7 +12,7 @@ from portal.models import TokenKind
 from portal.settings import get_settings
 from portal.web import client_address
 
-router = APIRouter(prefix="/api/v1", tags=["identité"], responses=COMMON)
+router = APIRouter(prefix="/api/v1", tags=["identity"], responses=COMMON)
 
 ERRORS = error_responses({401: "Identifiants ou jeton invalides",
                           413: "Requête trop volumineuse",
@@ -43,7 +43,8 @@ class MeOut(BaseModel):
     organisation_id: int
 
 
-@router.post("/auth/token", responses=ERRORS, response_model=TokenOut)
+@router.post("/auth/token", responses=ERRORS, response_model=TokenOut,
+             operation_id="auth-token", summary="Obtenir un jeton d'accès")
 def create_token(body: TokenIn, request: Request, db: DbSession) -> TokenOut | JSONResponse:
     """Exchange an e-mail and password for a bearer token."""
     try:
@@ -58,7 +59,8 @@ def create_token(body: TokenIn, request: Request, db: DbSession) -> TokenOut | J
                     expires_in=hours * 3600)
 
 
-@router.get("/me", responses={401: ERRORS[401]})
+@router.get("/me", responses={401: ERRORS[401]}, operation_id="me-get",
+            summary="Utilisateur connecté")
 def me(user: ApiUser) -> MeOut:
     """The authenticated user."""
     return MeOut.model_validate(user)

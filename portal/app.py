@@ -26,6 +26,7 @@ from portal import (
     access_log,
     account_routes,
     admin_routes,
+    api_docs_routes,
     api_token_routes,
     error_log,
     member_routes,
@@ -183,8 +184,10 @@ def create_app() -> FastAPI:
                      "`{\"detail\": \"…\", \"errors\": {\"champ\": \"message\"}}` en "
                      "français. Aucun texte envoyé (adresse, paramètre ou corps) ne peut "
                      "contenir le caractère nul `\\0` : 422."),
-        docs_url="/api/docs",
+        # /api/docs is portal.api_docs_routes: Swagger UI from the portal's own files.
+        docs_url=None,
         redoc_url=None,
+        openapi_tags=api_docs_routes.OPENAPI_TAGS,
         dependencies=[Depends(refuse_nul)],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_form_bytes,
@@ -199,7 +202,7 @@ def create_app() -> FastAPI:
                 agec_routes.declaration_router,
                 indicator_routes.router, indicator_routes.settings_router, indicator_api.router,
                 report_routes.router, review_routes.router, review_api.router,
-                opendata_routes.router, decp_routes.router]
+                opendata_routes.router, decp_routes.router, api_docs_routes.router]
     for router in routers:
         # /openapi.json describes the JSON API; pages are HTML for browsers, not an interface.
         app.include_router(router, include_in_schema=router.prefix.startswith("/api/"))

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from portal import identity
@@ -92,12 +93,21 @@ async def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
     return user
 
 
-def api_user(request: Request, db: DbSession) -> User:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+# Read through FastAPI's HTTPBearer so that /openapi.json says which operations take the token
+# (Swagger UI's « Authorize », generated clients' AuthenticatedClient); without auto_error, a
+# missing token gets the portal's own 401 below.
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearer", description=(
+    "Le jeton de `POST /api/v1/auth/token` ou un jeton personnel (`par_…`, créé sur "
+    "/compte/jetons), dans `Authorization: Bearer <jeton>`."))
+
+
+def api_user(db: DbSession,
+             credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+             ) -> User:
     user = None
-    if scheme.lower() == "bearer":
+    if credentials is not None:
         # The login token of POST /api/v1/auth/token or a personal token, same permissions.
-        found = identity.user_for_token(db, token.strip(),
+        found = identity.user_for_token(db, credentials.credentials,
                                         kinds=(TokenKind.api, TokenKind.personal))
         user = found[0] if found is not None else None
     if user is None:

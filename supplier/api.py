@@ -26,7 +26,7 @@ from supplier.models import Declaration, Status
 from supplier.reminder import last_reminder
 from supplier.schemas import DeclarationOut, DeclarationSummaryOut
 
-router = APIRouter(prefix="/api/v1/declarations", tags=["déclarations"], responses=COMMON)
+router = APIRouter(prefix="/api/v1/declarations", tags=["declarations"], responses=COMMON)
 
 ERRORS = error_responses({
     401: "Jeton manquant ou invalide",
@@ -76,7 +76,8 @@ def declaration_out(db: Session, declaration: Declaration, user: User) -> Declar
                           else None)
 
 
-@router.get("", responses={k: ERRORS[k] for k in (401, 422)})
+@router.get("", responses={k: ERRORS[k] for k in (401, 422)},
+            operation_id="declarations-list", summary="Lister les déclarations")
 def list_declarations(
         db: DbSession, user: ApiUser, paging: ApiPage, status: Status | None = None,
         contract_id: QueryId = None,
@@ -97,7 +98,8 @@ def list_declarations(
     return PageOut.of(page, [DeclarationSummaryOut.model_validate(row) for row in page.items])
 
 
-@router.get("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 404)})
+@router.get("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 404)},
+            operation_id="declarations-get", summary="Lire une déclaration")
 def get_declaration(declaration_id: RowId, db: DbSession, user: ApiUser) -> DeclarationOut:
     """One declaration with its lines; for the buyer's side, `content` is null (and
     `supplier_comment` too) while the holder has not filed it."""
@@ -118,6 +120,7 @@ _CONTENT_BODY = {
 
 
 @router.put("/{declaration_id}", responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
+            operation_id="declarations-save", summary="Enregistrer le contenu d'une déclaration",
             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                 "schema": _CONTENT_BODY}}}})
 def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body()],
@@ -133,7 +136,8 @@ def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body
 
 
 @router.post("/{declaration_id}/submit",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
+             operation_id="declarations-submit", summary="Déposer une déclaration")
 def submit_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Submit the saved declaration to the buyer."""

@@ -22,6 +22,10 @@ MAX_COMMENT = 2000
 PublicCategory = Literal[tuple(PUBLIC_CATEGORIES)]  # type: ignore[valid-type]
 Sex = Literal[tuple(SEXES)]  # type: ignore[valid-type]
 AgeBand = Literal[tuple(AGE_BANDS)]  # type: ignore[valid-type]
+# Generated clients name enum members after the values, and "26_49" is no identifier: name them
+# (openapi-python-client would say VALUE_1).
+AGE_BAND_NAMES = {"x-enum-varnames": [band if band[0].isalpha() else f"AGE_{band}"
+                                      for band in AGE_BANDS]}
 ExecutionMode = Literal[tuple(EXECUTION_MODES)]  # type: ignore[valid-type]
 
 
@@ -31,7 +35,7 @@ class InsertionLineIn(BaseModel):
     beneficiary_ref: str = Field(min_length=1, max_length=40)
     public_category: PublicCategory
     sex: Sex
-    age_band: AgeBand
+    age_band: Annotated[AgeBand, Field(json_schema_extra=AGE_BAND_NAMES)]
     execution_mode: ExecutionMode
     # One person cannot work more than ~3 000 h in a declaration period (a year at most).
     hours: Annotated[Decimal, BeforeValidator(decimal_from_text),

@@ -16,7 +16,7 @@ from surveys import service
 from surveys.models import Invitation
 from surveys.vocabulary import options
 
-router = APIRouter(prefix="/api/v1/surveys", tags=["enquêtes"], responses=COMMON)
+router = APIRouter(prefix="/api/v1/surveys", tags=["surveys"], responses=COMMON)
 
 ERRORS = error_responses({
     401: "Jeton manquant ou invalide",
@@ -125,7 +125,8 @@ def survey_out(db: Session, invitation: Invitation, user: User) -> SurveyOut:
                      counterpart=counterpart)
 
 
-@router.get("", responses={k: ERRORS[k] for k in (401, 422)})
+@router.get("", responses={k: ERRORS[k] for k in (401, 422)},
+            operation_id="surveys-list", summary="Lister les enquêtes")
 def list_surveys(db: DbSession, user: ApiUser, paging: ApiPage) -> PageOut[SurveySummaryOut]:
     """Surveys the caller's organisation is invited to answer, open ones first, one page of
     them."""
@@ -134,7 +135,8 @@ def list_surveys(db: DbSession, user: ApiUser, paging: ApiPage) -> PageOut[Surve
                                                for i in page.items])
 
 
-@router.get("/{invitation_id}", responses={k: ERRORS[k] for k in (401, 404)})
+@router.get("/{invitation_id}", responses={k: ERRORS[k] for k in (401, 404)},
+            operation_id="surveys-get", summary="Lire une enquête")
 def get_survey(invitation_id: RowId, db: DbSession, user: ApiUser) -> SurveyOut:
     """One survey: its questions as they were asked, the caller's answers, and the other side's
     evaluation once double-blind allows it."""
@@ -142,7 +144,8 @@ def get_survey(invitation_id: RowId, db: DbSession, user: ApiUser) -> SurveyOut:
 
 
 @router.post("/{invitation_id}/answers",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
+             operation_id="surveys-answer", summary="Répondre à une enquête")
 def answer_survey(invitation_id: RowId, body: AnswersIn, db: DbSession,
                   user: ApiUser) -> SurveyOut:
     """Save answers as a draft; with `submit`, deposit them once and for all."""

@@ -135,7 +135,6 @@ POLICY: dict[tuple[str, str], Row] = {
     # Framework and public pages.
     ("GET", "/openapi.json"): row(ANYONE),
     ("GET", "/api/docs"): row(ANYONE),
-    ("GET", "/docs/oauth2-redirect"): row(ANYONE),
     ("GET", "/static/{path}"): row(ANYONE),
     ("GET", "/"): row(ANYONE),
     ("GET", "/healthz"): row(ANYONE),

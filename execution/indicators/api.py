@@ -15,7 +15,7 @@ from portal.auth import ApiUser, DbSession
 from portal.errors import Forbidden
 from portal.models import Organisation, User
 
-router = APIRouter(prefix="/api/v1", tags=["indicateurs"], responses=COMMON)
+router = APIRouter(prefix="/api/v1", tags=["indicators"], responses=COMMON)
 
 ERRORS = error_responses({
     401: "Jeton manquant ou invalide",
@@ -36,7 +36,8 @@ def scope_for(db: Session, user: User, buyer_siret: str | None) -> Organisation 
     return user.organisation
 
 
-@router.get("/indicators", responses={k: ERRORS[k] for k in (401, 403, 404, 422)})
+@router.get("/indicators", responses={k: ERRORS[k] for k in (401, 403, 404, 422)},
+            operation_id="indicators-get", summary="Indicateurs SPASER de l'année")
 def list_indicators(db: DbSession, user: ApiUser,
                     year: Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR)],
                     buyer_siret: Annotated[str | None, Query(max_length=20)] = None

@@ -10,7 +10,7 @@ from portal.web import RowId
 from supplier.api import ERRORS, VersionIn, declaration_out
 from supplier.schemas import MAX_COMMENT, DeclarationOut
 
-router = APIRouter(prefix="/api/v1", tags=["déclarations"], responses=COMMON)
+router = APIRouter(prefix="/api/v1", tags=["declarations"], responses=COMMON)
 
 
 class CommentIn(BaseModel):
@@ -26,7 +26,8 @@ class CommentIn(BaseModel):
 
 
 @router.post("/declarations/{declaration_id}/validate",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
+             operation_id="declarations-validate", summary="Valider une déclaration")
 def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
                          user: ApiUser) -> DeclarationOut:
     """Validate a submitted declaration (buyer organisation only); it becomes read-only."""
@@ -35,7 +36,8 @@ def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
 
 
 @router.post("/declarations/{declaration_id}/return",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
+             operation_id="declarations-return", summary="Renvoyer une déclaration au titulaire")
 def return_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Return a submitted declaration to the holder with a comment."""
@@ -45,7 +47,8 @@ def return_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
 
 
 @router.post("/declarations/{declaration_id}/reopen",
-             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)})
+             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
+             operation_id="declarations-reopen", summary="Rouvrir une déclaration validée")
 def reopen_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
                        user: ApiUser) -> DeclarationOut:
     """Reopen a validated declaration and send it back to the holder (audited)."""
