@@ -74,7 +74,7 @@ def _form_context(db, user, *, values, errors=None, contract=None, summary=None,
                   version=None, decp_open=False) -> dict:
     return {
         "values": values, "errors": errors or {}, "contract": contract, "error_summary": summary,
-        "holder_options": [(org.id, f"{org.name} (SIRET {org.siret})")
+        "holder_options": [(org.id, f"{org.name} ({org.identifier_label})")
                            for org in supplier_organisations(db, user.organisation_id)],
         "agec_categories": agec.categories(db),
         "decp_lists": decp_lists,
@@ -269,7 +269,7 @@ def form_values(contract: Contract) -> dict:
     values = {k: ("" if v is None else str(v)) for k, v in values.items()}
     values["amount_excl_vat"] = contract.amount_excl_vat  # the template writes it (number_input)
     values["holder_id"] = contract.holder.id if contract.holder else None
-    values["co_holder_sirets"] = [o.siret for o in contract.co_holders]
+    values["co_holder_sirets"] = [o.identifier for o in contract.co_holders]
     for field in CONSIDERATIONS:
         values[field] = getattr(contract, field)
     commitment = contract.commitment(CommitmentKind.insertion_hours)

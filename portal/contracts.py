@@ -8,7 +8,11 @@ from portal.audit import audit
 from portal.clock import today
 from portal.decp_facts import merged_facts
 from portal.errors import Conflict, Forbidden, Invalid
-from portal.identity import create_organisation, find_organisation_by_siret
+from portal.identity import (
+    create_organisation,
+    find_organisation_by_identifier,
+    find_organisation_by_siret,
+)
 from portal.models import (
     Commitment,
     CommitmentKind,
@@ -52,10 +56,10 @@ def _co_holders_by_siret(db: Session, data: ContractIn) -> ContractIn:
     if not data.co_holder_sirets:
         return data
     found, unknown = [], []
-    for siret in data.co_holder_sirets:
-        organisation = find_organisation_by_siret(db, siret) if not siret_error(siret) else None
+    for identifier in data.co_holder_sirets:
+        organisation = find_organisation_by_identifier(db, identifier)
         if organisation is None or organisation.kind != OrgKind.supplier:
-            unknown.append(siret)
+            unknown.append(identifier)
         else:
             found.append(organisation.id)
     if unknown:

@@ -16,6 +16,8 @@ from portal.regions import region_of
 from portal.security import hash_password, new_token, token_digest, verify_password
 from portal.validation import hidden_character_error
 
+# How a company outside France is identified in the DECP (typeIdentifiant, 2024 spelling).
+FOREIGN_ID_KINDS = ("TVA", "TAHITI", "RIDET", "FRWF", "IREP", "HORS-UE")
 WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 # A personal token's last use is written at most this often: a script calling the API in a
 # loop must not turn every read into a write.
@@ -28,6 +30,18 @@ def normalize_email(email: str) -> str:
 
 def find_organisation_by_siret(db: Session, siret: str) -> Organisation | None:
     return db.scalar(select(Organisation).where(Organisation.siret == siret_rules.normalize(siret)))
+
+
+def find_organisation_by_identifier(db: Session, text: str) -> Organisation | None:
+    """A SIRET, or a foreign identifier as pages write it (« TVA BE0123456789 »)."""
+    kind, _, value = text.strip().partition(" ")
+    if value.strip() and kind.upper() in FOREIGN_ID_KINDS:
+        return db.scalar(select(Organisation).where(
+            Organisation.foreign_id_kind == kind.upper(),
+            Organisation.foreign_id == value.strip()))
+    if siret_rules.siret_error(text):
+        return None
+    return find_organisation_by_siret(db, text)
 
 
 def create_organisation(

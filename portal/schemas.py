@@ -72,8 +72,9 @@ class ContractIn(BaseModel):
     holder_id: StrictInt | None = None
     new_holder: NewSupplierIn | None = None
     co_holder_ids: list[StrictInt] = Field(default_factory=list, max_length=20)
-    # Co-holders may also be named by SIRET (the form does): they must be on the portal.
-    co_holder_sirets: list[Annotated[str, Field(max_length=20)]] = Field(default_factory=list,
+    # Co-holders may also be named by SIRET, or by a foreign identifier (« TVA BE0123… », as
+    # the DECP import records holders outside France): they must be on the portal.
+    co_holder_sirets: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list,
                                                                          max_length=20)
     social_clause: StrictBool = False
     social_criterion: StrictBool = False

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.models import Contract, Role
+from portal.models import Contract, Organisation, OrgKind, Role
 from supplier.models import Declaration, Status
 from tests import factories
 
@@ -241,3 +241,28 @@ def test_co_holders_are_named_by_siret(client, db, login, post, world):
         "co_holder_sirets": world.holder.organisation.siret})
     assert same.status_code == 422
     assert "Le titulaire ne peut pas être aussi co-traitant." in same.text
+
+
+def test_a_co_holder_outside_france_stays_when_the_contract_is_edited(client, db, login, post,
+                                                                     world):
+    """The DECP import keeps a Belgian co-holder by its VAT number (no SIRET): the buyer's form
+    names it « TVA … » and saving the contract keeps it."""
+    belgian = Organisation(name="Bouwbedrijf Janssens", kind=OrgKind.supplier,
+                           foreign_id_kind="TVA", foreign_id="BE0123456749")
+    db.add(belgian)
+    db.commit()
+    login(world.buyer)
+    response = post("/acheteur/contrats/nouveau", {
+        **FORM, "holder_id": world.holder.organisation_id,
+        "co_holder_sirets": "TVA BE0123456749"})
+    assert response.status_code == 303
+    contract = db.scalar(select(Contract).where(Contract.reference == FORM["reference"]))
+    assert [o.id for o in contract.co_holders] == [belgian.id]
+    edit = client.get(f"/acheteur/contrats/{contract.id}/modifier").text
+    assert "Bouwbedrijf Janssens (TVA BE0123456749)" in edit and "None" not in edit
+    assert ">TVA BE0123456749</textarea>" in edit
+    unknown = post("/acheteur/contrats/nouveau", {
+        **FORM, "reference": "AUTRE", "holder_id": world.holder.organisation_id,
+        "co_holder_sirets": "TVA BE9999999999"})
+    assert unknown.status_code == 422
+    assert "TVA BE9999999999" in unknown.text
