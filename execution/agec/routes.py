@@ -141,7 +141,6 @@ def _totals_context(db, user, buyer: Organisation | None, year: int, *, parsed=N
     regime = agec.regime_of_year(year)
     context.update({
         "regime": regime, "rows": rows, "form_rows": [r for r in rows if r.regime == regime],
-        "other_rows": [r for r in rows if r.regime != regime],
         "values": values, "versions": versions,
         "labels": totals.error_labels(agec.categories(db, regime)),
         "has_figures": any(r.own is not None for r in rows),

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from execution.agec.models import BuyerAgecTotal
@@ -290,7 +291,12 @@ def save_year(db: Session, *, buyer: Organisation, year: int, parsed: ParsedForm
         row.version += 1
         changed.append(code)
     if changed:
-        db.flush()
+        try:
+            db.flush()
+        except IntegrityError:
+            # Two first saves of one category at once: the unique line refuses the second.
+            raise Conflict("Ces totaux viennent d'être enregistrés par une autre personne : rien "
+                           "n'a été enregistré ; rechargez la page.") from None
         audit(db, user, "agec_buyer_total", buyer.id, "update",
               comment=f"{year} : {', '.join(changed)}")
     return len(changed)
