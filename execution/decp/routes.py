@@ -70,7 +70,7 @@ def upload_file(request: Request, db: DbSession, user: CurrentUser, form: Form,
         refused = error if error.field_errors else type(error)(
             "Le fichier n'a pas été importé.", field_errors={"fichier": error.message})
         return refused_form(request, db, refused, PAGE, lambda errors, message: _context(
-            db, user, buyer, errors=errors, summary=message), block="import_form")
+            db, user, buyer, errors=errors, summary=message))
     background.add_task(run_in_background, job.id)
     query = f"?acheteur={buyer.id}" if user.is_admin else ""
     return redirect(request, f"/donnees-ouvertes/import-decp/{job.id}{query}",
