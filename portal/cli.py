@@ -139,13 +139,7 @@ def report_annual(
         organisation = reports.buyer_by_siret(db, buyer) if buyer else None
         content = reports.annual_report_pdf(db, year=reports.check_year(year),
                                             organisation=organisation)
-    try:
-        output.write_bytes(content)
-    except OSError as error:
-        reasons = {FileNotFoundError: "son dossier n'existe pas",
-                   PermissionError: "l'écriture n'y est pas permise",
-                   IsADirectoryError: "c'est un dossier"}
-        fail(f"impossible d'écrire « {output} » : {reasons.get(type(error), 'erreur système')}.")
+    write_output(output, content)
     scope = organisation.name if organisation else "toutes les organisations acheteuses"
     typer.echo(f"Rapport annuel {year} ({scope}) écrit dans {output}.")
 

@@ -6,6 +6,8 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -68,19 +70,19 @@ def _sniff(head: bytes) -> str | None:
                  if any(head.startswith(magic) for magic in magics)), None)
 
 
-def store_upload(db: Session, *, filename: str | None, stream: BinaryIO, uploader: User,
-                 allowed: tuple[str, ...] = ("application/pdf",)) -> Document:
-    """Checks and stores an upload; raises a French error and stores nothing when it is refused."""
+@contextmanager
+def received_file(stream: BinaryIO, directory: Path) -> Iterator[tuple[Path, str, int, bytes]]:
+    """Copies an upload into a temporary file of ``directory`` (so that moving it into place is
+    a rename), refusing it past the size limit or empty: yields its path, SHA-256, size and
+    first bytes. The caller checks the content inside the block; on any error the temporary
+    file is removed, otherwise the caller moves it."""
     limit = get_settings().max_upload_bytes
-    digest, size = hashlib.sha256(), 0
-    storage = storage_dir()
-    storage.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=storage, delete=False) as tmp:
+    digest, size, head = hashlib.sha256(), 0, b""
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=directory, delete=False) as tmp:
         try:
-            head = b""
             while chunk := stream.read(CHUNK):
-                if not head:
-                    head = chunk[:16]
+                head = head or chunk[:16]
                 size += len(chunk)
                 if size > limit:
                     raise TooLarge(f"Le fichier dépasse la taille maximale de "
@@ -89,22 +91,29 @@ def store_upload(db: Session, *, filename: str | None, stream: BinaryIO, uploade
                 tmp.write(chunk)
             if size == 0:
                 raise Invalid("Le fichier envoyé est vide.")
-            kind = _sniff(head)
-            if kind not in allowed:
-                names = " ou ".join(TYPE_NAMES[t] for t in allowed)
-                raise Invalid(f"Ce fichier n'est pas un document {names} valide : "
-                              "seuls ces formats sont acceptés.")
             tmp.close()
-            # The first bytes name the type; the whole file must be one of it.
-            STRUCTURE_CHECKS[kind](Path(tmp.name))
+            yield Path(tmp.name), digest.hexdigest(), size, head
         except BaseException:
             tmp.close()
-            os.unlink(tmp.name)
+            Path(tmp.name).unlink(missing_ok=True)
             raise
-    sha = digest.hexdigest()
+
+
+def store_upload(db: Session, *, filename: str | None, stream: BinaryIO, uploader: User,
+                 allowed: tuple[str, ...] = ("application/pdf",)) -> Document:
+    """Checks and stores an upload; raises a French error and stores nothing when it is refused."""
+    storage = storage_dir()
+    with received_file(stream, storage) as (received, sha, size, head):
+        kind = _sniff(head)
+        if kind not in allowed:
+            names = " ou ".join(TYPE_NAMES[t] for t in allowed)
+            raise Invalid(f"Ce fichier n'est pas un document {names} valide : "
+                          "seuls ces formats sont acceptés.")
+        # The first bytes name the type; the whole file must be one of it.
+        STRUCTURE_CHECKS[kind](received)
     target = storage / sha[:2] / sha
     target.parent.mkdir(exist_ok=True)
-    os.replace(tmp.name, target)  # same content, same place: storing twice is harmless
+    os.replace(received, target)  # same content, same place: storing twice is harmless
     document = Document(organisation_id=uploader.organisation_id, uploaded_by_id=uploader.id,
                         filename=safe_filename(filename, default=f"document.{kind.split('/')[1]}"),
                         content_type=kind, size=size, sha256=sha)

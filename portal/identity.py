@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal import siret as siret_rules
 from portal.clock import now
+from portal.decp_facts import ID_KINDS
 from portal.errors import Invalid
 from portal.models import AuthToken, Organisation, OrgKind, OrgSize, Role, TokenKind, User
 from portal.passwords import password_error
@@ -17,7 +18,7 @@ from portal.security import hash_password, new_token, token_digest, verify_passw
 from portal.validation import hidden_character_error
 
 # How a company outside France is identified in the DECP (typeIdentifiant, 2024 spelling).
-FOREIGN_ID_KINDS = ("TVA", "TAHITI", "RIDET", "FRWF", "IREP", "HORS-UE")
+FOREIGN_ID_KINDS = tuple(kind for kind in ID_KINDS if kind != "SIRET")
 WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 # A personal token's last use is written at most this often: a script calling the API in a
 # loop must not turn every read into a write.

@@ -6,25 +6,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import values as v
-from .vocabulary import (
-    CCAG,
+from portal.decp_facts import (
+    CCAGS,
     CONCESSION_NATURES,
     CONCESSION_PROCEDURES,
-    CONSIDERATIONS,
     EXECUTION_MODES,
     GROUPINGS,
     MARKET_NATURES,
+    MARKET_PROCEDURES,
     PLACE_CODE_TYPES,
-    PRICE_FORM_2019,
     PRICE_FORMS,
     PRICE_TYPES,
-    PROCEDURE_ALIASES,
-    PROCEDURES,
     TECHNIQUES,
-    folded,
-    pick,
 )
+
+from . import values as v
+from .vocabulary import CONSIDERATIONS, PRICE_FORM_2019, PROCEDURE_ALIASES, folded, pick
 
 
 def listed(value: Any, inner: str) -> list[Any]:
@@ -62,7 +59,7 @@ def _place(value: Any) -> dict[str, str] | None:
 
 def market_facts(data: dict[str, Any]) -> dict[str, Any]:
     facts: dict[str, Any] = {}
-    if procedure := pick(data.get("procedure"), PROCEDURES, PROCEDURE_ALIASES):
+    if procedure := pick(data.get("procedure"), MARKET_PROCEDURES, PROCEDURE_ALIASES):
         facts["procedure"] = procedure
     if place := _place(data.get("lieuExecution")):
         facts["lieuExecution"] = place
@@ -88,7 +85,7 @@ def market_facts(data: dict[str, Any]) -> dict[str, Any]:
         facts["typesPrix"] = {"typePrix": price_types}
     if modes := _labels(data.get("modalitesExecution"), "modaliteExecution", EXECUTION_MODES):
         facts["modalitesExecution"] = {"modaliteExecution": modes}
-    if ccag := pick(data.get("ccag"), CCAG):
+    if ccag := pick(data.get("ccag"), CCAGS):
         facts["ccag"] = ccag
     if grouping := pick(data.get("typeGroupementOperateurs"), GROUPINGS):
         facts["typeGroupementOperateurs"] = grouping

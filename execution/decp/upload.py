@@ -1,10 +1,8 @@
 """A DECP file sent from the page: size-checked, stored outside the web root under its SHA-256
 (like portal.documents), and refused at once, in French, when it is not JSON or not DECP."""
 
-import hashlib
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -12,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from portal.clock import now
 from portal.db import new_session
-from portal.documents import safe_filename
+from portal.documents import received_file, safe_filename
 from portal.error_log import log_unexpected
-from portal.errors import Invalid, TooLarge
 from portal.models import Organisation, User
 from portal.settings import get_settings
 
@@ -39,29 +36,10 @@ def stored_path(job: DecpImport) -> Path:
 def start_import(db: Session, *, filename: str | None, stream: BinaryIO, user: User,
                  buyer: Organisation) -> DecpImport:
     """Checks and stores the file, and records the pending import (the caller starts it)."""
-    limit = get_settings().max_upload_bytes
-    digest, size = hashlib.sha256(), 0
     storage = storage_dir()
-    storage.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=storage, delete=False) as tmp:
-        try:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise TooLarge(f"Le fichier dépasse la taille maximale de "
-                                   f"{limit // (1024 * 1024)} Mo.")
-                digest.update(chunk)
-                tmp.write(chunk)
-            if size == 0:
-                raise Invalid("Choisissez un fichier : celui envoyé est vide.")
-            tmp.close()
-            check_readable(Path(tmp.name))
-        except BaseException:
-            tmp.close()
-            os.unlink(tmp.name)
-            raise
-    sha = digest.hexdigest()
-    os.replace(tmp.name, storage / sha)  # the same file twice is stored once
+    with received_file(stream, storage) as (received, sha, size, _head):
+        check_readable(received)
+    os.replace(received, storage / sha)  # the same file twice is stored once
     job = DecpImport(buyer_org_id=buyer.id, user_id=user.id, sha256=sha, size=size,
                      filename=safe_filename(filename, default="decp.json"))
     db.add(job)

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from portal.decp_facts import ID_KINDS
 from portal.siret import normalize, siret_error
 
-from .vocabulary import CPV_DIVISIONS, CPV_PATTERN, ID_KIND_ALIASES, ID_KINDS
+from .vocabulary import CPV_DIVISIONS, CPV_PATTERN, ID_KIND_ALIASES
 
 MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2)
 MAX_MONTHS = 1200

@@ -6,19 +6,11 @@ import unicodedata
 
 from portal.models import ContractNature
 
-# Holder identifiers of the 2024 format (typeIdentifiant).
-ID_KINDS = ("SIRET", "TVA", "TAHITI", "RIDET", "FRWF", "IREP", "HORS-UE")
 # Spellings seen in real feeds (after upper-casing, « _ » read as « - »).
 ID_KIND_ALIASES = {"TVA-INTRACOMMUNAUTAIRE": "TVA", "FRW": "FRWF", "HORSUE": "HORS-UE",
                    # The 2019 format's « UE » (a company of another EU state) is its VAT number.
                    "UE": "TVA"}
 
-PROCEDURES = ("Procédure adaptée", "Appel d'offres ouvert", "Appel d'offres restreint",
-              "Procédure avec négociation",
-              "Marché passé sans publicité ni mise en concurrence préalable",
-              "Dialogue compétitif")
-CONCESSION_PROCEDURES = ("Procédure négociée ouverte", "Procédure non négociée ouverte",
-                         "Procédure négociée restreinte", "Procédure non négociée restreinte")
 # Names real 2019 feeds gave to the 2024 procedures.
 PROCEDURE_ALIASES = {
     "procedure concurrentielle avec negociation": "Procédure avec négociation",
@@ -28,26 +20,10 @@ PROCEDURE_ALIASES = {
     "marche public negocie sans publicite ni mise en concurrence prealable":
         "Marché passé sans publicité ni mise en concurrence préalable",
 }
-MARKET_NATURES = ("Marché", "Marché de partenariat", "Marché de défense ou de sécurité")
-CONCESSION_NATURES = ("Concession de travaux", "Concession de service",
-                      "Concession de service public", "Délégation de service public")
-PLACE_CODE_TYPES = ("Code postal", "Code commune", "Code arrondissement", "Code canton",
-                    "Code département", "Code région", "Code pays")
-PRICE_FORMS = ("Unitaire", "Forfaitaire", "Mixte")
-PRICE_TYPES = ("Définitif ferme", "Définitif actualisable", "Définitif révisable", "Provisoire")
 # The 2019 formePrix is the 2024 typePrix.
 PRICE_FORM_2019 = {"ferme": "Définitif ferme", "revisable": "Définitif révisable",
                    "ferme et actualisable": "Définitif actualisable",
                    "actualisable": "Définitif actualisable"}
-TECHNIQUES = ("Accord-cadre", "Concours", "Système de qualification",
-              "Système d'acquisition dynamique", "Catalogue électronique",
-              "Enchère électronique", "Sans objet")
-EXECUTION_MODES = ("Tranches", "Bons de commande", "Marchés subséquents", "Sans objet")
-CCAG = ("Travaux", "Maitrise d'œuvre", "Fournitures courantes et services",
-        "Marchés industriels", "Prestations intellectuelles",
-        "Techniques de l'information et de la communication", "Pas de CCAG")
-GROUPINGS = ("Conjoint", "Solidaire", "Pas de groupement")
-
 # considerationsSociales / considerationsEnvironnementales → the contract's flags.
 CONSIDERATIONS = {"Clause sociale": "social_clause", "Critère social": "social_criterion",
                   "Marché réservé": "reserved", "Concession réservée": "reserved",

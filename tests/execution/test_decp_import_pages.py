@@ -80,7 +80,7 @@ def test_random_bytes_and_json_that_is_not_decp_come_back_on_the_form(client, db
     for content, message in (
             (bytes(range(256)) * 4, "Ce fichier n&#39;est pas un fichier JSON lisible"),
             (b'{"contrats": []}', "Ce fichier JSON ne contient pas de données essentielles"),
-            (b"", "Choisissez un fichier : celui envoyé est vide.")):
+            (b"", "Le fichier envoyé est vide.")):
         response = send(post, content, name="donnees.json")
         assert response.status_code == 422
         assert message in response.text
