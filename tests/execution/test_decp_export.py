@@ -248,6 +248,7 @@ def test_the_hub_lists_the_incomplete_contracts_by_pages(client, db, login, buye
     assert "1 contrat exporté, 52 incomplets non exportés" in page
     assert "INC-00" in page and "INC-49" in page and "INC-50" not in page
     assert "procédure de passation" in page and "Page 1 sur 2" in page
+    assert 'href="/donnees-ouvertes?decp_page=2#decp-incomplets"' in page
     second = client.get("/donnees-ouvertes?decp_page=2").text
     assert "INC-50" in second and "INC-51" in second and "INC-00" not in second
     last = db.scalar(select(Contract.id).where(Contract.reference == "INC-51"))
