@@ -156,7 +156,10 @@ def _contracts(out: BulkWriter, rng: random.Random, plans: list[Plan]) -> None:
         {})
     out.put(Commitment, ("id", "contract_id", "kind", "params"), (
         (p.commitment(k), p.number, kind,
-         params[k] or {"target_hours": str(1250 * p.quarters), "penalty_per_missing_hour": None})
+         # Only the insertion commitment's parameters depend on the contract (an empty dict,
+         # the CSR report's, is a value, not a missing one).
+         {"target_hours": str(1250 * p.quarters), "penalty_per_missing_hour": None}
+         if params[k] is None else params[k])
         for p in plans for k, kind in enumerate(COMMITMENTS)))
 
 
