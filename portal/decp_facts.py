@@ -88,7 +88,11 @@ def _blank_to_none(value):
 
 
 def _once_each(values):
-    return list(dict.fromkeys(values)) if isinstance(values, list) else values
+    """A box ticked twice (or a value sent twice) counts once; anything but a list of texts is
+    left to the type check, which refuses it in French."""
+    if isinstance(values, list) and all(isinstance(value, str) for value in values):
+        return list(dict.fromkeys(values))
+    return values
 
 
 def _whole_number(value):

@@ -147,3 +147,15 @@ def test_the_api_takes_the_facts_too(api, db, world):
         **body, "reference": "API-DECP-2", "decp": {"ccag": "Aucun"}})
     assert refused.status_code == 422
     assert refused.json()["errors"] == {"decp.ccag": "Choisissez une valeur de la liste."}
+
+
+def test_the_api_refuses_malformed_lists_in_french(api, world):
+    body = {"reference": "API-MAL", "object": "Maintenance", "nature": "services",
+            "starts_on": "2025-01-01", "ends_on": "2025-12-31",
+            "holder_id": world.holder.organisation_id,
+            "decp": {"modalitesExecution": {"modaliteExecution": [{}]}, "offresRecues": True}}
+    refused = api(world.buyer).post("/api/v1/contracts", json=body)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {
+        "decp.modalitesExecution.modaliteExecution.0": "Choisissez une valeur de la liste.",
+        "decp.offresRecues": "Saisissez un nombre entier."}
