@@ -2,11 +2,11 @@
 invitations to other organisations (buyers, administrators), and the administrators' "Envois"
 page."""
 
+import json
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
 
 from portal import access, accounts, identity, mail, notifications, privacy, throttle
 from portal.audit import audit
@@ -26,6 +26,7 @@ from portal.validation import row_id
 from portal.web import (
     RowId,
     client_address,
+    download,
     parsed_form,
     redirect,
     refused_form,
@@ -124,9 +125,8 @@ def change_password(request: Request, db: DbSession, user: CurrentUser, form: Fo
 @router.get("/compte/donnees")
 def my_data(user: CurrentUser, db: DbSession):
     """Everything the portal holds about me, as a JSON file (GDPR art. 15 and 20)."""
-    return JSONResponse(privacy.personal_data(db, user), headers={
-        "Content-Disposition": 'attachment; filename="mes-donnees-portail.json"',
-        "Cache-Control": "no-store"})
+    return download(json.dumps(privacy.personal_data(db, user), ensure_ascii=False).encode(),
+                    "mes-donnees-portail.json", "application/json")
 
 
 @router.post("/compte/preferences")

@@ -1,9 +1,11 @@
 """Web plumbing: templates, page-or-fragment rendering, flash messages, CSRF, form parsing."""
 
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import suppress
 from functools import lru_cache
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Path as PathParam
 from fastapi import Query, Request
@@ -129,6 +131,17 @@ def _pop_flash(request: Request) -> dict[str, str] | None:
         return None
     level, message = value.split("|", 1)
     return {"level": level, "message": message}
+
+
+def download(content: bytes, filename: str, media_type: str,
+             headers: dict[str, str] | None = None) -> Response:
+    """A file to save, never cached on the way (each holds one organisation's data): its name
+    in plain ASCII for old clients and as typed (RFC 6266 ``filename*``) for the others."""
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "fichier"
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; "
+                               f"filename*=UTF-8''{quote(filename)}",
+        "Cache-Control": "private, no-store", **(headers or {})})
 
 
 def redirect(request: Request, url: str, *, message: str | None = None) -> Response:

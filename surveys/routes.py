@@ -4,7 +4,6 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from portal.auth import BuyerUser, CurrentUser, DbSession
@@ -12,7 +11,16 @@ from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.pagination import page_number
 from portal.spreadsheet import CSV_TYPE
-from portal.web import RowId, Year, parsed_form, redirect, refused_form, render, verify_csrf
+from portal.web import (
+    RowId,
+    Year,
+    download,
+    parsed_form,
+    redirect,
+    refused_form,
+    render,
+    verify_csrf,
+)
 from surveys import bank, export, results, service
 from surveys.models import Direction, Scale
 
@@ -147,10 +155,8 @@ def launch_campaign(request: Request, db: DbSession, user: BuyerUser, contract_i
 @router.get("/campagnes/{campaign_id}/export.csv")
 def export_campaign(db: DbSession, user: CurrentUser, campaign_id: RowId):
     campaign, content = export.campaign_csv(db, campaign_id, user=user)
-    filename = f"enquete-{campaign.contract.reference}.csv".replace('"', "")
-    return Response(content.encode("utf-8"), media_type=CSV_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "private, no-store"})
+    return download(content.encode("utf-8"), f"enquete-{campaign.contract.reference}.csv",
+                    CSV_TYPE)
 
 
 # --- Answering ----------------------------------------------------------------------------------

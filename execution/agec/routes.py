@@ -9,7 +9,6 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -23,7 +22,7 @@ from portal.auth import AdminUser, CurrentUser, DbSession
 from portal.errors import Conflict, Invalid, NotFound
 from portal.models import Organisation
 from portal.spreadsheet import CSV_TYPE
-from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
+from portal.web import RowId, download, parsed_form, redirect, refused_form, render, verify_csrf
 from supplier.compliance.agec import REGIME_TITLES
 
 router = APIRouter(prefix="/admin/seuils-agec", dependencies=[Depends(verify_csrf)])
@@ -185,6 +184,4 @@ def agec_declaration_file(db: DbSession, user: CurrentUser, annee: str | None = 
     buyer = _chosen(db, user, acheteur)
     content = declaration_file.declaration_csv(db, buyer, year)
     filename = declaration_file.declaration_filename(buyer, year)
-    return Response(content.encode("utf-8"), media_type=CSV_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store"})
+    return download(content.encode("utf-8"), filename, CSV_TYPE)

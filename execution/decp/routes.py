@@ -2,10 +2,8 @@
 page, polled with htmx while it runs, with its rejection report (and as CSV)."""
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request
-from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
@@ -18,7 +16,7 @@ from portal.errors import Invalid, NotFound, TooLarge
 from portal.models import Organisation, User
 from portal.pagination import page_number, paginate
 from portal.spreadsheet import CSV_TYPE
-from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
+from portal.web import RowId, download, parsed_form, redirect, refused_form, render, verify_csrf
 
 from .job import is_stale, summary
 from .models import DecpImport
@@ -102,7 +100,4 @@ def job_page(request: Request, db: DbSession, user: CurrentUser, job_id: RowId,
 def report_file(db: DbSession, user: CurrentUser, job_id: RowId):
     job = _job(db, user, job_id)
     filename = f"rejets-decp-{job.id}.csv"
-    return Response(report_csv(db, job.id).encode(), media_type=CSV_TYPE, headers={
-        "Content-Disposition": f"attachment; filename=\"{filename}\"; "
-                               f"filename*=UTF-8''{quote(filename)}",
-        "Cache-Control": "no-store"})
+    return download(report_csv(db, job.id).encode(), filename, CSV_TYPE)

@@ -8,10 +8,9 @@ Filters are plain GET forms; htmx only swaps the ``indicateurs`` block of the sa
 """
 
 from typing import Annotated
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -26,7 +25,7 @@ from portal.clock import today
 from portal.errors import Conflict, Invalid, NotFound
 from portal.formatting import number_input
 from portal.pagination import page_number
-from portal.web import parsed_form, redirect, refused_form, render, verify_csrf
+from portal.web import download, parsed_form, redirect, refused_form, render, verify_csrf
 
 router = APIRouter(prefix="/indicateurs")
 
@@ -75,10 +74,7 @@ def export_file(db: DbSession, user: CurrentUser, name: str, fmt: str,
                 annee: str | None = None, acheteur: str | None = None):
     current = _scope(db, user, annee, acheteur)
     content, media_type, filename = exports.export(db, name, fmt, current)
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename=\"{filename}\"; "
-                               f"filename*=UTF-8''{quote(filename)}",
-        "Cache-Control": "no-store"})
+    return download(content, filename, media_type)
 
 
 @router.get("/{indicator_id}")

@@ -1,9 +1,8 @@
 """The « Données ouvertes » hub: what the buyer imports (DECP) and publishes (DECP, AGEC, OCDS)."""
 
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 
 from execution.indicators.scope import buyer_organisations
 from execution.opendata import decp_export, ocds
@@ -11,7 +10,7 @@ from execution.opendata.scope import buyer_in_scope
 from portal.auth import CurrentUser, DbSession
 from portal.errors import Invalid, NotFound
 from portal.pagination import Page, page_number
-from portal.web import flash, render
+from portal.web import download, flash, render
 
 router = APIRouter(prefix="/donnees-ouvertes")
 
@@ -48,10 +47,7 @@ def decp_download(db: DbSession, user: CurrentUser, annee: str | None = None,
     year = decp_export.check_year(annee)
     export = decp_export.export_decp(db, buyer, year=year)
     filename = f"decp-{buyer.siret or buyer.id}-{year or 'toutes-annees'}.json"
-    return Response(export.json_bytes(), media_type="application/json", headers={
-        "Content-Disposition": f"attachment; filename=\"{filename}\"; "
-                               f"filename*=UTF-8''{quote(filename)}",
-        "Cache-Control": "no-store",
+    return download(export.json_bytes(), filename, "application/json", headers={
         # What was left out, for a script that downloads the file.
         "X-Contrats-Exportes": str(export.exported),
         "X-Contrats-Incomplets": str(len(export.incomplete))})
@@ -89,6 +85,4 @@ def ocds_download(db: DbSession, user: CurrentUser, acheteur: str | None = None)
         return RedirectResponse("/donnees-ouvertes", status_code=303)
     package = ocds.release_package(db, buyer)
     filename = ocds.package_filename(buyer)
-    return Response(ocds.package_json(package), media_type="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store"})
+    return download(ocds.package_json(package), filename, "application/json")

@@ -1,7 +1,6 @@
 """Printed reports: the annual SPASER report (page, commentary, PDF), the end-of-contract report,
 the holder's insertion attestation and the public page that checks an attestation's code."""
 
-import re
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -23,6 +22,7 @@ from portal.web import (
     QueryId,
     RowId,
     Year,
+    download,
     parsed_form,
     redirect,
     refused_form,
@@ -37,10 +37,7 @@ VERIFICATION = "execution/verification.html"
 
 
 def pdf_response(content: bytes, filename: str) -> Response:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "document.pdf"
-    return Response(content, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{safe}"',
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    return download(content, filename, "application/pdf")
 
 
 # --- Annual SPASER report -----------------------------------------------------------------------
@@ -120,9 +117,7 @@ def annual_report_annex(db: DbSession, user: CurrentUser, fmt: str, annee: Year 
     """The report's annex: every contract executed in the year, as CSV or XLSX."""
     scope = _scope(db, user, annee, acheteur)
     content, media_type, filename = exports.export(db, "contrats", fmt, scope)
-    return Response(content, media_type=media_type, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    return download(content, filename, media_type)
 
 
 # --- End-of-contract report and insertion attestation --------------------------------------------
