@@ -14,8 +14,7 @@ from starlette.datastructures import FormData
 
 from execution.agec import declaration_file, totals
 from execution.indicators.scope import buyer_organisations
-from execution.opendata.routes import acheteur_id
-from execution.opendata.scope import buyer_in_scope
+from execution.opendata.scope import admin_query, buyer_in_scope
 from portal import agec
 from portal.agec import MINIMUM_LABELS, MINIMUMS, Regime, ThresholdIn
 from portal.auth import AdminUser, CurrentUser, DbSession
@@ -106,7 +105,7 @@ def _year(annee: str | None) -> int:
 
 
 def _chosen(db, user, acheteur: str | None) -> Organisation:
-    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    buyer = buyer_in_scope(db, user, acheteur)
     if buyer is None:
         raise NotFound("Choisissez d'abord une organisation acheteuse (page Données ouvertes).")
     return buyer
@@ -144,7 +143,7 @@ def _totals_context(db, user, buyer: Organisation | None, year: int, *, parsed=N
         "labels": totals.error_labels(agec.categories(db, regime)),
         "has_figures": any(r.own is not None for r in rows),
         "query": _query(user, buyer, year),
-        "buyer_query": f"?acheteur={buyer.id}" if user.is_admin else "",
+        "buyer_query": admin_query(user, buyer),
     })
     return context
 
@@ -154,7 +153,7 @@ def agec_totals_page(request: Request, db: DbSession, user: CurrentUser,
                      annee: str | None = None, acheteur: str | None = None):
     """The buyer's totals of a year per category, editable, beside the holders' declarations."""
     year = _year(annee)
-    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    buyer = buyer_in_scope(db, user, acheteur)
     return render(request, TOTALS_TEMPLATE, _totals_context(db, user, buyer, year),
                   block="agec_totals")
 

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from execution.indicators.scope import buyer_organisations
-from execution.opendata.routes import acheteur_id
-from execution.opendata.scope import buyer_in_scope
+from execution.opendata.scope import admin_query, buyer_in_scope
 from portal.auth import CurrentUser, DbSession
 from portal.errors import Invalid, NotFound, TooLarge
 from portal.models import Organisation, User
@@ -40,21 +39,21 @@ def _history(db: Session, buyer: Organisation | None, page: str):
 def _context(db: Session, user: User, buyer: Organisation | None, page: str = "", *,
              errors: dict[str, str] | None = None, summary: str | None = None) -> dict:
     return {"buyer": buyer, "buyers": buyer_organisations(db) if user.is_admin else [],
-            "query": f"?acheteur={buyer.id}" if buyer is not None and user.is_admin else "",
+            "query": admin_query(user, buyer),
             "imports": _history(db, buyer, page), "errors": errors or {}, "summary": summary}
 
 
 @router.get("")
 def import_page(request: Request, db: DbSession, user: CurrentUser,
                 acheteur: str | None = None, page: str = ""):
-    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    buyer = buyer_in_scope(db, user, acheteur)
     return render(request, PAGE, _context(db, user, buyer, page), block="imports")
 
 
 @router.post("")
 def upload_file(request: Request, db: DbSession, user: CurrentUser, form: Form,
                 background: BackgroundTasks, acheteur: str | None = None):
-    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    buyer = buyer_in_scope(db, user, acheteur)
     upload = form.get("fichier")
     try:
         if buyer is None:
@@ -70,7 +69,7 @@ def upload_file(request: Request, db: DbSession, user: CurrentUser, form: Form,
         return refused_form(request, db, refused, PAGE, lambda errors, message: _context(
             db, user, buyer, errors=errors, summary=message))
     background.add_task(run_in_background, job.id)
-    query = f"?acheteur={buyer.id}" if user.is_admin else ""
+    query = admin_query(user, buyer)
     return redirect(request, f"/donnees-ouvertes/import-decp/{job.id}{query}",
                     message="Fichier reçu : l'import a commencé.")
 

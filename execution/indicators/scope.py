@@ -50,21 +50,34 @@ def valid_year(year: int | None) -> int:
     return year
 
 
-def resolve(db: Session, user: User, *, year: int | None, buyer_id: int | None) -> Scope:
-    if user.is_supplier:
-        raise Forbidden("Les indicateurs sont réservés aux acheteurs et aux administrateurs.")
-    year = valid_year(year)
+def chosen_buyer(db: Session, user: User, buyer_id: int | None, *,
+                 refusals: tuple[str, str]) -> Organisation | None:
+    """The buyer organisation a page of the buyer side is about: a buyer's own (another's is
+    refused with ``refusals[0]``), the one an administrator chose, or None when it chose none;
+    suppliers are refused with ``refusals[1]``."""
     if user.is_buyer:
         if buyer_id is not None and buyer_id != user.organisation_id:
-            raise Forbidden("Vous ne pouvez consulter que les indicateurs de votre "
-                            "organisation.")
-        return Scope(year, user.organisation)
+            raise Forbidden(refusals[0])
+        return user.organisation
+    if not user.is_admin:
+        raise Forbidden(refusals[1])
     if buyer_id is None:
-        return Scope(year, None)
+        return None
     buyer = db.get(Organisation, buyer_id)
     if buyer is None or buyer.kind != OrgKind.buyer:
         raise NotFound("Cette organisation acheteuse n'existe pas.")
-    return Scope(year, buyer)
+    return buyer
+
+
+INDICATOR_REFUSALS = ("Vous ne pouvez consulter que les indicateurs de votre organisation.",
+                      "Les indicateurs sont réservés aux acheteurs et aux administrateurs.")
+
+
+def resolve(db: Session, user: User, *, year: int | None, buyer_id: int | None) -> Scope:
+    if user.is_supplier:
+        raise Forbidden(INDICATOR_REFUSALS[1])
+    year = valid_year(year)
+    return Scope(year, chosen_buyer(db, user, buyer_id, refusals=INDICATOR_REFUSALS))
 
 
 def buyer_organisations(db: Session) -> list[Organisation]:

@@ -6,31 +6,22 @@ from fastapi.responses import RedirectResponse
 
 from execution.indicators.scope import buyer_organisations
 from execution.opendata import decp_export, ocds
-from execution.opendata.scope import buyer_in_scope
+from execution.opendata.scope import admin_query, buyer_in_scope
 from portal.auth import CurrentUser, DbSession
-from portal.errors import Invalid, NotFound
+from portal.errors import Invalid
 from portal.pagination import Page, page_number
 from portal.web import download, flash, render
 
 router = APIRouter(prefix="/donnees-ouvertes")
 
 
-def acheteur_id(raw: str | None) -> int | None:
-    """The ``acheteur`` GET parameter: empty means not chosen; anything but digits is unknown."""
-    if raw is None or not raw.strip():
-        return None
-    if not raw.strip().isdigit() or len(raw.strip()) > 9:
-        raise NotFound("Cette organisation acheteuse n'existe pas.")
-    return int(raw)
-
-
 @router.get("")
 def hub_page(request: Request, db: DbSession, user: CurrentUser, acheteur: str | None = None):
-    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    buyer = buyer_in_scope(db, user, acheteur)
     return render(request, "execution/opendata/index.html", {
         "buyer": buyer,
         "buyers": buyer_organisations(db) if user.is_admin else [],
-        "query": f"?acheteur={buyer.id}" if buyer is not None and user.is_admin else "",
+        "query": admin_query(user, buyer),
         **_decp_section(db, buyer, request.query_params),
     })
 
@@ -39,7 +30,7 @@ def hub_page(request: Request, db: DbSession, user: CurrentUser, acheteur: str |
 def decp_download(db: DbSession, user: CurrentUser, annee: str | None = None,
                   acheteur: str | None = None):
     """The buyer's complete contracts in the DECP 2024 format (?annee=: of notification)."""
-    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    buyer = buyer_in_scope(db, user, acheteur)
     if buyer is None:  # an administrator who has not chosen yet
         response = RedirectResponse("/donnees-ouvertes", status_code=303)
         flash(response, "Choisissez d'abord l'organisation acheteuse dont exporter les données.")
@@ -80,7 +71,7 @@ def _decp_section(db, buyer, params) -> dict:
 @router.get("/ocds.json")
 def ocds_download(db: DbSession, user: CurrentUser, acheteur: str | None = None):
     """The buyer's contracts and their execution as an OCDS 1.1 release package."""
-    buyer = buyer_in_scope(db, user, acheteur_id(acheteur))
+    buyer = buyer_in_scope(db, user, acheteur)
     if buyer is None:  # an administrator who has not chosen yet
         return RedirectResponse("/donnees-ouvertes", status_code=303)
     package = ocds.release_package(db, buyer)

@@ -3,23 +3,24 @@ organisation it chose (every page and download of the hub takes ``?acheteur=<id>
 
 from sqlalchemy.orm import Session
 
-from portal.errors import Forbidden, NotFound
-from portal.models import Organisation, OrgKind, User
+from execution.indicators.scope import chosen_buyer
+from portal.errors import NotFound
+from portal.models import Organisation, User
+
+REFUSALS = ("Vous ne pouvez gérer que les données de votre organisation.",
+            "Les données ouvertes sont réservées aux acheteurs et aux administrateurs.")
 
 
-def buyer_in_scope(db: Session, user: User, buyer_id: int | None) -> Organisation | None:
-    """The buyer organisation the page is about; None when an administrator has not chosen
-    one yet. Suppliers have no open data to publish."""
-    if user.is_buyer:
-        if buyer_id is not None and buyer_id != user.organisation_id:
-            raise Forbidden("Vous ne pouvez gérer que les données de votre organisation.")
-        return user.organisation
-    if not user.is_admin:
-        raise Forbidden("Les données ouvertes sont réservées aux acheteurs et aux "
-                        "administrateurs.")
-    if buyer_id is None:
-        return None
-    buyer = db.get(Organisation, buyer_id)
-    if buyer is None or buyer.kind != OrgKind.buyer:
+def buyer_in_scope(db: Session, user: User, acheteur: str | None) -> Organisation | None:
+    """The buyer organisation of the ``acheteur`` GET parameter (empty: not chosen, anything
+    but digits: unknown); None when an administrator has not chosen one yet. Suppliers have no
+    open data to publish."""
+    raw = (acheteur or "").strip()
+    if raw and (not raw.isdigit() or len(raw) > 9):
         raise NotFound("Cette organisation acheteuse n'existe pas.")
-    return buyer
+    return chosen_buyer(db, user, int(raw) if raw else None, refusals=REFUSALS)
+
+
+def admin_query(user: User, buyer: Organisation | None) -> str:
+    """What keeps an administrator's choice in a link (a buyer has only its own)."""
+    return f"?acheteur={buyer.id}" if buyer is not None and user.is_admin else ""
