@@ -11,7 +11,7 @@ from portal.models import CommitmentKind
 from portal.periods import period_label
 from portal.settings import get_settings
 from supplier.kinds import HANDLERS
-from supplier.models import OPEN_STATUSES, Status, Subject
+from supplier.models import Status, Subject
 
 # OCDS documentType (open codelist): the reports are « documentation on the status of
 # implementation » the contract requires; the codelist has nothing closer for a CSR report.
@@ -27,16 +27,14 @@ def ocds_datetime(moment: date | datetime) -> str:
     return f"{moment.replace(microsecond=0).isoformat()}Z"
 
 
-def milestone_status(row: DeclarationRow, today: date) -> str:
+def milestone_status(row: DeclarationRow) -> str:
     """milestoneStatus: « met » once validated; « notMet » when, at this export (its
-    dateModified), the due date has passed with nothing accepted to file (overdue: expected,
-    draft or returned); otherwise « scheduled », not evaluated yet (still due, or filed and
-    waiting for review)."""
+    dateModified), the declaration is overdue (due date passed with nothing accepted to file:
+    expected, draft or returned); otherwise « scheduled », not evaluated yet (still due, or
+    filed and waiting for review)."""
     if row.status == Status.validated:
         return "met"
-    if row.status in OPEN_STATUSES and row.due_on < today:
-        return "notMet"
-    return "scheduled"
+    return "notMet" if row.is_overdue else "scheduled"
 
 
 def _title(row: DeclarationRow) -> str:
@@ -47,7 +45,7 @@ def _title(row: DeclarationRow) -> str:
 
 
 def milestone(ocid: str, row: DeclarationRow, moment: datetime) -> dict[str, Any]:
-    status = milestone_status(row, moment.date())
+    status = milestone_status(row)
     result: dict[str, Any] = {
         "id": object_id(ocid, "milestone", row.id),
         "title": _title(row),

@@ -39,6 +39,7 @@ class DeclarationRow:
     status: str
     reviewed_at: datetime | None
     updated_at: datetime
+    is_overdue: bool  # Declaration.is_overdue, the portal's one rule, read in SQL
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def _declarations(db: Session, buyer: Organisation) -> dict[int, list[Declaratio
     statement = (
         select(Commitment.contract_id, Declaration.id, Commitment.kind, Declaration.subject,
                Declaration.period_start, Declaration.period_end, Declaration.due_on,
-               Declaration.status, Declaration.reviewed_at, Declaration.updated_at)
+               Declaration.status, Declaration.reviewed_at, Declaration.updated_at,
+               Declaration.is_overdue)
         .join(Commitment, Declaration.commitment_id == Commitment.id)
         .join(Contract, Commitment.contract_id == Contract.id)
         .where(Contract.buyer_org_id == buyer.id)
