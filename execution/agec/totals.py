@@ -21,7 +21,7 @@ from portal import agec
 from portal.agec import AgecCategory, Regime
 from portal.audit import audit
 from portal.clock import now, today
-from portal.commitments import decimal_from_text
+from portal.commitments import Money, decimal_from_text
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.formatting import money, plural
 from portal.models import Organisation, User
@@ -54,19 +54,16 @@ def _zero_when_blank(value):
     return Decimal(0) if value is None else value
 
 
-Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-
-
 class BuyerTotalIn(BaseModel):
     """One category's line as typed: « 1 250,50 »; a part left empty is 0."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    total_excl_vat: Annotated[Amount, BeforeValidator(_total_required)]
-    reuse_and_donation_excl_vat: Annotated[Amount, BeforeValidator(_zero_when_blank)] = \
+    total_excl_vat: Annotated[Money, BeforeValidator(_total_required)]
+    reuse_and_donation_excl_vat: Annotated[Money, BeforeValidator(_zero_when_blank)] = \
         Decimal(0)
-    donation_excl_vat: Annotated[Amount, BeforeValidator(_zero_when_blank)] = Decimal(0)
-    recycled_excl_vat: Annotated[Amount, BeforeValidator(_zero_when_blank)] = Decimal(0)
+    donation_excl_vat: Annotated[Money, BeforeValidator(_zero_when_blank)] = Decimal(0)
+    recycled_excl_vat: Annotated[Money, BeforeValidator(_zero_when_blank)] = Decimal(0)
     comment: PlainText | None = Field(default=None, max_length=500)
 
 

@@ -2,13 +2,13 @@
 (« 12 345,67 », « 36 »), dates with or without a time zone, identifiers with stray spaces.
 Each parser returns the value, or raises BadValue with the French reason."""
 
-import calendar
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from portal.decp_facts import ID_KINDS
+from portal.money import cents
 from portal.siret import normalize, siret_error
 
 from .vocabulary import CPV_DIVISIONS, CPV_PATTERN, ID_KIND_ALIASES
@@ -54,7 +54,7 @@ def amount(value: Any) -> Decimal | None:
         raise BadValue("un montant positif est attendu")
     if number > MAX_AMOUNT:
         raise BadValue("montant trop élevé (plus de mille milliards d'euros)")
-    return number.quantize(Decimal("0.01"))
+    return cents(number)
 
 
 def months(value: Any) -> int | None:
@@ -87,17 +87,6 @@ def day(value: Any) -> date | None:
     if not 1990 <= parsed.year <= 2100:
         raise BadValue("date hors limites")
     return parsed
-
-
-def end_date(start: date, duration: int) -> date:
-    """The last day of a duration of ``duration`` months from ``start`` (12 months from
-    1 January: 31 December)."""
-    if duration == 0:
-        return start
-    index = start.month - 1 + duration
-    year, month = start.year + index // 12, index % 12 + 1
-    same_day = date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-    return same_day - timedelta(days=1)
 
 
 def cpv(value: Any) -> str:
