@@ -1,5 +1,6 @@
 """Declaration periods: calendar months, quarters or years cut to the contract's dates."""
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,9 +18,26 @@ class Period:
     due: date
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it has fewer (31 January
+    + 1 month: 28 or 29 February)."""
     index = day.month - 1 + months
-    return date(day.year + index // 12, index % 12 + 1, 1)
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def last_day_of(start: date, months: int) -> date:
+    """The last day of a duration of ``months`` months from ``start`` (12 months from
+    1 January: 31 December); a duration of 0 ends where it starts."""
+    return start if months == 0 else add_months(start, months) - timedelta(days=1)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from the first day to the last, a month begun counting as one
+    (1 January – 31 December: 12): the inverse of ``last_day_of``."""
+    after = end + timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    return max(1, months + (1 if after.day > start.day else 0))
 
 
 def periods(starts_on: date, ends_on: date, frequency: str, *, due_days: int) -> list[Period]:
@@ -29,7 +47,7 @@ def periods(starts_on: date, ends_on: date, frequency: str, *, due_days: int) ->
     cursor = date(starts_on.year, first_month, 1)
     result = []
     while cursor <= ends_on:
-        following = _add_months(cursor, step)
+        following = add_months(cursor, step)
         start = max(cursor, starts_on)
         end = min(following - timedelta(days=1), ends_on)
         result.append(Period(start, end, end + timedelta(days=due_days)))

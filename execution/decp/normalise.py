@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from portal.periods import last_day_of
+
 from . import values as v
 from .facts import concession_facts, considerations, market_facts
 from .reading import RawRecord
@@ -230,7 +232,7 @@ def normalise(raw: RawRecord, *, only_buyer: str | None = None) -> Record:
                   buyer_name=buyer_name[:200] if buyer_name else None, concession=concession,
                   object=objet, cpv_code=cpv, nature=nature, initial_amount=total,
                   amount=latest_amount, duration_months=duration, notified_on=notified,
-                  starts_on=starts, ends_on=v.end_date(starts, latest_duration),
+                  starts_on=starts, ends_on=last_day_of(starts, latest_duration),
                   holders=holders, considerations=flags, facts=facts,
                   modifications=modifications)
 

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,7 @@ from portal.errors import Invalid
 from portal.formatting import agree, number, plural
 from portal.models import Contract, ContractKind, ContractModification, Organisation
 from portal.money import json_number
+from portal.periods import months_between
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 MAX_ID = 16  # IdentifiantMarche / IdentifiantContratConcession
@@ -215,14 +216,6 @@ def _duration(r: _Record) -> None:
         r.problem("durée inférieure à un mois")
         return
     r.put("dureeMois", months, "durée initiale (mois)")
-
-
-def months_between(start: date, end: date) -> int:
-    """Whole months from the first day to the last, a month begun counting as one
-    (1 January – 31 December: 12)."""
-    after = end + timedelta(days=1)
-    months = (after.year - start.year) * 12 + after.month - start.month
-    return max(1, months + (1 if after.day > start.day else 0))
 
 
 def _amount(r: _Record, key: str, initial: Any, label: str) -> None:

@@ -4,7 +4,14 @@ from datetime import date
 
 import pytest
 
-from portal.periods import Period, period_label, periods
+from portal.periods import (
+    Period,
+    add_months,
+    last_day_of,
+    months_between,
+    period_label,
+    periods,
+)
 
 
 def spans(result: list[Period]) -> list[tuple[date, date]]:
@@ -90,3 +97,14 @@ def test_labels_of_a_contract_starting_mid_quarter():
     assert [period_label(p.start, p.end) for p in result] == [
         "du 15/02/2025 au 31/03/2025", "2e trimestre 2025", "3e trimestre 2025",
         "4e trimestre 2025"]
+
+
+def test_month_arithmetic_shared_by_periods_and_the_decp_durations():
+    assert add_months(date(2025, 1, 31), 1) == date(2025, 2, 28)
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    assert add_months(date(2025, 11, 1), 3) == date(2026, 2, 1)
+    # A DECP duration of 12 months notified on 1 January ends on 31 December, and back.
+    assert last_day_of(date(2025, 1, 1), 12) == date(2025, 12, 31)
+    assert last_day_of(date(2025, 3, 31), 1) == date(2025, 4, 29)
+    assert last_day_of(date(2025, 3, 10), 0) == date(2025, 3, 10)
+    assert months_between(date(2025, 1, 1), last_day_of(date(2025, 1, 1), 12)) == 12
