@@ -29,6 +29,9 @@ from portal.formatting import shorten
 class OrgKind(StrEnum):
     buyer = "buyer"
     supplier = "supplier"
+    # A Maison de l'emploi or a PLIE whose facilitators check the insertion hours of the buyers
+    # it works for (FacilitatorAssignment).
+    facilitator = "facilitator"
 
 
 class OrgSize(StrEnum):
@@ -42,6 +45,7 @@ class Role(StrEnum):
     admin = "admin"
     buyer = "buyer"
     supplier = "supplier"
+    facilitator = "facilitator"
 
 
 class Organisation(Base):
@@ -64,6 +68,10 @@ class Organisation(Base):
     postcode: Mapped[str | None] = mapped_column(String(5))
     region: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # A buyer organisation's rule: its agents validate an insertion declaration only once the
+    # facilitator attached to the contract gave an opinion on it.
+    requires_facilitator_opinion: Mapped[bool] = mapped_column(default=False,
+                                                               server_default=false())
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation")
 
@@ -117,6 +125,10 @@ class User(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.admin
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == Role.facilitator
 
 
 class TokenKind(StrEnum):
@@ -247,6 +259,8 @@ class Contract(Base):
 class PartyRole(StrEnum):
     holder = "holder"
     co_holder = "co_holder"
+    # Declared by the holder (e.g. an SIAE doing part of the insertion hours); not a DECP holder.
+    subcontractor = "subcontractor"
 
 
 class ContractParty(Base):
@@ -309,6 +323,44 @@ class Commitment(Base):
     validated_hours: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
 
     contract: Mapped[Contract] = relationship(back_populates="commitments")
+    shares: Mapped[list["CommitmentShare"]] = relationship(
+        back_populates="commitment", cascade="all, delete-orphan", order_by="CommitmentShare.id")
+
+
+class CommitmentShare(Base):
+    """An organisation of the contract (holder, co-holder or sub-contractor) that files its own
+    declarations for the commitment, with its part of the target when the buyer sets one.
+    A commitment without shares is filed by the holder alone."""
+
+    __tablename__ = "commitment_share"
+    __table_args__ = (UniqueConstraint("commitment_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    target_hours: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+
+    commitment: Mapped[Commitment] = relationship(back_populates="shares")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class FacilitatorAssignment(Base):
+    """A facilitator organisation works for a buyer organisation: on all its contracts with an
+    insertion commitment (contract_id None) or on the contracts named one row each."""
+
+    __tablename__ = "facilitator_assignment"
+    __table_args__ = (UniqueConstraint("facilitator_org_id", "buyer_org_id", "contract_id"),
+                      Index("ix_facilitator_assignment_buyer", "buyer_org_id", "contract_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    facilitator: Mapped[Organisation] = relationship(foreign_keys=[facilitator_org_id],
+                                                     lazy="joined")
+    buyer: Mapped[Organisation] = relationship(foreign_keys=[buyer_org_id], lazy="joined")
 
 
 class AuditEvent(Base):

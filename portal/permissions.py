@@ -1,10 +1,18 @@
 """Who may see and change which contract: one place, used by every page and API endpoint."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from portal.errors import NotFound
-from portal.models import Contract, ContractParty, PartyRole, User
+from portal.models import (
+    Commitment,
+    CommitmentKind,
+    Contract,
+    ContractParty,
+    FacilitatorAssignment,
+    PartyRole,
+    User,
+)
 
 
 def supplier_contract_ids(user: User, *, holder_only: bool = False) -> Select:
@@ -15,13 +23,29 @@ def supplier_contract_ids(user: User, *, holder_only: bool = False) -> Select:
     return query
 
 
+def facilitated_contract_ids(facilitator_org_id: int) -> Select:
+    """The contracts a facilitator organisation works on: those with an insertion commitment
+    of the buyers it is attached to, all of them or only the contracts named."""
+    assignment = FacilitatorAssignment
+    return (select(Contract.id)
+            .join(assignment, and_(assignment.buyer_org_id == Contract.buyer_org_id,
+                                   or_(assignment.contract_id.is_(None),
+                                       assignment.contract_id == Contract.id)))
+            .join(Commitment, and_(Commitment.contract_id == Contract.id,
+                                   Commitment.kind == CommitmentKind.insertion_hours))
+            .where(assignment.facilitator_org_id == facilitator_org_id))
+
+
 def visible_contracts(user: User) -> Select[Contract]:
-    """Contracts the user may read: its buyer organisation's, the ones it holds, or all (admin)."""
+    """Contracts the user may read: its buyer organisation's, the ones it holds, the ones its
+    facilitator organisation works on, or all (admin)."""
     query = select(Contract)
     if user.is_admin:
         return query
     if user.is_buyer:
         return query.where(Contract.buyer_org_id == user.organisation_id)
+    if user.is_facilitator:
+        return query.where(Contract.id.in_(facilitated_contract_ids(user.organisation_id)))
     return query.where(Contract.id.in_(supplier_contract_ids(user)))
 
 

@@ -1,4 +1,5 @@
 import secrets
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -38,6 +39,12 @@ class Settings(BaseSettings):
     # Years the detail of insertion hours is kept after the end of the contract (then merged
     # into the figures the indicators need; see supplier.retention).
     insertion_retention_years: int = Field(default=5, ge=1, le=50)
+    # Plausibility of insertion hours: what one person can work in a month (151,67 h, the legal
+    # full time), prorated to the period; and how far above the contract's expected pace a
+    # declaration's hours may go before it is flagged. Flagged filings are not refused: the
+    # filer answers the flag with a comment.
+    insertion_monthly_hours_per_person: Decimal = Field(default=Decimal("151.67"), gt=0)
+    insertion_pace_factor: Decimal = Field(default=Decimal("3"), gt=1)
     invitation_days: int = 7
     reset_hours: int = 2
     # Login, password reset and invitations: free attempts per account (or target e-mail) and

@@ -8,14 +8,15 @@ from sqlalchemy.orm import Session, selectinload
 from portal.audit import audit
 from portal.clock import now
 from portal.errors import Conflict, Forbidden, NotFound
-from portal.models import Commitment, Contract, ContractParty, PartyRole, User
+from portal.models import Commitment, CommitmentKind, Contract, ContractParty, PartyRole, User
 from portal.periods import Period
-from portal.permissions import is_filer, visible_contracts
+from portal.permissions import facilitated_contract_ids, is_filer, visible_contracts
 from portal.settings import get_settings
 from supplier.kinds import handler_for
 from supplier.models import (
     FILED_STATUSES,
     OPEN_STATUSES,
+    SHOWN_TO_BUYER,
     Declaration,
     InsertionLine,
     Status,
@@ -104,6 +105,13 @@ def visible_declarations(user: User) -> Select[Declaration]:
         return query
     if user.is_buyer:
         return query.where(Declaration.buyer_org_id == user.organisation_id)
+    if user.is_facilitator:
+        # Insertion declarations only, once filed: nothing of AGEC, CSR, plans or concessions.
+        insertion = (select(Commitment.id).where(
+            Commitment.kind == CommitmentKind.insertion_hours,
+            Commitment.contract_id.in_(facilitated_contract_ids(user.organisation_id))))
+        return query.where(Declaration.commitment_id.in_(insertion),
+                           Declaration.status.in_(SHOWN_TO_BUYER))
     co_held = (select(Commitment.id)
                .join(ContractParty, ContractParty.contract_id == Commitment.contract_id)
                .where(ContractParty.organisation_id == user.organisation_id,

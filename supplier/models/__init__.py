@@ -10,13 +10,15 @@ from supplier.models.declaration import (
     OPEN_STATUSES,
     SHOWN_TO_BUYER,
     Declaration,
+    FacilitatorOpinion,
     Status,
     Subject,
     declaration_owners,
 )
-from supplier.models.insertion import InsertionLine
+from supplier.models.insertion import ExitOutcome, InsertionExit, InsertionLine
 from supplier.models.plan import PlanAction as PlanAction  # re-exported
 from supplier.models.plan import PlanUpdate as PlanUpdate  # re-exported
 
 __all__ = ["FILED_STATUSES", "OPEN_STATUSES", "SHOWN_TO_BUYER", "Attachment", "Declaration",
-           "InsertionLine", "Status", "Subject", "declaration_owners"]
+           "ExitOutcome", "FacilitatorOpinion", "InsertionExit", "InsertionLine", "Status",
+           "Subject", "declaration_owners"]

@@ -44,6 +44,12 @@ FILED_STATUSES = (Status.submitted, Status.validated)
 SHOWN_TO_BUYER = (*FILED_STATUSES, Status.returned)
 
 
+class FacilitatorOpinion(StrEnum):
+    compliant = "compliant"            # « conforme »
+    to_correct = "to_correct"          # « à corriger », with a comment the holder reads
+    unverifiable = "unverifiable"      # « non vérifiable »
+
+
 class Subject(StrEnum):
     period = "period"  # what happened during a period (hours, amounts, updates, a report)
     plan = "plan"      # a progress plan proposed for acceptance
@@ -51,7 +57,10 @@ class Subject(StrEnum):
 
 class Declaration(Base):
     __tablename__ = "declaration"
-    __table_args__ = (UniqueConstraint("commitment_id", "subject", "period_start"),
+    # One declaration per period and filing organisation: the holder, or each organisation of a
+    # shared commitment (portal.models.CommitmentShare) for its own part.
+    __table_args__ = (UniqueConstraint("commitment_id", "subject", "period_start",
+                                       "holder_org_id"),
                       # A contract's declarations in one state (to review, validated hours…).
                       Index("ix_declaration_commitment_status", "commitment_id", "status"),
                       # The buyer's review queue (oldest submission first) and the holder's
@@ -68,6 +77,8 @@ class Declaration(Base):
     # Copied from the contract by `supplier.service.sync_declarations`, which keeps them equal:
     # the lists of an organisation with thousands of contracts read one index range.
     buyer_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    # The organisation that files it: the contract's holder or, for a commitment shared among
+    # several organisations of the contract, the one whose part this is (the filer).
     holder_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     subject: Mapped[str] = mapped_column(String(10), default=Subject.period)
     period_start: Mapped[date]
@@ -81,11 +92,20 @@ class Declaration(Base):
     reviewed_at: Mapped[datetime | None]
     review_comment: Mapped[str | None] = mapped_column(Text)
     supplier_comment: Mapped[str | None] = mapped_column(Text)
+    # The filer's answer to the plausibility flag of the whole declaration (hours far above the
+    # contract's expected pace); required to submit while the flag stands.
+    pace_comment: Mapped[str | None] = mapped_column(Text)
+    # The facilitator's opinion on what was filed (FacilitatorOpinion), cleared by a new filing.
+    facilitator_opinion: Mapped[str | None] = mapped_column(String(20))
+    facilitator_comment: Mapped[str | None] = mapped_column(Text)
+    facilitator_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    facilitator_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
     commitment: Mapped[Commitment] = relationship(lazy="joined")
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    facilitator_by: Mapped[User | None] = relationship(foreign_keys=[facilitator_by_id])
     insertion_lines: Mapped[list["InsertionLine"]] = relationship(  # noqa: F821
         back_populates="declaration", cascade="all, delete-orphan", order_by="InsertionLine.id")
 
