@@ -109,7 +109,9 @@ def options(db: Session, inviter: User, *, search: str = "", limit: int = 50) ->
 
 
 def role_for(organisation: Organisation) -> Role:
-    return Role.supplier if organisation.kind == OrgKind.supplier else Role.buyer
+    """The role of the people an organisation's gestionnaires or its inviters add."""
+    return {OrgKind.supplier: Role.supplier, OrgKind.facilitator: Role.facilitator}.get(
+        OrgKind(organisation.kind), Role.buyer)
 
 
 def invite(db: Session, *, inviter: User, organisation: Organisation, email: str,

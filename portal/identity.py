@@ -11,7 +11,16 @@ from portal import siret as siret_rules
 from portal.clock import now
 from portal.decp_facts import ID_KINDS
 from portal.errors import Invalid
-from portal.models import AuthToken, Organisation, OrgKind, OrgSize, Role, TokenKind, User
+from portal.models import (
+    KIND_OF_ROLE,
+    AuthToken,
+    Organisation,
+    OrgKind,
+    OrgSize,
+    Role,
+    TokenKind,
+    User,
+)
 from portal.passwords import password_error
 from portal.regions import region_of
 from portal.security import hash_password, new_token, token_digest, verify_password
@@ -113,8 +122,7 @@ def check_new_account(db: Session, *, email: str, role: Role, organisation: Orga
         errors["email"] = "L'adresse e-mail n'est pas valide."
     elif db.scalar(select(User.id).where(func.lower(User.email) == email)):
         errors["email"] = "Un compte existe déjà avec cette adresse e-mail."
-    expected_kind = OrgKind.supplier if role == Role.supplier else OrgKind.buyer
-    if organisation.kind != expected_kind:
+    if organisation.kind != KIND_OF_ROLE[Role(role)]:
         errors["role"] = "Ce rôle ne correspond pas au type de l'organisation."
     if password is not None and (message := password_error(password)):
         errors["password"] = message

@@ -48,6 +48,11 @@ class Role(StrEnum):
     facilitator = "facilitator"
 
 
+# The kind of organisation the people of each role belong to (administrators: a buyer's).
+KIND_OF_ROLE = {Role.admin: OrgKind.buyer, Role.buyer: OrgKind.buyer,
+                Role.supplier: OrgKind.supplier, Role.facilitator: OrgKind.facilitator}
+
+
 class Organisation(Base):
     __tablename__ = "organisation"
     __table_args__ = (UniqueConstraint("foreign_id_kind", "foreign_id"),)

@@ -39,6 +39,9 @@ ORGANISATIONS = [
     dict(key="siae", name="Tremplin Vert (atelier et chantier d'insertion)",
          siret="83265417200010", kind=OrgKind.supplier, size=OrgSize.tpe, is_siae=True,
          is_ess=True, postcode="44400", address="3 chemin des Jardins, Rezé"),
+    # The facilitators of the métropole's social clauses.
+    dict(key="maison", name="Maison de l'emploi de Loire-Estuaire", siret="31847265100005",
+         kind=OrgKind.facilitator, postcode="44000", address="5 rue de la Clause, Nantes"),
 ]
 
 USERS = [
@@ -48,13 +51,14 @@ USERS = [
     ("direction@batir-ouest.example.fr", "Julien Lefort", Role.supplier, "btp"),
     ("rse@proprete-atlantique.example.fr", "Nadia Roussel", Role.supplier, "proprete"),
     ("contact@tremplin-vert.example.fr", "Marc Gaillard", Role.supplier, "siae"),
+    ("ines.garnier@maison-emploi-loire.example.fr", "Inès Garnier", Role.facilitator, "maison"),
 ]
 
 # Gestionnaires manage their organisation's people; the first person of every organisation is
 # one, and Claire Martin also manages the métropole's agents.
 MANAGERS = {"admin@loire-estuaire.example.fr", "claire.martin@loire-estuaire.example.fr",
             "direction@batir-ouest.example.fr", "rse@proprete-atlantique.example.fr",
-            "contact@tremplin-vert.example.fr"}
+            "contact@tremplin-vert.example.fr", "ines.garnier@maison-emploi-loire.example.fr"}
 # A buyer's request to add someone to a holder that already has people, awaiting its gestionnaire.
 PENDING_REQUEST = ("karim.benali@loire-estuaire.example.fr", "btp",
                    "lucie.moreau@batir-ouest.example.fr", "Lucie Moreau")
@@ -118,7 +122,8 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
     for part in (demo_agec, demo_plan, demo_reports, demo_surveys, demo_decp):
         part.load(db, organisations, users)
     _pending_request(db, users, organisations)
-    roles = {"admin": "administrateur", "buyer": "acheteur", "supplier": "entreprise"}
+    roles = {"admin": "administrateur", "buyer": "acheteur", "supplier": "entreprise",
+             "facilitator": "facilitatrice"}
     return [(u.email, roles[u.role] + (", gestionnaire" if u.is_manager else ""),
              u.organisation.name) for u in users.values()]
 
