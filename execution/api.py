@@ -8,7 +8,7 @@ from pydantic import StrictInt
 from execution import setup
 from portal.api_errors import COMMON
 from portal.api_paging import ApiPage, PageOut
-from portal.auth import ApiUser, DbSession
+from portal.auth import ApiUser, ContractSideApiUser, DbSession
 from portal.contracts import get_contract_for_reviewer
 from portal.errors import Forbidden
 from portal.models import CommitmentKind, ContractKind
@@ -69,7 +69,8 @@ def list_contracts(
 @router.post("/contracts", status_code=201,
              responses={k: ERRORS[k] for k in (401, 403, 413, 422)},
              operation_id="contracts-create", summary="Enregistrer un contrat")
-def create_contract(body: ContractIn, db: DbSession, user: ApiUser) -> ContractDetailOut:
+def create_contract(body: ContractIn, db: DbSession,
+                    user: ContractSideApiUser) -> ContractDetailOut:
     """Register a contract of the caller's buyer organisation, with its commitments."""
     if not user.is_buyer:
         raise Forbidden("Seuls les agents d'un acheteur peuvent enregistrer un contrat.")
@@ -87,7 +88,7 @@ def get_contract(contract_id: RowId, db: DbSession, user: ApiUser) -> ContractDe
             responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
             operation_id="contracts-update", summary="Modifier un contrat")
 def update_contract(contract_id: RowId, body: ContractUpdateIn, db: DbSession,
-                    user: ApiUser) -> ContractDetailOut:
+                    user: ContractSideApiUser) -> ContractDetailOut:
     """Change a contract; `version` must be the one last read."""
     get_contract_for_reviewer(db, contract_id, user)
     data = ContractIn.model_validate(body.model_dump(exclude={"version"}))

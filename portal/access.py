@@ -1,8 +1,9 @@
 """Who may add whom to which organisation, and the requests that go to its gestionnaires.
 
 Each buyer's contracts are its own: a buyer adds people only to a supplier organisation that
-works on one of its contracts and has nobody yet; once an organisation has people, its
-gestionnaires decide. The same holds for administrators and the buyer organisations.
+works on one of its contracts, or to a facilitator organisation attached to it, and has nobody
+yet; once an organisation has people, its gestionnaires decide. The same holds for
+administrators and the buyer and facilitator organisations.
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,15 @@ from portal.audit import audit
 from portal.clock import now
 from portal.db import Base
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
-from portal.models import Contract, ContractParty, Organisation, OrgKind, Role, User
+from portal.models import (
+    Contract,
+    ContractParty,
+    FacilitatorAssignment,
+    Organisation,
+    OrgKind,
+    Role,
+    User,
+)
 from portal.notifications import notify
 
 NOT_YOURS = ("Vous ne pouvez pas ajouter de compte à cette organisation : elle ne travaille sur "
@@ -66,13 +75,26 @@ def works_for(organisation_id: int, buyer_org_id: int):
                           Contract.buyer_org_id == buyer_org_id)
 
 
+def facilitates(organisation_id, buyer_org_id: int):
+    """Condition: the facilitator organisation is attached to that buyer organisation (to all
+    its contracts or to some)."""
+    return exists().where(FacilitatorAssignment.facilitator_org_id == organisation_id,
+                          FacilitatorAssignment.buyer_org_id == buyer_org_id)
+
+
+# The organisations an administrator adds the first person to.
+ADMIN_REACHES = (OrgKind.buyer, OrgKind.facilitator)
+
+
 def _may_reach(db: Session, inviter: User, organisation: Organisation) -> bool:
-    """Outside its own organisation: an administrator reaches the buyer organisations, a buyer
-    the suppliers of its contracts."""
+    """Outside its own organisation: an administrator reaches the buyer and facilitator
+    organisations, a buyer the suppliers of its contracts and its facilitators."""
     if inviter.is_admin:
-        return organisation.kind == OrgKind.buyer
+        return organisation.kind in ADMIN_REACHES
     if inviter.is_buyer and organisation.kind == OrgKind.supplier:
         return bool(db.scalar(select(works_for(organisation.id, inviter.organisation_id))))
+    if inviter.is_buyer and organisation.kind == OrgKind.facilitator:
+        return bool(db.scalar(select(facilitates(organisation.id, inviter.organisation_id))))
     return False
 
 
@@ -89,13 +111,17 @@ def needs_request(db: Session, inviter: User, organisation: Organisation) -> boo
 
 
 def options(db: Session, inviter: User, *, search: str = "", limit: int = 50) -> list[Option]:
-    """What the invite page lists: buyer organisations for an administrator, the suppliers of
-    the inviter's contracts for a buyer; at most ``limit``, filtered by name or SIRET."""
+    """What the invite page lists: buyer and facilitator organisations for an administrator,
+    the suppliers of the inviter's contracts and its facilitators for a buyer; at most
+    ``limit``, filtered by name or SIRET."""
     if inviter.is_admin:
-        query = select(Organisation).where(Organisation.kind == OrgKind.buyer)
+        query = select(Organisation).where(Organisation.kind.in_(ADMIN_REACHES))
     elif inviter.is_buyer:
-        query = select(Organisation).where(Organisation.kind == OrgKind.supplier,
-                                           works_for(Organisation.id, inviter.organisation_id))
+        query = select(Organisation).where(or_(
+            (Organisation.kind == OrgKind.supplier)
+            & works_for(Organisation.id, inviter.organisation_id),
+            (Organisation.kind == OrgKind.facilitator)
+            & facilitates(Organisation.id, inviter.organisation_id)))
     else:
         return []
     query = query.where(Organisation.id != inviter.organisation_id)

@@ -171,7 +171,7 @@ def _invite_form(request, db, user, *, values, errors=None, summary=None, status
 
 @router.get("/comptes/inviter")
 def invite_page(request: Request, db: DbSession, user: CurrentUser, q: str = ""):
-    if user.is_supplier:
+    if not (user.is_buyer or user.is_admin):
         raise Forbidden("Seuls les acheteurs et les administrateurs invitent des comptes dans "
                         "d'autres organisations ; vos collègues s'ajoutent depuis « Mon "
                         "organisation ».")
@@ -180,11 +180,11 @@ def invite_page(request: Request, db: DbSession, user: CurrentUser, q: str = "")
 
 @router.post("/comptes/inviter")
 def invite(request: Request, db: DbSession, user: CurrentUser, form: Form):
-    if user.is_supplier:
+    if not (user.is_buyer or user.is_admin):
         raise Forbidden("Seuls les acheteurs et les administrateurs invitent des comptes dans "
                         "d'autres organisations.")
     values = {k: str(form.get(k, "")).strip()[:254] for k in
-              ("organisation_id", "siret", "name", "email", "full_name", "q")}
+              ("organisation_id", "siret", "name", "kind", "email", "full_name", "q")}
     try:
         throttle.count_request(db, throttle.INVITE, email=values["email"],
                                host=client_address(request))
@@ -207,7 +207,8 @@ def invite(request: Request, db: DbSession, user: CurrentUser, form: Form):
 
 
 def _target_organisation(db, user, values) -> Organisation:
-    """The organisation chosen in the list, or (administrators) a new buyer organisation."""
+    """The organisation chosen in the list, or (administrators) a new buyer or facilitator
+    organisation."""
     if values["organisation_id"]:
         organisation_id = row_id(values["organisation_id"])
         organisation = db.get(Organisation, organisation_id) if organisation_id else None
@@ -221,14 +222,18 @@ def _target_organisation(db, user, values) -> Organisation:
                                "vos contrats."})
     if not values["siret"]:
         raise Invalid("Choisissez une organisation ou indiquez le SIRET d'une nouvelle "
-                      "organisation acheteuse.", field_errors={
+                      "organisation acheteuse ou facilitatrice.", field_errors={
                           "organisation_id": "Choisissez une organisation."})
     if identity.find_organisation_by_siret(db, values["siret"]) is not None:
         raise Invalid("Cette organisation est déjà sur le portail.", field_errors={
             "siret": "Ce SIRET est déjà sur le portail : choisissez l'organisation dans la "
                      "liste."})
+    kind = values["kind"] or OrgKind.buyer
+    if kind not in access.ADMIN_REACHES:
+        raise Invalid("Choisissez le type de la nouvelle organisation.",
+                      field_errors={"kind": "Acheteur ou facilitateur de la clause sociale."})
     organisation = identity.create_organisation(db, name=values["name"], siret=values["siret"],
-                                                kind=OrgKind.buyer)
+                                                kind=OrgKind(kind))
     audit(db, user, "organisation", organisation.id, "create")
     return organisation
 

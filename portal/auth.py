@@ -81,6 +81,21 @@ async def supplier_user(user: Annotated[User, Depends(current_user)]) -> User:
     return user
 
 
+async def facilitator_user(user: Annotated[User, Depends(current_user)]) -> User:
+    if not user.is_facilitator:
+        raise Forbidden("Cette page est réservée aux facilitateurs de la clause sociale.")
+    return user
+
+
+async def contract_side_user(user: Annotated[User, Depends(current_user)]) -> User:
+    """A buyer, a supplier or an administrator: a facilitator reaches only its own pages
+    (execution.facilitation) and its account, never the rest of a contract's data."""
+    if user.is_facilitator:
+        raise Forbidden("Les facilitateurs de la clause sociale n'ont accès qu'aux heures "
+                        "d'insertion des contrats qu'ils suivent.")
+    return user
+
+
 async def manager_user(user: Annotated[User, Depends(current_user)]) -> User:
     if not user.is_manager:
         raise Forbidden("Cette page est réservée aux gestionnaires de votre organisation.")
@@ -120,5 +135,17 @@ CurrentUser = Annotated[User, Depends(current_user)]
 BuyerUser = Annotated[User, Depends(buyer_user)]
 SupplierUser = Annotated[User, Depends(supplier_user)]
 AdminUser = Annotated[User, Depends(admin_user)]
+FacilitatorUser = Annotated[User, Depends(facilitator_user)]
+ContractSideUser = Annotated[User, Depends(contract_side_user)]
 ManagerUser = Annotated[User, Depends(manager_user)]
 ApiUser = Annotated[User, Depends(api_user)]
+
+
+def contract_side_api_user(user: ApiUser) -> User:
+    if user.is_facilitator:
+        raise Forbidden("Les facilitateurs de la clause sociale n'ont accès qu'aux heures "
+                        "d'insertion des contrats qu'ils suivent.")
+    return user
+
+
+ContractSideApiUser = Annotated[User, Depends(contract_side_api_user)]

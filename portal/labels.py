@@ -5,7 +5,9 @@ from portal.models import Contract
 KINDS = {"market": "Marché public", "concession": "Concession"}
 NATURES = {"works": "Travaux", "supplies": "Fournitures", "services": "Services"}
 FREQUENCIES = {"monthly": "Mensuelles", "quarterly": "Trimestrielles", "yearly": "Annuelles"}
-ROLES = {"admin": "Administrateur", "buyer": "Acheteur", "supplier": "Entreprise"}
+ROLES = {"admin": "Administrateur", "buyer": "Acheteur", "supplier": "Entreprise",
+         "facilitator": "Facilitateur"}
+ORG_KINDS = {"buyer": "Acheteur", "supplier": "Entreprise", "facilitator": "Facilitateur"}
 SIZES = {"TPE": "TPE", "PME": "PME", "ETI": "ETI", "GE": "Grande entreprise"}
 # DECP vocabulary of social and environmental considerations.
 CONSIDERATIONS = {

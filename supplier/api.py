@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.api_errors import COMMON, error_responses
 from portal.api_paging import ApiPage, PageOut
-from portal.auth import ApiUser, DbSession
+from portal.auth import ApiUser, ContractSideApiUser, DbSession
 from portal.errors import Invalid
 from portal.models import CommitmentKind, User
 from portal.validation import french_errors
@@ -124,7 +124,7 @@ _CONTENT_BODY = {
             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                 "schema": _CONTENT_BODY}}}})
 def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body()],
-                     db: DbSession, user: ApiUser) -> DeclarationOut:
+                     db: DbSession, user: ContractSideApiUser) -> DeclarationOut:
     """Replace the content of a declaration (draft), in the shape of its kind; `version` must be
     the one last read."""
     declaration = service.get_for_filer(db, declaration_id, user)
@@ -139,7 +139,7 @@ def save_declaration(declaration_id: RowId, body: Annotated[dict[str, Any], Body
              responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
              operation_id="declarations-submit", summary="Déposer une déclaration")
 def submit_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
-                       user: ApiUser) -> DeclarationOut:
+                       user: ContractSideApiUser) -> DeclarationOut:
     """Submit the saved declaration to the buyer."""
     return declaration_out(db, service.submit(db, declaration_id, user=user, version=body.version),
                            user)

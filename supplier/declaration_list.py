@@ -10,14 +10,14 @@ from datetime import date, timedelta
 from typing import Literal
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.clock import today
 from portal.models import Commitment, CommitmentKind, Contract, ContractParty, Organisation, User
 from portal.pagination import PER_PAGE, Page, named_rows, paginate
 from supplier.contract_list import MAX_SEARCH
-from supplier.models import OPEN_STATUSES, Declaration, Status
+from supplier.models import OPEN_STATUSES, Declaration, FacilitatorOpinion, Status
 from supplier.reminder import last_reminder_at
 from supplier.service import visible_declarations
 
@@ -26,6 +26,10 @@ STATES: dict[DeclarationState, str] = {
     "to_review": "À examiner", "todo": "À déclarer sous 30 jours ou en retard",
     "overdue": "En retard", "returned": "Renvoyées pour correction", "validated": "Validées"}
 TODO_HORIZON_DAYS = 30
+# The facilitator's opinion on a filed declaration ("none": not given yet).
+OPINIONS = {"none": "Sans avis", FacilitatorOpinion.compliant: "Conforme",
+            FacilitatorOpinion.to_correct: "À corriger",
+            FacilitatorOpinion.unverifiable: "Non vérifiable"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class DeclarationFilters:
     commitment: str = ""
     contract_id: int | None = None
     status: str = ""
+    buyer_id: int | None = None
+    opinion: str = ""
 
     @classmethod
     def from_params(cls, params: Mapping[str, str], *, state: str = "") -> "DeclarationFilters":
@@ -42,13 +48,19 @@ class DeclarationFilters:
         outside its list is ignored."""
         asked = str(params.get("state", state)).strip()
         commitment = str(params.get("commitment", "")).strip()
+        buyer = str(params.get("acheteur", "")).strip()
+        opinion = str(params.get("avis", "")).strip()
         return cls(state=asked if asked in STATES else "",
                    search=str(params.get("q", "")).strip()[:MAX_SEARCH],
-                   commitment=commitment if commitment in set(CommitmentKind) else "")
+                   commitment=commitment if commitment in set(CommitmentKind) else "",
+                   buyer_id=int(buyer) if buyer.isascii() and buyer.isdigit()
+                   and 0 < int(buyer) < 2**31 else None,
+                   opinion=opinion if opinion in OPINIONS else "")
 
     def as_params(self) -> str:
         # The state is always written: "every state" must survive a page change too.
-        values = {"state": self.state or "all", "q": self.search, "commitment": self.commitment}
+        values = {"state": self.state or "all", "q": self.search, "commitment": self.commitment,
+                  "acheteur": self.buyer_id or "", "avis": self.opinion}
         return urlencode({k: v for k, v in values.items() if v})
 
 
@@ -96,6 +108,11 @@ def declarations_query(user: User, filters: DeclarationFilters, *,
         query = query.where(Commitment.contract_id == filters.contract_id)
     if filters.status:
         query = query.where(Declaration.status == filters.status)
+    if filters.buyer_id is not None:
+        query = query.where(Declaration.buyer_org_id == filters.buyer_id)
+    if filters.opinion:
+        query = query.where(Declaration.facilitator_opinion.is_(None) if filters.opinion == "none"
+                            else Declaration.facilitator_opinion == filters.opinion)
     return query
 
 
@@ -113,7 +130,7 @@ LIST_ROW = (
     Declaration.id, Commitment.contract_id, Commitment.kind, Declaration.subject,
     Declaration.period_start, Declaration.period_end, Declaration.due_on, Declaration.status,
     Declaration.version, Declaration.submitted_at, Declaration.reviewed_at,
-    Declaration.review_comment,
+    Declaration.review_comment, Declaration.facilitator_opinion,
     Contract.reference.label("contract_reference"), _holder.name.label("holder_name"),
     _buyer.name.label("buyer_name"))
 
@@ -127,6 +144,11 @@ def search_declarations(db: Session, user: User, filters: DeclarationFilters, *,
     to them: a page of a queue of thousands reads fifty contracts, not all."""
     order = ((Declaration.submitted_at, Declaration.id) if filters.state == "to_review"
              else (Declaration.due_on, Declaration.id))
+    if user.is_facilitator:
+        # What still waits for its check first (filed, no opinion yet), oldest filing first.
+        waiting = and_(Declaration.status == Status.submitted,
+                       Declaration.facilitator_opinion.is_(None))
+        order = (case((waiting, 0), else_=1), Declaration.submitted_at, Declaration.id)
     ids = paginate(db, declarations_query(user, filters).with_only_columns(Declaration.id)
                    .order_by(*order), page=page, per_page=per_page)
     if not ids.items:

@@ -7,7 +7,7 @@ from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from portal.auth import CurrentUser, DbSession, SupplierUser
+from portal.auth import ContractSideUser, DbSession, SupplierUser
 from portal.errors import Conflict, Invalid, TooLarge
 from portal.permissions import is_filer
 from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
@@ -130,7 +130,7 @@ documents_router = APIRouter(prefix="/documents")
 
 
 @documents_router.get("/{document_id}")
-def download_document(db: DbSession, user: CurrentUser, document_id: RowId):
+def download_document(db: DbSession, user: ContractSideUser, document_id: RowId):
     document = get_readable_document(db, document_id, user)
     # Always a download, never rendered by the browser inside the portal's origin.
     return FileResponse(document.path, media_type=document.content_type,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from portal.api_errors import COMMON, error_responses
 from portal.api_paging import ApiPage, PageOut
-from portal.auth import ApiUser, DbSession
+from portal.auth import ContractSideApiUser, DbSession
 from portal.models import User
 from portal.web import RowId
 from surveys import service
@@ -127,7 +127,8 @@ def survey_out(db: Session, invitation: Invitation, user: User) -> SurveyOut:
 
 @router.get("", responses={k: ERRORS[k] for k in (401, 422)},
             operation_id="surveys-list", summary="Lister les enquêtes")
-def list_surveys(db: DbSession, user: ApiUser, paging: ApiPage) -> PageOut[SurveySummaryOut]:
+def list_surveys(db: DbSession, user: ContractSideApiUser,
+                 paging: ApiPage) -> PageOut[SurveySummaryOut]:
     """Surveys the caller's organisation is invited to answer, open ones first, one page of
     them."""
     page = service.invitations_page(db, user, page=paging.page, per_page=paging.per_page)
@@ -137,7 +138,7 @@ def list_surveys(db: DbSession, user: ApiUser, paging: ApiPage) -> PageOut[Surve
 
 @router.get("/{invitation_id}", responses={k: ERRORS[k] for k in (401, 404)},
             operation_id="surveys-get", summary="Lire une enquête")
-def get_survey(invitation_id: RowId, db: DbSession, user: ApiUser) -> SurveyOut:
+def get_survey(invitation_id: RowId, db: DbSession, user: ContractSideApiUser) -> SurveyOut:
     """One survey: its questions as they were asked, the caller's answers, and the other side's
     evaluation once double-blind allows it."""
     return survey_out(db, service.get_invitation(db, invitation_id, user=user), user)
@@ -147,7 +148,7 @@ def get_survey(invitation_id: RowId, db: DbSession, user: ApiUser) -> SurveyOut:
              responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
              operation_id="surveys-answer", summary="Répondre à une enquête")
 def answer_survey(invitation_id: RowId, body: AnswersIn, db: DbSession,
-                  user: ApiUser) -> SurveyOut:
+                  user: ContractSideApiUser) -> SurveyOut:
     """Save answers as a draft; with `submit`, deposit them once and for all."""
     invitation = service.save_answers(db, invitation_id, body.answers, user=user,
                                       submit=body.submit)

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 
-from portal.auth import BuyerUser, CurrentUser, DbSession
+from portal.auth import BuyerUser, ContractSideUser, DbSession
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.pagination import page_number
@@ -34,7 +34,7 @@ VIEWS = {"a-remplir": "À remplir", "deposees": "Réponses déposées",
 
 
 @router.get("")
-def surveys_page(request: Request, db: DbSession, user: CurrentUser, vue: str = "",
+def surveys_page(request: Request, db: DbSession, user: ContractSideUser, vue: str = "",
                  q: str = "", page: str = ""):
     views = {k: v for k, v in VIEWS.items() if k != "entreprises" or user.is_buyer}
     view = vue if vue in views else "a-remplir"
@@ -111,7 +111,7 @@ def change_question(request: Request, db: DbSession, user: BuyerUser, question_i
 # --- Results ------------------------------------------------------------------------------------
 
 @router.get("/resultats")
-def year_results_page(request: Request, db: DbSession, user: CurrentUser,
+def year_results_page(request: Request, db: DbSession, user: ContractSideUser,
                       annee: Year = None):
     if user.is_supplier:
         raise Forbidden("Ces résultats sont réservés aux acheteurs.")
@@ -124,7 +124,8 @@ def year_results_page(request: Request, db: DbSession, user: CurrentUser,
 
 
 @router.get("/resultats/contrats/{contract_id}")
-def contract_results_page(request: Request, db: DbSession, user: CurrentUser, contract_id: RowId):
+def contract_results_page(request: Request, db: DbSession, user: ContractSideUser,
+                          contract_id: RowId):
     campaign, by_direction = results.contract_results(db, contract_id, user=user)
     return render(request, "surveys/results_contract.html", {
         "campaign": campaign, "contract": campaign.contract, "results": by_direction,
@@ -153,7 +154,7 @@ def launch_campaign(request: Request, db: DbSession, user: BuyerUser, contract_i
 
 
 @router.get("/campagnes/{campaign_id}/export.csv")
-def export_campaign(db: DbSession, user: CurrentUser, campaign_id: RowId):
+def export_campaign(db: DbSession, user: ContractSideUser, campaign_id: RowId):
     campaign, content = export.campaign_csv(db, campaign_id, user=user)
     return download(content.encode("utf-8"), f"enquete-{campaign.contract.reference}.csv",
                     CSV_TYPE)
@@ -180,7 +181,7 @@ def _survey_context(db, invitation, user, *, values=None, errors=None, summary=N
 
 
 @router.get("/{invitation_id}")
-def survey_page(request: Request, db: DbSession, user: CurrentUser, invitation_id: RowId):
+def survey_page(request: Request, db: DbSession, user: ContractSideUser, invitation_id: RowId):
     invitation = service.get_invitation(db, invitation_id, user=user)
     return render(request, "surveys/survey.html", _survey_context(db, invitation, user))
 
@@ -200,7 +201,7 @@ def _answers_from_form(invitation, form: FormData) -> dict[int, object]:
 
 
 @router.post("/{invitation_id}")
-def save_survey(request: Request, db: DbSession, user: CurrentUser, invitation_id: RowId,
+def save_survey(request: Request, db: DbSession, user: ContractSideUser, invitation_id: RowId,
                 form: Form):
     invitation = service.get_invitation(db, invitation_id, user=user)
     submit = form.get("action") == "submit"

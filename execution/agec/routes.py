@@ -17,7 +17,7 @@ from execution.indicators.scope import buyer_organisations
 from execution.opendata.scope import admin_query, buyer_in_scope
 from portal import agec
 from portal.agec import MINIMUM_LABELS, MINIMUMS, Regime, ThresholdIn
-from portal.auth import AdminUser, CurrentUser, DbSession
+from portal.auth import AdminUser, ContractSideUser, DbSession
 from portal.errors import Conflict, Invalid, NotFound
 from portal.models import Organisation
 from portal.spreadsheet import CSV_TYPE
@@ -149,7 +149,7 @@ def _totals_context(db, user, buyer: Organisation | None, year: int, *, parsed=N
 
 
 @declaration_router.get("/agec")
-def agec_totals_page(request: Request, db: DbSession, user: CurrentUser,
+def agec_totals_page(request: Request, db: DbSession, user: ContractSideUser,
                      annee: str | None = None, acheteur: str | None = None):
     """The buyer's totals of a year per category, editable, beside the holders' declarations."""
     year = _year(annee)
@@ -159,7 +159,7 @@ def agec_totals_page(request: Request, db: DbSession, user: CurrentUser,
 
 
 @declaration_router.post("/agec")
-def save_agec_totals(request: Request, db: DbSession, user: CurrentUser, form: Form,
+def save_agec_totals(request: Request, db: DbSession, user: ContractSideUser, form: Form,
                      annee: str | None = None, acheteur: str | None = None):
     year = _year(annee)
     buyer = _chosen(db, user, acheteur)
@@ -176,7 +176,7 @@ def save_agec_totals(request: Request, db: DbSession, user: CurrentUser, form: F
 
 
 @declaration_router.get("/agec.csv")
-def agec_declaration_file(db: DbSession, user: CurrentUser, annee: str | None = None,
+def agec_declaration_file(db: DbSession, user: ContractSideUser, annee: str | None = None,
                           acheteur: str | None = None):
     """The official CSV of the year, from the buyer's own totals."""
     year = _year(annee)

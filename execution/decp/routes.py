@@ -10,7 +10,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from execution.indicators.scope import buyer_organisations
 from execution.opendata.scope import admin_query, buyer_in_scope
-from portal.auth import CurrentUser, DbSession
+from portal.auth import ContractSideUser, DbSession
 from portal.errors import Invalid, NotFound, TooLarge
 from portal.models import Organisation, User
 from portal.pagination import page_number, paginate
@@ -44,14 +44,14 @@ def _context(db: Session, user: User, buyer: Organisation | None, page: str = ""
 
 
 @router.get("")
-def import_page(request: Request, db: DbSession, user: CurrentUser,
+def import_page(request: Request, db: DbSession, user: ContractSideUser,
                 acheteur: str | None = None, page: str = ""):
     buyer = buyer_in_scope(db, user, acheteur)
     return render(request, PAGE, _context(db, user, buyer, page), block="imports")
 
 
 @router.post("")
-def upload_file(request: Request, db: DbSession, user: CurrentUser, form: Form,
+def upload_file(request: Request, db: DbSession, user: ContractSideUser, form: Form,
                 background: BackgroundTasks, acheteur: str | None = None):
     buyer = buyer_in_scope(db, user, acheteur)
     upload = form.get("fichier")
@@ -85,7 +85,7 @@ def _job(db: Session, user: User, job_id: int) -> DecpImport:
 
 
 @router.get("/{job_id}")
-def job_page(request: Request, db: DbSession, user: CurrentUser, job_id: RowId,
+def job_page(request: Request, db: DbSession, user: ContractSideUser, job_id: RowId,
              page: str = ""):
     job = _job(db, user, job_id)
     return render(request, JOB_PAGE, {
@@ -96,7 +96,7 @@ def job_page(request: Request, db: DbSession, user: CurrentUser, job_id: RowId,
 
 
 @router.get("/{job_id}/rapport.csv")
-def report_file(db: DbSession, user: CurrentUser, job_id: RowId):
+def report_file(db: DbSession, user: ContractSideUser, job_id: RowId):
     job = _job(db, user, job_id)
     filename = f"rejets-decp-{job.id}.csv"
     return download(report_csv(db, job.id).encode(), filename, CSV_TYPE)

@@ -11,7 +11,7 @@ from execution.indicators.schemas import IndicatorsOut, indicators_out
 from execution.indicators.scope import buyer_by_siret
 from execution.indicators.service import compute_indicators
 from portal.api_errors import COMMON, error_responses
-from portal.auth import ApiUser, DbSession
+from portal.auth import ContractSideApiUser, DbSession
 from portal.errors import Forbidden
 from portal.models import Organisation, User
 
@@ -38,7 +38,7 @@ def scope_for(db: Session, user: User, buyer_siret: str | None) -> Organisation 
 
 @router.get("/indicators", responses={k: ERRORS[k] for k in (401, 403, 404, 422)},
             operation_id="indicators-get", summary="Indicateurs SPASER de l'année")
-def list_indicators(db: DbSession, user: ApiUser,
+def list_indicators(db: DbSession, user: ContractSideApiUser,
                     year: Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR)],
                     buyer_siret: Annotated[str | None, Query(max_length=20)] = None
                     ) -> IndicatorsOut:

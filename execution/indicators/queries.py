@@ -36,6 +36,7 @@ from portal.models import (
     Organisation,
 )
 from portal.money import cents, from_cents
+from portal.permissions import facilitated_contract_ids
 from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
 from supplier.models import (
@@ -53,6 +54,9 @@ class Scope:
     year: int
     buyer_org_id: int | None
     today: date
+    # A facilitator organisation's scope: only the contracts it works on (its buyers' insertion
+    # contracts, portal.permissions.facilitated_contract_ids).
+    facilitator_org_id: int | None = None
 
     @property
     def first_day(self) -> date:
@@ -75,7 +79,11 @@ class Scope:
         return column.between(self.first_day, self.last_day)
 
     def of_buyer(self) -> ColumnElement[bool]:
-        return Contract.buyer_org_id == self.buyer_org_id if self.buyer_org_id else true()
+        condition = Contract.buyer_org_id == self.buyer_org_id if self.buyer_org_id else true()
+        if self.facilitator_org_id is not None:
+            condition = and_(condition, Contract.id.in_(
+                facilitated_contract_ids(self.facilitator_org_id)))
+        return condition
 
 
 def count_if(condition) -> ColumnElement:
@@ -117,7 +125,7 @@ def buyer_commitments(scope: Scope):
 def declarations_of_buyer(query, scope: Scope):
     """Declarations of the buyer's contracts, as a set of commitments the scan probes (cheaper
     than joining every row up to its contract); all of them, with no join, for all buyers."""
-    if scope.buyer_org_id is None:
+    if scope.buyer_org_id is None and scope.facilitator_org_id is None:
         return query
     return query.where(Declaration.commitment_id.in_(buyer_commitments(scope)))
 

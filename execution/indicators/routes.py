@@ -20,7 +20,7 @@ from execution.indicators.config import DEFINITIONS, UNIT_LABELS, SettingsIn, Ta
 from execution.indicators.format import value_text
 from execution.indicators.service import compute_indicators
 from execution.indicators.trends import compute_trends
-from portal.auth import AdminUser, CurrentUser, DbSession
+from portal.auth import AdminUser, ContractSideUser, DbSession
 from portal.clock import today
 from portal.errors import Conflict, Invalid, NotFound
 from portal.formatting import number_input
@@ -52,7 +52,7 @@ def _common(db, user, current: scope.Scope) -> dict:
 
 
 @router.get("")
-def dashboard_page(request: Request, db: DbSession, user: CurrentUser,
+def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
                    annee: str | None = None, acheteur: str | None = None):
     current = _scope(db, user, annee, acheteur)
     indicators = compute_indicators(db, year=current.year, buyer_org_id=current.buyer_org_id)
@@ -70,7 +70,7 @@ def dashboard_page(request: Request, db: DbSession, user: CurrentUser,
 
 
 @router.get("/export/{name}.{fmt}")
-def export_file(db: DbSession, user: CurrentUser, name: str, fmt: str,
+def export_file(db: DbSession, user: ContractSideUser, name: str, fmt: str,
                 annee: str | None = None, acheteur: str | None = None):
     current = _scope(db, user, annee, acheteur)
     content, media_type, filename = exports.export(db, name, fmt, current)
@@ -78,7 +78,7 @@ def export_file(db: DbSession, user: CurrentUser, name: str, fmt: str,
 
 
 @router.get("/{indicator_id}")
-def drilldown_page(request: Request, db: DbSession, user: CurrentUser, indicator_id: str,
+def drilldown_page(request: Request, db: DbSession, user: ContractSideUser, indicator_id: str,
                    annee: str | None = None, acheteur: str | None = None, q: str = "",
                    page: str = ""):
     """The contracts and declarations behind an indicator's figure, 50 a page with their

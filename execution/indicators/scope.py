@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from portal.clock import today
 from portal.errors import Forbidden, NotFound
 from portal.identity import find_organisation_by_siret
-from portal.models import Organisation, OrgKind, User
+from portal.models import FacilitatorAssignment, Organisation, OrgKind, User
 
 FIRST_YEAR = 2000
 TREND_YEARS = 5  # the trends show the year asked and the four before it
@@ -19,6 +19,9 @@ TREND_YEARS = 5  # the trends show the year asked and the four before it
 class Scope:
     year: int
     buyer: Organisation | None  # None: every buyer organisation (administrators only)
+    # A facilitator's scope: the contracts its organisation works on, of ``buyer`` or of every
+    # buyer it works for (execution.facilitation); only the insertion indicators are computed.
+    facilitator_org_id: int | None = None
 
     @property
     def buyer_org_id(self) -> int | None:
@@ -67,6 +70,22 @@ def chosen_buyer(db: Session, user: User, buyer_id: int | None, *,
     if buyer is None or buyer.kind != OrgKind.buyer:
         raise NotFound("Cette organisation acheteuse n'existe pas.")
     return buyer
+
+
+def facilitated(db: Session, user: User, *, year: int | None, buyer_id: int | None) -> Scope:
+    """A facilitator's scope: the contracts its organisation works on, of one buyer
+    organisation it is attached to (another is refused) or of all of them."""
+    if not user.is_facilitator:
+        raise Forbidden("Cette page est réservée aux facilitateurs de la clause sociale.")
+    buyer = None
+    if buyer_id is not None:
+        attached = select(FacilitatorAssignment.id).where(
+            FacilitatorAssignment.facilitator_org_id == user.organisation_id,
+            FacilitatorAssignment.buyer_org_id == buyer_id)
+        buyer = db.get(Organisation, buyer_id) if db.scalar(attached.limit(1)) else None
+        if buyer is None:
+            raise NotFound("Votre organisation ne travaille pas pour cet acheteur.")
+    return Scope(valid_year(year), buyer, facilitator_org_id=user.organisation_id)
 
 
 INDICATOR_REFUSALS = ("Vous ne pouvez consulter que les indicateurs de votre organisation.",

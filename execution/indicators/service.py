@@ -113,6 +113,19 @@ def compute_indicators(db: Session, *, year: int,
     return sorted(indicators, key=lambda i: order.index(i.id))
 
 
+def insertion_indicators(db: Session, *, year: int, buyer_org_id: int | None,
+                         facilitator_org_id: int) -> list[Indicator]:
+    """The insertion indicators alone, on the contracts a facilitator organisation works on
+    (of one of its buyers, or of all of them): nothing of AGEC, CSR, plans or surveys."""
+    scope = q.Scope(year, buyer_org_id, today(), facilitator_org_id=facilitator_org_id)
+    fte_hours = Decimal(str(current_settings(db).fte_hours))
+    indicators = _insertion(db, scope, fte_hours)
+    targets = targets_for(db, year)
+    for indicator in indicators:
+        indicator.target = targets.get(indicator.id)
+    return indicators
+
+
 def _breakdown(groups: dict[str, tuple[Decimal, int]], labels: dict[str, str],
                total: Decimal, *, all_codes: bool) -> list[BreakdownRow]:
     """Rows in the vocabulary's order (every code, or only those with hours), then unknown codes

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from execution.indicators.scope import buyer_organisations
 from execution.opendata import decp_export, ocds
 from execution.opendata.scope import admin_query, buyer_in_scope
-from portal.auth import CurrentUser, DbSession
+from portal.auth import ContractSideUser, DbSession
 from portal.errors import Invalid
 from portal.pagination import Page, page_number
 from portal.web import download, flash, render
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/donnees-ouvertes")
 
 
 @router.get("")
-def hub_page(request: Request, db: DbSession, user: CurrentUser, acheteur: str | None = None):
+def hub_page(request: Request, db: DbSession, user: ContractSideUser, acheteur: str | None = None):
     buyer = buyer_in_scope(db, user, acheteur)
     return render(request, "execution/opendata/index.html", {
         "buyer": buyer,
@@ -27,7 +27,7 @@ def hub_page(request: Request, db: DbSession, user: CurrentUser, acheteur: str |
 
 
 @router.get("/decp.json")
-def decp_download(db: DbSession, user: CurrentUser, annee: str | None = None,
+def decp_download(db: DbSession, user: ContractSideUser, annee: str | None = None,
                   acheteur: str | None = None):
     """The buyer's complete contracts in the DECP 2024 format (?annee=: of notification)."""
     buyer = buyer_in_scope(db, user, acheteur)
@@ -69,7 +69,7 @@ def _decp_section(db, buyer, params) -> dict:
 
 
 @router.get("/ocds.json")
-def ocds_download(db: DbSession, user: CurrentUser, acheteur: str | None = None):
+def ocds_download(db: DbSession, user: ContractSideUser, acheteur: str | None = None):
     """The buyer's contracts and their execution as an OCDS 1.1 release package."""
     buyer = buyer_in_scope(db, user, acheteur)
     if buyer is None:  # an administrator who has not chosen yet

@@ -13,7 +13,7 @@ from execution.indicators.scope import Scope, buyer_organisations, resolve, year
 from execution.reports import annual as reports
 from execution.reports import attestation as attestations
 from execution.reports import end_of_contract as contract_report
-from portal.auth import BuyerUser, CurrentUser, DbSession, OptionalUser, SupplierUser
+from portal.auth import BuyerUser, ContractSideUser, DbSession, OptionalUser, SupplierUser
 from portal.clock import today
 from portal.errors import Conflict, Invalid
 from portal.models import User
@@ -76,7 +76,7 @@ def _annual_context(db, user, scope: Scope, *, texts=None, versions=None, errors
 
 
 @router.get("/rapports/annuel")
-def annual_report_page(request: Request, db: DbSession, user: CurrentUser,
+def annual_report_page(request: Request, db: DbSession, user: ContractSideUser,
                        annee: Year = None, acheteur: QueryId = None):
     return render(request, ANNUAL, _annual_context(db, user, _scope(db, user, annee, acheteur)),
                   block="commentary_form")
@@ -104,7 +104,7 @@ def save_annual_commentary(request: Request, db: DbSession, user: BuyerUser, for
 
 
 @router.get("/rapports/annuel.pdf")
-def annual_report_pdf(db: DbSession, user: CurrentUser, annee: Year = None,
+def annual_report_pdf(db: DbSession, user: ContractSideUser, annee: Year = None,
                       acheteur: QueryId = None):
     scope = _scope(db, user, annee, acheteur)
     content = reports.annual_report_pdf(db, year=scope.year, organisation=scope.buyer)
@@ -112,7 +112,7 @@ def annual_report_pdf(db: DbSession, user: CurrentUser, annee: Year = None,
 
 
 @router.get("/rapports/annuel-contrats.{fmt}")
-def annual_report_annex(db: DbSession, user: CurrentUser, fmt: str, annee: Year = None,
+def annual_report_annex(db: DbSession, user: ContractSideUser, fmt: str, annee: Year = None,
                         acheteur: QueryId = None):
     """The report's annex: every contract executed in the year, as CSV or XLSX."""
     scope = _scope(db, user, annee, acheteur)

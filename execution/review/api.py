@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from execution.review import service as review
 from portal.api_errors import COMMON
-from portal.auth import ApiUser, DbSession
+from portal.auth import ContractSideApiUser, DbSession
 from portal.web import RowId
 from supplier.api import ERRORS, VersionIn, declaration_out
 from supplier.schemas import MAX_COMMENT, DeclarationOut
@@ -29,7 +29,7 @@ class CommentIn(BaseModel):
              responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
              operation_id="declarations-validate", summary="Valider une déclaration")
 def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
-                         user: ApiUser) -> DeclarationOut:
+                         user: ContractSideApiUser) -> DeclarationOut:
     """Validate a submitted declaration (buyer organisation only); it becomes read-only."""
     return declaration_out(db, review.validate(db, declaration_id, reviewer=user,
                                            version=body.version), user)
@@ -39,7 +39,7 @@ def validate_declaration(declaration_id: RowId, body: VersionIn, db: DbSession,
              responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
              operation_id="declarations-return", summary="Renvoyer une déclaration au titulaire")
 def return_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
-                       user: ApiUser) -> DeclarationOut:
+                       user: ContractSideApiUser) -> DeclarationOut:
     """Return a submitted declaration to the holder with a comment."""
     return declaration_out(db, review.return_to_holder(db, declaration_id, reviewer=user,
                                                    version=body.version, comment=body.comment),
@@ -50,7 +50,7 @@ def return_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
              responses={k: ERRORS[k] for k in (401, 403, 404, 409, 413, 422)},
              operation_id="declarations-reopen", summary="Rouvrir une déclaration validée")
 def reopen_declaration(declaration_id: RowId, body: CommentIn, db: DbSession,
-                       user: ApiUser) -> DeclarationOut:
+                       user: ContractSideApiUser) -> DeclarationOut:
     """Reopen a validated declaration and send it back to the holder (audited)."""
     return declaration_out(db, review.reopen(db, declaration_id, reviewer=user,
                                          version=body.version, comment=body.comment),

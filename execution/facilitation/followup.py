@@ -1,0 +1,96 @@
+"""A facilitator's follow-up table: per contract it works on and per filing organisation (the
+holder, or each organisation of a shared commitment), the hours contracted against the hours
+realised (validated, and filed: submitted or validated), as one grouped SQL statement; and the
+same rows as a CSV or XLSX file."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from sqlalchemy import Numeric, and_, cast, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from execution.indicators.export_data import Column, Dataset
+from execution.indicators.exports import FORMATS, XLSX_TYPE, to_csv, to_xlsx
+from execution.indicators.queries import sum_if
+from portal.errors import NotFound
+from portal.models import Commitment, CommitmentKind, CommitmentShare, Contract, Organisation
+from portal.money import cents
+from portal.pagination import Page, named_rows, paginate
+from portal.permissions import facilitated_contract_ids
+from portal.spreadsheet import CSV_TYPE
+from supplier.models import FILED_STATUSES, Declaration, InsertionLine, Status
+
+MAX_SEARCH = 100
+
+
+@dataclass(frozen=True)
+class FollowupFilters:
+    search: str = ""
+    buyer_id: int | None = None
+
+    def as_params(self) -> str:
+        values = {"q": self.search, "acheteur": self.buyer_id or ""}
+        return urlencode({k: v for k, v in values.items() if v})
+
+
+def _rows_query(facilitator_org_id: int, filters: FollowupFilters):
+    buyer, holder = aliased(Organisation, name="buyer"), aliased(Organisation, name="holder")
+    target = cast(Commitment.params["target_hours"].as_string(), Numeric(14, 2))
+    hours = InsertionLine.hours
+    query = (
+        select(Contract.id.label("contract_id"), Contract.reference.label("reference"),
+               Contract.object.label("object"), buyer.name.label("buyer_name"),
+               holder.name.label("holder_name"),
+               # One insertion commitment per contract, one share per organisation of it.
+               func.max(target).label("target_hours"),
+               func.max(CommitmentShare.target_hours).label("share_hours"),
+               sum_if(Declaration.status == Status.validated, hours).label("validated_hours"),
+               sum_if(Declaration.status.in_(FILED_STATUSES), hours).label("filed_hours"))
+        .select_from(Commitment)
+        .join(Contract, Contract.id == Commitment.contract_id)
+        .join(buyer, buyer.id == Contract.buyer_org_id)
+        .outerjoin(Declaration, Declaration.commitment_id == Commitment.id)
+        .outerjoin(holder, holder.id == Declaration.holder_org_id)
+        .outerjoin(CommitmentShare, and_(CommitmentShare.commitment_id == Commitment.id,
+                                         CommitmentShare.organisation_id
+                                         == Declaration.holder_org_id))
+        .outerjoin(InsertionLine, InsertionLine.declaration_id == Declaration.id)
+        .where(Commitment.kind == CommitmentKind.insertion_hours,
+               Contract.id.in_(facilitated_contract_ids(facilitator_org_id)))
+        .group_by(Contract.id, Contract.reference, Contract.object, buyer.name, holder.id,
+                  holder.name))
+    if filters.buyer_id is not None:
+        query = query.where(Contract.buyer_org_id == filters.buyer_id)
+    if words := filters.search.strip().lower()[:MAX_SEARCH]:
+        query = query.where(or_(func.lower(Contract.reference).contains(words, autoescape=True),
+                                func.lower(holder.name).contains(words, autoescape=True)))
+    return query.order_by(buyer.name, Contract.reference, holder.name, Contract.id)
+
+
+def followup_rows(db: Session, facilitator_org_id: int, filters: FollowupFilters, *,
+                  page: int = 1) -> Page:
+    """One page of (contract, filing organisation) rows: two statements, whatever the page."""
+    found = paginate(db, _rows_query(facilitator_org_id, filters), page=page, scalars=False)
+    return Page(named_rows(found.items), found.total, found.number, found.per_page)
+
+
+COLUMNS = [Column("Acheteur"), Column("Référence du contrat"), Column("Objet du contrat"),
+           Column("Organisation déclarante"), Column("Heures prévues au contrat", "decimal"),
+           Column("Part de l'organisation (heures)", "decimal"),
+           Column("Heures validées", "decimal"), Column("Heures déposées", "decimal")]
+
+
+def followup_file(db: Session, facilitator_org_id: int, filters: FollowupFilters,
+                  fmt: str) -> tuple[bytes, str, str]:
+    """(content, media type, file name) of the whole table, as filtered."""
+    if fmt not in FORMATS:
+        raise NotFound("Ce format d'export n'existe pas.")
+    rows = db.execute(_rows_query(facilitator_org_id, filters)).all()
+    dataset = Dataset("suivi-heures-insertion", "Suivi des heures d'insertion", COLUMNS, [
+        [r.buyer_name, r.reference, r.object, r.holder_name,
+         cents(r.target_hours) if r.target_hours is not None else None,
+         cents(r.share_hours) if r.share_hours is not None else None,
+         cents(r.validated_hours), cents(r.filed_hours)] for r in rows])
+    if fmt == "csv":
+        return to_csv(dataset), CSV_TYPE, f"{dataset.slug}.csv"
+    return to_xlsx([dataset]), XLSX_TYPE, f"{dataset.slug}.xlsx"
