@@ -6,7 +6,7 @@ from itertools import count
 
 from portal import identity
 from portal.commitments import InsertionHoursParams
-from portal.models import Contract, Organisation, OrgKind, Role, User
+from portal.models import KIND_OF_ROLE, Contract, Organisation, OrgKind, Role, User
 from portal.schemas import ContractIn
 from portal.siret import luhn_ok
 from supplier import service as filing
@@ -35,7 +35,7 @@ def make_user(db, role: Role = Role.supplier, organisation: Organisation | None 
               **fields) -> User:
     n = next(_sequence)
     if organisation is None:
-        organisation = make_org(db, OrgKind.supplier if role == Role.supplier else OrgKind.buyer)
+        organisation = make_org(db, KIND_OF_ROLE[role])
     user = identity.create_user(db, email=fields.pop("email", f"user{n}@example.fr"),
                                 full_name=fields.pop("full_name", f"Utilisateur {n}"),
                                 role=role, organisation=organisation,

@@ -22,6 +22,7 @@ FAMILY_OF_PARAMETER = {
     "campaign_id": "campaign", "invitation_id": "invitation", "threshold_id": "threshold",
     "document_id": "document", "code": "attestation", "token": "link",
     "indicator_id": "indicator", "path": "static", "job_id": "decp_import",
+    "assignment_id": "assignment", "fmt": "followup_file",
 }
 
 
@@ -32,8 +33,12 @@ def add_targets(db, w) -> None:
 
 
 def _declaration(w, label, declaration, contract_key, side) -> Target:
+    # What a facilitator of the contract reads: its insertion declarations, once filed.
+    filed = (declaration.commitment.kind == "insertion_hours"
+             and declaration.status in ("submitted", "validated", "returned"))
     return Target(label, {"declaration_id": declaration.id}, side=side,
-                  contract=w.contracts[contract_key], version=declaration.version)
+                  contract=w.contracts[contract_key], version=declaration.version,
+                  extra={"insertion_filed": filed})
 
 
 def _families(db, w):
@@ -86,7 +91,9 @@ def _families(db, w):
     # The one-time link is the credential: one is enough.
     f["link"] = [Target("lien d'invitation A", {"token": w.people["A"].link}, side="A")]
     f["invite_org"] = [Target(f"organisation {k}", side=side, org=k, extra={"kind": o[k].kind})
-                       for k, side in (("H", "A"), ("S", "B"), ("BA", "BA"))]
+                       for k, side in (("H", "A"), ("S", "B"), ("BA", "BA"))] + [
+        Target(f"facilitateur {k}", side=k, org=k, extra={"kind": o[k].kind, "buyer": buyer})
+        for k, buyer in (("F", "BA"), ("G", "BB"))]
     f["question"] = [Target(f"question de {k}", {"question_id": _question_id(db, o[k].id)},
                             side=s, org=k) for k, s in (("BA", "A"), ("BB", "B"))]
     f["surveyed_supplier"] = [
@@ -140,6 +147,9 @@ def _families(db, w):
     f["annex"] = [Target("annexe CSV", {"fmt": "csv"}), Target("annexe XLSX", {"fmt": "xlsx"}),
                   *(scoped("annexe CSV, ", k, fmt="csv") for k in ("BA", "BB"))]
     f["static"] = [Target("portal.css", {"path": "portal.css"})]
+    f["assignment"] = [Target(f"rattachement de {k}", {"assignment_id": w.assignments[k].id},
+                              org=k) for k in ("F", "G")]
+    f["followup_file"] = [Target(f"suivi.{fmt}", {"fmt": fmt}) for fmt in ("csv", "xlsx")]
     f["decp_import"] = [Target(f"import DECP de {k}", {"job_id": w.decp_imports[k].id}, org=k)
                         for k in ("BA", "BB")]
 
@@ -189,6 +199,16 @@ def _markers(w):
             m[f"BEN-{word}-{n:02d}"] = _actors_of(w, *readers)
         # The third line is a draft's: the supplier side's only (no buyer, no administrator).
         m[f"BEN-{word}-03"] = _suppliers_of(w, *readers)
+    # A facilitator reads the contracts it follows, their parties and their filed insertion
+    # lines: Kamino Naboo's contract A, Dagobah Hoth's contract B.
+    for facilitator, markers in (("facilitator", ("REF-ALDERAAN-1", w.orgs["BA"].name,
+                                                  w.orgs["H"].name, w.orgs["C"].name,
+                                                  "BEN-ALD-01", "BEN-ALD-02")),
+                                 ("other_facilitator", ("REF-SULLUST-1", w.orgs["BB"].name,
+                                                        w.orgs["S"].name, "BEN-SUL-01",
+                                                        "BEN-SUL-02"))):
+        for marker in markers:
+            m[marker] = m[marker] | {facilitator}
     m["Action Alderaan de tri"] = _actors_of(w, "BA", "H", "C")
     m["Action Sullust de tri"] = _actors_of(w, "BB", "S")
     m["decp-naboo.json"] = m["Rejet naboo"] = _actors_of(w, "BA")

@@ -5,7 +5,9 @@ route can address one owned by the first side and one owned by the other side.
 Side A: buyer organisation "Ville de Naboo" (a gestionnaire and an agent); holder "Alderaan
 Travaux" (a gestionnaire and a colleague), co-holder "Coruscant Insertion" on the main contract.
 Side B: buyer organisation "Departement de Hoth" and supplier "Sullust Services". A cross
-contract of Hoth held by Alderaan (a CSR report filed once serves both buyers). Every actor is
+contract of Hoth held by Alderaan (a CSR report filed once serves both buyers). Facilitators:
+"Maison de l'emploi de Kamino" works for Naboo (all its insertion contracts: contract A, not its
+concession), "PLIE de Dagobah" for Hoth on contract B only. Every actor is
 logged in once, by a session and an API token minted here (no password hash per case).
 """
 
@@ -28,8 +30,9 @@ from portal import access, agec, api_tokens, identity
 from portal.auth import SESSION_COOKIE
 from portal.commitments import AgecParams, InsertionHoursParams, ProgressPlanParams
 from portal.mail import OutgoingMail
-from portal.models import OrgKind, Role, TokenKind
+from portal.models import FacilitatorAssignment, OrgKind, Role, TokenKind
 from portal.notifications import notify
+from portal.permissions import facilitated_contract_ids
 from portal.security import hash_password
 from portal.web import CSRF_COOKIE, signer
 from supplier import service as filing
@@ -51,11 +54,12 @@ NEW_PASSWORD = "une phrase de passe toute neuve"
 @dataclass(frozen=True)
 class Actor:
     name: str
-    role: str  # "anonymous", "buyer", "supplier" or "admin"
+    role: str  # "anonymous", "buyer", "supplier", "facilitator" or "admin"
     org: str | None = None  # key of its organisation ("BA", "H", …)
     manager: bool = False
     email: str | None = None
     partners: frozenset[str] = frozenset()  # organisations sharing a contract with its own
+    follows: frozenset[str] = frozenset()  # a facilitator's contracts (keys of w.contracts)
     cookies: dict[str, str] = field(default_factory=dict)
     bearer: dict[str, str] = field(default_factory=dict)
 
@@ -102,7 +106,9 @@ ORGANISATIONS = [("BA", "Ville de Naboo", OrgKind.buyer),
                  ("ADM", "Pilotage SPASER", OrgKind.buyer),
                  ("H", "Alderaan Travaux", OrgKind.supplier),
                  ("C", "Coruscant Insertion", OrgKind.supplier),
-                 ("S", "Sullust Services", OrgKind.supplier)]
+                 ("S", "Sullust Services", OrgKind.supplier),
+                 ("F", "Maison de l'emploi de Kamino", OrgKind.facilitator),
+                 ("G", "PLIE de Dagobah", OrgKind.facilitator)]
 # (actor, role, organisation, e-mail); in this order, so each gestionnaire comes first.
 PEOPLE = [("buyer", Role.buyer, "BA", "padme@naboo.example.fr"),
           ("buyer_agent", Role.buyer, "BA", "jarjar@naboo.example.fr"),
@@ -111,7 +117,9 @@ PEOPLE = [("buyer", Role.buyer, "BA", "padme@naboo.example.fr"),
           ("colleague", Role.supplier, "H", "breha@alderaan.example.fr"),
           ("co_holder", Role.supplier, "C", "cora@coruscant.example.fr"),
           ("other_supplier", Role.supplier, "S", "sian@sullust.example.fr"),
-          ("admin", Role.admin, "ADM", "pilote@spaser.example.fr")]
+          ("admin", Role.admin, "ADM", "pilote@spaser.example.fr"),
+          ("facilitator", Role.facilitator, "F", "taun@kamino.example.fr"),
+          ("other_facilitator", Role.facilitator, "G", "yoda@dagobah.example.fr")]
 ACTOR_NAMES = ("anonymous", *(name for name, *_ in PEOPLE))
 
 
@@ -132,6 +140,7 @@ def build(db) -> SimpleNamespace:
     _side(db, w, "A", buyer="buyer", holder="holder", co_holder="co_holder")
     _side(db, w, "B", buyer="other_buyer", holder="other_supplier", co_holder=None)
     _cross_contract(db, w)
+    _facilitators(db, w)
     _csr_reports(db, w)
     _surveys(db, w)
     _people_objects(db, w)
@@ -221,6 +230,21 @@ def _cross_contract(db, w):
     declarations = factories.declarations(db, contract)
     w.cross = SimpleNamespace(main=contract, csr=declarations[0], csr_next=declarations[1])
     _contract(w, "X", contract)
+
+
+def _facilitators(db, w):
+    """Kamino for all of Naboo's insertion contracts, Dagobah for Hoth's contract B only."""
+    w.assignments = {
+        "F": FacilitatorAssignment(facilitator_org_id=w.orgs["F"].id,
+                                   buyer_org_id=w.orgs["BA"].id),
+        "G": FacilitatorAssignment(facilitator_org_id=w.orgs["G"].id,
+                                   buyer_org_id=w.orgs["BB"].id,
+                                   contract_id=w.contracts["B"].id)}
+    db.add_all(w.assignments.values())
+    db.flush()
+    keys = {contract.id: key for key, contract in w.contracts.items()}
+    w.follows = {org: frozenset(keys[i] for i in db.scalars(facilitated_contract_ids(
+        w.orgs[org].id)) if i in keys) for org in ("F", "G")}
 
 
 def _two_pages() -> bytes:
@@ -342,7 +366,7 @@ def _actors(db, w) -> list[Actor]:
         bearer = identity.open_session(db, user, kind=TokenKind.api, hours=24)
         org = keys[user.organisation_id]
         actors.append(Actor(name, user.role, org, user.is_manager, user.email,
-                            frozenset(w.partners[org] - {org}),
+                            frozenset(w.partners[org] - {org}), w.follows.get(org, frozenset()),
                             cookies={CSRF_COOKIE: csrf,
                                      SESSION_COOKIE: signer("session").sign(session)},
                             bearer={"Authorization": f"Bearer {bearer}"}))

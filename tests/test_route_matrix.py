@@ -46,6 +46,16 @@ def _reads(a: Actor, contract) -> bool:
 
 ANYONE = Rule("tout le monde", lambda a, t: True)
 LOGGED = Rule("toute personne connectée", lambda a, t: a.role != "anonymous")
+# Facilitators reach only their own pages and their account (DESIGN.md §1).
+CONTRACT_SIDES = Rule("toute personne connectée sauf les facilitateurs",
+                      lambda a, t: a.role not in ("anonymous", "facilitator"))
+FACILITATORS = _role("facilitator", "les facilitateurs")
+FACILITATED_CONTRACT = Rule("le facilitateur qui suit le contrat",
+                            lambda a, t: a.role == "facilitator" and t.contract is not None
+                            and t.contract.key in a.follows)
+FACILITATED_DECLARATION = Rule(
+    "le facilitateur qui suit le contrat, pour une déclaration d'insertion déposée",
+    lambda a, t: FACILITATED_CONTRACT(a, t) and t.extra.get("insertion_filed", False))
 BUYERS = _role("buyer", "les acheteurs")
 SUPPLIERS = _role("supplier", "les entreprises")
 ADMIN = _role("admin", "l'administrateur")
@@ -82,16 +92,20 @@ DOCUMENT_READERS = Rule(
         and (a.role == "supplier" or not t.extra.get("draft"))))
 # A buyer adds people to the suppliers of its contracts, an administrator to the buyer
 # organisations, a gestionnaire to its own (DESIGN.md §1, portal.access).
-INVITER = Rule("un acheteur pour ses fournisseurs, l'administrateur pour les acheteurs",
+INVITER = Rule("un acheteur pour ses fournisseurs et ses facilitateurs, l'administrateur pour "
+               "les acheteurs et les facilitateurs",
                lambda a, t: (a.role == "buyer"
-                             and ((t.org == a.org and a.manager) or t.org in a.partners))
-               or (a.role == "admin" and t.extra["kind"] == "buyer"))
+                             and ((t.org == a.org and a.manager) or t.org in a.partners
+                                  or t.extra.get("buyer") == a.org))
+               or (a.role == "admin" and t.extra["kind"] in ("buyer", "facilitator")))
 OWN_NOTIFICATION = Rule("son destinataire", lambda a, t: t.owner in (None, a.name))
 
 
 SUPPLIER_NAMES = ("holder", "colleague", "co_holder", "other_supplier")
 BUYER_NAMES = ("buyer", "buyer_agent", "other_buyer")
-MANAGER_NAMES = ("buyer", "other_buyer", "holder", "co_holder", "other_supplier", "admin")
+FACILITATOR_NAMES = ("facilitator", "other_facilitator")
+MANAGER_NAMES = ("buyer", "other_buyer", "holder", "co_holder", "other_supplier", "admin",
+                 *FACILITATOR_NAMES)
 
 
 def _email(name):
@@ -130,6 +144,7 @@ def _contract_json(w, t):
 YEAR = {"annee": "2025"}
 SUPPLIER_PAGE = {None: codes(403, **dict.fromkeys(SUPPLIER_NAMES, 200))}
 BUYER_PAGE = {None: codes(403, **dict.fromkeys(BUYER_NAMES, 200))}
+FACILITATOR_PAGE = {None: codes(403, **dict.fromkeys(FACILITATOR_NAMES, 200))}
 
 POLICY: dict[tuple[str, str], Row] = {
     # Framework and public pages.
@@ -186,7 +201,7 @@ POLICY: dict[tuple[str, str], Row] = {
         "A": codes(404, holder=303, colleague=403)},
         form=lambda w, t: {"comment": "Inconnu chez nous"}),
     ("GET", "/comptes/inviter"): row(BUYERS | ADMIN, exact={
-        None: codes(200, **dict.fromkeys(SUPPLIER_NAMES, 403))}),
+        None: codes(200, **dict.fromkeys((*SUPPLIER_NAMES, *FACILITATOR_NAMES), 403))}),
     # Naboo and Hoth both work with Alderaan; only Hoth with Sullust.
     ("POST", "/comptes/inviter"): row(INVITER, "invite_org", exact={
         "A": codes(403, buyer=303, buyer_agent=303, other_buyer=303),
@@ -256,12 +271,15 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/acheteur/declarations/{declaration_id}/relancer"): row(
         CONTRACT_BUYER, form=lambda w, t: {"state": "overdue", "page": "1"}),
     # The API: the same permissions as the pages; administrators read every contract.
+    # A facilitator: the contracts it follows, their filed insertion declarations, nothing more.
     ("GET", "/api/v1/contracts"): row(LOGGED),
     ("POST", "/api/v1/contracts"): row(BUYERS, json=_contract_json),
-    ("GET", "/api/v1/contracts/{contract_id}"): row(CONTRACT_READERS, "readable_contract"),
+    ("GET", "/api/v1/contracts/{contract_id}"): row(CONTRACT_READERS | FACILITATED_CONTRACT,
+                                                    "readable_contract"),
     ("PUT", "/api/v1/contracts/{contract_id}"): row(CONTRACT_BUYER, json=_contract_json),
     ("GET", "/api/v1/declarations"): row(LOGGED, "contract_query"),
-    ("GET", "/api/v1/declarations/{declaration_id}"): row(CONTRACT_READERS),
+    ("GET", "/api/v1/declarations/{declaration_id}"): row(CONTRACT_READERS
+                                                          | FACILITATED_DECLARATION),
     ("PUT", "/api/v1/declarations/{declaration_id}"): row(
         CONTRACT_HOLDER, "open_declaration", json=lambda w, t: {**_version(w, t),
                                                                 "lines": []}),
@@ -274,12 +292,12 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/declarations/{declaration_id}/reopen"): row(
         CONTRACT_BUYER, "validated_declaration", json=_comment),
     ("GET", "/api/v1/indicators"): row(INDICATORS, "indicator_siret", query={"year": "2025"}),
-    ("GET", "/api/v1/surveys"): row(LOGGED),
+    ("GET", "/api/v1/surveys"): row(CONTRACT_SIDES),
     ("GET", "/api/v1/surveys/{invitation_id}"): row(SURVEY_PARTIES),
     ("POST", "/api/v1/surveys/{invitation_id}/answers"): row(
         RESPONDENT, "open_invitation", json=lambda w, t: {"answers": {}, "submit": False}),
     # Surveys: the two organisations of an evaluation; results and banks are the buyers'.
-    ("GET", "/enquetes"): row(LOGGED, "survey_view"),
+    ("GET", "/enquetes"): row(CONTRACT_SIDES, "survey_view"),
     ("GET", "/enquetes/questions"): row(BUYERS),
     ("POST", "/enquetes/questions"): row(BUYERS, form=lambda w, t: {
         "direction": "buyer_rates_holder", "wording": "Une question de plus",
@@ -318,6 +336,18 @@ POLICY: dict[tuple[str, str], Row] = {
         "D2024_PAPIER.version": "0", "D2024_PAPIER.total_excl_vat": "100"}),
     ("GET", "/donnees-ouvertes/agec.csv"): row(CHOSEN_BUYER, "scope", query=YEAR),
     ("GET", "/rapports/annuel-contrats.{fmt}"): row(INDICATORS, "annex", query=YEAR),
+    # Facilitators: the insertion declarations and hours of the contracts they follow.
+    ("GET", "/facilitateur"): row(FACILITATORS, exact=FACILITATOR_PAGE),
+    ("GET", "/facilitateur/suivi"): row(FACILITATORS, exact=FACILITATOR_PAGE),
+    ("GET", "/facilitateur/suivi.{fmt}"): row(FACILITATORS),
+    ("GET", "/facilitateur/indicateurs"): row(FACILITATORS, exact=FACILITATOR_PAGE),
+    # Who works for whom: administrators decide, a buyer reads its own.
+    ("GET", "/admin/facilitateurs"): row(ADMIN, exact={None: codes(403, admin=200)}),
+    ("POST", "/admin/facilitateurs"): row(ADMIN, exact={None: codes(403, admin=303)},
+                                          form=lambda w, t: {
+        "facilitator_id": str(w.orgs["G"].id), "buyer_siret": w.orgs["BA"].siret}),
+    ("POST", "/admin/facilitateurs/{assignment_id}/retirer"): row(ADMIN),
+    ("GET", "/acheteur/facilitateurs"): row(BUYERS, exact=BUYER_PAGE),
 }
 
 
