@@ -10,7 +10,7 @@ import pytest
 
 from execution.review import service as review
 from portal import clock
-from portal.models import Role
+from portal.models import FacilitatorAssignment, OrgKind, Role
 from tests import factories
 from tests.scale import counting, page_statements
 
@@ -24,14 +24,21 @@ HOLDER_PAGES = ["/fournisseur/contrats/{contract}", "/fournisseur", "/fournisseu
                 "/fournisseur/contrats?behind=1",
                 "/fournisseur/declarations", "/fournisseur/declarations?state=all",
                 "/fournisseur/declarations?state=returned"]
+FACILITATOR_PAGES = ["/facilitateur", "/facilitateur?state=all&avis=none&q=c-",
+                     "/facilitateur/suivi", "/facilitateur/suivi?q=organisation",
+                     "/facilitateur/indicateurs?annee=2025"]
 API_LISTS = ["/api/v1/contracts", "/api/v1/contracts?behind=true",
              "/api/v1/declarations", "/api/v1/declarations?state=to_review"]
 
 
 def contracts_of(db, size: int) -> SimpleNamespace:
     """A buyer and a holder with ``size`` contracts, each with a returned first quarter and a
-    submitted second one, nothing validated: every contract is behind on 20 July 2025."""
+    submitted second one, nothing validated: every contract is behind on 20 July 2025. A
+    facilitator follows each contract (one assignment each)."""
     buyer, holder = factories.make_user(db, Role.buyer), factories.make_user(db, Role.supplier)
+    facilitator = factories.make_user(db, Role.facilitator,
+                                      factories.make_org(db, OrgKind.facilitator))
+    admin = factories.make_user(db, Role.admin)
     contracts = []
     for n in range(size):
         # The first contract's page lists its periods: 4 quarters, or 12 months when large.
@@ -43,8 +50,11 @@ def contracts_of(db, size: int) -> SimpleNamespace:
         review.return_to_holder(db, first.id, reviewer=buyer, version=first.version,
                                 comment="À compléter")
         factories.submit(db, second, holder)
+        db.add(FacilitatorAssignment(facilitator_org_id=facilitator.organisation_id,
+                                     buyer_org_id=buyer.organisation_id, contract_id=contract.id))
     db.commit()
-    return SimpleNamespace(buyer=buyer, holder=holder, contract=contracts[0])
+    return SimpleNamespace(buyer=buyer, holder=holder, facilitator=facilitator, admin=admin,
+                           contract=contracts[0])
 
 
 @pytest.fixture
@@ -74,11 +84,28 @@ def test_list_and_home_pages_cost_the_same_statements_at_two_sizes(client, engin
     assert contract_page.count("/declarations/") >= 12
 
 
+def test_facilitator_and_assignment_pages_cost_the_same_statements_at_two_sizes(
+        client, engine, db, login, two_sizes):
+    small, large = two_sizes
+    pages = {"facilitator": FACILITATOR_PAGES,
+             "admin": ["/admin/facilitateurs", "/admin/facilitateurs?q=organisation"],
+             "buyer": ["/acheteur/facilitateurs"]}
+    for role, urls in pages.items():
+        assert (counts(client, engine, db, login, small, role, urls)
+                == counts(client, engine, db, login, large, role, urls)), role
+    # The large world's lists are full: 14 declarations filed or returned, 7 contracts.
+    login(large.facilitator)
+    assert client.get("/facilitateur").text.count("/facilitateur/declarations/") == 14
+    assert client.get("/facilitateur/suivi").text.count("<tr>") >= 8
+    login(large.admin)
+    assert client.get("/admin/facilitateurs").text.count("/retirer") >= 7
+
+
 def test_api_lists_cost_the_same_statements_at_two_sizes(engine, db, api, two_sizes):
     small, large = two_sizes
     measured = []
     for world in (small, large):
-        for user in (world.buyer, world.holder):
+        for user in (world.buyer, world.holder, world.facilitator):
             caller = api(user)
             for url in API_LISTS:
                 db.expire_all()
