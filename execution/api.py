@@ -42,6 +42,15 @@ def _detail(db, contract) -> ContractDetailOut:
     return out
 
 
+def _shown_to(user, out: ContractOut) -> ContractOut:
+    """A facilitator reads a contract's insertion commitment, not its AGEC categories, plans or
+    reports (DESIGN.md §1: insertion data only)."""
+    if user.is_facilitator:
+        out.commitments = [c for c in out.commitments
+                           if c.kind == CommitmentKind.insertion_hours]
+    return out
+
+
 @router.get("/contracts", responses={k: ERRORS[k] for k in (401, 422)},
             operation_id="contracts-list", summary="Lister les contrats")
 def list_contracts(
@@ -63,7 +72,8 @@ def list_contracts(
                               commitment=commitment or "", behind=behind)
     page = search_contracts(db, user, filters, page=paging.page, per_page=paging.per_page,
                             with_commitments=True)
-    return PageOut.of(page, [ContractOut.model_validate(c) for c in page.items])
+    return PageOut.of(page, [_shown_to(user, ContractOut.model_validate(c))
+                             for c in page.items])
 
 
 @router.post("/contracts", status_code=201,
@@ -81,7 +91,7 @@ def create_contract(body: ContractIn, db: DbSession,
             operation_id="contracts-get", summary="Lire un contrat")
 def get_contract(contract_id: RowId, db: DbSession, user: ApiUser) -> ContractDetailOut:
     """One contract with its insertion progress."""
-    return _detail(db, filing.get_contract(db, contract_id, user))
+    return _shown_to(user, _detail(db, filing.get_contract(db, contract_id, user)))
 
 
 @router.put("/contracts/{contract_id}",

@@ -121,6 +121,10 @@ def test_the_api_gives_a_facilitator_the_same_and_only_the_same(db, api, chain):
         assert client.get(f"/api/v1/declarations/{hidden.id}").status_code == 404
     contracts = client.get("/api/v1/contracts").json()
     assert {item["reference"] for item in contracts["items"]} == {"NABOO-1", "NABOO-2"}
+    # Insertion data only: not the AGEC commitment of the same contract.
+    for contract in (next(i for i in contracts["items"] if i["reference"] == "NABOO-1"),
+                     client.get(f"/api/v1/contracts/{chain.first.id}").json()):
+        assert [c["kind"] for c in contract["commitments"]] == ["insertion_hours"]
     assert client.get(f"/api/v1/contracts/{chain.plain.id}").status_code == 404
     assert client.get(f"/api/v1/contracts/{chain.hoth.id}").status_code == 404
     version = {"version": chain.d.first.version}
