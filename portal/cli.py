@@ -313,7 +313,7 @@ def restore_command(file: Annotated[Path, typer.Argument(help="Sauvegarde à res
 @user_app.command("create")
 def user_create(
     email: Annotated[str, typer.Option(help="Adresse e-mail (identifiant).")],
-    role: Annotated[str, typer.Option(help="admin, buyer ou supplier.")],
+    role: Annotated[str, typer.Option(help="admin, buyer, supplier ou facilitator.")],
     siret: Annotated[str, typer.Option(help="SIRET de l'organisation.")],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True,
                                           confirmation_prompt=True)],
@@ -325,17 +325,17 @@ def user_create(
     import surveys.models  # noqa: F401  (a buyer organisation is created with its question banks)
     from portal import identity
     from portal.db import new_session
-    from portal.models import OrgKind, Role
+    from portal.models import KIND_OF_ROLE, Role
 
     if role not in {r.value for r in Role}:
-        fail("le rôle doit être admin, buyer ou supplier.")
+        fail("le rôle doit être admin, buyer, supplier ou facilitator.")
     with new_session() as db, db.begin():
         organisation = identity.find_organisation_by_siret(db, siret)
         if organisation is None:
             if not organisation_name:
                 fail("aucune organisation n'a ce SIRET ; indiquez --organisation-name pour la "
                      "créer.")
-            kind = OrgKind.supplier if role == Role.supplier else OrgKind.buyer
+            kind = KIND_OF_ROLE[Role(role)]
             organisation = identity.create_organisation(db, name=organisation_name, siret=siret,
                                                         kind=kind)
         user = identity.create_user(db, email=email, full_name=name, role=Role(role),

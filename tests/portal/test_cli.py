@@ -123,7 +123,7 @@ def test_user_create_without_organisation_name_for_an_unknown_siret_explains_wha
 def test_user_create_with_an_unknown_role_is_refused(db):
     result = run(*create_user_args(role="superviseur"))
     assert result.exit_code == 1
-    assert result.stderr == "Erreur : le rôle doit être admin, buyer ou supplier.\n"
+    assert result.stderr == "Erreur : le rôle doit être admin, buyer, supplier ou facilitator.\n"
 
 
 def test_invalid_siret_ends_with_one_french_line_and_no_traceback(db, portal_command):
