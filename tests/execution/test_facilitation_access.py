@@ -197,6 +197,9 @@ def test_its_insertion_indicators_are_those_of_its_contracts_only(db, client, lo
     assert figures["insertion_hours"].value == Decimal("35.00")  # not Hoth's 35
     assert figures["insertion_contracts"].value == 2
     assert all(key.startswith("insertion") for key in figures)
+    login(chain.kamino)
+    text = visible_text(client.get("/facilitateur/indicateurs?annee=2025").text)
+    assert "Heures d'insertion réalisées 35,00 h" in html.unescape(text)
     login(chain.dagobah)
     page = client.get("/facilitateur/indicateurs?annee=2025")
     assert page.status_code == 200
