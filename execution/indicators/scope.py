@@ -1,5 +1,7 @@
 """Whose indicators a user may read: a buyer its own organisation's, an administrator all of them
-or one buyer organisation's; suppliers none. Used by the dashboard, the exports and the reports."""
+or one buyer organisation's; suppliers none; a facilitator the insertion indicators of the
+contracts it follows (`facilitated`), never through the buyer side's pages. Used by the
+dashboard, the exports and the reports."""
 
 from dataclasses import dataclass
 

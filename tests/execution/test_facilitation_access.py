@@ -17,9 +17,12 @@ from execution.review import service as review
 from portal.access import AccessRequest
 from portal.commitments import AgecParams
 from portal.models import AuditEvent, FacilitatorAssignment, OrgKind, Role, User
-from supplier.models import Declaration
+from supplier import service as filing
+from supplier.models import CsrReport, Declaration
+from supplier.report_schemas import CsrDeclarationIn
 from tests import factories
 from tests.conftest import csrf_token, visible_text
+from tests.pdfs import PDF
 
 
 def _insertion(db, contract, holder, ref: str, *, hours="35") -> Declaration:
@@ -40,7 +43,8 @@ def chain(db):
     other_holder = factories.make_user(db, Role.supplier)
     first = factories.make_contract(db, buyer, holder.organisation, reference="NABOO-1",
                                     agec=AgecParams(categories=["D2024_TEXTILES"]))
-    second = factories.make_contract(db, buyer, holder.organisation, reference="NABOO-2")
+    second = factories.make_contract(db, buyer, holder.organisation, reference="NABOO-2",
+                                     csr_report=True)
     plain = factories.make_contract(db, buyer, holder.organisation, reference="NABOO-3",
                                     insertion=None, csr_report=True)
     hoth = factories.make_contract(db, other_buyer, other_holder.organisation,
@@ -160,6 +164,23 @@ def test_nor_the_pages_of_one_of_its_contracts(client, login, chain):
                 f"/acheteur/contrats/{chain.first.id}/rapport.pdf",
                 f"/enquetes/resultats/contrats/{chain.first.id}"):
         assert client.get(url).status_code in (403, 404), url
+
+
+def test_nor_the_documents_of_one_of_its_contracts(db, client, login, chain):
+    """The holder's CSR report, filed on a contract the facilitator follows."""
+    csr = next(d for d in factories.declarations(db, chain.second)
+               if d.commitment.kind == "csr_report")
+    data = CsrDeclarationIn(version=csr.version, headcount=12)
+    data._upload = SimpleNamespace(filename="rse-naboo.pdf", file=io.BytesIO(PDF))
+    filing.submit(db, csr.id, data, user=chain.holder)
+    db.commit()
+    document_id = db.scalar(select(CsrReport.document_id).where(
+        CsrReport.organisation_id == chain.holder.organisation_id))
+    login(chain.buyer)
+    assert client.get(f"/documents/{document_id}").status_code == 200
+    login(chain.kamino)
+    assert client.get(f"/documents/{document_id}").status_code == 403
+    assert client.get(f"/fournisseur/declarations/{csr.id}").status_code == 403
 
 
 def test_the_follow_up_table_and_its_files(db, client, login, chain):
