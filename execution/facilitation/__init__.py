@@ -1,0 +1,1 @@
+"""Facilitators of the social clause: their access, the follow-up of hours, their checks."""
