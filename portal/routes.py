@@ -23,7 +23,8 @@ from portal.web import client_address, parsed_form, redirect, render, retry_afte
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
 
-HOME_BY_ROLE = {"supplier": "/fournisseur", "buyer": "/acheteur", "admin": "/admin"}
+HOME_BY_ROLE = {"supplier": "/fournisseur", "buyer": "/acheteur", "admin": "/admin",
+                "facilitator": "/facilitateur"}
 
 
 def _safe_next(url: str | None) -> str | None:
