@@ -86,6 +86,16 @@ INVITER = Rule("un acheteur pour ses fournisseurs, l'administrateur pour les ach
                lambda a, t: (a.role == "buyer"
                              and ((t.org == a.org and a.manager) or t.org in a.partners))
                or (a.role == "admin" and t.extra["kind"] == "buyer"))
+BUYER_MANAGERS = Rule("les gestionnaires des acheteurs",
+                      lambda a, t: a.role == "buyer" and a.manager)
+# The facilitator organisations attached to the contract (FacilitatorAssignment): the matrix
+# world names them on its contracts once it has a facilitator persona; everyone else is refused.
+CONTRACT_FACILITATOR = Rule("le facilitateur attaché au contrat", lambda a, t: (
+    a.role == "facilitator" and t.contract is not None
+    and a.org in getattr(t.contract, "facilitators", ())))
+# Of a contract's declarations, the facilitator reads the filed insertion ones only.
+FILED_INSERTION = Rule("une déclaration d'insertion déposée", lambda a, t: (
+    t.label.startswith("insertion") and "brouillon" not in t.label))
 OWN_NOTIFICATION = Rule("son destinataire", lambda a, t: t.owner in (None, a.name))
 
 
@@ -185,6 +195,9 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/organisation/demandes/{request_id}/refuser"): row(ORG_MANAGER, exact={
         "A": codes(404, holder=303, colleague=403)},
         form=lambda w, t: {"comment": "Inconnu chez nous"}),
+    ("POST", "/organisation/avis-facilitateur"): row(BUYER_MANAGERS, exact={
+        None: codes(403, buyer=303, other_buyer=303)},
+        form=lambda w, t: {"requires_facilitator_opinion": "oui"}),
     ("GET", "/comptes/inviter"): row(BUYERS | ADMIN, exact={
         None: codes(200, **dict.fromkeys(SUPPLIER_NAMES, 403))}),
     # Naboo and Hoth both work with Alderaan; only Hoth with Sullust.
@@ -253,6 +266,16 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/acheteur/declarations/{declaration_id}/rouvrir"): row(
         CONTRACT_BUYER, "validated_declaration", form=_comment),
     # « Relancer » a late declaration's holder (409 when it is not late, or reminded today).
+    # The facilitator's checks of a filed insertion declaration.
+    ("GET", "/facilitateur/declarations/{declaration_id}"): row(
+        Rule(f"{CONTRACT_FACILITATOR.name}, sur {FILED_INSERTION.name}",
+             lambda a, t: CONTRACT_FACILITATOR(a, t) and FILED_INSERTION(a, t))),
+    ("POST", "/facilitateur/declarations/{declaration_id}/avis"): row(
+        CONTRACT_FACILITATOR, "submitted_declaration",
+        form=lambda w, t: {"version": t.version, "opinion": "compliant"}),
+    ("POST", "/facilitateur/declarations/{declaration_id}/lignes/{line_id}"): row(
+        CONTRACT_FACILITATOR, "submitted_line", form=lambda w, t: {
+            "version": t.version, "eligibility_confirmed": "oui", "proof_seen": "oui"}),
     ("POST", "/acheteur/declarations/{declaration_id}/relancer"): row(
         CONTRACT_BUYER, form=lambda w, t: {"state": "overdue", "page": "1"}),
     # The API: the same permissions as the pages; administrators read every contract.
