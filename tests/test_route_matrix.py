@@ -294,6 +294,12 @@ POLICY: dict[tuple[str, str], Row] = {
         CONTRACT_BUYER, "submitted_declaration", json=_version),
     ("POST", "/api/v1/declarations/{declaration_id}/return"): row(
         CONTRACT_BUYER, "submitted_declaration", json=_comment),
+    ("POST", "/api/v1/declarations/{declaration_id}/facilitator-opinion"): row(
+        CONTRACT_FACILITATOR, "submitted_declaration",
+        json=lambda w, t: {"version": t.version, "opinion": "compliant"}),
+    ("POST", "/api/v1/declarations/{declaration_id}/lines/{line_id}/check"): row(
+        CONTRACT_FACILITATOR, "submitted_line", json=lambda w, t: {
+            "version": t.version, "eligibility_confirmed": True, "proof_seen": True}),
     ("POST", "/api/v1/declarations/{declaration_id}/reopen"): row(
         CONTRACT_BUYER, "validated_declaration", json=_comment),
     ("GET", "/api/v1/indicators"): row(INDICATORS, "indicator_siret", query={"year": "2025"}),

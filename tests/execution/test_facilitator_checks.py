@@ -282,3 +282,31 @@ def test_the_holder_reads_the_opinion_and_a_new_filing_clears_it(client, db, log
     assert db.scalar(select(AuditEvent.comment).where(
         AuditEvent.action == "facilitator_opinion", AuditEvent.entity_id == chain.d.id)) == (
         "Ajoutez le contrat de travail de B-002.")
+
+
+def test_the_facilitator_checks_through_the_api(db, api, chain):
+    client = api(chain.facilitator)
+    line = chain.d.insertion_lines[1]
+    answer = client.post(f"/api/v1/declarations/{chain.d.id}/lines/{line.id}/check", json={
+        "version": chain.d.version, "eligibility_confirmed": True, "proof_seen": False,
+        "comment": "Attestation attendue"})
+    assert answer.status_code == 200, answer.text
+    check = answer.json()["facilitator"]["line_checks"][1]
+    assert (check["line_id"], check["proof_seen"], check["comment"]) == (
+        line.id, False, "Attestation attendue")
+    refused = client.post(f"/api/v1/declarations/{chain.d.id}/facilitator-opinion",
+                          json={"version": chain.d.version, "opinion": "to_correct"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {"comment": "Le commentaire est obligatoire."}
+    answer = client.post(f"/api/v1/declarations/{chain.d.id}/facilitator-opinion",
+                         json={"version": chain.d.version, "opinion": "to_correct",
+                               "comment": "Attestation de B-002 à fournir"})
+    assert answer.status_code == 200
+    assert answer.json()["facilitator"]["opinion"] == "to_correct"
+    stale = client.post(f"/api/v1/declarations/{chain.d.id}/facilitator-opinion",
+                        json={"version": chain.d.version, "opinion": "compliant"})
+    assert stale.status_code == 409 and "modifiée entre-temps" in stale.json()["detail"]
+    for user, code in ((chain.buyer, 403), (chain.holder, 403)):
+        assert api(user).post(f"/api/v1/declarations/{chain.d.id}/facilitator-opinion",
+                              json={"version": chain.d.version + 1,
+                                    "opinion": "compliant"}).status_code == code
