@@ -18,7 +18,7 @@ PAGE = "facilitation/declaration.html"
 ANSWERS = {"oui": True, "non": False}
 
 
-def _context(db, declaration, user, **extra):
+def _context(declaration, **extra):
     return {"d": declaration, "contract": declaration.contract,
             "lines": declaration.insertion_lines,
             "checkable": declaration.status == Status.submitted,
@@ -29,7 +29,7 @@ def _context(db, declaration, user, **extra):
 @router.get("/declarations/{declaration_id}")
 def declaration_page(request: Request, db: DbSession, user: CurrentUser, declaration_id: RowId):
     declaration = checks.get_for_facilitator(db, declaration_id, user)
-    return render(request, PAGE, _context(db, declaration, user))
+    return render(request, PAGE, _context(declaration))
 
 
 def _page(declaration_id: int) -> str:
@@ -50,7 +50,7 @@ def check_line(request: Request, db: DbSession, user: CurrentUser, declaration_i
         def context(errors, summary):
             declaration = checks.get_for_facilitator(db, declaration_id, user)
             line = next((x for x in declaration.insertion_lines if x.id == line_id), None)
-            return _context(db, declaration, user, failed_line=line_id, line=line,
+            return _context(declaration, failed_line=line_id, line=line,
                             line_values=values, errors=errors, error_summary=summary)
         return refused_form(request, db, error, PAGE, context, block="line_check")
     return redirect(request, f"{_page(declaration_id)}#ligne-{line_id}",
@@ -67,8 +67,8 @@ def give_opinion(request: Request, db: DbSession, user: CurrentUser, declaration
                             version=form_version(form))
     except (Invalid, Conflict) as error:
         return refused_form(request, db, error, PAGE, lambda errors, summary: _context(
-            db, checks.get_for_facilitator(db, declaration_id, user), user,
-            opinion_values=values, errors=errors, error_summary=summary),
+            checks.get_for_facilitator(db, declaration_id, user), opinion_values=values,
+            errors=errors, error_summary=summary),
             block="opinion_form")
     return redirect(request, _page(declaration_id),
                     message="Avis enregistré : l'acheteur et le titulaire le voient.")

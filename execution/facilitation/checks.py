@@ -90,12 +90,9 @@ def give_opinion(db: Session, declaration_id: int, *, facilitator: User, opinion
         raise Invalid("Choisissez un avis : conforme, à corriger ou non vérifiable.",
                       field_errors={"opinion": "Choisissez un avis."})
     if opinion == FacilitatorOpinion.to_correct:
-        text = required_comment(comment, why="Un avis « à corriger » dit au titulaire ce "
-                                             "qu'il doit corriger : le commentaire est "
-                                             "obligatoire.")
-        text = _optional_comment(text)
-    else:
-        text = _optional_comment(comment)
+        required_comment(comment, why="Un avis « à corriger » dit au titulaire ce qu'il doit "
+                                      "corriger : le commentaire est obligatoire.")
+    text = _optional_comment(comment)
     previous = declaration.facilitator_opinion
     declaration.facilitator_opinion, declaration.facilitator_comment = opinion, text
     declaration.facilitator_by_id, declaration.facilitator_at = facilitator.id, now()

@@ -92,6 +92,16 @@ def test_a_line_check_needs_both_answers(client, db, login, post, chain):
     assert answer.status_code == 422
     assert "Répondez par oui ou par non." in answer.text
     assert "Vu en RDV" in answer.text  # what was typed is kept
+    assert answer.text.count("Répondez par oui ou par non.") == 1  # on that line only
+    # Through htmx, that line's check alone comes back, the same.
+    swapped = post(f"{chain.page}/lignes/{line.id}", {
+        "version": chain.d.version, "eligibility_confirmed": "oui", "comment": "Vu en RDV"},
+        headers={"HX-Request": "true"})
+    assert swapped.status_code == 422
+    assert swapped.text.lstrip().startswith(f'<div id="ligne-{line.id}-verification">')
+    assert "Répondez par oui ou par non." in swapped.text and "Vu en RDV" in swapped.text
+    assert (f'id="eligibility_confirmed-{line.id}-oui" name="eligibility_confirmed" '
+            'value="oui" checked') in swapped.text
     db.refresh(line)
     assert line.checked_at is None
 
