@@ -16,7 +16,9 @@ OPENAPI_TAGS = [
                                          "enregistrement et modification par l'acheteur)."},
     {"name": "declarations", "description": "Déclarations d'exécution : le titulaire les "
                                             "remplit et les dépose, l'acheteur les valide, "
-                                            "les renvoie ou les rouvre."},
+                                            "les renvoie ou les rouvre ; le facilitateur "
+                                            "de la clause sociale vérifie les heures "
+                                            "d'insertion et donne son avis."},
     {"name": "surveys", "description": "Enquêtes de satisfaction de fin de contrat."},
     {"name": "indicators", "description": "Indicateurs SPASER d'une année."},
 ]

@@ -16,6 +16,8 @@ from execution import api as execution_api
 from execution import routes as execution_routes
 from execution.agec import routes as agec_routes
 from execution.decp import routes as decp_routes
+from execution.facilitation import api as facilitation_api
+from execution.facilitation import check_routes as facilitation_check_routes
 from execution.facilitation import routes as facilitation_routes
 from execution.indicators import api as indicator_api
 from execution.indicators import routes as indicator_routes
@@ -205,7 +207,8 @@ def create_app() -> FastAPI:
                 report_routes.router, review_routes.router, review_api.router,
                 opendata_routes.router, decp_routes.router, api_docs_routes.router,
                 facilitation_routes.router, facilitation_routes.admin_router,
-                facilitation_routes.buyer_router]
+                facilitation_routes.buyer_router, facilitation_check_routes.router,
+                facilitation_api.router]
     for router in routers:
         # /openapi.json describes the JSON API; pages are HTML for browsers, not an interface.
         app.include_router(router, include_in_schema=router.prefix.startswith("/api/"))

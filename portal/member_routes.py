@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 
-from portal import access, members, throttle
+from portal import access, buyer_settings, members, throttle
 from portal.auth import CurrentUser, DbSession, ManagerUser
 from portal.errors import Invalid
 from portal.pagination import page_number
@@ -92,3 +92,14 @@ def refuse_request(request: Request, db: DbSession, user: CurrentUser, request_i
     access.refuse(db, manager=user, request_id=request_id,
                   comment=str(form.get("comment", "")))
     return redirect(request, "/organisation", message="Demande refusée ; son auteur est prévenu.")
+
+
+@router.post("/avis-facilitateur")
+def set_facilitator_opinion_rule(request: Request, db: DbSession, user: ManagerUser,
+                                 form: Form):
+    required = form.get("requires_facilitator_opinion") == "oui"
+    buyer_settings.set_requires_facilitator_opinion(db, actor=user, required=required)
+    text = ("attendent désormais l'avis du facilitateur" if required
+            else "n'attendent plus l'avis du facilitateur")
+    return redirect(request, "/organisation#avis-facilitateur",
+                    message=f"Vos agents {text} pour valider les heures d'insertion.")

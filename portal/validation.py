@@ -1,8 +1,11 @@
 """French messages for pydantic validation errors, keyed by field, for forms and the API."""
 
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, ValidationError
+
+from portal.errors import Invalid
 
 JSON_INVALID = "Le corps de la requête n'est pas un JSON valide."
 
@@ -103,3 +106,19 @@ def _plain(value: str) -> str:
 
 
 PlainText = Annotated[str, AfterValidator(_plain)]
+
+
+# A comment says something: at least one character that is neither a control character nor a
+# space of any kind. One explicit class (no `\s`, whose meaning differs between Python, the
+# JSON Schema validators and browsers), also the pattern the API documents.
+SAYS_SOMETHING = (r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f"
+                  r"\u3000\ufeff]")
+COMMENT_REQUIRED = "Le commentaire est obligatoire."
+
+
+def required_comment(comment: str | None, *, why: str, field: str = "comment") -> str:
+    """The comment, trimmed, of an action that must say something (a return to the holder, a
+    facilitator's « à corriger »); ``why`` is the refusal's message when it says nothing."""
+    if not comment or not re.search(SAYS_SOMETHING, comment):
+        raise Invalid(why, field_errors={field: COMMENT_REQUIRED})
+    return comment.strip()

@@ -22,9 +22,14 @@ from supplier.declaration_list import (
     search_declarations,
 )
 from supplier.kinds import HANDLERS, handler_for
-from supplier.models import Declaration, Status
+from supplier.models import SHOWN_TO_BUYER, Declaration, Status
 from supplier.reminder import last_reminder
-from supplier.schemas import DeclarationOut, DeclarationSummaryOut
+from supplier.schemas import (
+    DeclarationOut,
+    DeclarationSummaryOut,
+    FacilitatorReviewOut,
+    LineCheckOut,
+)
 
 router = APIRouter(prefix="/api/v1/declarations", tags=["declarations"], responses=COMMON)
 
@@ -67,11 +72,31 @@ def _fields(db: Session, declaration: Declaration, user: User) -> dict:
     )
 
 
+def _facilitator(declaration: Declaration, user: User) -> FacilitatorReviewOut | None:
+    """What the facilitator said of a filed insertion declaration; the line checks stay
+    between the facilitator and the buyer."""
+    if (declaration.commitment.kind != CommitmentKind.insertion_hours
+            or declaration.status not in SHOWN_TO_BUYER):
+        return None
+    checks = None if user.is_supplier else [
+        LineCheckOut(line_id=line.id, beneficiary_ref=line.beneficiary_ref,
+                     eligibility_confirmed=line.eligibility_confirmed,
+                     proof_seen=line.proof_seen, comment=line.check_comment,
+                     checked_at=line.checked_at)
+        for line in declaration.insertion_lines]
+    by = declaration.facilitator_by
+    return FacilitatorReviewOut(opinion=declaration.facilitator_opinion,
+                                comment=declaration.facilitator_comment,
+                                given_by=by.full_name if by else None,
+                                given_at=declaration.facilitator_at, line_checks=checks)
+
+
 def declaration_out(db: Session, declaration: Declaration, user: User) -> DeclarationOut:
     """The declaration as ``user`` may read it: the buyer's side gets no content (null) while
     it is a draft (see `Declaration.content_shown_to`)."""
     shown = declaration.content_shown_to(user)
     return DeclarationOut(**_fields(db, declaration, user),
+                          facilitator=_facilitator(declaration, user),
                           content=handler_for(declaration).content_out(declaration) if shown
                           else None)
 

@@ -107,7 +107,35 @@ class DeclarationSummaryOut(BaseModel):
     supplier_comment: str | None
 
 
+class LineCheckOut(BaseModel):
+    """The facilitator's check of one insertion line (the lines in the order of `content`)."""
+
+    line_id: int
+    beneficiary_ref: str | None
+    eligibility_confirmed: bool | None = Field(description="Public éligible confirmé ; null "
+                                                           "tant que la ligne n'est pas vérifiée.")
+    proof_seen: bool | None = Field(description="Justificatif vu.")
+    comment: str | None
+    checked_at: datetime | None
+
+
+class FacilitatorReviewOut(BaseModel):
+    """The facilitator's opinion on the current filing of an insertion declaration."""
+
+    opinion: Literal["compliant", "to_correct", "unverifiable"] | None = Field(description=(
+        "compliant : conforme ; to_correct : à corriger (avec commentaire) ; unverifiable : "
+        "non vérifiable ; null tant qu'aucun avis n'est donné sur ce dépôt."))
+    comment: str | None
+    given_by: str | None = Field(description="Nom du facilitateur qui a donné l'avis.")
+    given_at: datetime | None
+    line_checks: list[LineCheckOut] | None = Field(description=(
+        "Les vérifications ligne à ligne, pour l'acheteur et le facilitateur ; null pour "
+        "le titulaire."))
+
+
 class DeclarationOut(DeclarationSummaryOut):
+    facilitator: FacilitatorReviewOut | None = Field(default=None, description=(
+        "L'avis du facilitateur de la clause sociale (heures d'insertion déposées seulement)."))
     content: dict[str, Any] | None = Field(description=(
         "Le contenu propre au type de la déclaration ; null pour l'acheteur tant que le "
         "titulaire ne l'a pas déposée (un brouillon reste au titulaire)."))

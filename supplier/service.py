@@ -179,11 +179,24 @@ def submit(db: Session, declaration_id: int, data: DeclarationIn | None = None, 
 def mark_submitted(db: Session, declaration: Declaration, *, user: User) -> None:
     previous = declaration.status
     declaration.status = Status.submitted
+    _clear_facilitator_checks(declaration)
     declaration.submitted_by_id, declaration.submitted_at = user.id, now()
     db.flush()
     audit(db, user, "declaration", declaration.id,
           "resubmit" if previous == Status.returned else "submit",
           from_status=previous, to_status=Status.submitted)
+
+
+def _clear_facilitator_checks(declaration: Declaration) -> None:
+    """A new filing is checked afresh: the facilitator's opinion and line checks were about the
+    previous one (the audit keeps them)."""
+    declaration.facilitator_opinion = declaration.facilitator_comment = None
+    declaration.facilitator_by_id = declaration.facilitator_at = None
+    if declaration.commitment.kind != CommitmentKind.insertion_hours:
+        return
+    for line in declaration.insertion_lines:
+        line.eligibility_confirmed = line.proof_seen = line.check_comment = None
+        line.checked_by_id = line.checked_at = None
 
 
 def declared_hours(db: Session, declaration_ids: list[int]) -> dict[int, object]:

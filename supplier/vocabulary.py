@@ -47,3 +47,10 @@ STATUS_LABELS = {
     "returned": "Renvoyée pour correction",
     "validated": "Validée",
 }
+
+# The facilitator's opinion on an insertion declaration (supplier.models.FacilitatorOpinion).
+FACILITATOR_OPINIONS = {
+    "compliant": "Conforme",
+    "to_correct": "À corriger",
+    "unverifiable": "Non vérifiable",
+}

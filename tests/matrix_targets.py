@@ -69,6 +69,14 @@ def _families(db, w):
                           ("validated_declaration", "insertion validée")):
         f[family] = [by_label[f"{state} {side}"] for side in sides]
 
+    # A line of each side's filed insertion declaration, for the facilitator's line check.
+    f["submitted_line"] = [
+        Target(f"ligne de l'insertion déposée {side}",
+               {"declaration_id": t.path["declaration_id"],
+                "line_id": sides[side].insertion[1].insertion_lines[0].id},
+               side=side, contract=t.contract, version=t.version)
+        for side, t in zip(sides, f["submitted_declaration"], strict=True)]
+
     def contract(key, side):
         return Target(f"contrat {key}", {"contract_id": c[key].id}, side=side, contract=c[key],
                       version=c[key].version)

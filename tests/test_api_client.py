@@ -30,7 +30,8 @@ MODULES = {
     "contracts": {"contracts_list", "contracts_get", "contracts_create", "contracts_update"},
     "declarations": {"declarations_list", "declarations_get", "declarations_save",
                      "declarations_submit", "declarations_validate", "declarations_return",
-                     "declarations_reopen"},
+                     "declarations_reopen", "declarations_check_line",
+                     "declarations_facilitator_opinion"},
     "surveys": {"surveys_list", "surveys_get", "surveys_answer"},
     "indicators": {"indicators_get"},
 }

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.agec import AgecThreshold
-from portal.models import Role
+from portal.models import FacilitatorAssignment, OrgKind, Role
 from portal.templating import TEMPLATES_DIR
 from surveys import service as surveys
 from surveys.models import LaunchReason
@@ -66,9 +66,19 @@ def _commentary(db, world):
                                                        "text_social": "Gardé tel quel."}
 
 
+def _opinion(db, world):
+    organisation = factories.make_org(db, OrgKind.facilitator)
+    db.add(FacilitatorAssignment(facilitator_org_id=organisation.id,
+                                 buyer_org_id=world.contract.buyer_org_id))
+    facilitator = factories.make_user(db, Role.facilitator, organisation=organisation)
+    declaration = factories.submit(db, world.declarations[0], world.holder)
+    return facilitator, f"/facilitateur/declarations/{declaration.id}", {
+        "opinion": "to_correct", "comment": "  "}
+
+
 CASES = {"declaration_form": _declaration, "survey_form": _survey, "contract_form": _contract,
          "threshold_form": _threshold, "settings_form": _settings, "target_form": _target,
-         "review_form": _review, "commentary_form": _commentary}
+         "review_form": _review, "commentary_form": _commentary, "opinion_form": _opinion}
 
 
 def test_every_form_block_has_a_case():

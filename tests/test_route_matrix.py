@@ -98,6 +98,8 @@ INVITER = Rule("un acheteur pour ses fournisseurs et ses facilitateurs, l'admini
                              and ((t.org == a.org and a.manager) or t.org in a.partners
                                   or t.extra.get("buyer") == a.org))
                or (a.role == "admin" and t.extra["kind"] in ("buyer", "facilitator")))
+BUYER_MANAGERS = Rule("les gestionnaires des acheteurs",
+                      lambda a, t: a.role == "buyer" and a.manager)
 OWN_NOTIFICATION = Rule("son destinataire", lambda a, t: t.owner in (None, a.name))
 
 
@@ -200,6 +202,9 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/organisation/demandes/{request_id}/refuser"): row(ORG_MANAGER, exact={
         "A": codes(404, holder=303, colleague=403)},
         form=lambda w, t: {"comment": "Inconnu chez nous"}),
+    ("POST", "/organisation/avis-facilitateur"): row(BUYER_MANAGERS, exact={
+        None: codes(403, buyer=303, other_buyer=303)},
+        form=lambda w, t: {"requires_facilitator_opinion": "oui"}),
     ("GET", "/comptes/inviter"): row(BUYERS | ADMIN, exact={
         None: codes(200, **dict.fromkeys((*SUPPLIER_NAMES, *FACILITATOR_NAMES), 403))}),
     # Naboo and Hoth both work with Alderaan; only Hoth with Sullust.
@@ -267,6 +272,14 @@ POLICY: dict[tuple[str, str], Row] = {
         CONTRACT_BUYER, "submitted_declaration", form=_comment),
     ("POST", "/acheteur/declarations/{declaration_id}/rouvrir"): row(
         CONTRACT_BUYER, "validated_declaration", form=_comment),
+    # The facilitator's checks of a filed insertion declaration.
+    ("GET", "/facilitateur/declarations/{declaration_id}"): row(FACILITATED_DECLARATION),
+    ("POST", "/facilitateur/declarations/{declaration_id}/avis"): row(
+        FACILITATED_CONTRACT, "submitted_declaration",
+        form=lambda w, t: {"version": t.version, "opinion": "compliant"}),
+    ("POST", "/facilitateur/declarations/{declaration_id}/lignes/{line_id}"): row(
+        FACILITATED_CONTRACT, "submitted_line", form=lambda w, t: {
+            "version": t.version, "eligibility_confirmed": "oui", "proof_seen": "oui"}),
     # « Relancer » a late declaration's holder (409 when it is not late, or reminded today).
     ("POST", "/acheteur/declarations/{declaration_id}/relancer"): row(
         CONTRACT_BUYER, form=lambda w, t: {"state": "overdue", "page": "1"}),
@@ -289,6 +302,12 @@ POLICY: dict[tuple[str, str], Row] = {
         CONTRACT_BUYER, "submitted_declaration", json=_version),
     ("POST", "/api/v1/declarations/{declaration_id}/return"): row(
         CONTRACT_BUYER, "submitted_declaration", json=_comment),
+    ("POST", "/api/v1/declarations/{declaration_id}/facilitator-opinion"): row(
+        FACILITATED_CONTRACT, "submitted_declaration",
+        json=lambda w, t: {"version": t.version, "opinion": "compliant"}),
+    ("POST", "/api/v1/declarations/{declaration_id}/lines/{line_id}/check"): row(
+        FACILITATED_CONTRACT, "submitted_line", json=lambda w, t: {
+            "version": t.version, "eligibility_confirmed": True, "proof_seen": True}),
     ("POST", "/api/v1/declarations/{declaration_id}/reopen"): row(
         CONTRACT_BUYER, "validated_declaration", json=_comment),
     ("GET", "/api/v1/indicators"): row(INDICATORS, "indicator_siret", query={"year": "2025"}),

@@ -1,1 +1,1 @@
-"""The facilitators of the social clause: their assignments to buyers and their pages."""
+"""Facilitators of the social clause: their access, the follow-up of hours, their checks."""

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from execution.review import service as review
 from portal.api_errors import COMMON
 from portal.auth import ContractSideApiUser, DbSession
+from portal.validation import SAYS_SOMETHING
 from portal.web import RowId
 from supplier.api import ERRORS, VersionIn, declaration_out
 from supplier.schemas import MAX_COMMENT, DeclarationOut
@@ -20,7 +21,7 @@ class CommentIn(BaseModel):
     # The service refuses a comment that says nothing with its own French message; the pattern
     # documents that rule.
     comment: str = Field(max_length=MAX_COMMENT,
-                         json_schema_extra={"pattern": review.SAYS_SOMETHING},
+                         json_schema_extra={"pattern": SAYS_SOMETHING},
                          description="Obligatoire : ce que le titulaire doit corriger.")
 
 

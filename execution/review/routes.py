@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 
+from execution.facilitation import checks
 from execution.review import reminder
 from execution.review import service as review
 from portal.auth import BuyerUser, DbSession
@@ -19,6 +20,7 @@ from supplier.declaration_list import DeclarationFilters
 from supplier.kind_forms import form_for
 from supplier.kinds import handler_for
 from supplier.list_pages import declarations_context
+from supplier.models import Status
 
 router = APIRouter(prefix="/acheteur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -35,17 +37,27 @@ def _review_context(db, declaration, user, **extra):
     handler = handler_for(declaration)
     # A draft's content stays the holder's: the page then says only that it is in progress.
     shown = declaration.content_shown_to(user)
+    followed = checks.has_facilitator(db, declaration)
     return {"d": declaration, "contract": declaration.contract, "handler": handler,
             "kind_form": form_for(declaration), "shown": shown,
             "can_review": is_reviewer(user, declaration.contract), "errors": {},
-            "error_summary": None, "comment": "",
+            "error_summary": None, "comment": "", "show_checks": followed,
+            "awaits_opinion": (followed and declaration.status == Status.submitted
+                               and checks.awaits_opinion(db, declaration)),
             **(handler.view_context(db, declaration) if shown else {}), **extra}
 
 
 @router.post("/declarations/{declaration_id}/valider")
 def validate_declaration(request: Request, db: DbSession, user: BuyerUser,
                          declaration_id: RowId, form: Form):
-    review.validate(db, declaration_id, reviewer=user, version=form_version(form))
+    try:
+        review.validate(db, declaration_id, reviewer=user, version=form_version(form))
+    except Conflict as error:
+        # Awaiting the facilitator's opinion, already handled, changed meanwhile: the page again
+        # with the reason, its forms kept.
+        return refused_form(request, db, error, PAGE, lambda errors, summary: _review_context(
+            db, filing.get_declaration(db, declaration_id, user), user, errors=errors,
+            error_summary=summary), block="review_form")
     return redirect(request, f"/acheteur/declarations/{declaration_id}",
                     message="Déclaration validée.")
 

@@ -1,14 +1,14 @@
 """Review of declarations by the buyer organisation: validate, return with a comment, reopen."""
 
-import re
-
 from sqlalchemy.orm import Session
 
+from execution.facilitation.checks import check_awaited_opinion
 from portal.audit import audit
 from portal.clock import now
-from portal.errors import Conflict, Forbidden, Invalid
+from portal.errors import Conflict, Forbidden
 from portal.models import User
 from portal.permissions import is_reviewer
+from portal.validation import required_comment
 from supplier.compliance.insertion import count_validated
 from supplier.models import Declaration, Status
 from supplier.service import STALE, get_declaration
@@ -47,23 +47,16 @@ def _transition(db: Session, declaration: Declaration, *, reviewer: User, versio
 
 def validate(db: Session, declaration_id: int, *, reviewer: User, version: int) -> Declaration:
     declaration = get_for_reviewer(db, declaration_id, reviewer)
+    if declaration.status == Status.submitted:
+        # Returning stays possible while the opinion is awaited; only validating waits.
+        check_awaited_opinion(db, declaration)
     return _transition(db, declaration, reviewer=reviewer, version=version,
                        expected=Status.submitted, to=Status.validated, action="validate",
                        comment=None)
 
 
-# A comment says something: at least one character that is neither a control character nor a
-# space of any kind. One explicit class (no `\s`, whose meaning differs between Python, the
-# JSON Schema validators and browsers), also the pattern the API documents.
-SAYS_SOMETHING = (r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f"
-                  r"\u3000\ufeff]")
-
-
 def _required(comment: str | None) -> str:
-    if not comment or not re.search(SAYS_SOMETHING, comment):
-        raise Invalid("Expliquez au titulaire ce qu'il doit corriger.",
-                      field_errors={"comment": "Le commentaire est obligatoire."})
-    return comment.strip()
+    return required_comment(comment, why="Expliquez au titulaire ce qu'il doit corriger.")
 
 
 def return_to_holder(db: Session, declaration_id: int, *, reviewer: User, version: int,
