@@ -71,9 +71,10 @@ def declaration_out(db: Session, declaration: Declaration, user: User) -> Declar
     """The declaration as ``user`` may read it: the buyer's side gets no content (null) while
     it is a draft (see `Declaration.content_shown_to`)."""
     shown = declaration.content_shown_to(user)
+    handler = handler_for(declaration)
     return DeclarationOut(**_fields(db, declaration, user),
-                          content=handler_for(declaration).content_out(declaration) if shown
-                          else None)
+                          content=handler.content_out(declaration) if shown else None,
+                          flags=handler.flags_out(db, declaration) if shown else [])
 
 
 @router.get("", responses={k: ERRORS[k] for k in (401, 422)},
