@@ -74,8 +74,12 @@ def declarations(db, contract: Contract) -> list[Declaration]:
     return filing.declarations_of(db, contract)
 
 
-def submit(db, declaration: Declaration, holder_user: User, *lines) -> Declaration:
-    data = InsertionDeclarationIn(version=declaration.version, lines=list(lines or [line()]))
+def submit(db, declaration: Declaration, holder_user: User, *lines,
+           pace_comment: str | None = "Rythme expliqué au facilitateur.") -> Declaration:
+    """Submits ``lines``; a declaration far above the contract's pace (supplier.plausibility)
+    goes with ``pace_comment``, so that tests of other rules may file any hours."""
+    data = InsertionDeclarationIn(version=declaration.version, lines=list(lines or [line()]),
+                                  pace_comment=pace_comment)
     filing.submit(db, declaration.id, data, user=holder_user)
     db.commit()
     return declaration
