@@ -24,7 +24,7 @@ from supplier.declaration_list import (
 from supplier.kinds import HANDLERS, handler_for
 from supplier.models import Declaration, Status
 from supplier.reminder import last_reminder
-from supplier.schemas import DeclarationOut, DeclarationSummaryOut
+from supplier.schemas import DeclarationOut, DeclarationSummaryOut, FlagOut
 
 router = APIRouter(prefix="/api/v1/declarations", tags=["declarations"], responses=COMMON)
 
@@ -74,7 +74,9 @@ def declaration_out(db: Session, declaration: Declaration, user: User) -> Declar
     handler = handler_for(declaration)
     return DeclarationOut(**_fields(db, declaration, user),
                           content=handler.content_out(declaration) if shown else None,
-                          flags=handler.flags_out(db, declaration) if shown else [])
+                          flags=[FlagOut.model_validate(flag)
+                                 for flag in handler.flags_out(db, declaration)] if shown
+                          else [])
 
 
 @router.get("", responses={k: ERRORS[k] for k in (401, 422)},

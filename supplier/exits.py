@@ -77,10 +77,10 @@ def _references(contract_id: int, user: User) -> Select:
 def exit_rows(db: Session, contract: Contract, user: User, *, search: str = "",
               page: int = 1, per_page: int = PER_PAGE) -> Page:
     """One page of the references with their recorded exit (outcome, date), by reference."""
-    refs = _references(contract.id, user)
+    query_refs = _references(contract.id, user)
     if search:
-        refs = refs.where(InsertionLine.beneficiary_ref.ilike(f"%{search}%"))
-    refs = refs.subquery()
+        query_refs = query_refs.where(InsertionLine.beneficiary_ref.ilike(f"%{search}%"))
+    refs = query_refs.subquery()
     query = (select(refs.c.ref, InsertionExit.outcome, InsertionExit.exited_on)
              .outerjoin(InsertionExit, (InsertionExit.contract_id == contract.id)
                         & (InsertionExit.beneficiary_ref == refs.c.ref))
@@ -111,7 +111,8 @@ def record_exit(db: Session, contract_id: int, *, user: User, beneficiary_ref: s
             "sortie faite.")})
     row = db.scalar(select(InsertionExit).where(InsertionExit.contract_id == contract.id,
                                                 InsertionExit.beneficiary_ref == beneficiary_ref))
-    before = None if row is None else f"{OUTCOME_LABELS[row.outcome]} au {day(row.exited_on)}"
+    before = (None if row is None
+              else f"{OUTCOME_LABELS[ExitOutcome(row.outcome)]} au {day(row.exited_on)}")
     if row is None:
         row = InsertionExit(contract_id=contract.id, beneficiary_ref=beneficiary_ref,
                             organisation_id=found.organisation_id)
