@@ -168,10 +168,10 @@ def build(db) -> SimpleNamespace:
 
     # --- Exits: A has 2 positive of 3 known in 2025 (one unknown, one in 2024); B 1 of 1.
     for contract, holder, ref, outcome, day in (
-            (c1, s1, "X-1", "permanent", date(2025, 6, 30)), (c1, s1, "X-2", "none",
-                                                             date(2025, 7, 1)),
-            (c1, s1, "X-3", "unknown", date(2025, 8, 1)), (c2, s3, "X-4", "training",
-                                                          date(2025, 12, 31)),
+            (c1, s1, "X-1", "permanent", date(2025, 6, 30)),
+            (c1, s1, "X-2", "none", date(2025, 7, 1)),
+            (c1, s1, "X-3", "unknown", date(2025, 8, 1)),
+            (c2, s3, "X-4", "training", date(2025, 12, 31)),
             (c4, s2, "X-5", "other_job", date(2024, 12, 31)),
             (d1, s2, "X-6", "fixed_term_6m", date(2025, 3, 1))):
         db.add(InsertionExit(contract_id=contract.id, organisation_id=holder.id,
