@@ -71,7 +71,8 @@ class PaceFlag:
 
     @property
     def message(self) -> str:
-        return (f"{hours(self.hours)} déclarées : plus de {number(self.factor, 2)} fois les "
+        factor = number(self.factor, 0 if self.factor == self.factor.to_integral_value() else 2)
+        return (f"{hours(self.hours)} déclarées : plus de {factor} fois les "
                 f"heures attendues sur la période au rythme du marché ({hours(self.expected)} "
                 f"attendues, seuil {hours(self.limit)}).")
 
@@ -89,11 +90,13 @@ class Flags:
 
     def unanswered(self) -> dict[str, str]:
         """The comments still missing, by field: what refuses the submission."""
-        errors = {flag.field: f"Ligne {flag.number} : {flag.message} Expliquez-le en commentaire "
+        errors = {flag.field: f"{hours(flag.hours)} pour {hours(flag.limit)} au plus par "
+                              "personne sur la période : expliquez-le en commentaire "
                               "(heures supplémentaires, plusieurs contrats…) pour déposer."
                   for flag in self.lines if not flag.comment}
-        if self.pace is not None and not self.pace.comment:
-            errors[PACE_FIELD] = (f"{self.pace.message} Expliquez-le en commentaire pour "
+        if (pace := self.pace) is not None and not pace.comment:
+            errors[PACE_FIELD] = (f"{hours(pace.hours)} pour un seuil de {hours(pace.limit)} "
+                                  "au rythme du marché : expliquez-le en commentaire pour "
                                   "déposer.")
         return errors
 

@@ -57,7 +57,7 @@ def test_submitting_without_the_comment_is_refused_and_keeps_what_was_typed(
     assert response.status_code == 422
     text = _text(response)
     assert "La déclaration n\u2019a pas été déposée" in text and "ligne 2" in text
-    assert "Expliquez-le en commentaire" in text
+    assert "480,50 h pour 455,01 h au plus par personne sur la période : expliquez-le" in text
     assert 'id="lines.1.flag_comment-error"' in response.text
     # Everything typed stays: the lines, the hours, the comment.
     assert 'value="B-9"' in response.text and 'value="480,50"' in response.text
