@@ -143,6 +143,21 @@ def _insertion(s: _Sql, fte_hours: Decimal, out: dict) -> None:
     out["insertion_contracts"] = Decimal(count)
 
 
+def _people_and_exits(s: _Sql, out: dict) -> None:
+    people = s.rows(
+        "SELECT count(*) FROM (SELECT DISTINCT d.holder_org_id, l.beneficiary_ref"
+        " FROM insertion_line l JOIN declaration d ON d.id = l.declaration_id"
+        " WHERE d.status = 'validated' AND d.period_start BETWEEN :y0 AND :y1"
+        " AND l.beneficiary_ref IS NOT NULL" + s.of_buyer() + ") p")[0][0]
+    out["insertion_people"] = Decimal(people)
+    known, positive = s.rows(
+        "SELECT sum(CASE WHEN x.outcome <> 'unknown' THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN x.outcome IN ('permanent', 'fixed_term_6m', 'training', 'other_job')"
+        " THEN 1 ELSE 0 END) FROM insertion_exit x JOIN contract c ON c.id = x.contract_id"
+        " WHERE x.exited_on BETWEEN :y0 AND :y1" + s.buyer_where())[0]
+    out["insertion_positive_exits"] = ratio(positive or 0, known or 0)
+
+
 def _contracts(s: _Sql, threshold: Decimal, out: dict) -> None:
     above, social, environmental, reserved = s.rows(
         "SELECT sum(CASE WHEN amount_excl_vat >= :t THEN 1 ELSE 0 END),"
@@ -310,6 +325,7 @@ def floor_indicators(connection: Connection, *, year: int,
     fte_hours, threshold = _settings(s)
     out: dict[str, object] = {}
     _insertion(s, fte_hours, out)
+    _people_and_exits(s, out)
     _contracts(s, threshold, out)
     _agec(s, out)
     _satisfaction(s, out)

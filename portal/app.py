@@ -44,6 +44,7 @@ from portal.templating import environment
 from portal.validation import JSON_INVALID, french_errors
 from portal.web import is_htmx_swap, refuse_nul, render, retry_after
 from supplier import api as supplier_api
+from supplier import exit_routes as supplier_exit_routes
 from supplier import plan_routes as supplier_plan_routes
 from supplier import routes as supplier_routes
 from supplier.service import STALE
@@ -201,6 +202,7 @@ def create_app() -> FastAPI:
         portal_routes, account_routes, member_routes, api_token_routes, admin_routes, portal_api,
         supplier_routes, supplier_api, execution_routes, execution_api)]
     routers += [supplier_routes.documents_router, supplier_plan_routes.router,
+                supplier_exit_routes.router, supplier_exit_routes.facilitator_router,
                 surveys_routes.router, surveys_api.router, agec_routes.router,
                 agec_routes.declaration_router,
                 indicator_routes.router, indicator_routes.settings_router, indicator_api.router,

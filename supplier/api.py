@@ -28,6 +28,7 @@ from supplier.schemas import (
     DeclarationOut,
     DeclarationSummaryOut,
     FacilitatorReviewOut,
+    FlagOut,
     LineCheckOut,
 )
 
@@ -95,10 +96,13 @@ def declaration_out(db: Session, declaration: Declaration, user: User) -> Declar
     """The declaration as ``user`` may read it: the buyer's side gets no content (null) while
     it is a draft (see `Declaration.content_shown_to`)."""
     shown = declaration.content_shown_to(user)
+    handler = handler_for(declaration)
     return DeclarationOut(**_fields(db, declaration, user),
                           facilitator=_facilitator(declaration, user),
-                          content=handler_for(declaration).content_out(declaration) if shown
-                          else None)
+                          content=handler.content_out(declaration) if shown else None,
+                          flags=[FlagOut.model_validate(flag)
+                                 for flag in handler.flags_out(db, declaration)] if shown
+                          else [])
 
 
 @router.get("", responses={k: ERRORS[k] for k in (401, 422)},

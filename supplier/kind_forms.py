@@ -51,7 +51,8 @@ def common_payload(form: FormData) -> Payload:
 
 
 def read_insertion(form: FormData) -> Payload:
-    return {**common_payload(form), "lines": rows_from_form(form)}
+    return {**common_payload(form), "lines": rows_from_form(form),
+            "pace_comment": str(form.get("pace_comment", "")).strip() or None}
 
 
 def read_agec(form: FormData) -> Payload:
@@ -123,7 +124,9 @@ def _form(name: str, read: Callable[[FormData], Payload], *, labels: dict[str, s
 FORMS: dict[str, KindForm] = {
     CommitmentKind.insertion_hours: _form("insertion", read_insertion, labels={
         "beneficiary_ref": "référence", "public_category": "public éligible", "sex": "sexe",
-        "age_band": "tranche d'âge", "execution_mode": "modalité", "hours": "heures"}),
+        "age_band": "tranche d'âge", "execution_mode": "modalité", "hours": "heures",
+        "flag_comment": "réponse au signalement",
+        "pace_comment": "Réponse au signalement du rythme"}),
     CommitmentKind.agec_share: _form("agec", read_agec, labels={
         "category_code": "catégorie", "total_excl_vat": "montant total HT",
         "reuse_excl_vat": "réemploi ou réutilisation", "donation_excl_vat": "dons",

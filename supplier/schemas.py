@@ -41,6 +41,15 @@ class InsertionLineIn(BaseModel):
     hours: Annotated[Decimal, BeforeValidator(decimal_from_text),
                      Field(gt=0, le=3000, max_digits=10, decimal_places=2)]
 
+    flag_comment: str | None = Field(default=None, max_length=MAX_COMMENT, description=(
+        "Réponse au signalement de la ligne : obligatoire pour déposer quand ses heures "
+        "dépassent ce qu'une personne peut travailler sur la période (voir `flags`)."))
+
+    @field_validator("flag_comment")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
     @field_validator("beneficiary_ref")
     @classmethod
     def _pseudonym_only(cls, value: str) -> str:
@@ -60,6 +69,15 @@ class DeclarationIn(BaseModel):
 
 class InsertionDeclarationIn(DeclarationIn):
     lines: list[InsertionLineIn] = Field(default_factory=list, max_length=MAX_LINES)
+    pace_comment: str | None = Field(default=None, max_length=MAX_COMMENT, description=(
+        "Réponse au signalement du rythme : obligatoire pour déposer quand les heures de la "
+        "déclaration dépassent le facteur réglé (3 par défaut) fois les heures attendues sur la "
+        "période au rythme du marché (voir `flags`)."))
+
+    @field_validator("pace_comment")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
 
 
 class InsertionLineOut(BaseModel):
@@ -74,6 +92,7 @@ class InsertionLineOut(BaseModel):
     execution_mode: str
     hours: Cents
     line_count: int
+    flag_comment: str | None
 
 
 class InsertionContentOut(BaseModel):
@@ -133,9 +152,28 @@ class FacilitatorReviewOut(BaseModel):
         "le titulaire."))
 
 
+class FlagOut(BaseModel):
+    """A plausibility flag of an insertion declaration (supplier.plausibility)."""
+
+    kind: Literal["line", "pace"] = Field(description=(
+        "line : une ligne dépasse ce qu'une personne peut travailler sur la période ; pace : "
+        "la déclaration dépasse le rythme attendu du marché."))
+    line: int | None = Field(description="Numéro de la ligne (à partir de 1) ; null pour pace.")
+    beneficiary_ref: str | None
+    hours: Cents = Field(description="Heures de la ligne, ou de la déclaration pour pace.")
+    limit: Cents = Field(description="Seuil dépassé.")
+    expected_hours: Cents | None = Field(description=(
+        "Heures attendues sur la période au rythme du marché (pace seulement)."))
+    comment: str | None = Field(description="Réponse du titulaire ; obligatoire pour déposer.")
+    message: str
+
+
 class DeclarationOut(DeclarationSummaryOut):
     facilitator: FacilitatorReviewOut | None = Field(default=None, description=(
         "L'avis du facilitateur de la clause sociale (heures d'insertion déposées seulement)."))
     content: dict[str, Any] | None = Field(description=(
         "Le contenu propre au type de la déclaration ; null pour l'acheteur tant que le "
         "titulaire ne l'a pas déposée (un brouillon reste au titulaire)."))
+    flags: list[FlagOut] = Field(default_factory=list, description=(
+        "Signalements de vraisemblance (heures d'insertion) et réponses du titulaire ; vide "
+        "quand le contenu n'est pas visible."))

@@ -171,6 +171,7 @@ def submit(db: Session, declaration_id: int, data: DeclarationIn | None = None, 
     else:
         declaration = get_for_filer(db, declaration_id, user)
         check_editable(declaration, version if version is not None else -1)
+    handler_for(declaration).check_submittable(db, declaration)
     mark_submitted(db, declaration, user=user)
     handler_for(declaration).on_submit(db, declaration, user=user)
     return declaration

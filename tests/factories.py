@@ -74,8 +74,19 @@ def declarations(db, contract: Contract) -> list[Declaration]:
     return filing.declarations_of(db, contract)
 
 
-def submit(db, declaration: Declaration, holder_user: User, *lines) -> Declaration:
-    data = InsertionDeclarationIn(version=declaration.version, lines=list(lines or [line()]))
+def submit(db, declaration: Declaration, holder_user: User, *lines,
+           pace_comment: str | None = "Rythme expliqué au facilitateur.") -> Declaration:
+    """Submits ``lines``; the flags of supplier.plausibility (a line above one person's hours,
+    a declaration far above the contract's pace) are answered, so that tests of other rules
+    may file any hours."""
+    from supplier.plausibility import person_hours
+
+    one_person = person_hours(declaration)
+    answered = [item if item.flag_comment or item.hours <= one_person else
+                item.model_copy(update={"flag_comment": "Heures expliquées au facilitateur."})
+                for item in lines or [line()]]
+    data = InsertionDeclarationIn(version=declaration.version, lines=answered,
+                                  pace_comment=pace_comment)
     filing.submit(db, declaration.id, data, user=holder_user)
     db.commit()
     return declaration

@@ -117,3 +117,32 @@ def test_api_lists_cost_the_same_statements_at_two_sizes(engine, db, api, two_si
     assert [m[:3] for m in measured[:half]] == [m[:3] for m in measured[half:]]
     # …while the large world's lists hold more: 7 contracts, 28 declarations.
     assert {m[3] for m in measured[half:] if m[1] == "/api/v1/contracts"} == {7}
+
+
+def exits_of(db, size: int) -> SimpleNamespace:
+    """A contract whose first quarter names ``size`` people, each with a recorded exit."""
+    from supplier import exits
+
+    buyer, holder = factories.make_user(db, Role.buyer), factories.make_user(db, Role.supplier)
+    contract = factories.make_contract(db, buyer, holder.organisation)
+    first = factories.declarations(db, contract)[0]
+    factories.submit(db, first, holder, *(factories.line(beneficiary_ref=f"P-{n:02d}")
+                                          for n in range(size)))
+    for n in range(size):
+        exits.record_exit(db, contract.id, user=holder, beneficiary_ref=f"P-{n:02d}",
+                          outcome="training", exited_on=first.period_end)
+    db.commit()
+    return SimpleNamespace(holder=holder, contract=contract)
+
+
+def test_the_exits_page_costs_the_same_statements_at_two_sizes(client, engine, db, login):
+    clock.freeze(datetime(2025, 7, 20, 8, tzinfo=UTC))
+    measured = []
+    for size in (2, 12):
+        world = exits_of(db, size)
+        client.cookies.clear()
+        login(world.holder)
+        url = f"/fournisseur/contrats/{world.contract.id}/sorties"
+        measured.append(len(page_statements(client, engine, url, db)))
+        assert client.get(url).text.count('<option value="training" selected>') == size
+    assert measured[0] == measured[1]

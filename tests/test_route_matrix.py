@@ -143,6 +143,13 @@ def _contract_json(w, t):
     return body if t.contract is None else {**body, "version": t.contract.version}
 
 
+def _exit(w, t):
+    # The first insertion line filed on the contract's side (tests/matrix_world.py).
+    word = {"A": "ALD", "B": "SUL"}.get(t.contract.key, "XXX")
+    return {"beneficiary_ref": f"BEN-{word}-01", "outcome": "permanent",
+            "exited_on": "2025-06-30"}
+
+
 YEAR = {"annee": "2025"}
 SUPPLIER_PAGE = {None: codes(403, **dict.fromkeys(SUPPLIER_NAMES, 200))}
 BUYER_PAGE = {None: codes(403, **dict.fromkeys(BUYER_NAMES, 200))}
@@ -249,6 +256,17 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/fournisseur/contrats/{contract_id}/attestation"): row(CONTRACT_HOLDER),
     ("GET", "/fournisseur/contrats/{contract_id}/attestation.pdf"): row(CONTRACT_HOLDER),
     ("GET", "/documents/{document_id}"): row(DOCUMENT_READERS),
+    # Exit outcomes: the organisations of the contract, each for the references of its own
+    # filed lines (a co-holder that filed none gets 422); the facilitator's address is only a
+    # facilitator's (none in this world: everyone else is refused).
+    ("GET", "/fournisseur/contrats/{contract_id}/sorties"): row(CONTRACT_PARTY,
+                                                               "readable_contract"),
+    ("POST", "/fournisseur/contrats/{contract_id}/sorties"): row(
+        CONTRACT_PARTY, "readable_contract", form=_exit),
+    ("GET", "/facilitateur/contrats/{contract_id}/sorties"): row(FACILITATED_CONTRACT,
+                                                                "readable_contract"),
+    ("POST", "/facilitateur/contrats/{contract_id}/sorties"): row(
+        FACILITATED_CONTRACT, "readable_contract", form=_exit),
     # Buyers: their organisation's contracts; only they review (DESIGN.md §3).
     ("GET", "/acheteur"): row(BUYERS, exact=BUYER_PAGE),
     ("GET", "/acheteur/contrats"): row(BUYERS, exact=BUYER_PAGE),

@@ -13,6 +13,7 @@ from execution.demo import decp as demo_decp
 from execution.demo import facilitation as demo_facilitation
 from execution.demo import opinions as demo_opinions
 from execution.demo import plan as demo_plan
+from execution.demo import plausibility as demo_plausibility
 from execution.demo import reports as demo_reports
 from execution.demo import surveys as demo_surveys
 from execution.demo.flow import at as _at
@@ -122,7 +123,7 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
         _contract(db, index, spec, organisations, agent, holders)
     # The other declaration kinds and the surveys tell their part of the story.
     for part in (demo_facilitation, demo_agec, demo_plan, demo_reports, demo_surveys,
-                 demo_decp, demo_opinions):
+                 demo_decp, demo_plausibility, demo_opinions):
         part.load(db, organisations, users)
     _pending_request(db, users, organisations)
     roles = {"admin": "administrateur", "buyer": "acheteur", "supplier": "entreprise",

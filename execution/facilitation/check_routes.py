@@ -10,6 +10,7 @@ from execution.facilitation import checks
 from portal.auth import CurrentUser, DbSession
 from portal.errors import Conflict, Invalid
 from portal.web import RowId, form_version, parsed_form, redirect, refused_form, render, verify_csrf
+from supplier import plausibility
 from supplier.models import Status
 
 router = APIRouter(prefix="/facilitateur", dependencies=[Depends(verify_csrf)])
@@ -18,8 +19,9 @@ PAGE = "facilitation/declaration.html"
 ANSWERS = {"oui": True, "non": False}
 
 
-def _context(declaration, **extra):
+def _context(db, declaration, **extra):
     return {"d": declaration, "contract": declaration.contract,
+            "flags": plausibility.of_declaration(db, declaration),
             "lines": declaration.insertion_lines,
             "checkable": declaration.status == Status.submitted,
             "failed_line": None, "line_values": {}, "opinion_values": {}, "errors": {},
@@ -29,7 +31,7 @@ def _context(declaration, **extra):
 @router.get("/declarations/{declaration_id}")
 def declaration_page(request: Request, db: DbSession, user: CurrentUser, declaration_id: RowId):
     declaration = checks.get_for_facilitator(db, declaration_id, user)
-    return render(request, PAGE, _context(declaration))
+    return render(request, PAGE, _context(db, declaration))
 
 
 def _page(declaration_id: int) -> str:
@@ -50,7 +52,7 @@ def check_line(request: Request, db: DbSession, user: CurrentUser, declaration_i
         def context(errors, summary):
             declaration = checks.get_for_facilitator(db, declaration_id, user)
             line = next((x for x in declaration.insertion_lines if x.id == line_id), None)
-            return _context(declaration, failed_line=line_id, line=line,
+            return _context(db, declaration, failed_line=line_id, line=line,
                             line_values=values, errors=errors, error_summary=summary)
         return refused_form(request, db, error, PAGE, context, block="line_check")
     return redirect(request, f"{_page(declaration_id)}#ligne-{line_id}",
@@ -67,7 +69,7 @@ def give_opinion(request: Request, db: DbSession, user: CurrentUser, declaration
                             version=form_version(form))
     except (Invalid, Conflict) as error:
         return refused_form(request, db, error, PAGE, lambda errors, summary: _context(
-            checks.get_for_facilitator(db, declaration_id, user), opinion_values=values,
+            db, checks.get_for_facilitator(db, declaration_id, user), opinion_values=values,
             errors=errors, error_summary=summary),
             block="opinion_form")
     return redirect(request, _page(declaration_id),

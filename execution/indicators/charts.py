@@ -27,7 +27,8 @@ from execution.indicators.svg import (
 from portal.formatting import hours, number, share
 
 # The shares shown together against their targets on the year's chart.
-SHARE_IDS = ("insertion_completion_rate", "insertion_women_share", "social_consideration_share",
+SHARE_IDS = ("insertion_completion_rate", "insertion_women_share", "insertion_positive_exits",
+             "social_consideration_share",
              "environmental_consideration_share", "agec_completion_rate", "on_time_declarations",
              "progress_plans", "sme_holders_share", "regional_holders_share",
              "csr_reports_received", "concession_reports_received")
@@ -107,7 +108,8 @@ def year_panels(indicators: Sequence[Indicator]) -> list[Panel]:
             bars=[Bar(main.label, main.value, value_text(main.value, "h"), main.target,
                       target_text(main))],
             tick_format=lambda v: number(v))
-        rows = [found[i] for i in ("insertion_hours", "insertion_fte", "insertion_contracts")
+        rows = [found[i] for i in ("insertion_hours", "insertion_fte", "insertion_contracts",
+                                   "insertion_people")
                 if i in found]
         panels.append(Panel("heures", "Heures d'insertion", chart,
                             _indicator_table("Heures d'insertion de l'année", rows),

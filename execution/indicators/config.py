@@ -40,6 +40,8 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("insertion_women_share", "Part de féminisation des heures d'insertion", "%"),
     Definition("insertion_by_public", "Heures par public éligible", "h"),
     Definition("insertion_contracts", "Marchés comportant des heures d'insertion", "nombre"),
+    Definition("insertion_people", "Personnes accompagnées", "nombre"),
+    Definition("insertion_positive_exits", "Sorties positives", "%"),
     Definition("social_consideration_share",
                "Part des contrats comportant une considération sociale", "%"),
     Definition("environmental_consideration_share",

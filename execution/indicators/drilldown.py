@@ -37,11 +37,13 @@ from portal.pagination import PER_PAGE, Page, paginate
 from portal.periods import period_label
 from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
+from supplier.exits import KNOWN, POSITIVE
 from supplier.kinds import HANDLERS
 from supplier.models import (
     FILED_STATUSES,
     AgecLine,
     Declaration,
+    InsertionExit,
     InsertionLine,
     PlanAction,
     Status,
@@ -94,6 +96,21 @@ def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     return Drill("", "", f"Déclarations d'heures d'insertion validées dont la période commence "
                  f"en {scope.year}.", ["Heures", "dont femmes", "Lignes"], [True, True, True],
                  rows)
+
+
+def _exits(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
+    group = (Contract.id, Contract.reference)
+    query = _with_holder(
+        select(*group, func.count(), q.count_if(InsertionExit.outcome.in_(KNOWN)),
+               q.count_if(InsertionExit.outcome.in_(POSITIVE)))
+        .select_from(InsertionExit).join(Contract, Contract.id == InsertionExit.contract_id)
+        .where(scope.in_year(InsertionExit.exited_on), scope.of_buyer()),
+        group_by=group, order_by=(Contract.reference,))
+    rows = [Row(cid, ref, holder, cells=[number(n), number(known), number(positive)])
+            for cid, ref, n, known, positive, holder in fetch(query)]
+    return Drill("", "", f"Contrats dont des sorties de personnes en insertion sont datées de "
+                 f"{scope.year}.", ["Sorties", "Situation connue", "Sorties positives"],
+                 [True, True, True], rows, with_period=False)
 
 
 def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
@@ -317,10 +334,11 @@ def _reports(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
 
 _DRILLS: dict[str, Callable[[Session, q.Scope, str, Fetch], Drill]] = {
     **dict.fromkeys(("insertion_hours", "insertion_fte", "insertion_women_share",
-                     "insertion_by_public"),
+                     "insertion_by_public", "insertion_people"),
                     lambda db, s, _i, f: _insertion_declarations(db, s, f)),
     **dict.fromkeys(("insertion_completion_rate", "insertion_contracts"),
                     lambda db, s, _i, f: _insertion_contracts(db, s, f)),
+    "insertion_positive_exits": lambda db, s, _i, f: _exits(db, s, f),
     **dict.fromkeys(("social_consideration_share", "environmental_consideration_share",
                      "reserved_contracts"), _notified),
     **dict.fromkeys(("sme_holders_share", "regional_holders_share"), _holders),

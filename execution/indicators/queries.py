@@ -39,9 +39,11 @@ from portal.money import cents, from_cents
 from portal.permissions import facilitated_contract_ids
 from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
+from supplier.exits import KNOWN, POSITIVE
 from supplier.models import (
     AgecLine,
     Declaration,
+    InsertionExit,
     InsertionLine,
     Status,
 )
@@ -189,6 +191,31 @@ def insertion_contracts(db: Session, scope: Scope) -> InsertionContracts:
                                Commitment.kind == CommitmentKind.insertion_hours))
         .where(active_in(scope), scope.of_buyer())).one()
     return InsertionContracts(count, from_cents(target), cents(done), from_cents(expected))
+
+
+def people_accompanied(db: Session, scope: Scope) -> int:
+    """Distinct people of the validated lines of periods in Y: a reference is the filing
+    organisation's pseudonym of a person, so one per (organisation, reference)."""
+    people = (validated_lines(scope, Declaration.holder_org_id, InsertionLine.beneficiary_ref)
+              .where(InsertionLine.beneficiary_ref.is_not(None)).distinct().subquery())
+    return db.scalar(select(func.count()).select_from(people)) or 0
+
+
+@dataclass(frozen=True)
+class Exits:
+    recorded: int = 0
+    known: int = 0  # outcome known (supplier.exits.KNOWN): the denominator
+    positive: int = 0  # supplier.exits.POSITIVE
+
+
+def exit_outcomes(db: Session, scope: Scope) -> Exits:
+    """The exits dated in Y of the scope's contracts, counted by outcome in one aggregate."""
+    recorded, known, positive = db.execute(
+        select(func.count(), count_if(InsertionExit.outcome.in_(KNOWN)),
+               count_if(InsertionExit.outcome.in_(POSITIVE)))
+        .select_from(InsertionExit).join(Contract, Contract.id == InsertionExit.contract_id)
+        .where(scope.in_year(InsertionExit.exited_on), scope.of_buyer())).one()
+    return Exits(int(recorded), int(known), int(positive))
 
 
 # --- Contracts notified in Y -------------------------------------------------------------------

@@ -191,6 +191,29 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
              f"Nombre de marchés comportant un engagement d'heures d'insertion et en cours "
              f"d'exécution en {y} (entre leur début et leur fin, ou leur clôture anticipée).",
              contracts.count, details={"target_hours": targets}),
+        *exit_indicators(db, scope),
+    ]
+
+
+def exit_indicators(db: Session, scope: q.Scope) -> list[Indicator]:
+    """People accompanied and positive exits (supplier.exits holds the rule of a positive
+    exit, the SQL of execution.indicators.queries applies it)."""
+    y = scope.year
+    people = q.people_accompanied(db, scope)
+    exits = q.exit_outcomes(db, scope)
+    return [
+        make("insertion_people", Decimal(people), Decimal(people), None,
+             f"Nombre de personnes distinctes {_validated_lines_text(y)} : une référence "
+             "pseudonyme par organisation déclarante compte pour une personne, quel que soit le "
+             "nombre de ses lignes ou de ses contrats.", people),
+        make("insertion_positive_exits", ratio(exits.positive, exits.known),
+             Decimal(exits.positive), Decimal(exits.known),
+             f"Sorties datées de {y} dont la situation est un CDI, un CDD de 6 mois ou plus, "
+             "une formation ou un autre emploi, divisées par les sorties de "
+             f"{y} dont la situation est connue (les sorties « Inconnue » ne comptent ni au "
+             "numérateur ni au dénominateur ; « Sans emploi ni formation » compte au "
+             "dénominateur).", exits.recorded,
+             details={"recorded": exits.recorded, "unknown": exits.recorded - exits.known}),
     ]
 
 

@@ -47,6 +47,7 @@ SECTIONS = {
 THEMES = {
     "social": ("insertion_hours", "insertion_fte", "insertion_completion_rate",
                "insertion_women_share", "insertion_by_public", "insertion_contracts",
+               "insertion_people", "insertion_positive_exits",
                "social_consideration_share", "reserved_contracts",
                "heures", "tendance-heures", "publics", "sexe-age"),
     "environmental": ("environmental_consideration_share", "agec_shares",

@@ -1,7 +1,7 @@
 """Insertion hours against the commitment: validated to date, expected to date, status."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -143,6 +143,18 @@ def standing(on: date) -> Standing:
                   (done <= 0, "not_started"), (validated >= expected, "on_track"),
                   else_="behind")
     return Standing(target, validated, expected, done, total, status)
+
+
+def expected_hours_between(db: Session, commitment_id: int, start: date, end: date) -> Decimal:
+    """The hours of the target expected over [start, end] (a declaration's period) under the one
+    expected-pace rule of `standing`: expected by ``end`` less expected the day before ``start``."""
+    # Not through the cache of `standing`: the lists' date of today must stay in it.
+    by_end, before = standing.__wrapped__(end), standing.__wrapped__(start - timedelta(days=1))
+    expected = db.scalar(select(by_end.expected_cents - before.expected_cents)
+                         .select_from(Commitment)
+                         .join(Contract, Commitment.contract_id == Contract.id)
+                         .where(Commitment.id == commitment_id))
+    return from_cents(expected or 0)
 
 
 def insertion_progress(db: Session, contracts: list, *,

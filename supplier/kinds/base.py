@@ -51,6 +51,14 @@ class KindHandler:
         """Replaces the content of the declaration by ``data`` (already validated)."""
         raise NotImplementedError
 
+    def check_submittable(self, db: Session, declaration: Declaration) -> None:
+        """Before the declaration is submitted: raises what still stops it (a flag of
+        supplier.plausibility left unanswered)."""
+
+    def flags_out(self, db: Session, declaration: Declaration) -> list[dict[str, Any]]:
+        """The plausibility flags the API shows (supplier.schemas.FlagOut)."""
+        return []
+
     def on_submit(self, db: Session, declaration: Declaration, *, user: User) -> None:
         """After the declaration is submitted (e.g. a shared report serving other contracts)."""
 

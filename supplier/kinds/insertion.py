@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from portal.errors import Invalid
 from portal.models import CommitmentKind, User
-from supplier import vocabulary
+from supplier import plausibility, vocabulary
 from supplier.kinds.base import KindHandler, register
 from supplier.models import Declaration, InsertionLine
 from supplier.schemas import (
@@ -17,7 +18,8 @@ from supplier.schemas import (
     InsertionLineOut,
 )
 
-LINE_FIELDS = ("beneficiary_ref", "public_category", "sex", "age_band", "execution_mode", "hours")
+LINE_FIELDS = ("beneficiary_ref", "public_category", "sex", "age_band", "execution_mode", "hours",
+               "flag_comment")
 
 
 @register
@@ -33,15 +35,41 @@ class InsertionHours(KindHandler):
             # Lines merged past the retention period have no reference left to show.
             line["beneficiary_ref"] = line["beneficiary_ref"] or ""
         return {"version": declaration.version, "lines": lines,
-                "supplier_comment": declaration.supplier_comment}
+                "supplier_comment": declaration.supplier_comment,
+                "pace_comment": declaration.pace_comment}
 
     def form_context(self, db, declaration, payload, *, extra_rows):
+        # The warnings of the lines as typed (or saved), shown before filing.
+        form_flags = plausibility.of_rows(db, declaration, payload["lines"],
+                                          payload.get("pace_comment"))
         return {"payload": payload, "rows": payload["lines"] + [{} for _ in range(extra_rows)],
-                "vocabulary": vocabulary}
+                "vocabulary": vocabulary, "form_flags": form_flags}
+
+    def view_context(self, db, declaration):
+        return {"flags": plausibility.of_declaration(db, declaration)}
 
     def apply(self, db: Session, declaration: Declaration, data: InsertionDeclarationIn, *,
               user: User) -> None:
         declaration.insertion_lines = [InsertionLine(**line.model_dump()) for line in data.lines]
+        declaration.pace_comment = data.pace_comment
+
+    def check_submittable(self, db: Session, declaration: Declaration) -> None:
+        """Each standing flag needs its answer: refused otherwise, naming the lines."""
+        flags = plausibility.of_declaration(db, declaration)
+        if missing := flags.unanswered():
+            raise Invalid(flags.refusal(), field_errors=missing)
+
+    def flags_out(self, db: Session, declaration: Declaration) -> list[dict[str, Any]]:
+        flags = plausibility.of_declaration(db, declaration)
+        result = [{"kind": "line", "line": f.number, "beneficiary_ref": f.beneficiary_ref,
+                   "hours": f.hours, "limit": f.limit, "expected_hours": None,
+                   "comment": f.comment, "message": f.message} for f in flags.lines]
+        if (pace := flags.pace) is not None:
+            result.append({"kind": "pace", "line": None, "beneficiary_ref": None,
+                           "hours": pace.hours, "limit": pace.limit,
+                           "expected_hours": pace.expected, "comment": pace.comment,
+                           "message": pace.message})
+        return result
 
     def content_out(self, declaration: Declaration) -> dict[str, Any]:
         lines = [InsertionLineOut.model_validate(line) for line in declaration.insertion_lines]

@@ -12,7 +12,7 @@ from portal import clock
 from portal.agec import AgecThreshold
 from portal.models import CommitmentKind as K
 from portal.models import OrgKind
-from supplier.models import Status, Subject
+from supplier.models import InsertionExit, Status, Subject
 from surveys.models import Direction, Scale
 from tests.execution import indicator_world as w
 from tests.execution.indicator_world import utc
@@ -165,5 +165,16 @@ def build(db) -> SimpleNamespace:
     w.invitation(db, k1, R2H, a, s2, (SAT, 1), (LIKELY, 8))
     k6 = w.campaign(db, c6, utc(2025, 12, 31, 23, 30))
     w.invitation(db, k6, H2R, s2, a, (SAT, 1))
+
+    # --- Exits: A has 2 positive of 3 known in 2025 (one unknown, one in 2024); B 1 of 1.
+    for contract, holder, ref, outcome, day in (
+            (c1, s1, "X-1", "permanent", date(2025, 6, 30)),
+            (c1, s1, "X-2", "none", date(2025, 7, 1)),
+            (c1, s1, "X-3", "unknown", date(2025, 8, 1)),
+            (c2, s3, "X-4", "training", date(2025, 12, 31)),
+            (c4, s2, "X-5", "other_job", date(2024, 12, 31)),
+            (d1, s2, "X-6", "fixed_term_6m", date(2025, 3, 1))):
+        db.add(InsertionExit(contract_id=contract.id, organisation_id=holder.id,
+                             beneficiary_ref=ref, outcome=outcome, exited_on=day))
     db.commit()
     return SimpleNamespace(a=a, b=b)

@@ -2,6 +2,8 @@
 compute_indicators and of the dashboard's trends: only then is timing one against the other a
 fair measure of what the product costs above what the database needs."""
 
+from decimal import Decimal
+
 import pytest
 
 from bench.indicator_floor import floor_indicators, floor_trends
@@ -38,6 +40,8 @@ def test_the_floor_gives_the_figures_of_compute_indicators(db, who):
     if who == "a":
         assert product["insertion_hours"] == 500 and product["review_delay_days"] is not None
         assert product["agec_shares.category"] and product["progress_plans"] is not None
+        assert product["insertion_people"] > 0
+        assert product["insertion_positive_exits"] == Decimal("66.7")
 
 
 @pytest.mark.parametrize("who", ["a", None])

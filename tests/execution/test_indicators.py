@@ -43,7 +43,9 @@ def test_every_indicator_of_the_reference_is_there_in_its_order(db, ds):
     ids = [i.id for i in compute_indicators(db, year=2025, buyer_org_id=ds.a.id)]
     assert ids == [
         "insertion_hours", "insertion_fte", "insertion_completion_rate", "insertion_women_share",
-        "insertion_by_public", "insertion_contracts", "social_consideration_share",
+        "insertion_by_public", "insertion_contracts",
+        # Issue 15 (the MEL scheme): beside the reference's indicators.
+        "insertion_people", "insertion_positive_exits", "social_consideration_share",
         "environmental_consideration_share", "reserved_contracts", "agec_shares",
         "agec_completion_rate", "supplier_satisfaction", "buyer_satisfaction",
         "on_time_declarations", "review_delay_days", "progress_plans", "sme_holders_share",

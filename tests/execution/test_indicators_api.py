@@ -10,7 +10,8 @@ from tests import factories
 from tests.execution import indicator_world as w
 
 IDS = ["insertion_hours", "insertion_fte", "insertion_completion_rate", "insertion_women_share",
-       "insertion_by_public", "insertion_contracts", "social_consideration_share",
+       "insertion_by_public", "insertion_contracts", "insertion_people",
+       "insertion_positive_exits", "social_consideration_share",
        "environmental_consideration_share", "reserved_contracts", "agec_shares",
        "agec_completion_rate", "supplier_satisfaction", "buyer_satisfaction",
        "on_time_declarations", "review_delay_days", "progress_plans", "sme_holders_share",
