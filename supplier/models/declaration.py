@@ -50,6 +50,11 @@ class FacilitatorOpinion(StrEnum):
     unverifiable = "unverifiable"      # « non vérifiable »
 
 
+OPINION_LABELS = {FacilitatorOpinion.compliant: "conforme",
+                  FacilitatorOpinion.to_correct: "à corriger",
+                  FacilitatorOpinion.unverifiable: "non vérifiable"}
+
+
 class Subject(StrEnum):
     period = "period"  # what happened during a period (hours, amounts, updates, a report)
     plan = "plan"      # a progress plan proposed for acceptance

@@ -93,7 +93,8 @@ def test_the_weekly_digest_agrees_its_counts_and_keeps_the_spaces_of_its_subject
     _well_written(mail)
     assert f"Déclarations à examiner{NBSP}: 1" in mail.text_body
     assert re.search(r"validées sur [\d\u202f]+,\d\d\xa0h attendues", mail.text_body)
-    told = db.scalar(select(Notification.message).where(Notification.user_id == world.buyer.id))
+    told = db.scalar(select(Notification.message).where(Notification.user_id == world.buyer.id,
+                                                         Notification.kind == "digest"))
     assert told == ("Semaine 19 : 1 déclaration à examiner, 1 contrat en retard, "
                     "0 déclaration en retard de dépôt.")
 
