@@ -7,7 +7,7 @@ The scheduled reminders are sent by `supplier.jobs`; a buyer's own reminder (« 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from portal.mail import About, OutgoingMail
+from portal.mail import About, MailAbout, OutgoingMail
 from portal.models import Role, User
 from portal.periods import period_label
 from supplier.kinds import handler_for
@@ -31,8 +31,8 @@ def last_reminder_at() -> ColumnElement:
     correlated to `Declaration`: a list reads it with its rows. A mail that could not be
     delivered reminded nobody."""
     return (select(func.max(OutgoingMail.created_at))
-            .where(OutgoingMail.about_entity == ABOUT_DECLARATION,
-                   OutgoingMail.about_id == Declaration.id,
+            .join(MailAbout, MailAbout.mail_id == OutgoingMail.id)
+            .where(MailAbout.entity == ABOUT_DECLARATION, MailAbout.entity_id == Declaration.id,
                    OutgoingMail.kind.in_(REMINDER_KINDS), OutgoingMail.status != "failed")
             .correlate(Declaration).scalar_subquery())
 
