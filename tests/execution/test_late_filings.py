@@ -11,7 +11,7 @@ from portal import clock
 from portal.mail import MailAbout, OutgoingMail
 from portal.models import AuditEvent, OrgKind, Role
 from portal.notifications import Notification
-from supplier.jobs import notify_overdue
+from supplier.jobs import remind_due
 from supplier.models import Declaration
 from tests import factories
 from tests.conftest import visible_text
@@ -176,7 +176,7 @@ def test_a_second_relance_within_a_day_is_refused_with_the_time_it_becomes_possi
 
 
 def test_the_last_reminder_counts_the_scheduled_ones_too(client, db, login, late):
-    notify_overdue(db)  # the day after the due date, the holder's users are told
+    remind_due(db)  # after the due date, the holder's users are told
     db.commit()
     assert {about for m in _mails(db, "overdue") for about in _about(db, m)} >= {
         ("declaration", late.q2.id)}

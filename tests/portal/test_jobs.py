@@ -45,13 +45,18 @@ def test_reminders_seven_and_one_day_before_then_overdue_alerts(db, world):
     remind_due(db)
     assert _keys(db, world.holder)[-1] == f"reminder:declaration:{q1.id}:1"
 
+    # The day after the due date, the holder's day brings the overdue alert.
     _at(date(2025, 4, 16))
+    remind_due(db)
     notify_overdue(db)
     assert _keys(db, world.holder)[-1] == f"overdue:declaration:{q1.id}"
+    assert _mails(db, world.holder.email)[-1] == f"Déclaration en retard — {contract}"
     assert _keys(db, world.buyer) == []  # the buyer waits for the grace period
 
     _at(date(2025, 4, 23))
+    remind_due(db)
     notify_overdue(db)
+    assert _keys(db, world.holder)[-1] == f"overdue:declaration:{q1.id}"  # told once
     assert _keys(db, world.buyer) == [f"overdue-buyer:declaration:{q1.id}"]
     assert _mails(db, world.buyer.email) == [f"Déclaration non déposée — {contract}"]
 

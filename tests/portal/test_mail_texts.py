@@ -50,9 +50,9 @@ def test_every_mail_about_a_contract_names_it_in_its_subject(db, world):
     _at(date(2025, 4, 8))
     remind_due(db)
     _at(date(2025, 4, 16))
-    notify_overdue(db)
+    remind_due(db)  # the holder's day: the overdue alert
     _at(date(2025, 4, 23))
-    notify_overdue(db)
+    notify_overdue(db)  # the buyer's, after the grace period
     _at(date(2026, 1, 5))  # the contract ended on 31/12/2025: its survey is launched
     launch_campaigns(db)
     _at(date(2026, 1, 30))  # a week before the survey's due date
@@ -75,7 +75,8 @@ def test_every_mail_about_a_contract_names_it_in_its_subject(db, world):
             assert world.contract.reference in mail.text_body
     reminder = mails["reminder"][0]
     assert f"À déposer avant le 15/04/2025{NBSP}: Heures d'insertion" in reminder.text_body
-    assert f"Pour agir{NBSP}: http://" in reminder.text_body  # the URL itself is untouched
+    # The URL itself is untouched.
+    assert f"Toutes les déclarations{NBSP}: http://" in reminder.text_body
 
 
 def test_the_weekly_digest_agrees_its_counts_and_keeps_the_spaces_of_its_subject(db, world):
