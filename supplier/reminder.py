@@ -67,7 +67,7 @@ def describe(declaration: Declaration) -> str:
 
 LISTED = 50  # declarations listed in one mail; the portal's list has the rest
 AUDIENCES = {  # who reads the grouped mail: its kind, the list it links to
-    "holder": ("/fournisseur/declarations", "Les déclarations de {organisation} à déposer :"),
+    "holder": ("/fournisseur/declarations", "Déclarations à déposer pour {organisation} :"),
     "buyer": ("/acheteur/declarations?state=overdue",
               "Ces déclarations n'ont pas été déposées par les titulaires de vos contrats :"),
 }
@@ -109,6 +109,14 @@ def _subject(items: list[Item], audience: str) -> str:
     return text
 
 
+def _kind(items: list[Item], audience: str) -> str:
+    """The kind of a notice or a mail (« Envois » filters on it): a mail listing a late
+    declaration is an overdue alert."""
+    if audience == "buyer":
+        return "overdue_buyer"
+    return "overdue" if any(item.late for item in items) else "reminder"
+
+
 def tell_grouped(db: Session, user: User, items: list[Item], *, audience: str) -> int:
     """Tells a person, in the bell, of each item not yet told (one notice per declaration, its
     link to the declaration), and by mail of all of them at once if they want reminder mails:
@@ -124,11 +132,9 @@ def tell_grouped(db: Session, user: User, items: list[Item], *, audience: str) -
     wants_mail = user.mail_alerts
     if wants_mail and db.scalar(select(OutgoingMail.id).where(OutgoingMail.key == mail_key)):
         return 0  # already mailed today: tomorrow's mail lists them
-    kind = "overdue_buyer" if audience == "buyer" else (
-        "overdue" if any(item.late for item in items) else "reminder")
     for item in items:
-        notify(db, user, key=item.key, kind=kind, message=item.message, link=item.link,
-               mail=False)
+        notify(db, user, key=item.key, kind=_kind([item], audience), message=item.message,
+               link=item.link, mail=False)
     if wants_mail:
         list_link, intro = AUDIENCES[audience]
         subject, text, html = render_mail("reminders", {
@@ -137,6 +143,7 @@ def tell_grouped(db: Session, user: User, items: list[Item], *, audience: str) -
             "items": items[:LISTED], "more": plural(len(items) - LISTED, "autre déclaration",
                                                     "autres déclarations")
             if len(items) > LISTED else None, "list_link": list_link})
-        queue_mail(db, to=user.email, subject=subject, text=text, html=html, kind=kind,
+        queue_mail(db, to=user.email, subject=subject, text=text, html=html,
+                   kind=_kind(items, audience),
                    key=mail_key, about=[about(item.declaration.id) for item in items])
     return 1
