@@ -134,3 +134,27 @@ def test_account_mails_agree_their_durations_and_keep_french_typography(
         "Demande d'ajout d'un utilisateur", "Réponse à votre demande d'ajout d'un utilisateur")
     for mail in (reset, invitation, asked, answered):
         _well_written(mail)
+
+
+def test_the_mails_of_each_step_name_the_contract_and_keep_french_typography(db, world):
+    from execution.review import service as review
+
+    world.contract.object = LONG_OBJECT
+    db.commit()
+    declaration = factories.submit(db, world.declarations[0], world.holder)
+    db.refresh(declaration)
+    review.return_to_holder(db, declaration.id, reviewer=world.buyer,
+                            version=declaration.version, comment="Précisez : le public ?")
+    db.commit()
+    mails = _mails(db)
+    short = "Travaux de rénovation énergétique du groupe…"
+    contract = f"{world.contract.reference} «{NBSP}{short}{NBSP}»"
+    assert [m.subject for m in mails["declaration_submit"]] == [
+        f"Déclaration à examiner — contrat {contract}"]
+    [returned] = mails["declaration_return"]
+    assert returned.subject == f"Déclaration renvoyée pour correction — contrat {contract}"
+    assert f"Commentaire de l'acheteur{NBSP}:\nPrécisez{NBSP}: le public{NBSP}?" in \
+        returned.text_body
+    for kind_mails in mails.values():
+        for mail in kind_mails:
+            _well_written(mail)
