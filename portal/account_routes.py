@@ -42,7 +42,12 @@ MAIL_KINDS = {"invitation": "Invitation", "password_reset": RESET_LABEL,
               "reminder": "Rappel d'échéance", "overdue": "Retard (titulaire)",
               "overdue_buyer": "Retard (acheteur)", "digest": "Récapitulatif hebdomadaire",
               "survey": "Enquête de satisfaction", "survey_reminder": "Relance d'enquête",
-              "access_request": "Demande d'ajout d'un utilisateur"}
+              "access_request": "Demande d'ajout d'un utilisateur",
+              "declaration_submit": "Déclaration déposée",
+              "declaration_resubmit": "Déclaration corrigée déposée",
+              "declaration_return": "Déclaration renvoyée", "declaration_validate":
+              "Déclaration validée", "declaration_reopen": "Déclaration rouverte",
+              "declaration_opinion": "Avis du facilitateur"}
 # The one-time link must not leak to another site through the Referer header.
 NO_REFERRER = {"Referrer-Policy": "no-referrer"}
 RESET_SENT = ("Si un compte actif correspond à cette adresse, un courriel vient de lui être "

@@ -7,6 +7,7 @@ queueing idempotent, so a job run twice never mails twice.
 
 import smtplib
 import ssl
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.charset import QP, Charset
 from email.header import Header
@@ -15,7 +16,7 @@ from email.utils import make_msgid
 from typing import cast
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import CursorResult, Index, String, Text, func, or_, select, update
+from sqlalchemy import CursorResult, ForeignKey, Index, String, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 
 from portal.clock import now
@@ -30,8 +31,6 @@ STATUSES = ("pending", "sending", "sent", "failed")
 
 class OutgoingMail(Base):
     __tablename__ = "outgoing_mail"
-    # The mails about one record (the reminders of a declaration): one index range.
-    __table_args__ = (Index("ix_outgoing_mail_about", "about_entity", "about_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
@@ -47,25 +46,41 @@ class OutgoingMail(Base):
     claimed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     sent_at: Mapped[datetime | None]
-    # The record the mail is about, named like an audit event's (entity, id): the kernel
-    # knows no declaration, yet a declaration's reminders are found by their link.
-    about_entity: Mapped[str | None] = mapped_column(String(40))
-    about_id: Mapped[int | None]
+
+
+class MailAbout(Base):
+    """A record a mail is about, named like an audit event's (entity, id): the kernel knows no
+    declaration, yet a declaration's reminders are found by their link. One mail may be about
+    several records (the day's reminders of an organisation, grouped in one mail)."""
+
+    __tablename__ = "outgoing_mail_about"
+    # The mails about one record: one index range.
+    __table_args__ = (Index("ix_outgoing_mail_about_entity", "entity", "entity_id"),)
+
+    mail_id: Mapped[int] = mapped_column(ForeignKey("outgoing_mail.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(primary_key=True)
 
 
 About = tuple[str, int]  # (entity, id) of the record a mail is about
 
 
 def queue_mail(db: Session, *, to: str, subject: str, text: str, html: str | None = None,
-               kind: str, key: str | None = None, about: About | None = None
+               kind: str, key: str | None = None, about: About | Iterable[About] | None = None
                ) -> OutgoingMail | None:
-    """Records a mail to send; with a key already used, records nothing and returns None."""
+    """Records a mail to send, about one record or several; with a key already used, records
+    nothing and returns None."""
     if key is not None and db.scalar(select(OutgoingMail.id).where(OutgoingMail.key == key)):
         return None
-    about_entity, about_id = about if about is not None else (None, None)
     mail = OutgoingMail(key=key, kind=kind, to_address=to, subject=subject, text_body=text,
-                        html_body=html, about_entity=about_entity, about_id=about_id)
+                        html_body=html)
     db.add(mail)
+    db.flush()
+    one = isinstance(about, tuple) and len(about) == 2 and isinstance(about[0], str)
+    records = [about] if one else list(about or [])
+    db.add_all(MailAbout(mail_id=mail.id, entity=entity, entity_id=entity_id)
+               for entity, entity_id in dict.fromkeys(records))
     db.flush()
     return mail
 

@@ -4,6 +4,7 @@ The key names the event (kind:target:period): whatever runs twice — a job, a r
 schedulers — finds the key taken and tells nobody a second time.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -54,9 +55,9 @@ def render_mail(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
 
 def notify(db: Session, user: User, *, key: str, kind: str, message: str, link: str | None,
            mail_template: str | None = None, context: dict[str, Any] | None = None,
-           mail: bool = True, about: About | None = None) -> bool:
+           mail: bool = True, about: About | Iterable[About] | None = None) -> bool:
     """Tells a user once: a bell notification and, if wanted, a mail (about a record, see
-    `portal.mail.OutgoingMail.about_entity`). False when already told."""
+    `portal.mail.MailAbout`). False when already told."""
     exists = select(Notification.id).where(Notification.user_id == user.id,
                                            Notification.key == key)
     if db.scalar(exists):

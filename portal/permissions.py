@@ -1,6 +1,6 @@
 """Who may see and change which contract: one place, used by every page and API endpoint."""
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from portal.errors import NotFound
@@ -23,14 +23,26 @@ def supplier_contract_ids(user: User, *, holder_only: bool = False) -> Select:
     return query
 
 
+def _assignment_covers(buyer_org_id, contract_id) -> ColumnElement[bool]:
+    """An assignment covers a contract: it names the contract's buyer and the contract, or
+    every contract of that buyer (contract_id None)."""
+    assignment = FacilitatorAssignment
+    return and_(assignment.buyer_org_id == buyer_org_id,
+                or_(assignment.contract_id.is_(None), assignment.contract_id == contract_id))
+
+
+def attached_facilitators(buyer_org_id: int, contract_id: int) -> Select:
+    """The facilitator organisations attached to a contract (ids)."""
+    return select(FacilitatorAssignment.facilitator_org_id).where(
+        _assignment_covers(buyer_org_id, contract_id))
+
+
 def facilitated_contract_ids(facilitator_org_id: int) -> Select:
     """The contracts a facilitator organisation works on: those with an insertion commitment
     of the buyers it is attached to, all of them or only the contracts named."""
     assignment = FacilitatorAssignment
     return (select(Contract.id)
-            .join(assignment, and_(assignment.buyer_org_id == Contract.buyer_org_id,
-                                   or_(assignment.contract_id.is_(None),
-                                       assignment.contract_id == Contract.id)))
+            .join(assignment, _assignment_covers(Contract.buyer_org_id, Contract.id))
             .join(Commitment, and_(Commitment.contract_id == Contract.id,
                                    Commitment.kind == CommitmentKind.insertion_hours))
             .where(assignment.facilitator_org_id == facilitator_org_id))

@@ -47,10 +47,12 @@ JOBS = [
         "crée les périodes de déclaration des contrats en cours"),
     Job("remind_due", supplier_jobs.remind_due,
         lambda: CronTrigger(hour=7, minute=0, timezone=TIMEZONE),
-        "rappelle aux titulaires les déclarations à déposer (J-7, J-1)"),
+        "rappelle aux titulaires les déclarations à déposer (J-7, J-1) et en retard, un "
+        "courriel par personne et par jour"),
     Job("notify_overdue", supplier_jobs.notify_overdue,
         lambda: CronTrigger(hour=7, minute=10, timezone=TIMEZONE),
-        "signale les déclarations en retard au titulaire, puis à l'acheteur"),
+        "signale aux acheteurs les déclarations non déposées après le délai de grâce, un "
+        "courriel par personne et par jour"),
     Job("launch_surveys", survey_jobs.launch_campaigns,
         lambda: CronTrigger(hour=6, minute=30, timezone=TIMEZONE),
         "lance les enquêtes des contrats terminés, invite et relance les répondants"),

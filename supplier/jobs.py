@@ -1,21 +1,22 @@
 """Scheduled work on declarations: periods to come, reminders before the due date, overdue alerts.
 
 Each function takes a session, does its work once and returns a one-line summary; a second run
-tells nobody twice (notification keys, see portal.notifications).
+tells nobody twice (notification keys, see portal.notifications). Reminders and alerts are
+grouped: one mail per person and day lists every declaration concerned
+(`supplier.reminder.tell_grouped`).
 """
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from portal.clock import today
-from portal.formatting import plural
+from portal.formatting import day, plural
 from portal.models import Commitment, Contract, ContractStatus, Role
-from portal.notifications import notify
 from portal.settings import get_settings
 from supplier.models import OPEN_STATUSES, Declaration
-from supplier.reminder import about, describe, users_of
+from supplier.reminder import Item, describe, tell_grouped, users_of
 from supplier.service import sync_declarations
 
 
@@ -41,55 +42,54 @@ def _open_declarations(db: Session, *conditions) -> list[Declaration]:
 
 
 def remind_due(db: Session) -> str:
-    """Reminds the holder's users 7 and 1 days (settings) before a due date, once each."""
+    """The holders' day: each user of a filing organisation gets one mail listing what falls
+    due within 7 and 1 days (settings) and what is late since the day after its due date, each
+    declaration once per step; the bell keeps one notice per declaration."""
     steps = sorted(get_settings().reminder_days)
-    if not steps:
-        return "aucun rappel configuré"
-    declarations = _open_declarations(db, Declaration.due_on > today(),
-                                      Declaration.due_on <= today() + timedelta(days=steps[-1]))
-    told = 0
-    for declaration in declarations:
-        days_left = (declaration.due_on - today()).days
-        # Only the closest step: a reminder missed while the portal was down is not sent late
-        # on top of the next one.
-        step = next(s for s in steps if days_left <= s)
-        holder = declaration.contract.holder
-        for user in users_of(db, holder.id, Role.supplier):
-            told += notify(
-                db, user, key=f"reminder:declaration:{declaration.id}:{step}", kind="reminder",
-                message=f"À déposer avant le {declaration.due_on:%d/%m/%Y} : "
-                        f"{describe(declaration)}.",
-                link=f"/fournisseur/declarations/{declaration.id}", mail=user.mail_alerts,
-                mail_template="alert", about=about(declaration.id),
-                context={"subject": f"Rappel : déclaration à déposer avant le "
-                                    f"{declaration.due_on:%d/%m/%Y} — contrat "
-                                    f"{declaration.contract.title}"})
+    soon = (and_(Declaration.due_on > today(),
+                 Declaration.due_on <= today() + timedelta(days=steps[-1])) if steps else false())
+    items: dict[int, list[Item]] = {}
+    for declaration in _open_declarations(db, or_(soon, Declaration.is_overdue)):
+        if declaration.holder_org_id is None:
+            continue
+        link = f"/fournisseur/declarations/{declaration.id}"
+        if declaration.is_overdue:
+            item = Item(declaration, f"overdue:declaration:{declaration.id}", link,
+                        f"En retard depuis le {day(declaration.due_on)} : "
+                        f"{describe(declaration)}.", late=True)
+        else:
+            # Only the closest step: a reminder missed while the portal was down is not sent
+            # late on top of the next one.
+            days_left = (declaration.due_on - today()).days
+            step = next(s for s in steps if days_left <= s)
+            item = Item(declaration, f"reminder:declaration:{declaration.id}:{step}", link,
+                        f"À déposer avant le {day(declaration.due_on)} : "
+                        f"{describe(declaration)}.", late=False)
+        items.setdefault(declaration.holder_org_id, []).append(item)
+    told = sum(tell_grouped(db, user, organisation_items, audience="holder")
+               for organisation_id, organisation_items in items.items()
+               for user in users_of(db, organisation_id, Role.supplier))
     return plural(told, "rappel envoyé", "rappels envoyés")
 
 
 def notify_overdue(db: Session) -> str:
-    """Tells the holder the day after the due date, then the buyer's agents after a grace
-    period; overdue itself is derived from the due date, nothing to store."""
+    """The buyers' alerts: after a grace period, each agent of the buyer gets one mail a day
+    listing the declarations its suppliers have not filed (each declaration once). The holder
+    was told by `remind_due` the day after the due date; overdue itself is derived from the
+    due date, nothing to store."""
     grace = get_settings().overdue_grace_days
-    told = 0
-    for declaration in _open_declarations(db, Declaration.is_overdue):
+    items: dict[int, list[Item]] = {}
+    for declaration in _open_declarations(db, Declaration.is_overdue,
+                                          Declaration.due_on < today() - timedelta(days=grace)):
         contract = declaration.contract
-        for user in users_of(db, contract.holder.id, Role.supplier):
-            told += notify(
-                db, user, key=f"overdue:declaration:{declaration.id}", kind="overdue",
-                message=f"En retard depuis le {declaration.due_on:%d/%m/%Y} : "
-                        f"{describe(declaration)}.",
-                link=f"/fournisseur/declarations/{declaration.id}", mail=user.mail_alerts,
-                mail_template="alert", about=about(declaration.id),
-                context={"subject": f"Déclaration en retard — contrat {contract.title}"})
-        if declaration.due_on + timedelta(days=grace) < today():
-            for user in users_of(db, contract.buyer_org_id, Role.buyer):
-                told += notify(
-                    db, user, key=f"overdue-buyer:declaration:{declaration.id}",
-                    kind="overdue_buyer",
-                    message=f"{contract.holder.name} n'a pas déposé : {describe(declaration)} "
-                            f"(échéance du {declaration.due_on:%d/%m/%Y}).",
-                    link=f"/acheteur/contrats/{contract.id}", mail=user.mail_alerts,
-                    mail_template="alert", about=about(declaration.id),
-                    context={"subject": f"Déclaration non déposée — contrat {contract.title}"})
+        filer = next((p.organisation.name for p in contract.parties
+                      if p.organisation_id == declaration.holder_org_id), "Le titulaire")
+        items.setdefault(declaration.buyer_org_id, []).append(Item(
+            declaration, f"overdue-buyer:declaration:{declaration.id}",
+            f"/acheteur/contrats/{contract.id}",
+            f"{filer} n'a pas déposé : {describe(declaration)} (échéance du "
+            f"{day(declaration.due_on)}).", late=True))
+    told = sum(tell_grouped(db, user, organisation_items, audience="buyer")
+               for organisation_id, organisation_items in items.items()
+               for user in users_of(db, organisation_id, Role.buyer))
     return plural(told, "alerte de retard envoyée", "alertes de retard envoyées")

@@ -1,14 +1,19 @@
 """Reminding holders of their declarations: what a reminder says, to whom it goes, and when the
-holder was last reminded (the mails about a declaration, see `portal.mail.OutgoingMail`).
+holder was last reminded (the mails about a declaration, see `portal.mail.MailAbout`).
 
-The scheduled reminders are sent by `supplier.jobs`; a buyer's own reminder (« Relancer ») by
-`execution.review.reminder`."""
+The scheduled reminders are sent by `supplier.jobs`, grouped by `tell_grouped`; a buyer's own
+reminder (« Relancer ») by `execution.review.reminder`."""
+
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from portal.mail import About, OutgoingMail
+from portal.clock import today
+from portal.formatting import day, plural
+from portal.mail import About, MailAbout, OutgoingMail, queue_mail
 from portal.models import Role, User
+from portal.notifications import Notification, notify, render_mail
 from portal.periods import period_label
 from supplier.kinds import handler_for
 from supplier.models import Declaration
@@ -31,8 +36,8 @@ def last_reminder_at() -> ColumnElement:
     correlated to `Declaration`: a list reads it with its rows. A mail that could not be
     delivered reminded nobody."""
     return (select(func.max(OutgoingMail.created_at))
-            .where(OutgoingMail.about_entity == ABOUT_DECLARATION,
-                   OutgoingMail.about_id == Declaration.id,
+            .join(MailAbout, MailAbout.mail_id == OutgoingMail.id)
+            .where(MailAbout.entity == ABOUT_DECLARATION, MailAbout.entity_id == Declaration.id,
                    OutgoingMail.kind.in_(REMINDER_KINDS), OutgoingMail.status != "failed")
             .correlate(Declaration).scalar_subquery())
 
@@ -54,5 +59,91 @@ def describe(declaration: Declaration) -> str:
     contract = declaration.contract
     period = ("la proposition de plan de progrès" if declaration.subject == "plan"
               else f"{period_label(declaration.period_start, declaration.period_end)}")
-    return (f"{handler_for(declaration).label} — {period}, contrat {contract.reference} "
-            f"({contract.buyer.name})")
+    return f"{handler_for(declaration).label} — {period}, contrat {contract.title} " \
+           f"({contract.buyer.name})"
+
+
+# --- One mail a day per person --------------------------------------------------------------
+
+LISTED = 50  # declarations listed in one mail; the portal's list has the rest
+AUDIENCES = {  # who reads the grouped mail: its kind, the list it links to
+    "holder": ("/fournisseur/declarations", "Déclarations à déposer pour {organisation} :"),
+    "buyer": ("/acheteur/declarations?state=overdue",
+              "Ces déclarations n'ont pas été déposées par les titulaires de vos contrats :"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One declaration a person is reminded of: the bell's key (the event, told once), its
+    link and its sentence, and whether it is late."""
+
+    declaration: Declaration
+    key: str
+    link: str
+    message: str
+    late: bool
+
+
+def _subject(items: list[Item], audience: str) -> str:
+    """How many and, when they are all about one contract, which one (in the subject, a reader
+    knows what it is about before opening)."""
+    count, late = len(items), sum(item.late for item in items)
+    dues = sorted({item.declaration.due_on for item in items})
+    if audience == "buyer":
+        text = ("Déclaration non déposée" if count == 1
+                else f"{count} déclarations non déposées")
+    elif late == count:
+        text = "Déclaration en retard" if count == 1 else f"{count} déclarations en retard"
+    elif late:
+        text = f"{count} déclarations à déposer, dont {late} en retard"
+    elif count == 1:
+        text = f"Rappel : déclaration à déposer avant le {day(dues[0])}"
+    else:
+        text = (f"Rappel : {count} déclarations à déposer avant le {day(dues[0])}"
+                if len(dues) == 1 else
+                f"Rappel : {count} déclarations à déposer, la première avant le {day(dues[0])}")
+    contracts = {item.declaration.contract for item in items}
+    if len(contracts) == 1:
+        text += f" — contrat {contracts.pop().title}"
+    return text
+
+
+def _kind(items: list[Item], audience: str) -> str:
+    """The kind of a notice or a mail (« Envois » filters on it): a mail listing a late
+    declaration is an overdue alert."""
+    if audience == "buyer":
+        return "overdue_buyer"
+    return "overdue" if any(item.late for item in items) else "reminder"
+
+
+def tell_grouped(db: Session, user: User, items: list[Item], *, audience: str) -> int:
+    """Tells a person, in the bell, of each item not yet told (one notice per declaration, its
+    link to the declaration), and by mail of all of them at once if they want reminder mails:
+    one mail per person and day. What comes up after that day's mail waits for the next day's.
+    Returns 1 if the person was told of anything."""
+    keys = [item.key for item in items]
+    told = set(db.scalars(select(Notification.key).where(Notification.user_id == user.id,
+                                                         Notification.key.in_(keys))))
+    items = [item for item in items if item.key not in told]
+    if not items:
+        return 0
+    mail_key = f"{audience}-reminders:{today().isoformat()}:{user.id}"
+    wants_mail = user.mail_alerts
+    if wants_mail and db.scalar(select(OutgoingMail.id).where(OutgoingMail.key == mail_key)):
+        return 0  # already mailed today: tomorrow's mail lists them
+    for item in items:
+        notify(db, user, key=item.key, kind=_kind([item], audience), message=item.message,
+               link=item.link, mail=False)
+    if wants_mail:
+        list_link, intro = AUDIENCES[audience]
+        subject, text, html = render_mail("reminders", {
+            "user": user, "subject": _subject(items, audience),
+            "intro": intro.format(organisation=user.organisation.name),
+            "items": items[:LISTED], "more": plural(len(items) - LISTED, "autre déclaration",
+                                                    "autres déclarations")
+            if len(items) > LISTED else None, "list_link": list_link})
+        queue_mail(db, to=user.email, subject=subject, text=text, html=html,
+                   kind=_kind(items, audience),
+                   key=mail_key, about=[about(item.declaration.id) for item in items])
+    return 1

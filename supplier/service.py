@@ -12,6 +12,7 @@ from portal.models import Commitment, CommitmentKind, Contract, ContractParty, P
 from portal.periods import Period
 from portal.permissions import facilitated_contract_ids, is_filer, visible_contracts
 from portal.settings import get_settings
+from supplier import notices
 from supplier.kinds import handler_for
 from supplier.models import (
     FILED_STATUSES,
@@ -186,6 +187,9 @@ def mark_submitted(db: Session, declaration: Declaration, *, user: User) -> None
     audit(db, user, "declaration", declaration.id,
           "resubmit" if previous == Status.returned else "submit",
           from_status=previous, to_status=Status.submitted)
+    # Every submission passes here (a CSR report filed once submits the other contracts' too):
+    # each declaration's buyer and facilitators hear of it.
+    notices.submitted(db, declaration, actor=user, resubmitted=previous == Status.returned)
 
 
 def _clear_facilitator_checks(declaration: Declaration) -> None:

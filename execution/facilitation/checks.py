@@ -2,14 +2,16 @@
 confirmed, proof seen, comment), then an opinion on the whole (« conforme », « à corriger » with
 a comment the holder reads, « non vérifiable ») that the buyer may require before validating."""
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.audit import audit
 from portal.clock import now
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
-from portal.models import CommitmentKind, FacilitatorAssignment, Organisation, User
+from portal.models import CommitmentKind, Organisation, User
+from portal.permissions import attached_facilitators
 from portal.validation import required_comment
+from supplier import notices
 from supplier.models import Declaration, FacilitatorOpinion, InsertionLine, Status
 from supplier.schemas import MAX_COMMENT
 from supplier.service import STALE, get_declaration
@@ -101,6 +103,7 @@ def give_opinion(db: Session, declaration_id: int, *, facilitator: User, opinion
     db.flush()
     audit(db, facilitator, "declaration", declaration.id, "facilitator_opinion",
           from_status=previous, to_status=opinion, comment=text)
+    notices.opinion_given(db, declaration, facilitator)
     return declaration
 
 
@@ -109,11 +112,8 @@ def has_facilitator(db: Session, declaration: Declaration) -> bool:
     its buyer's contracts or to this one); only insertion hours are checked."""
     if declaration.commitment.kind != CommitmentKind.insertion_hours:
         return False
-    contract = declaration.contract
-    return bool(db.scalar(select(exists().where(
-        FacilitatorAssignment.buyer_org_id == contract.buyer_org_id,
-        or_(FacilitatorAssignment.contract_id.is_(None),
-            FacilitatorAssignment.contract_id == contract.id)))))
+    attached = attached_facilitators(declaration.buyer_org_id, declaration.contract.id)
+    return bool(db.scalar(select(attached.exists())))
 
 
 def awaits_opinion(db: Session, declaration: Declaration) -> bool:

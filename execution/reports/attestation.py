@@ -1,4 +1,5 @@
-"""Insertion attestations: what a holder downloads for a contract, and the public check of its code.
+"""Insertion attestations: what a holder, or the contract's buyer, downloads for a contract, and
+the public check of its code.
 
 The verification code is 12 characters of Crockford base 32 (no I, L, O or U, so it can be read
 aloud and typed back), taken from an HMAC-SHA256 of the attested facts under the portal's secret.
@@ -22,7 +23,7 @@ from portal.clock import now
 from portal.errors import Conflict, NotFound
 from portal.models import Commitment, CommitmentKind, Contract, User
 from portal.money import cents
-from portal.permissions import get_visible_contract, is_filer
+from portal.permissions import get_visible_contract, is_filer, is_reviewer
 from portal.settings import get_settings
 from supplier.models import Declaration, InsertionLine, Status
 
@@ -97,10 +98,11 @@ def validated_insertion(db: Session, commitment_id: int
     return cents(hours), start, end
 
 
-def holder_contract(db: Session, contract_id: int, user: User) -> Contract:
-    """The contract, for the users of its holder only: anyone else is told it does not exist."""
+def attested_contract(db: Session, contract_id: int, user: User) -> Contract:
+    """The contract, for the users of its holder and the agents of its buyer only: anyone else
+    (a co-holder, another buyer) is told it does not exist."""
     contract = get_visible_contract(db, contract_id, user)
-    if not is_filer(user, contract):
+    if not (is_filer(user, contract) or is_reviewer(user, contract)):
         raise NotFound("Ce contrat n'existe pas ou vous n'y avez pas accès.")
     return contract
 
@@ -120,10 +122,10 @@ def _latest(db: Session, contract: Contract) -> Attestation | None:
 
 
 def issue(db: Session, contract_id: int, *, user: User) -> Attestation:
-    """The attestation of the hours validated to date, issued when the holder asks for it (a
-    POST). Asking again while nothing changed gives the same attestation (same code) instead
-    of a new one each time."""
-    contract = holder_contract(db, contract_id, user)
+    """The attestation of the hours validated to date, issued to the holder when the holder or
+    the buyer asks for it (a POST). Asking again while nothing changed gives the same
+    attestation (same code) instead of a new one each time."""
+    contract = attested_contract(db, contract_id, user)
     commitment = _insertion_commitment(contract)
     hours, start, end = validated_insertion(db, commitment.id)
     if start is None or end is None:
@@ -149,9 +151,9 @@ def issue(db: Session, contract_id: int, *, user: User) -> Attestation:
 
 
 def latest_issued(db: Session, contract_id: int, *, user: User) -> Attestation:
-    """The last attestation issued for the contract to its holder: what the download (a GET)
-    serves, without issuing anything."""
-    contract = holder_contract(db, contract_id, user)
+    """The last attestation issued for the contract to its holder, whoever asked for it: what
+    the download (a GET) serves, without issuing anything."""
+    contract = attested_contract(db, contract_id, user)
     _insertion_commitment(contract)
     attestation = _latest(db, contract)
     if attestation is None:

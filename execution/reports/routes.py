@@ -136,6 +136,23 @@ def issue_attestation(request: Request, db: DbSession, user: SupplierUser, contr
 
 @router.get("/fournisseur/contrats/{contract_id}/attestation.pdf")
 def attestation_pdf(db: DbSession, user: SupplierUser, contract_id: RowId):
+    return _attestation_download(db, user, contract_id)
+
+
+# The buyer gets the holder's attestation too (to file it, to check a tender's references).
+@router.post("/acheteur/contrats/{contract_id}/attestation")
+def buyer_issue_attestation(request: Request, db: DbSession, user: BuyerUser,
+                            contract_id: RowId):
+    attestations.issue(db, contract_id, user=user)
+    return redirect(request, f"/acheteur/contrats/{contract_id}/attestation.pdf")
+
+
+@router.get("/acheteur/contrats/{contract_id}/attestation.pdf")
+def buyer_attestation_pdf(db: DbSession, user: BuyerUser, contract_id: RowId):
+    return _attestation_download(db, user, contract_id)
+
+
+def _attestation_download(db, user: User, contract_id: int) -> Response:
     attestation = attestations.latest_issued(db, contract_id, user=user)
     return pdf_response(attestations.attestation_pdf(attestation),
                         f"attestation-insertion-{attestation.contract_reference}-"

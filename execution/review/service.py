@@ -9,6 +9,7 @@ from portal.errors import Conflict, Forbidden
 from portal.models import User
 from portal.permissions import is_reviewer
 from portal.validation import required_comment
+from supplier import notices
 from supplier.compliance.insertion import count_validated
 from supplier.models import Declaration, Status
 from supplier.service import STALE, get_declaration
@@ -42,6 +43,7 @@ def _transition(db: Session, declaration: Declaration, *, reviewer: User, versio
     db.flush()
     audit(db, reviewer, "declaration", declaration.id, action, from_status=expected,
           to_status=to, comment=comment)
+    notices.reviewed(db, declaration, actor=reviewer, action=action)
     return declaration
 
 

@@ -19,6 +19,6 @@ from supplier.models.insertion import ExitOutcome, InsertionExit, InsertionLine
 from supplier.models.plan import PlanAction as PlanAction  # re-exported
 from supplier.models.plan import PlanUpdate as PlanUpdate  # re-exported
 
-__all__ = ["FILED_STATUSES", "OPEN_STATUSES", "SHOWN_TO_BUYER", "Attachment", "Declaration",
-           "ExitOutcome", "FacilitatorOpinion", "InsertionExit", "InsertionLine", "Status",
-           "Subject", "declaration_owners"]
+__all__ = ["FILED_STATUSES", "OPEN_STATUSES", "SHOWN_TO_BUYER", "Attachment",
+           "Declaration", "ExitOutcome", "FacilitatorOpinion", "InsertionExit", "InsertionLine",
+           "Status", "Subject", "declaration_owners"]

@@ -203,3 +203,55 @@ def test_downloading_never_issues_an_attestation(client, db, login, report_world
     assert CODE.search(text).group(1) == first and "200,00 h" in text
     assert db.scalar(select(func.count()).select_from(Attestation)) == 1
     assert download(client, report_world)[1] != first
+
+
+def buyer_issue(client, contract_id: int):
+    """The « Générer l'attestation » button of the buyer's contract page."""
+    return client.post(f"/acheteur/contrats/{contract_id}/attestation",
+                       data={"csrf_token": csrf_token(client)}, follow_redirects=False)
+
+
+def test_the_buyer_downloads_the_attestation_of_its_contract(client, db, login, report_world):
+    contract_id = report_world.contract.id
+    login(report_world.buyer)
+    page = client.get(f"/acheteur/contrats/{contract_id}")
+    assert f'action="/acheteur/contrats/{contract_id}/attestation"' in page.text
+    # Nothing generated yet: the download (a GET) says so and issues nothing.
+    url = f"/acheteur/contrats/{contract_id}/attestation.pdf"
+    assert client.get(url).status_code == 404
+    assert db.scalar(select(func.count()).select_from(Attestation)) == 0
+
+    issued = buyer_issue(client, contract_id)
+    assert issued.status_code == 303 and issued.headers["location"] == url
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert HOLDER_NAME in text and "INS-2025-01" in text and "200,00 h" in text
+    code = CODE.search(text).group(1)
+    # The holder's attestation, the same one whoever asked for it first.
+    log_out(client)
+    login(report_world.holder)
+    assert download(client, report_world)[1] == code
+    assert db.scalar(select(func.count()).select_from(Attestation)) == 1
+
+
+def test_another_buyer_gets_no_attestation(client, db, login, report_world):
+    contract_id = report_world.contract.id
+    login(factories.make_user(db, Role.buyer))
+    assert buyer_issue(client, contract_id).status_code == 404
+    assert client.get(f"/acheteur/contrats/{contract_id}/attestation.pdf").status_code == 404
+    log_out(client)
+    login(report_world.holder)  # a supplier is not a buyer, even the holder
+    assert buyer_issue(client, contract_id).status_code == 403
+    assert client.get(f"/acheteur/contrats/{contract_id}/attestation.pdf").status_code == 403
+    assert db.scalar(select(func.count()).select_from(Attestation)) == 0
+
+
+def test_the_buyer_page_waits_for_validated_hours(client, db, login, report_world):
+    fresh = factories.make_contract(db, report_world.buyer, report_world.holder.organisation)
+    login(report_world.buyer)
+    page = client.get(f"/acheteur/contrats/{fresh.id}")
+    assert "/attestation" not in page.text
+    assert "sera disponible quand l'acheteur aura validé des heures" in page_text(page)
+    assert buyer_issue(client, fresh.id).status_code == 409

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
-from portal.mail import OutgoingMail
+from portal.mail import MailAbout, OutgoingMail
 from portal.models import AuditEvent, OrgKind, Role
 from portal.notifications import Notification
-from supplier.jobs import notify_overdue
+from supplier.jobs import remind_due
 from supplier.models import Declaration
 from tests import factories
 from tests.conftest import visible_text
@@ -53,6 +53,13 @@ def late(db, world):
     db.commit()
     world.q2 = world.declarations[1]
     return world
+
+
+def _about(db, mail: OutgoingMail) -> list[tuple[str, int]]:
+    """The records a mail is about."""
+    return [tuple(row) for row in db.execute(
+        select(MailAbout.entity, MailAbout.entity_id).where(MailAbout.mail_id == mail.id)
+        .order_by(MailAbout.entity_id))]
 
 
 def _mails(db, kind="manual_reminder") -> list[OutgoingMail]:
@@ -123,7 +130,7 @@ def test_relancer_mails_the_holders_users_once(client, db, login, post, late):
     # turned them off, not the former colleague, not another company.
     [mail] = _mails(db)
     assert mail.to_address == late.holder.email
-    assert (mail.about_entity, mail.about_id) == ("declaration", late.q2.id)
+    assert _about(db, mail) == [("declaration", late.q2.id)]
     assert late.contract.reference in mail.subject
     assert "en retard de 5 jours (échéance du 15/07/2025)" in mail.text_body
     assert f"/fournisseur/declarations/{late.q2.id}" in mail.text_body
@@ -169,9 +176,10 @@ def test_a_second_relance_within_a_day_is_refused_with_the_time_it_becomes_possi
 
 
 def test_the_last_reminder_counts_the_scheduled_ones_too(client, db, login, late):
-    notify_overdue(db)  # the day after the due date, the holder's users are told
+    remind_due(db)  # after the due date, the holder's users are told
     db.commit()
-    assert {m.about_id for m in _mails(db, "overdue")} >= {late.q2.id}
+    assert {about for m in _mails(db, "overdue") for about in _about(db, m)} >= {
+        ("declaration", late.q2.id)}
     login(late.buyer)
     assert "échéance du 15/07/2025 5 jours 20/07/2025 à 11:00 Relancer" in text(client.get(LATE))
 

@@ -25,9 +25,11 @@ def _keys(db, user) -> list[str]:
                            .order_by(Notification.id)))
 
 
-def _mails(db, to: str) -> list[str]:
-    return list(db.scalars(select(OutgoingMail.subject).where(OutgoingMail.to_address == to)
-                           .order_by(OutgoingMail.id)))
+def _mails(db, to: str, kind: str | None = None) -> list[str]:
+    query = select(OutgoingMail.subject).where(OutgoingMail.to_address == to)
+    if kind is not None:
+        query = query.where(OutgoingMail.kind == kind)
+    return list(db.scalars(query.order_by(OutgoingMail.id)))
 
 
 def test_reminders_seven_and_one_day_before_then_overdue_alerts(db, world):
@@ -43,13 +45,18 @@ def test_reminders_seven_and_one_day_before_then_overdue_alerts(db, world):
     remind_due(db)
     assert _keys(db, world.holder)[-1] == f"reminder:declaration:{q1.id}:1"
 
+    # The day after the due date, the holder's day brings the overdue alert.
     _at(date(2025, 4, 16))
+    remind_due(db)
     notify_overdue(db)
     assert _keys(db, world.holder)[-1] == f"overdue:declaration:{q1.id}"
+    assert _mails(db, world.holder.email)[-1] == f"Déclaration en retard — {contract}"
     assert _keys(db, world.buyer) == []  # the buyer waits for the grace period
 
     _at(date(2025, 4, 23))
+    remind_due(db)
     notify_overdue(db)
+    assert _keys(db, world.holder)[-1] == f"overdue:declaration:{q1.id}"  # told once
     assert _keys(db, world.buyer) == [f"overdue-buyer:declaration:{q1.id}"]
     assert _mails(db, world.buyer.email) == [f"Déclaration non déposée — {contract}"]
 
@@ -93,13 +100,14 @@ def test_weekly_digest_once_a_week_per_buyer(db, world):
     _at(date(2025, 5, 5))  # a Monday
     weekly_digest(db)
     weekly_digest(db)
-    assert len(_mails(db, world.buyer.email)) == len(_mails(db, colleague.email)) == 1
+    assert len(_mails(db, world.buyer.email, "digest")) == 1
+    assert len(_mails(db, colleague.email, "digest")) == 1
     text = db.scalar(select(OutgoingMail.text_body).where(
-        OutgoingMail.to_address == world.buyer.email))
+        OutgoingMail.to_address == world.buyer.email, OutgoingMail.kind == "digest"))
     assert "Déclarations à examiner\xa0: 1" in text
     _at(date(2025, 5, 12))
     weekly_digest(db)
-    assert len(_mails(db, world.buyer.email)) == 2
+    assert len(_mails(db, world.buyer.email, "digest")) == 2
 
 
 def test_mails_without_smtp_are_written_as_eml_files(db, world):

@@ -23,7 +23,9 @@ def test_the_reminders_already_sent_are_linked_to_their_declaration(tmp_path):
                 "'a@example.fr', 'Sujet', 'Texte', 'sent', 1, '2025-07-20 09:00:00', "
                 "'2025-07-20 09:00:00')"), {"id": n, "key": key})
         command.upgrade(alembic_config(connection, url), "head")
+        # Since 0025 a mail's records are rows of their own (a grouped reminder lists several).
         linked = dict(connection.execute(text(
-            "SELECT key, about_id FROM outgoing_mail WHERE about_entity = 'declaration'")).all())
+            "SELECT m.key, a.entity_id FROM outgoing_mail m JOIN outgoing_mail_about a "
+            "ON a.mail_id = m.id WHERE a.entity = 'declaration'")).all())
     engine.dispose()
     assert linked == {key: about for key, about in KEYS.items() if about is not None}

@@ -50,9 +50,9 @@ def test_every_mail_about_a_contract_names_it_in_its_subject(db, world):
     _at(date(2025, 4, 8))
     remind_due(db)
     _at(date(2025, 4, 16))
-    notify_overdue(db)
+    remind_due(db)  # the holder's day: the overdue alert
     _at(date(2025, 4, 23))
-    notify_overdue(db)
+    notify_overdue(db)  # the buyer's, after the grace period
     _at(date(2026, 1, 5))  # the contract ended on 31/12/2025: its survey is launched
     launch_campaigns(db)
     _at(date(2026, 1, 30))  # a week before the survey's due date
@@ -75,7 +75,8 @@ def test_every_mail_about_a_contract_names_it_in_its_subject(db, world):
             assert world.contract.reference in mail.text_body
     reminder = mails["reminder"][0]
     assert f"À déposer avant le 15/04/2025{NBSP}: Heures d'insertion" in reminder.text_body
-    assert f"Pour agir{NBSP}: http://" in reminder.text_body  # the URL itself is untouched
+    # The URL itself is untouched.
+    assert f"Toutes les déclarations{NBSP}: http://" in reminder.text_body
 
 
 def test_the_weekly_digest_agrees_its_counts_and_keeps_the_spaces_of_its_subject(db, world):
@@ -93,7 +94,8 @@ def test_the_weekly_digest_agrees_its_counts_and_keeps_the_spaces_of_its_subject
     _well_written(mail)
     assert f"Déclarations à examiner{NBSP}: 1" in mail.text_body
     assert re.search(r"validées sur [\d\u202f]+,\d\d\xa0h attendues", mail.text_body)
-    told = db.scalar(select(Notification.message).where(Notification.user_id == world.buyer.id))
+    told = db.scalar(select(Notification.message).where(Notification.user_id == world.buyer.id,
+                                                         Notification.kind == "digest"))
     assert told == ("Semaine 19 : 1 déclaration à examiner, 1 contrat en retard, "
                     "0 déclaration en retard de dépôt.")
 
@@ -132,3 +134,27 @@ def test_account_mails_agree_their_durations_and_keep_french_typography(
         "Demande d'ajout d'un utilisateur", "Réponse à votre demande d'ajout d'un utilisateur")
     for mail in (reset, invitation, asked, answered):
         _well_written(mail)
+
+
+def test_the_mails_of_each_step_name_the_contract_and_keep_french_typography(db, world):
+    from execution.review import service as review
+
+    world.contract.object = LONG_OBJECT
+    db.commit()
+    declaration = factories.submit(db, world.declarations[0], world.holder)
+    db.refresh(declaration)
+    review.return_to_holder(db, declaration.id, reviewer=world.buyer,
+                            version=declaration.version, comment="Précisez : le public ?")
+    db.commit()
+    mails = _mails(db)
+    short = "Travaux de rénovation énergétique du groupe…"
+    contract = f"{world.contract.reference} «{NBSP}{short}{NBSP}»"
+    assert [m.subject for m in mails["declaration_submit"]] == [
+        f"Déclaration à examiner — contrat {contract}"]
+    [returned] = mails["declaration_return"]
+    assert returned.subject == f"Déclaration renvoyée pour correction — contrat {contract}"
+    assert f"Commentaire de l'acheteur{NBSP}:\nPrécisez{NBSP}: le public{NBSP}?" in \
+        returned.text_body
+    for kind_mails in mails.values():
+        for mail in kind_mails:
+            _well_written(mail)
