@@ -62,6 +62,8 @@ def is_reviewer(user: User, contract: Contract) -> bool:
 
 
 def is_filer(user: User, contract: Contract) -> bool:
-    """Only the holder's users file and submit declarations."""
+    """Whether ``user`` is one of the holder's users: it answers for the contract (proposes
+    its progress plan, gets its attestation, declares its sub-contractors). Who files one
+    declaration is the organisation it carries: `supplier.models.Declaration.filed_by`."""
     holder = contract.holder
     return user.is_supplier and holder is not None and holder.id == user.organisation_id
