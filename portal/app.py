@@ -44,6 +44,7 @@ from supplier import api as supplier_api
 from supplier import plan_routes as supplier_plan_routes
 from supplier import routes as supplier_routes
 from supplier.service import STALE
+from supplier.subcontractors import routes as subcontracting_routes
 from surveys import api as surveys_api
 from surveys import routes as surveys_routes
 
@@ -198,6 +199,7 @@ def create_app() -> FastAPI:
         portal_routes, account_routes, member_routes, api_token_routes, admin_routes, portal_api,
         supplier_routes, supplier_api, execution_routes, execution_api)]
     routers += [supplier_routes.documents_router, supplier_plan_routes.router,
+                subcontracting_routes.router,
                 surveys_routes.router, surveys_api.router, agec_routes.router,
                 agec_routes.declaration_router,
                 indicator_routes.router, indicator_routes.settings_router, indicator_api.router,

@@ -123,7 +123,8 @@ def _form(name: str, read: Callable[[FormData], Payload], *, labels: dict[str, s
 FORMS: dict[str, KindForm] = {
     CommitmentKind.insertion_hours: _form("insertion", read_insertion, labels={
         "beneficiary_ref": "référence", "public_category": "public éligible", "sex": "sexe",
-        "age_band": "tranche d'âge", "execution_mode": "modalité", "hours": "heures"}),
+        "age_band": "tranche d'âge", "execution_mode": "modalité", "hours": "heures",
+        "subcontractor_org_id": "sous-traitant"}),
     CommitmentKind.agec_share: _form("agec", read_agec, labels={
         "category_code": "catégorie", "total_excl_vat": "montant total HT",
         "reuse_excl_vat": "réemploi ou réutilisation", "donation_excl_vat": "dons",

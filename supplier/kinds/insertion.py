@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from portal.errors import Invalid
 from portal.models import CommitmentKind, User
 from supplier import vocabulary
 from supplier.kinds.base import KindHandler, register
@@ -17,7 +18,8 @@ from supplier.schemas import (
     InsertionLineOut,
 )
 
-LINE_FIELDS = ("beneficiary_ref", "public_category", "sex", "age_band", "execution_mode", "hours")
+LINE_FIELDS = ("beneficiary_ref", "public_category", "sex", "age_band", "execution_mode", "hours",
+               "subcontractor_org_id")
 
 
 @register
@@ -37,10 +39,20 @@ class InsertionHours(KindHandler):
 
     def form_context(self, db, declaration, payload, *, extra_rows):
         return {"payload": payload, "rows": payload["lines"] + [{} for _ in range(extra_rows)],
-                "vocabulary": vocabulary}
+                "vocabulary": vocabulary,
+                # Hours done through a sub-contractor of the contract are named on the line.
+                "subcontractors": [(o.id, o.name) for o in declaration.contract.subcontractors]}
 
     def apply(self, db: Session, declaration: Declaration, data: InsertionDeclarationIn, *,
               user: User) -> None:
+        allowed = {o.id for o in declaration.contract.subcontractors}
+        errors = {f"lines.{i}.subcontractor_org_id": "Choisissez un sous-traitant du contrat."
+                  for i, line in enumerate(data.lines)
+                  if line.subcontractor_org_id is not None
+                  and line.subcontractor_org_id not in allowed}
+        if errors:
+            raise Invalid("La déclaration n'a pas été enregistrée : un sous-traitant nommé "
+                          "n'est pas déclaré sur le contrat.", field_errors=errors)
         declaration.insertion_lines = [InsertionLine(**line.model_dump()) for line in data.lines]
 
     def content_out(self, declaration: Declaration) -> dict[str, Any]:
