@@ -143,12 +143,14 @@ def visible_declarations(user: User) -> Select[Declaration]:
             Commitment.contract_id.in_(facilitated_contract_ids(user.organisation_id))))
         return query.where(Declaration.commitment_id.in_(insertion),
                            Declaration.status.in_(SHOWN_TO_BUYER))
-    co_held = (select(Commitment.id)
-               .join(ContractParty, ContractParty.contract_id == Commitment.contract_id)
-               .where(ContractParty.organisation_id == user.organisation_id,
-                      ContractParty.role == PartyRole.co_holder))
+    # A holder or co-holder reads every declaration of its contracts (the others' contents
+    # once filed: `Declaration.content_shown_to`); a sub-contractor only its own.
+    held = (select(Commitment.id)
+            .join(ContractParty, ContractParty.contract_id == Commitment.contract_id)
+            .where(ContractParty.organisation_id == user.organisation_id,
+                   ContractParty.role.in_((PartyRole.holder, PartyRole.co_holder))))
     return query.where(or_(Declaration.holder_org_id == user.organisation_id,
-                           Declaration.commitment_id.in_(co_held)))
+                           Declaration.commitment_id.in_(held)))
 
 
 def get_declaration(db: Session, declaration_id: int, user: User) -> Declaration:
