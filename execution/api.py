@@ -11,12 +11,12 @@ from portal.api_paging import ApiPage, PageOut
 from portal.auth import ApiUser, DbSession
 from portal.contracts import get_contract_for_reviewer
 from portal.errors import Forbidden
-from portal.models import CommitmentKind, ContractKind
-from portal.schemas import ContractIn, ContractOut, InsertionOut
+from portal.models import CommitmentKind, ContractKind, PartyRole
+from portal.schemas import ContractIn, ContractOut, FilerHoursOut, InsertionOut
 from portal.web import RowId
 from supplier import service as filing
 from supplier.api import ERRORS
-from supplier.compliance.insertion import insertion_progress
+from supplier.compliance.insertion import hours_by_filer, insertion_progress
 from supplier.contract_list import MAX_SEARCH, ContractFilters, ContractState, search_contracts
 
 router = APIRouter(prefix="/api/v1", tags=["contracts"], responses=COMMON)
@@ -30,15 +30,25 @@ class ContractDetailOut(ContractOut):
     insertion: InsertionOut | None = None
 
 
-def _detail(db, contract) -> ContractDetailOut:
+def _detail(db, contract, user=None) -> ContractDetailOut:
     out = ContractDetailOut.model_validate(contract)
+    if user is not None and contract.role_of(user.organisation_id) == PartyRole.subcontractor:
+        # A sub-contractor reads the insertion commitment only (as on its page).
+        out.commitments = [c for c in out.commitments
+                           if c.kind == CommitmentKind.insertion_hours]
     progress = insertion_progress(db, [contract]).get(contract.id)
     if progress is not None:
+        commitment = contract.commitment(CommitmentKind.insertion_hours)
+        filers = hours_by_filer(db, contract, commitment)
         out.insertion = InsertionOut(
             target_hours=progress.target,
             penalty_per_missing_hour=progress.penalty_per_missing_hour,
             validated_hours=progress.validated, expected_to_date_hours=progress.expected_to_date,
-            status=progress.status)
+            status=progress.status,
+            filers=[FilerHoursOut(organisation_id=f.organisation_id, name=f.name, role=f.role,
+                                  target_hours=f.target, validated_hours=f.validated,
+                                  filed_hours=f.filed)
+                    for f in filers] if len(filers) > 1 else [])
     return out
 
 
@@ -80,7 +90,7 @@ def create_contract(body: ContractIn, db: DbSession, user: ApiUser) -> ContractD
             operation_id="contracts-get", summary="Lire un contrat")
 def get_contract(contract_id: RowId, db: DbSession, user: ApiUser) -> ContractDetailOut:
     """One contract with its insertion progress."""
-    return _detail(db, filing.get_contract(db, contract_id, user))
+    return _detail(db, filing.get_contract(db, contract_id, user), user)
 
 
 @router.put("/contracts/{contract_id}",

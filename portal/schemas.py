@@ -151,12 +151,25 @@ class OrganisationOut(BaseModel):
     siret: str
 
 
+class FilerHoursOut(BaseModel):
+    """One organisation filing its own share of a shared insertion commitment."""
+
+    organisation_id: int | None
+    name: str
+    role: str | None = Field(description="holder, co_holder or subcontractor")
+    target_hours: Decimal | None
+    validated_hours: Decimal
+    filed_hours: Decimal = Field(description="Submitted or validated.")
+
+
 class InsertionOut(BaseModel):
     target_hours: Decimal
     penalty_per_missing_hour: Decimal | None
     validated_hours: Decimal
     expected_to_date_hours: Decimal
     status: str
+    # Each filing organisation's hours when the commitment is shared (empty otherwise).
+    filers: list[FilerHoursOut] = Field(default_factory=list)
 
 
 class CommitmentOut(BaseModel):

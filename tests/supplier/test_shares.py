@@ -217,3 +217,12 @@ def test_the_contract_page_shows_each_ones_hours_and_the_total(client, db, login
         assert "Total 40,00 h 165,00 h" in table
     db.expire_all()
     assert db.get(Contract, shared.contract.id).commitments[0].validated_hours == 40
+
+
+def test_the_api_gives_each_ones_hours(api, db, shared):
+    factories.submit(db, shared.theirs[0], shared.partner, factories.line(hours=40))
+    body = api(shared.holder).get(f"/api/v1/contracts/{shared.contract.id}").json()
+    filers = {f["name"]: f for f in body["insertion"]["filers"]}
+    partner = filers[shared.partner.organisation.name]
+    assert (partner["role"], partner["target_hours"], partner["filed_hours"]) == (
+        "co_holder", "400.00", "40.00")

@@ -105,7 +105,7 @@ def test_a_line_cannot_name_another_organisation(client, db, login, post, site):
 
 
 def test_a_sub_contractor_with_its_own_share_files_and_sees_nothing_else(client, db, login,
-                                                                         post, site):
+                                                                         post, api, site):
     login(site.holder)
     assert _declare(post, site, files_own="on").status_code == 303
     siae = db.scalar(select(Organisation).where(Organisation.siret == SIAE_SIRET))
@@ -130,6 +130,10 @@ def test_a_sub_contractor_with_its_own_share_files_and_sees_nothing_else(client,
     listed = client.get("/fournisseur/declarations?state=all").text
     assert f"/fournisseur/declarations/{agec.id}\"" not in listed
     assert client.get(f"{_page(site)}").status_code == 403
+    body = api(siae_user).get(f"/api/v1/contracts/{site.contract.id}").json()
+    assert [c["kind"] for c in body["commitments"]] == ["insertion_hours"]
+    listed = api(siae_user).get("/api/v1/declarations?per_page=100").json()["items"]
+    assert {d["id"] for d in listed} == {d.id for d in own}
 
     # The holder takes the filing back only while the sub-contractor filed nothing.
     login(site.holder)
