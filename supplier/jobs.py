@@ -53,8 +53,8 @@ def remind_due(db: Session) -> str:
         # Only the closest step: a reminder missed while the portal was down is not sent late
         # on top of the next one.
         step = next(s for s in steps if days_left <= s)
-        holder = declaration.contract.holder
-        for user in users_of(db, holder.id, Role.supplier):
+        # The organisation that files it: the holder, or the sharer whose part it is.
+        for user in users_of(db, declaration.holder_org_id, Role.supplier):
             told += notify(
                 db, user, key=f"reminder:declaration:{declaration.id}:{step}", kind="reminder",
                 message=f"À déposer avant le {declaration.due_on:%d/%m/%Y} : "
@@ -74,7 +74,7 @@ def notify_overdue(db: Session) -> str:
     told = 0
     for declaration in _open_declarations(db, Declaration.is_overdue):
         contract = declaration.contract
-        for user in users_of(db, contract.holder.id, Role.supplier):
+        for user in users_of(db, declaration.holder_org_id, Role.supplier):
             told += notify(
                 db, user, key=f"overdue:declaration:{declaration.id}", kind="overdue",
                 message=f"En retard depuis le {declaration.due_on:%d/%m/%Y} : "
@@ -87,7 +87,8 @@ def notify_overdue(db: Session) -> str:
                 told += notify(
                     db, user, key=f"overdue-buyer:declaration:{declaration.id}",
                     kind="overdue_buyer",
-                    message=f"{contract.holder.name} n'a pas déposé : {describe(declaration)} "
+                    message=f"{(declaration.filer or contract.holder).name} n'a pas déposé : "
+                            f"{describe(declaration)} "
                             f"(échéance du {declaration.due_on:%d/%m/%Y}).",
                     link=f"/acheteur/contrats/{contract.id}", mail=user.mail_alerts,
                     mail_template="alert", about=about(declaration.id),
