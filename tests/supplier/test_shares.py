@@ -121,6 +121,10 @@ def test_a_co_holder_files_and_submits_its_own_share(client, db, login, post, sh
     assert response.status_code == 303, response.text
     db.expire_all()
     assert db.get(Declaration, own.id).status == Status.submitted
+    login(shared.buyer)
+    review = html.unescape(visible_text(client.get(f"/acheteur/declarations/{own.id}").text))
+    assert f"Déposée par {shared.partner.organisation.name} (co-traitant)" in review
+    login(shared.partner)
     # Its to-do list: its own second quarter (late), not the holder's two.
     todo = visible_text(client.get("/fournisseur/declarations?state=todo").text)
     assert "1 déclaration." in todo
