@@ -153,3 +153,17 @@ def test_a_sub_contractor_withdrawn_before_filing_leaves_nothing(client, db, log
                 if d.holder_org_id == siae.id]
     assert db.scalar(select(ContractParty).where(ContractParty.organisation_id == siae.id)) \
         is None
+
+
+def test_the_end_of_contract_survey_leaves_the_sub_contractor_out(db, login, post, site):
+    from surveys.models import LaunchReason
+    from surveys.service import launch_campaign
+
+    login(site.holder)
+    _declare(post, site)
+    siae = db.scalar(select(Organisation).where(Organisation.siret == SIAE_SIRET))
+    db.expire_all()
+    campaign = launch_campaign(db, site.contract, reason=LaunchReason.manual)
+    involved = {i.respondent_org_id for i in campaign.invitations} | {
+        i.subject_org_id for i in campaign.invitations}
+    assert site.holder.organisation_id in involved and siae.id not in involved
