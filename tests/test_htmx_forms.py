@@ -66,7 +66,12 @@ def _commentary(db, world):
                                                        "text_social": "Gardé tel quel."}
 
 
-CASES = {"declaration_form": _declaration, "survey_form": _survey, "contract_form": _contract,
+def _subcontractor(db, world):
+    return world.holder, f"/fournisseur/contrats/{world.contract.id}/sous-traitants", {
+        "siret": "12345678901234", "name": "Régie de quartier"}
+
+
+CASES = {"subcontractor_form": _subcontractor, "declaration_form": _declaration, "survey_form": _survey, "contract_form": _contract,
          "threshold_form": _threshold, "settings_form": _settings, "target_form": _target,
          "review_form": _review, "commentary_form": _commentary}
 
