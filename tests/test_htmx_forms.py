@@ -71,9 +71,10 @@ def _subcontractor(db, world):
         "siret": "12345678901234", "name": "Régie de quartier"}
 
 
-CASES = {"subcontractor_form": _subcontractor, "declaration_form": _declaration, "survey_form": _survey, "contract_form": _contract,
-         "threshold_form": _threshold, "settings_form": _settings, "target_form": _target,
-         "review_form": _review, "commentary_form": _commentary}
+CASES = {"declaration_form": _declaration, "survey_form": _survey, "contract_form": _contract,
+         "subcontractor_form": _subcontractor, "threshold_form": _threshold,
+         "settings_form": _settings, "target_form": _target, "review_form": _review,
+         "commentary_form": _commentary}
 
 
 def test_every_form_block_has_a_case():

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.errors import Invalid
-from portal.models import CommitmentKind, User
+from portal.models import CommitmentKind, Organisation, User
 from supplier import vocabulary
 from supplier.kinds.base import KindHandler, register
-from supplier.models import Declaration, InsertionLine
+from supplier.models import Declaration, InsertionLine, declaration_owners
 from supplier.schemas import (
     InsertionContentOut,
     InsertionDeclarationIn,
@@ -40,12 +40,11 @@ class InsertionHours(KindHandler):
     def form_context(self, db, declaration, payload, *, extra_rows):
         return {"payload": payload, "rows": payload["lines"] + [{} for _ in range(extra_rows)],
                 "vocabulary": vocabulary,
-                # Hours done through a sub-contractor of the contract are named on the line.
-                "subcontractors": [(o.id, o.name) for o in declaration.contract.subcontractors]}
+                "subcontractors": [(o.id, o.name) for o in _nameable(declaration)]}
 
     def apply(self, db: Session, declaration: Declaration, data: InsertionDeclarationIn, *,
               user: User) -> None:
-        allowed = {o.id for o in declaration.contract.subcontractors}
+        allowed = {o.id for o in _nameable(declaration)}
         errors = {f"lines.{i}.subcontractor_org_id": "Choisissez un sous-traitant du contrat."
                   for i, line in enumerate(data.lines)
                   if line.subcontractor_org_id is not None
@@ -59,3 +58,13 @@ class InsertionHours(KindHandler):
         lines = [InsertionLineOut.model_validate(line) for line in declaration.insertion_lines]
         total = sum((line.hours for line in lines), Decimal("0"))
         return InsertionContentOut(lines=lines, total_hours=total).model_dump(mode="json")
+
+
+def _nameable(declaration: Declaration) -> list[Organisation]:
+    """The sub-contractors a line may name: the contract's, on the holder's own declarations
+    (hours done through sub-contracting are the holder's to declare; a co-holder's or a
+    sub-contractor's share holds its own people)."""
+    contract = declaration.contract
+    if declaration.holder_org_id != declaration_owners(contract)["holder_org_id"]:
+        return []
+    return contract.subcontractors
