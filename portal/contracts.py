@@ -172,15 +172,7 @@ def _apply(contract: Contract, data: ContractIn) -> None:
         setattr(contract, field, getattr(data, field))
     if data.decp is not None:
         contract.decp_facts = merged_facts(contract.decp_facts, data.decp)
-    wanted = {data.holder_id: PartyRole.holder}
-    wanted.update({org_id: PartyRole.co_holder for org_id in data.co_holder_ids})
-    # The sub-contractors are the holder's to declare (supplier.subcontracting): they stay.
-    contract.parties = [p for p in contract.parties if p.organisation_id in wanted
-                        or p.role == PartyRole.subcontractor]
-    for party in contract.parties:
-        party.role = wanted.pop(party.organisation_id, party.role)
-    contract.parties.extend(ContractParty(organisation_id=org_id, role=role)
-                            for org_id, role in wanted.items())
+    set_holders(contract, data.holder_id, data.co_holder_ids)
     for kind, params in commitment_params(data).items():
         _apply_commitment(contract, kind, params)
     insertion = contract.commitment(CommitmentKind.insertion_hours)
@@ -200,6 +192,29 @@ def _apply_shares(contract: Contract, commitment: Commitment, data: ContractIn) 
             share.target_hours = wanted.pop(share.organisation_id)
     commitment.shares.extend(CommitmentShare(organisation_id=org_id, target_hours=target)
                              for org_id, target in wanted.items())
+
+
+def set_holders(contract: Contract, holder_id: int | None, co_holder_ids: list[int]) -> None:
+    """The contract's holder and co-holders become these (the form, the API, a DECP import);
+    the sub-contractors, the holder's to declare (supplier.subcontractors), stay; an
+    organisation that leaves the contract no longer shares its commitments."""
+    wanted = {org_id: PartyRole.co_holder for org_id in co_holder_ids}
+    if holder_id is not None:
+        wanted[holder_id] = PartyRole.holder
+    before = {p.organisation_id for p in contract.parties}
+    contract.parties = [p for p in contract.parties if p.organisation_id in wanted
+                        or p.role == PartyRole.subcontractor]
+    for party in contract.parties:
+        party.role = wanted.pop(party.organisation_id, party.role)
+    contract.parties.extend(ContractParty(organisation_id=org_id, role=role)
+                            for org_id, role in wanted.items())
+    staying = {p.organisation_id for p in contract.parties}
+    if not before - staying:
+        return  # nobody left: the shares stand (and are not even read)
+    for commitment in contract.commitments:
+        if any(share.organisation_id not in staying for share in commitment.shares):
+            commitment.shares = [share for share in commitment.shares
+                                 if share.organisation_id in staying]
 
 
 def commitment_params(data: ContractIn) -> dict[CommitmentKind, dict | None]:

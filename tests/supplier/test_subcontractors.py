@@ -167,3 +167,23 @@ def test_the_end_of_contract_survey_leaves_the_sub_contractor_out(db, login, pos
     involved = {i.respondent_org_id for i in campaign.invitations} | {
         i.subject_org_id for i in campaign.invitations}
     assert site.holder.organisation_id in involved and siae.id not in involved
+
+
+def test_the_buyer_editing_the_contract_keeps_the_sub_contractor_and_its_share(db, login, post,
+                                                                               site):
+    from execution import setup
+
+    login(site.holder)
+    _declare(post, site, files_own="on")
+    siae = db.scalar(select(Organisation).where(Organisation.siret == SIAE_SIRET))
+    db.expire_all()
+    contract = site.contract
+    setup.update_contract(db, contract.id, factories.contract_data(
+        site.holder.organisation, reference=contract.reference,
+        agec=AgecParams(categories=["D2024_TEXTILES"])),
+        buyer=site.buyer, version=db.get(type(contract), contract.id).version)
+    db.commit()
+    db.expire_all()
+    assert contract.role_of(siae.id) == PartyRole.subcontractor
+    assert len([d for d in factories.declarations(db, contract)
+                if d.holder_org_id == siae.id]) == 4
