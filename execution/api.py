@@ -12,11 +12,12 @@ from portal.auth import ApiUser, ContractSideApiUser, DbSession
 from portal.contracts import get_contract_for_reviewer
 from portal.errors import Forbidden
 from portal.models import CommitmentKind, ContractKind
-from portal.schemas import ContractIn, ContractOut, InsertionOut
+from portal.permissions import reads_insertion_only
+from portal.schemas import ContractIn, ContractOut, FilerHoursOut, InsertionOut
 from portal.web import RowId
 from supplier import service as filing
 from supplier.api import ERRORS
-from supplier.compliance.insertion import insertion_progress
+from supplier.compliance.insertion import hours_by_filer, insertion_progress
 from supplier.contract_list import MAX_SEARCH, ContractFilters, ContractState, search_contracts
 
 router = APIRouter(prefix="/api/v1", tags=["contracts"], responses=COMMON)
@@ -30,22 +31,29 @@ class ContractDetailOut(ContractOut):
     insertion: InsertionOut | None = None
 
 
-def _detail(db, contract) -> ContractDetailOut:
+def _detail(db, contract, user=None) -> ContractDetailOut:
     out = ContractDetailOut.model_validate(contract)
+    if user is not None:
+        _shown_to(user, contract, out)
     progress = insertion_progress(db, [contract]).get(contract.id)
     if progress is not None:
+        commitment = contract.commitment(CommitmentKind.insertion_hours)
+        filers = hours_by_filer(db, contract, commitment)
         out.insertion = InsertionOut(
             target_hours=progress.target,
             penalty_per_missing_hour=progress.penalty_per_missing_hour,
             validated_hours=progress.validated, expected_to_date_hours=progress.expected_to_date,
-            status=progress.status)
+            status=progress.status,
+            filers=[FilerHoursOut(organisation_id=f.organisation_id, name=f.name, role=f.role,
+                                  target_hours=f.target, validated_hours=f.validated,
+                                  filed_hours=f.filed)
+                    for f in filers] if len(filers) > 1 else [])
     return out
 
 
-def _shown_to(user, out: ContractOut) -> ContractOut:
-    """A facilitator reads a contract's insertion commitment, not its AGEC categories, plans or
-    reports (DESIGN.md §1: insertion data only)."""
-    if user.is_facilitator:
+def _shown_to(user, contract, out: ContractOut) -> ContractOut:
+    """What of the contract's commitments ``user`` reads (see `reads_insertion_only`)."""
+    if reads_insertion_only(user, contract):
         out.commitments = [c for c in out.commitments
                            if c.kind == CommitmentKind.insertion_hours]
     return out
@@ -72,7 +80,7 @@ def list_contracts(
                               commitment=commitment or "", behind=behind)
     page = search_contracts(db, user, filters, page=paging.page, per_page=paging.per_page,
                             with_commitments=True)
-    return PageOut.of(page, [_shown_to(user, ContractOut.model_validate(c))
+    return PageOut.of(page, [_shown_to(user, c, ContractOut.model_validate(c))
                              for c in page.items])
 
 
@@ -91,7 +99,7 @@ def create_contract(body: ContractIn, db: DbSession,
             operation_id="contracts-get", summary="Lire un contrat")
 def get_contract(contract_id: RowId, db: DbSession, user: ApiUser) -> ContractDetailOut:
     """One contract with its insertion progress."""
-    return _shown_to(user, _detail(db, filing.get_contract(db, contract_id, user)))
+    return _detail(db, filing.get_contract(db, contract_id, user), user)
 
 
 @router.put("/contracts/{contract_id}",

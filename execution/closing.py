@@ -105,7 +105,9 @@ def reopening_preview(db: Session, contract: Contract) -> ReopeningPreview | Non
     campaign = campaign_of(db, contract.id)
     return ReopeningPreview(
         contract=contract, ends_on=contract.ends_on,
-        restored=[_line(c, subject, period) for c, subject, period in changes.added],
+        # A period of a shared commitment comes back once per filing organisation: told once.
+        restored=[_line(c, subject, period) for c, subject, period in dict.fromkeys(
+            (c, subject, period) for c, subject, period, _ in changes.added)],
         lengthened=[_moved(d, period) for d, period in changes.moved],
         campaign=campaign,
         withdraws_campaign=campaign is not None and is_unheard_of(db, campaign))

@@ -17,7 +17,7 @@ from portal.contracts import get_contract_for_reviewer, supplier_organisations
 from portal.errors import Conflict, Invalid
 from portal.formatting import agree, day, plural
 from portal.labels import CONSIDERATIONS
-from portal.models import CommitmentKind, Contract
+from portal.models import CommitmentKind, Contract, PartyRole
 from portal.permissions import is_reviewer
 from portal.schemas import ContractIn
 from portal.web import RowId, form_version, parsed_form, redirect, refused_form, render, verify_csrf
@@ -221,6 +221,7 @@ def contract_payload(form: FormData) -> dict:
     penalty = str(form.get("insertion_penalty", "")).strip()
     payload["insertion"] = ({"target_hours": target, "penalty_per_missing_hour": penalty or None}
                             if form.get("has_insertion") == "on" or target else None)
+    payload["insertion_shares"] = shares_payload(str(form.get("insertion_shares", "")))
     payload["agec"] = ({"categories": [str(c) for c in form.getlist("agec_categories")]}
                        if form.get("has_agec") == "on" else None)
     payload["progress_plan"] = (
@@ -230,6 +231,17 @@ def contract_payload(form: FormData) -> dict:
     payload["concession_report"] = form.get("concession_report") == "on"
     payload["decp"] = decp_payload(form)
     return payload
+
+
+def shares_payload(text: str) -> list[dict]:
+    """The split of the insertion commitment, one organisation a line: its SIRET, then, after
+    a colon, its share of the hours if any (« 12345678901234 : 1 200 »)."""
+    shares = []
+    for line in text.splitlines():
+        siret, _, target = line.replace(";", ":").partition(":")
+        if siret.strip():
+            shares.append({"siret": siret.strip(), "target_hours": target.strip() or None})
+    return shares
 
 
 _YES_NO = {"oui": True, "non": False}
@@ -280,6 +292,13 @@ def form_values(contract: Contract) -> dict:
             "target_hours": params.target_hours, "penalty_per_missing_hour": penalty}
     else:
         values["insertion"] = None
+    # The buyer's split among the holder and co-holders (sub-contractors' shares are the
+    # holder's, on its own page).
+    buyer_set = {PartyRole.holder, PartyRole.co_holder}
+    values["insertion_shares"] = [
+        {"siret": share.organisation.identifier, "target_hours": share.target_hours}
+        for share in (commitment.shares if commitment is not None else [])
+        if contract.role_of(share.organisation_id) in buyer_set]
     agec = contract.commitment(CommitmentKind.agec_share)
     values["agec"] = params_of(agec).model_dump() if agec is not None else None
     plan = contract.commitment(CommitmentKind.progress_plan)
@@ -305,6 +324,8 @@ _DECP_INPUTS = {key: name for name, key in {**_DECP_TEXT, **_DECP_YES_NO}.items(
 
 
 def _form_key(key: str) -> str:
+    if key.startswith("insertion_shares"):
+        return "insertion_shares"
     if key.startswith("decp."):
         parts = key.split(".")[1:]
         return _DECP_INPUTS.get(".".join(parts[:2]), _DECP_INPUTS.get(parts[0], "decp"))

@@ -48,6 +48,7 @@ from supplier import exit_routes as supplier_exit_routes
 from supplier import plan_routes as supplier_plan_routes
 from supplier import routes as supplier_routes
 from supplier.service import STALE
+from supplier.subcontractors import routes as subcontracting_routes
 from surveys import api as surveys_api
 from surveys import routes as surveys_routes
 
@@ -203,6 +204,7 @@ def create_app() -> FastAPI:
         supplier_routes, supplier_api, execution_routes, execution_api)]
     routers += [supplier_routes.documents_router, supplier_plan_routes.router,
                 supplier_exit_routes.router, supplier_exit_routes.facilitator_router,
+                subcontracting_routes.router,
                 surveys_routes.router, surveys_api.router, agec_routes.router,
                 agec_routes.declaration_router,
                 indicator_routes.router, indicator_routes.settings_router, indicator_api.router,

@@ -1,5 +1,7 @@
 """The contract register: create and change contracts, their parties and their commitments."""
 
+from decimal import Decimal
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -8,6 +10,7 @@ from portal.audit import audit
 from portal.clock import today
 from portal.decp_facts import merged_facts
 from portal.errors import Conflict, Forbidden, Invalid
+from portal.formatting import hours
 from portal.identity import (
     create_organisation,
     find_organisation_by_identifier,
@@ -16,6 +19,7 @@ from portal.identity import (
 from portal.models import (
     Commitment,
     CommitmentKind,
+    CommitmentShare,
     Contract,
     ContractParty,
     ContractStatus,
@@ -71,10 +75,44 @@ def _co_holders_by_siret(db: Session, data: ContractIn) -> ContractIn:
     return data.model_copy(update={"co_holder_ids": ids, "co_holder_sirets": []})
 
 
+def _shares_by_siret(db: Session, data: ContractIn) -> ContractIn:
+    """The organisations of the insertion shares named by SIRET, found by it."""
+    shares, unknown = [], []
+    for share in data.insertion_shares:
+        if share.siret is not None:
+            organisation = find_organisation_by_identifier(db, share.siret)
+            if organisation is None:
+                unknown.append(share.siret)
+                continue
+            share = share.model_copy(update={"organisation_id": organisation.id, "siret": None})
+        shares.append(share)
+    if unknown:
+        raise Invalid("Le contrat n'a pas pu être enregistré.", field_errors={
+            "insertion_shares": "Aucune entreprise du portail n'a ce SIRET : "
+                                + ", ".join(unknown) + "."})
+    return data.model_copy(update={"insertion_shares": shares})
+
+
+def _shares_error(data: ContractIn) -> str | None:
+    """Why the split of the insertion commitment cannot stand, in French; None if it can."""
+    parties = {data.holder_id, *data.co_holder_ids}
+    named = [share.organisation_id for share in data.insertion_shares]
+    if set(named) - parties:
+        return ("Seuls le titulaire et les co-traitants du contrat reçoivent une part de "
+                "l'engagement d'insertion ; les sous-traitants sont déclarés par le titulaire.")
+    if len(set(named)) != len(named):
+        return "Une entreprise est nommée deux fois dans la répartition des heures d'insertion."
+    total = sum((share.target_hours or 0 for share in data.insertion_shares), Decimal(0))
+    if data.insertion is not None and total > data.insertion.target_hours:
+        return (f"La somme des parts ({hours(total)}) dépasse l'engagement du contrat "
+                f"({hours(data.insertion.target_hours)}).")
+    return None
+
+
 def _with_new_holder(db: Session, data: ContractIn, *, buyer: User) -> ContractIn:
     """Registers the holder typed by SIRET (or finds it, if it is on the portal already), and
-    the co-holders named by SIRET."""
-    data = _co_holders_by_siret(db, data)
+    the co-holders and sharers named by SIRET."""
+    data = _shares_by_siret(db, _co_holders_by_siret(db, data))
     if data.new_holder is None:
         return data
     new = data.new_holder
@@ -116,6 +154,8 @@ def _check(db: Session, data: ContractIn, *, buyer_org_id: int, contract_id: int
         errors["co_holder_ids"] = "Un co-traitant choisi n'est pas une entreprise du portail."
     if data.holder_id in data.co_holder_ids:  # a SIRET typed for both
         errors["co_holder_sirets"] = "Le titulaire ne peut pas être aussi co-traitant."
+    if (shares_error := _shares_error(data)) is not None:
+        errors["insertion_shares"] = shares_error
     if data.agec is not None:
         unknown = set(data.agec.categories) - set(known_codes(db, set(data.agec.categories)))
         if unknown:
@@ -132,15 +172,49 @@ def _apply(contract: Contract, data: ContractIn) -> None:
         setattr(contract, field, getattr(data, field))
     if data.decp is not None:
         contract.decp_facts = merged_facts(contract.decp_facts, data.decp)
-    wanted = {data.holder_id: PartyRole.holder}
-    wanted.update({org_id: PartyRole.co_holder for org_id in data.co_holder_ids})
-    contract.parties = [p for p in contract.parties if p.organisation_id in wanted]
-    for party in contract.parties:
-        party.role = wanted.pop(party.organisation_id)
-    contract.parties.extend(ContractParty(organisation_id=org_id, role=role)
-                            for org_id, role in wanted.items())
+    set_holders(contract, data.holder_id, data.co_holder_ids)
     for kind, params in commitment_params(data).items():
         _apply_commitment(contract, kind, params)
+    insertion = contract.commitment(CommitmentKind.insertion_hours)
+    if insertion is not None:
+        _apply_shares(contract, insertion, data)
+
+
+def _apply_shares(contract: Contract, commitment: Commitment, data: ContractIn) -> None:
+    """The buyer's split among the holder and co-holders; the sub-contractors' shares (the
+    holder's to decide) are kept."""
+    wanted = {share.organisation_id: share.target_hours for share in data.insertion_shares}
+    subcontractors = {o.id for o in contract.subcontractors}
+    commitment.shares = [s for s in commitment.shares if s.organisation_id in wanted
+                         or s.organisation_id in subcontractors]
+    for share in commitment.shares:
+        if share.organisation_id in wanted:
+            share.target_hours = wanted.pop(share.organisation_id)
+    commitment.shares.extend(CommitmentShare(organisation_id=org_id, target_hours=target)
+                             for org_id, target in wanted.items())
+
+
+def set_holders(contract: Contract, holder_id: int | None, co_holder_ids: list[int]) -> None:
+    """The contract's holder and co-holders become these (the form, the API, a DECP import);
+    the sub-contractors, the holder's to declare (supplier.subcontractors), stay; an
+    organisation that leaves the contract no longer shares its commitments."""
+    wanted = {org_id: PartyRole.co_holder for org_id in co_holder_ids}
+    if holder_id is not None:
+        wanted[holder_id] = PartyRole.holder
+    before = {p.organisation_id for p in contract.parties}
+    contract.parties = [p for p in contract.parties if p.organisation_id in wanted
+                        or p.role == PartyRole.subcontractor]
+    for party in contract.parties:
+        party.role = wanted.pop(party.organisation_id, party.role)
+    contract.parties.extend(ContractParty(organisation_id=org_id, role=role)
+                            for org_id, role in wanted.items())
+    staying = {p.organisation_id for p in contract.parties}
+    if not before - staying:
+        return  # nobody left: the shares stand (and are not even read)
+    for commitment in contract.commitments:
+        if any(share.organisation_id not in staying for share in commitment.shares):
+            commitment.shares = [share for share in commitment.shares
+                                 if share.organisation_id in staying]
 
 
 def commitment_params(data: ContractIn) -> dict[CommitmentKind, dict | None]:

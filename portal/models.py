@@ -241,6 +241,15 @@ class Contract(Base):
         return [p.organisation for p in self.parties if p.role == PartyRole.co_holder]
 
     @property
+    def subcontractors(self) -> list[Organisation]:
+        """The sub-contractors the holder declared (not DECP holders)."""
+        return [p.organisation for p in self.parties if p.role == PartyRole.subcontractor]
+
+    def role_of(self, organisation_id: int | None) -> str | None:
+        """The organisation's part in the contract (a `PartyRole`), None when it has none."""
+        return next((p.role for p in self.parties if p.organisation_id == organisation_id), None)
+
+    @property
     def title(self) -> str:
         """How a mail names the contract: its reference and its object, shortened
         (2025-014 « Nettoyage des locaux… »)."""

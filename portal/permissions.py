@@ -61,6 +61,13 @@ def visible_contracts(user: User) -> Select[Contract]:
     return query.where(Contract.id.in_(supplier_contract_ids(user)))
 
 
+def reads_insertion_only(user: User, contract: Contract) -> bool:
+    """A facilitator and a sub-contractor read a contract's insertion commitment, not its AGEC
+    categories, plans or reports (DESIGN.md §1; a sub-contractor works on the hours only)."""
+    return user.is_facilitator or (
+        user.is_supplier and contract.role_of(user.organisation_id) == PartyRole.subcontractor)
+
+
 def get_visible_contract(db: Session, contract_id: int, user: User) -> Contract:
     contract = db.scalar(visible_contracts(user).where(Contract.id == contract_id))
     if contract is None:
@@ -74,6 +81,8 @@ def is_reviewer(user: User, contract: Contract) -> bool:
 
 
 def is_filer(user: User, contract: Contract) -> bool:
-    """Only the holder's users file and submit declarations."""
+    """Whether ``user`` is one of the holder's users: it answers for the contract (proposes
+    its progress plan, gets its attestation, declares its sub-contractors). Who files one
+    declaration is the organisation it carries: `supplier.models.Declaration.filed_by`."""
     holder = contract.holder
     return user.is_supplier and holder is not None and holder.id == user.organisation_id

@@ -14,7 +14,13 @@ from pydantic import (
     model_validator,
 )
 
-from portal.commitments import AgecParams, InsertionHoursParams, Money, ProgressPlanParams
+from portal.commitments import (
+    AgecParams,
+    InsertionHoursParams,
+    Money,
+    ProgressPlanParams,
+    decimal_from_text,
+)
 from portal.decp_facts import DecpFactsIn
 from portal.models import ContractKind, ContractNature, Frequency, OrgSize
 from portal.validation import PlainText
@@ -54,6 +60,26 @@ class NewSupplierIn(BaseModel):
     size: Annotated[OrgSize | None, BeforeValidator(blank_to_none)] = None
 
 
+class CommitmentShareIn(BaseModel):
+    """An organisation of the contract (the holder or a co-holder) that files its own insertion
+    declarations, named by its id or its SIRET, with its part of the target hours if any."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    organisation_id: StrictInt | None = None
+    siret: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    target_hours: Annotated[
+        Annotated[Decimal, Field(gt=0, max_digits=10, decimal_places=2)] | None,
+        BeforeValidator(decimal_from_text)] = None
+
+    @model_validator(mode="after")
+    def _one_name(self) -> "CommitmentShareIn":
+        if (self.organisation_id is None) == (self.siret is None):
+            raise ValueError("Nommez l'entreprise par son identifiant ou par son SIRET, l'un "
+                             "ou l'autre.")
+        return self
+
+
 class ContractIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -82,6 +108,13 @@ class ContractIn(BaseModel):
     environmental_clause: StrictBool = False
     environmental_criterion: StrictBool = False
     insertion: InsertionHoursParams | None = None
+    insertion_shares: list[CommitmentShareIn] = Field(
+        default_factory=list, max_length=21,
+        description="The insertion commitment split among the holder and co-holders: each "
+                    "organisation named files its own declarations (the holder always files "
+                    "its own), with its share of the target hours if set; the shares' sum may "
+                    "not exceed the target. Empty: the holder files alone. Sub-contractors' "
+                    "shares are declared by the holder and kept.")
     agec: AgecParams | None = None
     progress_plan: ProgressPlanParams | None = None
     csr_report: StrictBool = False
@@ -104,6 +137,9 @@ class ContractIn(BaseModel):
                              "indiquez le SIRET d'une nouvelle entreprise, l'un ou l'autre.")
         if self.holder_id in self.co_holder_ids:
             raise ValueError("Le titulaire ne peut pas être aussi co-traitant.")
+        if self.insertion_shares and self.insertion is None:
+            raise ValueError("Une répartition des heures d'insertion suppose un engagement "
+                             "d'heures d'insertion.")
         return self
 
 
@@ -115,12 +151,25 @@ class OrganisationOut(BaseModel):
     siret: str
 
 
+class FilerHoursOut(BaseModel):
+    """One organisation filing its own share of a shared insertion commitment."""
+
+    organisation_id: int | None
+    name: str
+    role: str | None = Field(description="holder, co_holder or subcontractor")
+    target_hours: Decimal | None
+    validated_hours: Decimal
+    filed_hours: Decimal = Field(description="Submitted or validated.")
+
+
 class InsertionOut(BaseModel):
     target_hours: Decimal
     penalty_per_missing_hour: Decimal | None
     validated_hours: Decimal
     expected_to_date_hours: Decimal
     status: str
+    # Each filing organisation's hours when the commitment is shared (empty otherwise).
+    filers: list[FilerHoursOut] = Field(default_factory=list)
 
 
 class CommitmentOut(BaseModel):

@@ -80,8 +80,8 @@ def _matching(search: str):
 def _in_state(state: str, on: date):
     return {
         "to_review": [Declaration.status == Status.submitted],
-        # For a supplier, only what it holds (see `declarations_query`): a co-holder does
-        # not file.
+        # For a supplier, only what its organisation files (see `declarations_query`): the
+        # holder's, or a co-holder's or sub-contractor's own share.
         "todo": [Declaration.status.in_(OPEN_STATUSES),
                  Declaration.due_on <= on + timedelta(days=TODO_HORIZON_DAYS)],
         "overdue": [Declaration.is_overdue],
@@ -92,7 +92,8 @@ def _in_state(state: str, on: date):
 
 def declarations_query(user: User, filters: DeclarationFilters, *,
                        on: date | None = None) -> Select[Declaration]:
-    # A holder's to-do list is among the declarations it holds: no need to look further.
+    # A supplier's to-do list is among the declarations it files (`Declaration.filed_by`): no
+    # need to look further.
     to_file = filters.state == "todo" and user.is_supplier
     query = (select(Declaration).where(Declaration.holder_org_id == user.organisation_id)
              if to_file else visible_declarations(user))

@@ -125,7 +125,7 @@ FORMS: dict[str, KindForm] = {
     CommitmentKind.insertion_hours: _form("insertion", read_insertion, labels={
         "beneficiary_ref": "référence", "public_category": "public éligible", "sex": "sexe",
         "age_band": "tranche d'âge", "execution_mode": "modalité", "hours": "heures",
-        "flag_comment": "réponse au signalement",
+        "flag_comment": "réponse au signalement", "subcontractor_org_id": "sous-traitant",
         "pace_comment": "Réponse au signalement du rythme"}),
     CommitmentKind.agec_share: _form("agec", read_agec, labels={
         "category_code": "catégorie", "total_excl_vat": "montant total HT",

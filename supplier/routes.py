@@ -9,7 +9,8 @@ from starlette.datastructures import FormData
 
 from portal.auth import ContractSideUser, DbSession, SupplierUser
 from portal.errors import Conflict, Invalid, TooLarge
-from portal.permissions import is_filer
+from portal.models import CommitmentKind
+from portal.permissions import is_filer, reads_insertion_only
 from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
 from supplier import service
 from supplier.compliance.insertion import insertion_progress
@@ -63,19 +64,27 @@ def declarations_page(request: Request, db: DbSession, user: SupplierUser):
 @router.get("/contrats/{contract_id}")
 def contract_page(request: Request, db: DbSession, user: SupplierUser, contract_id: RowId):
     contract = service.get_contract(db, contract_id, user)
-    declarations = service.declarations_of(db, contract)
+    declarations = service.declarations_of(db, contract, user)
+    # A sub-contractor sees the insertion commitment only, not the holder's other obligations.
+    insertion_only = reads_insertion_only(user, contract)
     return render(request, "supplier/contract.html", {
         "contract": contract,
-        "commitments": commitment_summaries(db, contract),
+        "commitments": commitment_summaries(
+            db, contract, kinds={CommitmentKind.insertion_hours} if insertion_only else None),
         "declarations": declarations,
         "hours": service.declared_hours(db, [d.id for d in declarations]),
-        "can_file": is_filer(user, contract),
+        "can_file": service.files_on(user, contract),
+        "is_holder": is_filer(user, contract),
     })
 
 
 def _form_context(db, declaration, user, payload, *, errors=None, extra_rows=0, summary=None):
     handler = handler_for(declaration)
+    # Another organisation's draft (the holder's, a co-holder's) stays its own.
+    shown = declaration.content_shown_to(user)
     return {
+        "shown": shown,
+        "filer": declaration.filer,
         "d": declaration,
         "contract": declaration.contract,
         "handler": handler,
@@ -84,9 +93,10 @@ def _form_context(db, declaration, user, payload, *, errors=None, extra_rows=0, 
         "comment": payload.get("supplier_comment") or "",
         "errors": errors or {},
         "error_summary": summary,
-        "editable": is_filer(user, declaration.contract) and not declaration.is_locked,
-        **handler.form_context(db, declaration, payload, extra_rows=extra_rows),
-        **handler.view_context(db, declaration),
+        "editable": declaration.filed_by(user) and not declaration.is_locked,
+        **(handler.form_context(db, declaration, payload, extra_rows=extra_rows)
+           if shown else {}),
+        **(handler.view_context(db, declaration) if shown else {}),
     }
 
 

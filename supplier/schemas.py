@@ -19,6 +19,17 @@ from supplier.vocabulary import AGE_BANDS, EXECUTION_MODES, PUBLIC_CATEGORIES, S
 MAX_LINES = 2000
 MAX_COMMENT = 2000
 
+
+def optional_id(value):
+    """An id chosen in a form's list (text: digits, or empty for none); the API's JSON gives an
+    integer or null, taken as is."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        return int(text) if text.isascii() and text.isdigit() and len(text) < 11 else value
+    return value
+
 PublicCategory = Literal[tuple(PUBLIC_CATEGORIES)]  # type: ignore[valid-type]
 Sex = Literal[tuple(SEXES)]  # type: ignore[valid-type]
 AgeBand = Literal[tuple(AGE_BANDS)]  # type: ignore[valid-type]
@@ -49,6 +60,9 @@ class InsertionLineIn(BaseModel):
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
+    # Hours done through this sub-contractor of the contract (one the holder declared).
+    subcontractor_org_id: Annotated[Annotated[StrictInt, Field(gt=0)] | None,
+                                    BeforeValidator(optional_id)] = None
 
     @field_validator("beneficiary_ref")
     @classmethod
@@ -93,6 +107,7 @@ class InsertionLineOut(BaseModel):
     hours: Cents
     line_count: int
     flag_comment: str | None
+    subcontractor_org_id: int | None = None
 
 
 class InsertionContentOut(BaseModel):

@@ -10,7 +10,7 @@ from portal.clock import now
 from portal.errors import Conflict, Forbidden, NotFound
 from portal.models import Commitment, CommitmentKind, Contract, ContractParty, PartyRole, User
 from portal.periods import Period
-from portal.permissions import facilitated_contract_ids, is_filer, visible_contracts
+from portal.permissions import facilitated_contract_ids, visible_contracts
 from portal.settings import get_settings
 from supplier import notices
 from supplier.kinds import handler_for
@@ -22,6 +22,7 @@ from supplier.models import (
     InsertionLine,
     Status,
     declaration_owners,
+    filing_organisations,
 )
 from supplier.schemas import DeclarationIn
 
@@ -34,7 +35,8 @@ class PeriodChanges:
     """What `sync_declarations` does to a contract's declarations; the closing and reopening
     pages announce it before it is done."""
 
-    added: list[tuple[Commitment, str, Period]]  # periods now expected: (commitment, subject, …)
+    # Periods now expected: (commitment, subject, period, filing organisation).
+    added: list[tuple[Commitment, str, Period, int | None]]
     moved: list[tuple[Declaration, Period]]  # still to file: their dates follow the contract's
     withdrawn: list[Declaration]  # no longer expected and nothing filed: deleted
     kept: list[Declaration]  # no longer expected, but something was filed: kept
@@ -44,46 +46,75 @@ def period_changes(db: Session, contract: Contract, *,
                    dates: Contract | None = None) -> PeriodChanges:
     """The changes that bring the declarations in line with the contract, or with ``dates``: a
     detached contract holding other dates (the same contract closed today, or reopened), whose
-    changes are only shown."""
+    changes are only shown. Each period is expected once per filing organisation
+    (`filing_organisations`); ``added`` holds (commitment, subject, period, organisation)."""
     due_days = get_settings().declaration_due_days
     dates = dates if dates is not None else contract
     changes = PeriodChanges([], [], [], [])
+    holder = declaration_owners(contract)["holder_org_id"]
+    parties = {p.organisation_id for p in contract.parties}
     for commitment in contract.commitments:
+        filers = filing_organisations(contract, commitment)
         wanted = handler_for(commitment.kind).periods(dates, commitment, due_days=due_days)
-        existing = {(d.subject, d.period_start): d for d in db.scalars(
-            select(Declaration).where(Declaration.commitment_id == commitment.id))}
-        for subject, period in wanted:
-            declaration = existing.pop((subject, period.start), None)
-            if declaration is None:
-                changes.added.append((commitment, subject, period))
-            elif declaration.status in OPEN_STATUSES and (
-                    (declaration.period_end, declaration.due_on) != (period.end, period.due)):
-                changes.moved.append((declaration, period))
-        for leftover in sorted(existing.values(), key=lambda d: d.period_start):
+        existing: dict[tuple, Declaration] = {}
+        leftovers: list[Declaration] = []
+        for declaration in db.scalars(select(Declaration)
+                                      .where(Declaration.commitment_id == commitment.id)):
+            # An organisation that left the contract was its holder: the new holder takes its
+            # declarations over (`sync_declarations` moves them).
+            filer = (declaration.holder_org_id if declaration.holder_org_id in parties
+                     else holder)
+            key = (declaration.subject, declaration.period_start, filer)
+            if key in existing:
+                leftovers.append(declaration)
+            else:
+                existing[key] = declaration
+        for organisation in filers:
+            for subject, period in wanted:
+                declaration = existing.pop((subject, period.start, organisation), None)
+                if declaration is None:
+                    changes.added.append((commitment, subject, period, organisation))
+                elif declaration.status in OPEN_STATUSES and (
+                        (declaration.period_end, declaration.due_on) != (period.end, period.due)):
+                    changes.moved.append((declaration, period))
+        leftovers.extend(existing.values())
+        for leftover in sorted(leftovers, key=lambda d: d.period_start):
             (changes.withdrawn if leftover.status == Status.expected
              else changes.kept).append(leftover)
     return changes
 
 
 def sync_declarations(db: Session, contract: Contract) -> PeriodChanges:
-    """Creates the declarations every commitment expects; drops the ones that no longer exist
-    (only while nothing was filed for them) and follows changed dates."""
+    """Creates the declarations every commitment expects, one per period and filing
+    organisation; drops the ones that no longer exist (only while nothing was filed for them:
+    a period gone, an organisation no longer sharing the commitment) and follows changed
+    dates."""
     db.flush()
     owners = declaration_owners(contract)
+    commitment_ids = [c.id for c in contract.commitments]
+    parties = [p.organisation_id for p in contract.parties]
+    # A new holder takes over every declaration its predecessor filed (an organisation no
+    # longer on the contract), filed ones included; never those of the other organisations.
+    db.execute(update(Declaration)
+               .where(Declaration.commitment_id.in_(commitment_ids),
+                      or_(Declaration.holder_org_id.is_(None),
+                          Declaration.holder_org_id.not_in(parties)))
+               .values(holder_org_id=owners["holder_org_id"])
+               .execution_options(synchronize_session="fetch"))
+    db.execute(update(Declaration)
+               .where(Declaration.commitment_id.in_(commitment_ids),
+                      Declaration.buyer_org_id != owners["buyer_org_id"])
+               .values(buyer_org_id=owners["buyer_org_id"])
+               .execution_options(synchronize_session="fetch"))
     changes = period_changes(db, contract)
-    for commitment, subject, period in changes.added:
+    for commitment, subject, period, organisation in changes.added:
         db.add(Declaration(commitment_id=commitment.id, subject=subject,
                            period_start=period.start, period_end=period.end, due_on=period.due,
-                           **owners))
+                           buyer_org_id=owners["buyer_org_id"], holder_org_id=organisation))
     for declaration, period in changes.moved:
         declaration.period_end, declaration.due_on = period.end, period.due
     for withdrawn in changes.withdrawn:
         db.delete(withdrawn)
-    # A new holder takes over every declaration of the contract, filed ones included.
-    db.execute(update(Declaration)
-               .where(Declaration.commitment_id.in_([c.id for c in contract.commitments]),
-                      Declaration.holder_org_id.is_distinct_from(owners["holder_org_id"]))
-               .values(**owners).execution_options(synchronize_session="fetch"))
     db.flush()
     return changes
 
@@ -113,12 +144,14 @@ def visible_declarations(user: User) -> Select[Declaration]:
             Commitment.contract_id.in_(facilitated_contract_ids(user.organisation_id))))
         return query.where(Declaration.commitment_id.in_(insertion),
                            Declaration.status.in_(SHOWN_TO_BUYER))
-    co_held = (select(Commitment.id)
-               .join(ContractParty, ContractParty.contract_id == Commitment.contract_id)
-               .where(ContractParty.organisation_id == user.organisation_id,
-                      ContractParty.role == PartyRole.co_holder))
+    # A holder or co-holder reads every declaration of its contracts (the others' contents
+    # once filed: `Declaration.content_shown_to`); a sub-contractor only its own.
+    held = (select(Commitment.id)
+            .join(ContractParty, ContractParty.contract_id == Commitment.contract_id)
+            .where(ContractParty.organisation_id == user.organisation_id,
+                   ContractParty.role.in_((PartyRole.holder, PartyRole.co_holder))))
     return query.where(or_(Declaration.holder_org_id == user.organisation_id,
-                           Declaration.commitment_id.in_(co_held)))
+                           Declaration.commitment_id.in_(held)))
 
 
 def get_declaration(db: Session, declaration_id: int, user: User) -> Declaration:
@@ -130,8 +163,10 @@ def get_declaration(db: Session, declaration_id: int, user: User) -> Declaration
 
 def get_for_filer(db: Session, declaration_id: int, user: User) -> Declaration:
     declaration = get_declaration(db, declaration_id, user)
-    if not is_filer(user, declaration.contract):
-        raise Forbidden("Seuls les utilisateurs du titulaire peuvent remplir cette déclaration.")
+    if not declaration.filed_by(user):
+        raise Forbidden("Seuls les utilisateurs de l'entreprise qui dépose cette déclaration "
+                        "(le titulaire, ou le co-traitant ou sous-traitant dont c'est la part) "
+                        "peuvent la remplir.")
     return declaration
 
 
@@ -224,7 +259,19 @@ def get_contract(db: Session, contract_id: int, user: User) -> Contract:
     return contract
 
 
-def declarations_of(db: Session, contract: Contract) -> list[Declaration]:
+def declarations_of(db: Session, contract: Contract,
+                    user: User | None = None) -> list[Declaration]:
+    """The contract's declarations, or those ``user`` may see (a sub-contractor: its own)."""
     ids = [c.id for c in contract.commitments]
-    return list(db.scalars(select(Declaration).where(Declaration.commitment_id.in_(ids))
-                           .order_by(Declaration.period_start, Declaration.commitment_id)))
+    query = visible_declarations(user) if user is not None else select(Declaration)
+    return list(db.scalars(query.where(Declaration.commitment_id.in_(ids))
+                           .order_by(Declaration.period_start, Declaration.commitment_id,
+                                     Declaration.holder_org_id)))
+
+
+def files_on(user: User, contract: Contract) -> bool:
+    """Whether ``user``'s organisation files declarations of the contract: its holder, or an
+    organisation one of its commitments is shared with."""
+    return user.is_supplier and any(
+        user.organisation_id in filing_organisations(contract, commitment)
+        for commitment in contract.commitments)

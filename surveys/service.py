@@ -11,7 +11,7 @@ from portal.clock import now, today
 from portal.contracts import get_contract_for_reviewer
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.formatting import day
-from portal.models import Contract, Organisation, User
+from portal.models import Contract, Organisation, PartyRole, User
 from portal.notifications import Notification
 from portal.pagination import PER_PAGE, Page, paginate
 from portal.permissions import is_reviewer
@@ -56,7 +56,9 @@ def launch_campaign(db: Session, contract: Contract, *, reason: LaunchReason,
         ensure_bank(db, contract.buyer_org_id, direction)
     questions = {direction: bank(db, contract.buyer_org_id, direction, active_only=True)
                  for direction in Direction}
-    for party in contract.parties:
+    # The holder and co-holders answer; a sub-contractor (declared by the holder) is not the
+    # buyer's supplier.
+    for party in [p for p in contract.parties if p.role != PartyRole.subcontractor]:
         pairs = ((Direction.buyer_rates_holder, contract.buyer_org_id, party.organisation_id),
                  (Direction.holder_rates_buyer, party.organisation_id, contract.buyer_org_id))
         for direction, respondent, subject in pairs:

@@ -76,9 +76,15 @@ def _opinion(db, world):
         "opinion": "to_correct", "comment": "  "}
 
 
+def _subcontractor(db, world):
+    return world.holder, f"/fournisseur/contrats/{world.contract.id}/sous-traitants", {
+        "siret": "12345678901234", "name": "Régie de quartier"}
+
+
 CASES = {"declaration_form": _declaration, "survey_form": _survey, "contract_form": _contract,
-         "threshold_form": _threshold, "settings_form": _settings, "target_form": _target,
-         "review_form": _review, "commentary_form": _commentary, "opinion_form": _opinion}
+         "subcontractor_form": _subcontractor, "threshold_form": _threshold,
+         "settings_form": _settings, "target_form": _target, "review_form": _review,
+         "commentary_form": _commentary, "opinion_form": _opinion}
 
 
 def test_every_form_block_has_a_case():

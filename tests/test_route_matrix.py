@@ -258,6 +258,16 @@ POLICY: dict[tuple[str, str], Row] = {
     # The buyer gets the holder's attestation of its own contracts too (issue 15).
     ("POST", "/acheteur/contrats/{contract_id}/attestation"): row(CONTRACT_BUYER),
     ("GET", "/acheteur/contrats/{contract_id}/attestation.pdf"): row(CONTRACT_BUYER),
+    # The holder declares its sub-contractors (issue 15); an unknown one is bad input (422).
+    ("GET", "/fournisseur/contrats/{contract_id}/sous-traitants"): row(CONTRACT_HOLDER),
+    ("POST", "/fournisseur/contrats/{contract_id}/sous-traitants"): row(
+        CONTRACT_HOLDER, form=lambda w, t: {"siret": factories.valid_siret(7_770_001),
+                                            "name": "Régie de quartier"}),
+    ("POST", "/fournisseur/contrats/{contract_id}/sous-traitants/depot"): row(
+        CONTRACT_HOLDER, form=lambda w, t: {"organisation_id": str(w.orgs["C"].id),
+                                            "files_own": "oui"}),
+    ("POST", "/fournisseur/contrats/{contract_id}/sous-traitants/retrait"): row(
+        CONTRACT_HOLDER, form=lambda w, t: {"organisation_id": str(w.orgs["C"].id)}),
     ("GET", "/documents/{document_id}"): row(DOCUMENT_READERS),
     # Exit outcomes: the organisations of the contract, each for the references of its own
     # filed lines (a co-holder that filed none gets 422); the facilitator's address is only a

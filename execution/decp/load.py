@@ -9,16 +9,15 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from portal.audit import audit
+from portal.contracts import set_holders
 from portal.models import (
     Commitment,
     Contract,
     ContractKind,
     ContractModification,
-    ContractParty,
     Frequency,
     Organisation,
     OrgKind,
-    PartyRole,
     User,
 )
 
@@ -115,13 +114,7 @@ def _apply(contract: Contract, record: Record, holders: list[Organisation], *,
         for flag, value in record.considerations.items():
             setattr(contract, flag, value)
     if not keep_parties:
-        wanted = {org.id: PartyRole.co_holder for org in holders[1:]}
-        wanted[holders[0].id] = PartyRole.holder
-        contract.parties = [p for p in contract.parties if p.organisation_id in wanted]
-        for party in contract.parties:
-            party.role = wanted.pop(party.organisation_id)
-        contract.parties.extend(ContractParty(organisation_id=org_id, role=role)
-                                for org_id, role in wanted.items())
+        set_holders(contract, holders[0].id, [org.id for org in holders[1:]])
     # Rows kept by sequence (deleting and inserting the same sequence in one flush would
     # break the unique constraint).
     rows = {m.sequence: m for m in contract.modifications}

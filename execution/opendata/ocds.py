@@ -204,7 +204,9 @@ def _identifier(organisation: Organisation) -> dict[str, str]:
 def _suppliers(rows: ContractRows) -> list[dict[str, Any]]:
     """The holder and the co-holders, once each (a holder listed twice in DECP is one party)."""
     parties: dict[str, dict[str, Any]] = {}
-    ordered = sorted(rows.parties, key=lambda p: (p.role != PartyRole.holder, p.id))
+    # A sub-contractor the holder declared is not a supplier of the contract (DECP neither).
+    ordered = sorted((p for p in rows.parties if p.role != PartyRole.subcontractor),
+                     key=lambda p: (p.role != PartyRole.holder, p.id))
     for party in ordered:
         organisation = party.organisation
         party_id = ids.party_id(organisation, "supplier")

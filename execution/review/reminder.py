@@ -53,7 +53,9 @@ def remind_holder(db: Session, declaration_id: int, *, reviewer: User) -> Remind
     db.execute(select(Declaration.id).where(Declaration.id == declaration.id).with_for_update())
     _check_allowed(db, declaration)
     contract = declaration.contract
-    users = users_of(db, contract.holder.id, Role.supplier) if contract.holder else []
+    # The organisation that files it: the holder, or the sharer whose part it is.
+    users = (users_of(db, declaration.holder_org_id, Role.supplier)
+             if declaration.holder_org_id else [])
     if not users:
         raise Conflict("Le titulaire n'a aucun utilisateur actif sur le portail : personne ne "
                        "peut être relancé. Invitez-le depuis « Inviter un titulaire ».")

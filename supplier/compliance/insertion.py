@@ -25,7 +25,7 @@ from portal.clock import today
 from portal.models import Commitment, CommitmentKind, Contract
 from portal.money import cents, from_cents, in_cents
 from portal.sql import days_between
-from supplier.models import Declaration, InsertionLine, Status
+from supplier.models import FILED_STATUSES, Declaration, InsertionLine, Status, filing_organisations
 
 STATUS_LABELS = {"achieved": "Objectif atteint", "on_track": "Dans les temps",
                  "behind": "En retard", "missed": "Objectif non atteint",
@@ -191,3 +191,38 @@ def _progress_query(on: date) -> Select:
 def insertion_commitment(db: Session, contract_id: int) -> Commitment | None:
     return db.scalar(select(Commitment).where(Commitment.contract_id == contract_id,
                                               Commitment.kind == CommitmentKind.insertion_hours))
+
+
+@dataclass(frozen=True)
+class FilerHours:
+    """One filing organisation's part of a shared insertion commitment."""
+
+    organisation_id: int | None
+    name: str
+    role: str | None  # its `PartyRole` on the contract
+    target: Decimal | None  # its share of the target, when the buyer set one
+    validated: Decimal
+    filed: Decimal  # submitted or validated
+
+
+def hours_by_filer(db: Session, contract: Contract, commitment: Commitment) -> list[FilerHours]:
+    """Each filing organisation's validated and filed hours (one aggregate statement), in the
+    order of `filing_organisations`: the holder first, then the sharers."""
+    rows = {org_id: (validated, filed) for org_id, validated, filed in db.execute(
+        select(Declaration.holder_org_id,
+               func.coalesce(func.sum(case((Declaration.status == Status.validated,
+                                            InsertionLine.hours))), 0),
+               func.coalesce(func.sum(case((Declaration.status.in_(FILED_STATUSES),
+                                            InsertionLine.hours))), 0))
+        .join(InsertionLine, InsertionLine.declaration_id == Declaration.id)
+        .where(Declaration.commitment_id == commitment.id)
+        .group_by(Declaration.holder_org_id))}
+    names = {p.organisation_id: p.organisation.name for p in contract.parties}
+    targets = {share.organisation_id: share.target_hours for share in commitment.shares}
+    filers = filing_organisations(contract, commitment)
+    # An organisation no longer sharing keeps what it filed: it still counts.
+    filers += [org_id for org_id in rows if org_id not in filers]
+    return [FilerHours(org_id, names.get(org_id, "Ancien déclarant"), contract.role_of(org_id),
+                       targets.get(org_id), cents(rows.get(org_id, (0, 0))[0]),
+                       cents(rows.get(org_id, (0, 0))[1]))
+            for org_id in filers]

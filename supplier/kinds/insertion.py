@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.errors import Invalid
-from portal.models import CommitmentKind, User
+from portal.models import CommitmentKind, Organisation, User
 from supplier import plausibility, vocabulary
 from supplier.kinds.base import KindHandler, register
-from supplier.models import Declaration, InsertionLine
+from supplier.models import Declaration, InsertionLine, declaration_owners
 from supplier.schemas import (
     InsertionContentOut,
     InsertionDeclarationIn,
@@ -19,7 +19,7 @@ from supplier.schemas import (
 )
 
 LINE_FIELDS = ("beneficiary_ref", "public_category", "sex", "age_band", "execution_mode", "hours",
-               "flag_comment")
+               "flag_comment", "subcontractor_org_id")
 
 
 @register
@@ -43,13 +43,22 @@ class InsertionHours(KindHandler):
         form_flags = plausibility.of_rows(db, declaration, payload["lines"],
                                           payload.get("pace_comment"))
         return {"payload": payload, "rows": payload["lines"] + [{} for _ in range(extra_rows)],
-                "vocabulary": vocabulary, "form_flags": form_flags}
+                "vocabulary": vocabulary, "form_flags": form_flags,
+                "subcontractors": [(o.id, o.name) for o in _nameable(declaration)]}
 
     def view_context(self, db, declaration):
         return {"flags": plausibility.of_declaration(db, declaration)}
 
     def apply(self, db: Session, declaration: Declaration, data: InsertionDeclarationIn, *,
               user: User) -> None:
+        allowed = {o.id for o in _nameable(declaration)}
+        errors = {f"lines.{i}.subcontractor_org_id": "Choisissez un sous-traitant du contrat."
+                  for i, line in enumerate(data.lines)
+                  if line.subcontractor_org_id is not None
+                  and line.subcontractor_org_id not in allowed}
+        if errors:
+            raise Invalid("La déclaration n'a pas été enregistrée : un sous-traitant nommé "
+                          "n'est pas déclaré sur le contrat.", field_errors=errors)
         declaration.insertion_lines = [InsertionLine(**line.model_dump()) for line in data.lines]
         declaration.pace_comment = data.pace_comment
 
@@ -75,3 +84,13 @@ class InsertionHours(KindHandler):
         lines = [InsertionLineOut.model_validate(line) for line in declaration.insertion_lines]
         total = sum((line.hours for line in lines), Decimal("0"))
         return InsertionContentOut(lines=lines, total_hours=total).model_dump(mode="json")
+
+
+def _nameable(declaration: Declaration) -> list[Organisation]:
+    """The sub-contractors a line may name: the contract's, on the holder's own declarations
+    (hours done through sub-contracting are the holder's to declare; a co-holder's or a
+    sub-contractor's share holds its own people)."""
+    contract = declaration.contract
+    if declaration.holder_org_id != declaration_owners(contract)["holder_org_id"]:
+        return []
+    return contract.subcontractors

@@ -14,11 +14,12 @@ from supplier.models.declaration import (
     Status,
     Subject,
     declaration_owners,
+    filing_organisations,
 )
 from supplier.models.insertion import ExitOutcome, InsertionExit, InsertionLine
 from supplier.models.plan import PlanAction as PlanAction  # re-exported
 from supplier.models.plan import PlanUpdate as PlanUpdate  # re-exported
 
-__all__ = ["FILED_STATUSES", "OPEN_STATUSES", "SHOWN_TO_BUYER", "Attachment",
-           "Declaration", "ExitOutcome", "FacilitatorOpinion", "InsertionExit", "InsertionLine",
-           "Status", "Subject", "declaration_owners"]
+__all__ = ["FILED_STATUSES", "OPEN_STATUSES", "SHOWN_TO_BUYER", "Attachment", "Declaration",
+           "ExitOutcome", "FacilitatorOpinion", "InsertionExit", "InsertionLine", "Status",
+           "Subject", "declaration_owners", "filing_organisations"]

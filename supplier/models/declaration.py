@@ -14,14 +14,14 @@ from sqlalchemy import (
     and_,
     case,
     literal,
-    true,
+    or_,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import now, today
 from portal.db import Base
-from portal.models import Commitment, Contract, User
+from portal.models import Commitment, Contract, Organisation, User
 from portal.sql import days_between
 
 
@@ -141,15 +141,30 @@ class Declaration(Base):
     def is_locked(self) -> bool:
         return self.status in FILED_STATUSES
 
+    @property
+    def filer(self) -> Organisation | None:
+        """The organisation that files it, among the contract's parties."""
+        return next((p.organisation for p in self.contract.parties
+                     if p.organisation_id == self.holder_org_id), None)
+
+    def filed_by(self, user: User) -> bool:
+        """Whether ``user`` files (edits, submits) this declaration: the users of the
+        organisation it carries, the holder or the sharer whose part it is. The one rule."""
+        return user.is_supplier and user.organisation_id == self.holder_org_id
+
     def content_shown_to(self, user: User) -> bool:
-        """Whether ``user`` (who may see the declaration) may read its content: the supplier
-        side (holder and co-holders) always, the buyer's side once it was filed."""
-        return user.is_supplier or self.status in SHOWN_TO_BUYER
+        """Whether ``user`` (who may see the declaration) may read its content: the filing
+        organisation always, anyone else (buyer, the other organisations of the contract) once
+        it was filed: a co-holder never reads the holder's draft, nor the holder a co-holder's."""
+        return self.filed_by(user) or self.status in SHOWN_TO_BUYER
 
     @classmethod
     def content_shown_clause(cls, user: User) -> ColumnElement[bool]:
         """`content_shown_to` in SQL, for lists."""
-        return true() if user.is_supplier else cls.status.in_(SHOWN_TO_BUYER)
+        if user.is_supplier:
+            return or_(cls.holder_org_id == user.organisation_id,
+                       cls.status.in_(SHOWN_TO_BUYER))
+        return cls.status.in_(SHOWN_TO_BUYER)
 
 
 def declaration_owners(contract: Contract) -> dict[str, int | None]:
@@ -157,3 +172,12 @@ def declaration_owners(contract: Contract) -> dict[str, int | None]:
     holder = contract.holder
     return {"buyer_org_id": contract.buyer_org_id,
             "holder_org_id": holder.id if holder is not None else None}
+
+
+def filing_organisations(contract: Contract, commitment: Commitment) -> list[int | None]:
+    """The organisations that file their own declarations for the commitment, one of each
+    period apiece: the holder (always: it answers for the contract), then the organisations the
+    commitment is shared with (`portal.models.CommitmentShare`)."""
+    holder = declaration_owners(contract)["holder_org_id"]
+    shared = [share.organisation_id for share in commitment.shares]
+    return list(dict.fromkeys([holder, *shared]))
