@@ -82,8 +82,7 @@ def notify_overdue(db: Session) -> str:
     for declaration in _open_declarations(db, Declaration.is_overdue,
                                           Declaration.due_on < today() - timedelta(days=grace)):
         contract = declaration.contract
-        filer = next((p.organisation.name for p in contract.parties
-                      if p.organisation_id == declaration.holder_org_id), "Le titulaire")
+        filer = declaration.filer.name if declaration.filer else "Le titulaire"
         items.setdefault(declaration.buyer_org_id, []).append(Item(
             declaration, f"overdue-buyer:declaration:{declaration.id}",
             f"/acheteur/contrats/{contract.id}",

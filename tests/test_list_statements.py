@@ -26,6 +26,7 @@ HOLDER_PAGES = ["/fournisseur/contrats/{contract}", "/fournisseur", "/fournisseu
                 "/fournisseur/declarations?state=returned"]
 FACILITATOR_PAGES = ["/facilitateur", "/facilitateur?state=all&avis=none&q=c-",
                      "/facilitateur/suivi", "/facilitateur/suivi?q=organisation",
+                     "/facilitateur/suivi?par=entreprise",
                      "/facilitateur/indicateurs?annee=2025"]
 API_LISTS = ["/api/v1/contracts", "/api/v1/contracts?behind=true",
              "/api/v1/declarations", "/api/v1/declarations?state=to_review"]

@@ -41,15 +41,16 @@ def home_page(request: Request, db: DbSession, user: FacilitatorUser):
         "opinions": OPINIONS}, block="results")
 
 
-def _followup_filters(q: str, acheteur: str | None) -> followup.FollowupFilters:
-    return followup.FollowupFilters(search=q.strip()[:followup.MAX_SEARCH],
-                                    buyer_id=_buyer_id(acheteur))
+def _followup_filters(q: str, acheteur: str | None, par: str) -> followup.FollowupFilters:
+    return followup.FollowupFilters(
+        search=q.strip()[:followup.MAX_SEARCH], buyer_id=_buyer_id(acheteur),
+        by=followup.BY_HOLDER if par == followup.BY_HOLDER else followup.BY_CONTRACT)
 
 
 @router.get("/suivi")
 def followup_page(request: Request, db: DbSession, user: FacilitatorUser, q: str = "",
-                  acheteur: str | None = None, page: str = ""):
-    filters = _followup_filters(q, acheteur)
+                  acheteur: str | None = None, par: str = "", page: str = ""):
+    filters = _followup_filters(q, acheteur, par)
     params = filters.as_params()
     return render(request, "facilitation/followup.html", {
         "rows": followup.followup_rows(db, user.organisation_id, filters,
@@ -60,9 +61,9 @@ def followup_page(request: Request, db: DbSession, user: FacilitatorUser, q: str
 
 @router.get("/suivi.{fmt}")
 def followup_file(db: DbSession, user: FacilitatorUser, fmt: str, q: str = "",
-                  acheteur: str | None = None):
+                  acheteur: str | None = None, par: str = ""):
     content, media_type, filename = followup.followup_file(
-        db, user.organisation_id, _followup_filters(q, acheteur), fmt)
+        db, user.organisation_id, _followup_filters(q, acheteur, par), fmt)
     return download(content, filename, media_type)
 
 

@@ -208,6 +208,21 @@ def test_the_follow_up_table_and_its_files(db, client, login, chain):
     assert "NABOO-1" not in client.get("/facilitateur/suivi.csv").text
 
 
+def test_the_follow_up_table_per_filing_organisation(db, client, login, chain):
+    review.validate(db, chain.d.first.id, reviewer=chain.buyer, version=chain.d.first.version)
+    db.commit()
+    login(chain.kamino)
+    text = visible_text(client.get("/facilitateur/suivi?par=entreprise").text)
+    assert "1 ligne." in text and "NABOO-1" not in text
+    csv = client.get("/facilitateur/suivi.csv?par=entreprise")
+    assert 'filename="suivi-heures-insertion-par-entreprise.csv"' in csv.headers["content-disposition"]
+    header, *rows = csv.text.lstrip("\ufeff").splitlines()
+    assert header.startswith("Organisation déclarante;Contrats;Heures dues")
+    # The holder of both Naboo contracts: 2 × 1 000 h owed, 35 h validated, 35 + 20 h filed.
+    assert [row.split(";")[1:] for row in rows] == [["2", "2000,00", "35,00", "55,00"]]
+    assert rows[0].split(";")[0] == chain.holder.organisation.name
+
+
 def test_its_insertion_indicators_are_those_of_its_contracts_only(db, client, login, chain):
     for declaration in (chain.d.first, chain.d.hoth):
         review.validate(db, declaration.id, reviewer=chain.buyer if declaration is chain.d.first

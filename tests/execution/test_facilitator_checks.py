@@ -7,7 +7,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from portal.mail import OutgoingMail
 from portal.models import AuditEvent, FacilitatorAssignment, OrgKind, Role
+from portal.notifications import Notification
 from supplier.models import Status
 from tests import factories
 from tests.conftest import visible_text
@@ -320,3 +322,27 @@ def test_the_facilitator_checks_through_the_api(db, api, chain):
         assert api(user).post(f"/api/v1/declarations/{chain.d.id}/facilitator-opinion",
                               json={"version": chain.d.version + 1,
                                     "opinion": "compliant"}).status_code == code
+
+
+def test_an_opinion_tells_the_buyer_and_the_holder_once(client, db, login, post, chain):
+    login(chain.facilitator)
+    sent = {"version": chain.d.version, "opinion": "to_correct",
+            "comment": "Justificatif manquant pour B-002"}
+    assert post(f"{chain.page}/avis", sent).status_code == 303
+    # The same form sent again (a double click) is stale: refused, nobody told twice.
+    assert post(f"{chain.page}/avis", sent).status_code == 409
+    told = {user.email: _opinion_notices(db, user) for user in
+            (chain.buyer, chain.holder, chain.facilitator)}
+    assert [len(n) for n in told.values()] == [1, 1, 0]
+    assert told[chain.holder.email][0].message.endswith(": à corriger.")
+    mails = db.scalars(select(OutgoingMail).where(OutgoingMail.kind == "declaration_opinion")
+                       ).all()
+    assert sorted(m.to_address for m in mails) == sorted([chain.buyer.email, chain.holder.email])
+    assert all(chain.contract.reference in m.subject
+               and "Justificatif manquant pour B-002" in m.text_body for m in mails)
+
+
+def _opinion_notices(db, user):
+    return db.scalars(select(Notification).where(Notification.user_id == user.id,
+                                                 Notification.kind == "declaration_opinion")
+                      ).all()
