@@ -144,12 +144,15 @@ def _insertion(s: _Sql, fte_hours: Decimal, out: dict) -> None:
 
 
 def _people_and_exits(s: _Sql, out: dict) -> None:
+    lines = (" FROM insertion_line l JOIN declaration d ON d.id = l.declaration_id"
+             " WHERE d.status = 'validated' AND d.period_start BETWEEN :y0 AND :y1")
     people = s.rows(
-        "SELECT count(*) FROM (SELECT DISTINCT d.holder_org_id, l.beneficiary_ref"
-        " FROM insertion_line l JOIN declaration d ON d.id = l.declaration_id"
-        " WHERE d.status = 'validated' AND d.period_start BETWEEN :y0 AND :y1"
-        " AND l.beneficiary_ref IS NOT NULL" + s.of_buyer() + ") p")[0][0]
-    out["insertion_people"] = Decimal(people)
+        "SELECT count(*) FROM (SELECT DISTINCT d.commitment_id, d.holder_org_id,"
+        " l.beneficiary_ref" + lines + " AND l.beneficiary_ref IS NOT NULL" + s.of_buyer()
+        + ") p")[0][0]
+    merged = s.rows("SELECT coalesce(sum(l.people), 0)" + lines
+                    + " AND l.beneficiary_ref IS NULL" + s.of_buyer())[0][0]
+    out["insertion_people"] = Decimal(people + merged)
     known, positive = s.rows(
         "SELECT sum(CASE WHEN x.outcome <> 'unknown' THEN 1 ELSE 0 END),"
         " sum(CASE WHEN x.outcome IN ('permanent', 'fixed_term_6m', 'training', 'other_job')"

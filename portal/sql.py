@@ -1,10 +1,15 @@
 """Portable SQL pieces the ORM does not spell the same way on SQLite and PostgreSQL."""
 
-from sqlalchemy import BigInteger, literal_column
+from sqlalchemy import BigInteger, ColumnElement, Integer, extract, func, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from portal.db import UtcDateTime
+
+
+def year_of(column) -> ColumnElement[int]:
+    """The calendar year of a date, an integer on both databases (grouping by year)."""
+    return func.cast(extract("year", column), Integer)
 
 
 class days_between(FunctionElement):  # noqa: N801 - used like a SQL function

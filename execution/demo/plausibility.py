@@ -59,6 +59,7 @@ def _flagged_quarter(db: Session, users: dict[str, User]) -> None:
         select(Declaration).join(Commitment, Commitment.id == Declaration.commitment_id)
         .where(Commitment.contract_id == contract.id,
                Commitment.kind == CommitmentKind.insertion_hours,
+               Declaration.holder_org_id == users[filer].organisation_id,
                Declaration.period_start == start))
     if declaration is None or declaration.status != Status.expected:
         return  # filed already (or the contract changed)

@@ -15,10 +15,8 @@ from decimal import Decimal
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
     and_,
     case,
-    extract,
     func,
     or_,
     select,
@@ -37,6 +35,7 @@ from portal.models import (
 )
 from portal.money import cents, from_cents
 from portal.permissions import facilitated_contract_ids
+from portal.sql import year_of
 from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
 from supplier.exits import KNOWN, POSITIVE
@@ -132,11 +131,6 @@ def declarations_of_buyer(query, scope: Scope):
     return query.where(Declaration.commitment_id.in_(buyer_commitments(scope)))
 
 
-def year_of(column) -> ColumnElement[int]:
-    """The calendar year of a date, for statements grouped by year (trends)."""
-    return func.cast(extract("year", column), Integer)
-
-
 def validated_lines(scope: Scope, *columns, since: int | None = None):
     """The insertion lines every insertion indicator reads: validated declarations of the scope
     whose period starts in Y (or, for trends, in the years from ``since`` to Y)."""
@@ -194,11 +188,16 @@ def insertion_contracts(db: Session, scope: Scope) -> InsertionContracts:
 
 
 def people_accompanied(db: Session, scope: Scope) -> int:
-    """Distinct people of the validated lines of periods in Y: a reference is the filing
-    organisation's pseudonym of a person, so one per (organisation, reference)."""
-    people = (validated_lines(scope, Declaration.holder_org_id, InsertionLine.beneficiary_ref)
-              .where(InsertionLine.beneficiary_ref.is_not(None)).distinct().subquery())
-    return db.scalar(select(func.count()).select_from(people)) or 0
+    """Distinct people of the validated lines of periods in Y, contract by contract: a
+    reference is the filing organisation's pseudonym of a person, so one per (contract,
+    organisation, reference); plus the people merged lines kept past the retention period."""
+    detailed = (validated_lines(scope, Declaration.commitment_id, Declaration.holder_org_id,
+                                InsertionLine.beneficiary_ref)
+                .where(InsertionLine.beneficiary_ref.is_not(None)).distinct().subquery())
+    merged = (validated_lines(scope, func.coalesce(func.sum(InsertionLine.people), 0))
+              .where(InsertionLine.beneficiary_ref.is_(None)).scalar_subquery())
+    return db.scalar(select(select(func.count()).select_from(detailed).scalar_subquery()
+                            + merged)) or 0
 
 
 @dataclass(frozen=True)

@@ -203,9 +203,11 @@ def exit_indicators(db: Session, scope: q.Scope) -> list[Indicator]:
     exits = q.exit_outcomes(db, scope)
     return [
         make("insertion_people", Decimal(people), Decimal(people), None,
-             f"Nombre de personnes distinctes {_validated_lines_text(y)} : une référence "
-             "pseudonyme par organisation déclarante compte pour une personne, quel que soit le "
-             "nombre de ses lignes ou de ses contrats.", people),
+             f"Nombre de personnes distinctes {_validated_lines_text(y)}, contrat par contrat : "
+             "une référence pseudonyme d'une organisation déclarante compte pour une personne "
+             "sur un contrat, quel que soit le nombre de ses lignes (suivie sur deux contrats, "
+             "elle compte sur chacun). Passé le délai de conservation, le décompte fait avant "
+             "l'effacement des références est gardé.", people),
         make("insertion_positive_exits", ratio(exits.positive, exits.known),
              Decimal(exits.positive), Decimal(exits.known),
              f"Sorties datées de {y} dont la situation est un CDI, un CDD de 6 mois ou plus, "

@@ -5,7 +5,7 @@ declarations (décret 2021-254 art. 2 and décret 2024-134: a share of the year'
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal import agec
@@ -13,6 +13,7 @@ from portal.agec import AgecThreshold, Regime
 from portal.commitments import params_of
 from portal.models import Commitment, Contract
 from portal.money import cents
+from portal.sql import year_of
 from supplier.models import AgecLine, Declaration, Status
 
 HUNDRED = Decimal(100)
@@ -110,7 +111,7 @@ def shares(regime: Regime, *, total: Decimal, reuse: Decimal, donation: Decimal,
 
 def agec_compliance(db: Session, contract: Contract, commitment: Commitment) -> dict:
     """Per calendar year and category, the shares of the validated spend beside the minimums."""
-    year = extract("year", Declaration.period_start)
+    year = year_of(Declaration.period_start)
     rows = db.execute(
         select(AgecLine.category_code, year.label("year"),
                func.sum(AgecLine.total_excl_vat), func.sum(AgecLine.reuse_excl_vat),

@@ -34,6 +34,10 @@ class InsertionLine(Base):
     execution_mode: Mapped[str] = mapped_column(String(30))
     hours: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     line_count: Mapped[int] = mapped_column(default=1, server_default="1")
+    # On a merged line only: the people (distinct references of the contract's filing
+    # organisation in the year of the period) counted here when their references went, so that
+    # « personnes accompagnées » keeps its value (supplier.retention). 0 on a detailed line.
+    people: Mapped[int] = mapped_column(default=0, server_default="0")
     # Hours done through a sub-contractor of the contract (e.g. an SIAE), named on the line.
     subcontractor_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     # The filer's answer to the line's plausibility flag (more hours than one person works in
@@ -72,7 +76,8 @@ class InsertionExit(Base):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
     # The organisation whose lines name the person (holder, co-holder or sub-contractor).
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    beneficiary_ref: Mapped[str] = mapped_column(String(40))
+    # None past the retention period (supplier.retention): the outcome stays, not the person.
+    beneficiary_ref: Mapped[str | None] = mapped_column(String(40))
     outcome: Mapped[str] = mapped_column(String(20))
     exited_on: Mapped[date]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

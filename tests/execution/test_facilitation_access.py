@@ -215,7 +215,8 @@ def test_the_follow_up_table_per_filing_organisation(db, client, login, chain):
     text = visible_text(client.get("/facilitateur/suivi?par=entreprise").text)
     assert "1 ligne." in text and "NABOO-1" not in text
     csv = client.get("/facilitateur/suivi.csv?par=entreprise")
-    assert 'filename="suivi-heures-insertion-par-entreprise.csv"' in csv.headers["content-disposition"]
+    disposition = csv.headers["content-disposition"]
+    assert 'filename="suivi-heures-insertion-par-entreprise.csv"' in disposition
     header, *rows = csv.text.lstrip("\ufeff").splitlines()
     assert header.startswith("Organisation déclarante;Contrats;Heures dues")
     # The holder of both Naboo contracts: 2 × 1 000 h owed, 35 h validated, 35 + 20 h filed.

@@ -11,7 +11,7 @@ from execution.indicators.service import compute_indicators
 from execution.review import service as review
 from portal import clock
 from portal.scheduler import JOBS_BY_NAME
-from supplier.models import InsertionLine
+from supplier.models import InsertionExit, InsertionLine
 from supplier.retention import remove_expired_detail, retention_limit
 from tests import factories
 from tests.execution.indicator_dataset import NOW, build
@@ -39,6 +39,9 @@ def test_every_indicator_keeps_its_value_once_the_detail_is_gone(db):
     db.commit()
     assert summary.endswith("(contrats terminés depuis plus de 5 ans)")
     assert all(ref is None for _, ref, *_ in _lines(db))
+    # The exits keep their outcome and date, not the person.
+    exits = db.scalars(select(InsertionExit.beneficiary_ref)).all()
+    assert exits and set(exits) == {None}
 
     clock.freeze(NOW)
     after = {buyer: compute_indicators(db, year=2025, buyer_org_id=buyer)

@@ -36,7 +36,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contract_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
-    sa.Column('beneficiary_ref', sa.String(length=40), nullable=False),
+    sa.Column('beneficiary_ref', sa.String(length=40), nullable=True),
     sa.Column('outcome', sa.String(length=20), nullable=False),
     sa.Column('exited_on', sa.Date(), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
@@ -74,6 +74,7 @@ def upgrade() -> None:
         batch_op.create_foreign_key(batch_op.f('fk_declaration_facilitator_by_id_user_account'), 'user_account', ['facilitator_by_id'], ['id'])
 
     with op.batch_alter_table('insertion_line', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('people', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('subcontractor_org_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('flag_comment', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('eligibility_confirmed', sa.Boolean(), nullable=True))
@@ -103,6 +104,7 @@ def downgrade() -> None:
         batch_op.drop_column('eligibility_confirmed')
         batch_op.drop_column('flag_comment')
         batch_op.drop_column('subcontractor_org_id')
+        batch_op.drop_column('people')
 
     with op.batch_alter_table('declaration', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_declaration_facilitator_by_id_user_account'), type_='foreignkey')
