@@ -21,6 +21,10 @@ OPERATION_IDS = {
     ("POST", "/api/v1/declarations/{declaration_id}/validate"): "declarations-validate",
     ("POST", "/api/v1/declarations/{declaration_id}/return"): "declarations-return",
     ("POST", "/api/v1/declarations/{declaration_id}/reopen"): "declarations-reopen",
+    ("POST", "/api/v1/declarations/{declaration_id}/facilitator-opinion"):
+        "declarations-facilitator-opinion",
+    ("POST", "/api/v1/declarations/{declaration_id}/lines/{line_id}/check"):
+        "declarations-check-line",
     ("GET", "/api/v1/surveys"): "surveys-list",
     ("GET", "/api/v1/surveys/{invitation_id}"): "surveys-get",
     ("POST", "/api/v1/surveys/{invitation_id}/answers"): "surveys-answer",
