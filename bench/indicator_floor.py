@@ -300,7 +300,7 @@ def _holders(s: _Sql, out: dict) -> None:
         "SELECT count(DISTINCT h.id), count(DISTINCT CASE WHEN h.size IN ('TPE', 'PME')"
         " THEN h.id END), count(*), sum(CASE WHEN h.region = b.region THEN 1 ELSE 0 END)"
         " FROM (SELECT DISTINCT c.buyer_org_id, p.organisation_id FROM contract c"
-        "  JOIN contract_party p ON p.contract_id = c.id"
+        "  JOIN contract_party p ON p.contract_id = c.id AND p.role IN ('holder', 'co_holder')"
         "  WHERE c.notified_on BETWEEN :y0 AND :y1" + s.buyer_where() + ") x"
         " JOIN organisation h ON h.id = x.organisation_id"
         " JOIN organisation b ON b.id = x.buyer_org_id")[0]

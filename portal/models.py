@@ -277,6 +277,11 @@ class PartyRole(StrEnum):
     subcontractor = "subcontractor"
 
 
+# Who the contract was awarded to (the DECP titulaires): what the SME and regional indicators
+# count; a sub-contractor is not one of them.
+AWARDEES = (PartyRole.holder, PartyRole.co_holder)
+
+
 class ContractParty(Base):
     __tablename__ = "contract_party"
     __table_args__ = (UniqueConstraint("contract_id", "organisation_id"),

@@ -8,7 +8,14 @@ from sqlalchemy.orm import Session, selectinload
 from portal.audit import audit
 from portal.clock import now
 from portal.errors import Conflict, Forbidden, NotFound
-from portal.models import Commitment, CommitmentKind, Contract, ContractParty, PartyRole, User
+from portal.models import (
+    AWARDEES,
+    Commitment,
+    CommitmentKind,
+    Contract,
+    ContractParty,
+    User,
+)
 from portal.periods import Period
 from portal.permissions import facilitated_contract_ids, visible_contracts
 from portal.settings import get_settings
@@ -149,7 +156,7 @@ def visible_declarations(user: User) -> Select[Declaration]:
     held = (select(Commitment.id)
             .join(ContractParty, ContractParty.contract_id == Commitment.contract_id)
             .where(ContractParty.organisation_id == user.organisation_id,
-                   ContractParty.role.in_((PartyRole.holder, PartyRole.co_holder))))
+                   ContractParty.role.in_(AWARDEES)))
     return query.where(or_(Declaration.holder_org_id == user.organisation_id,
                            Declaration.commitment_id.in_(held)))
 

@@ -24,6 +24,7 @@ from portal.clock import today
 from portal.errors import NotFound
 from portal.formatting import day, hours, money, number
 from portal.models import (
+    AWARDEES,
     AuditEvent,
     Commitment,
     CommitmentKind,
@@ -171,7 +172,7 @@ def _holders(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
     party, holder, buyer = aliased(ContractParty), aliased(Organisation), aliased(Organisation)
     query = (select(Contract.id, Contract.reference, holder.name, party.role, holder.size,
                     holder.region, buyer.region)
-             .join(party, party.contract_id == Contract.id)
+             .join(party, and_(party.contract_id == Contract.id, party.role.in_(AWARDEES)))
              .join(holder, holder.id == party.organisation_id)
              .join(buyer, buyer.id == Contract.buyer_org_id)
              .where(scope.in_year(Contract.notified_on), scope.of_buyer())

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from portal.agec import AgecCategory
 from portal.formatting import PARIS
 from portal.models import (
+    AWARDEES,
     Commitment,
     CommitmentKind,
     Contract,
@@ -273,7 +274,8 @@ def holders(db: Session, scope: Scope) -> Holders:
     """Holders and co-holders of the contracts notified in Y, each organisation once per buyer."""
     pairs = (select(Contract.buyer_org_id.label("buyer_id"),
                     ContractParty.organisation_id.label("holder_id"))
-             .join(ContractParty, ContractParty.contract_id == Contract.id)
+             .join(ContractParty, and_(ContractParty.contract_id == Contract.id,
+                                       ContractParty.role.in_(AWARDEES)))
              .where(scope.in_year(Contract.notified_on), scope.of_buyer())
              .distinct().subquery())
     holder, buyer = aliased(Organisation), aliased(Organisation)

@@ -187,3 +187,25 @@ def test_the_buyer_editing_the_contract_keeps_the_sub_contractor_and_its_share(d
     assert contract.role_of(siae.id) == PartyRole.subcontractor
     assert len([d for d in factories.declarations(db, contract)
                 if d.holder_org_id == siae.id]) == 4
+
+
+def test_a_sub_contractor_is_not_counted_among_the_awardees(db, login, post, site):
+    """The SME and regional indicators count the organisations the contract was awarded to."""
+    from datetime import date
+
+    from execution.indicators.service import compute_indicators
+
+    site.contract.notified_on = date(2025, 1, 10)
+    site.holder.organisation.size = "GE"
+    db.commit()
+    before = {i.id: i for i in compute_indicators(db, year=2025,
+                                                   buyer_org_id=site.buyer.organisation_id)}
+    login(site.holder)
+    assert _declare(post, site).status_code == 303
+    siae = db.scalar(select(Organisation).where(Organisation.siret == SIAE_SIRET))
+    siae.size = "TPE"
+    db.commit()
+    after = {i.id: i for i in compute_indicators(db, year=2025,
+                                                  buyer_org_id=site.buyer.organisation_id)}
+    assert before["sme_holders_share"].denominator == after["sme_holders_share"].denominator == 1
+    assert after["sme_holders_share"].numerator == 0
