@@ -80,23 +80,29 @@ def _yes(flag: bool) -> str:
 
 def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     women = q.sum_if(InsertionLine.sex == "F", InsertionLine.hours)
-    query = _with_holder(
-        select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
-               Declaration.period_end, func.sum(InsertionLine.hours), women,
-               func.sum(InsertionLine.line_count))
-        .select_from(InsertionLine).join(InsertionLine.declaration)
-        .join(Declaration.commitment).join(Commitment.contract)
-        .where(Declaration.status == Status.validated, scope.of_buyer(),
-               scope.in_year(Declaration.period_start)),
-        group_by=(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
-                  Declaration.period_end),
-        order_by=(Contract.reference, Declaration.period_start, Declaration.id))
+    # Named after the organisation that filed it: the holder, or a co-holder or sub-contractor
+    # for its share of the commitment (each one's hours, the indicator their total).
+    filer = aliased(Organisation)
+    group = (Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
+             Declaration.period_end)
+    query = (select(*group, func.sum(InsertionLine.hours), women,
+                    func.sum(InsertionLine.line_count), filer.name)
+             .select_from(InsertionLine).join(InsertionLine.declaration)
+             .join(Declaration.commitment).join(Commitment.contract)
+             .outerjoin(filer, filer.id == Declaration.holder_org_id)
+             .where(Declaration.status == Status.validated, scope.of_buyer(),
+                    scope.in_year(Declaration.period_start))
+             .group_by(*group, filer.name)
+             .order_by(Contract.reference, Declaration.period_start, filer.name,
+                       Declaration.id))
     rows = [Row(cid, ref, holder, did, _period(start, end),
                 [hours(cents(total)), hours(cents(w)), number(n)])
             for cid, ref, did, start, end, total, w, n, holder in fetch(query)]
     return Drill("", "", f"Déclarations d'heures d'insertion validées dont la période commence "
-                 f"en {scope.year}.", ["Heures", "dont femmes", "Lignes"], [True, True, True],
-                 rows)
+                 f"en {scope.year}, au nom de l'entreprise qui les a déposées (le titulaire, ou "
+                 "un co-traitant ou sous-traitant pour sa part).", ["Heures", "dont femmes",
+                                                                     "Lignes"],
+                 [True, True, True], rows)
 
 
 def _exits(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:

@@ -230,3 +230,18 @@ def test_the_api_gives_each_ones_hours(api, db, shared):
     partner = filers[shared.partner.organisation.name]
     assert (partner["role"], partner["target_hours"], partner["filed_hours"]) == (
         "co_holder", "400.00", "40.00")
+
+
+def test_the_hours_indicator_lists_each_ones_validated_declarations(client, db, login, shared):
+    for declaration, user, hours in ((shared.mine[0], shared.holder, 100),
+                                     (shared.theirs[0], shared.partner, 40)):
+        factories.submit(db, declaration, user, factories.line(hours=hours))
+        review.validate(db, declaration.id, reviewer=shared.buyer,
+                        version=db.get(Declaration, declaration.id).version)
+    db.commit()
+    login(shared.buyer)
+    text = html.unescape(visible_text(
+        client.get("/indicateurs/insertion_hours?annee=2025").text))
+    assert "140,00 h" in text
+    assert f"{shared.holder.organisation.name} 1er trimestre 2025 100,00 h" in text
+    assert f"{shared.partner.organisation.name} 1er trimestre 2025 40,00 h" in text
