@@ -9,7 +9,16 @@ from starlette.datastructures import FormData
 from execution.facilitation import checks
 from portal.auth import CurrentUser, DbSession
 from portal.errors import Conflict, Invalid
-from portal.web import RowId, form_version, parsed_form, redirect, refused_form, render, verify_csrf
+from portal.web import (
+    RowId,
+    form_version,
+    is_htmx_swap,
+    parsed_form,
+    redirect,
+    refused_form,
+    render,
+    verify_csrf,
+)
 from supplier import plausibility
 from supplier.models import Status
 
@@ -24,8 +33,8 @@ def _context(db, declaration, **extra):
             "flags": plausibility.of_declaration(db, declaration),
             "lines": declaration.insertion_lines,
             "checkable": declaration.status == Status.submitted,
-            "failed_line": None, "line_values": {}, "opinion_values": {}, "errors": {},
-            "error_summary": None, **extra}
+            "failed_line": None, "saved_line": None, "line_values": {}, "opinion_values": {},
+            "errors": {}, "error_summary": None, **extra}
 
 
 @router.get("/declarations/{declaration_id}")
@@ -55,6 +64,13 @@ def check_line(request: Request, db: DbSession, user: CurrentUser, declaration_i
             return _context(db, declaration, failed_line=line_id, line=line,
                             line_values=values, errors=errors, error_summary=summary)
         return refused_form(request, db, error, PAGE, context, block="line_check")
+    if is_htmx_swap(request):
+        # The line's form comes back in place, saying it was saved: a redirect to this same
+        # page (another anchor) would not reload it.
+        declaration = checks.get_for_facilitator(db, declaration_id, user)
+        line = next(x for x in declaration.insertion_lines if x.id == line_id)
+        return render(request, PAGE, _context(db, declaration, line=line, saved_line=line_id),
+                      block="line_check")
     return redirect(request, f"{_page(declaration_id)}#ligne-{line_id}",
                     message="Vérification de la ligne enregistrée.")
 

@@ -31,6 +31,7 @@ PEOPLE = {
     "supplier": "direction@batir-ouest.example.fr",
     "supplier_cleaning": "rse@proprete-atlantique.example.fr",
     "supplier_siae": "contact@tremplin-vert.example.fr",
+    "facilitator": "ines.garnier@maison-emploi-loire.example.fr",
 }
 DEMO_PASSWORD = "demo-portail-2026"
 

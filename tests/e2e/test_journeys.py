@@ -310,3 +310,42 @@ def test_the_dashboard_reads_satisfaction_as_an_average_over_answers(person):
     satisfaction = buyer.page.locator("main tr").filter(has_text="satisfaction").first
     expect(satisfaction).to_contain_text("/ 100")
     expect(satisfaction).to_contain_text(re.compile(r"\d+ réponses?"))
+
+
+def test_the_facilitator_checks_a_line_and_asks_for_a_correction(person):
+    facilitator = person("facilitator")
+    page = facilitator.page
+    facilitator.check("accueil du facilitateur")
+    page.get_by_label("Rechercher").fill("LE-2026-003")
+    page.get_by_role("button", name="Filtrer").click()
+    row = page.locator("main tbody tr").filter(has_text="À vérifier").first
+    row.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Heures d'insertion")
+    facilitator.check("vérification d'une déclaration")
+    declaration_id = urlsplit(page.url).path.rsplit("/", 1)[-1]
+
+    # The first line: eligible public confirmed, proof seen (an htmx swap of that line only).
+    first_line = page.locator("main section.card").first
+    first_line.get_by_role("group", name="Public éligible confirmé").get_by_label("Oui").check()
+    first_line.get_by_role("group", name="Justificatif vu").get_by_label("Oui").check()
+    first_line.get_by_role("button", name=re.compile("Enregistrer la vérification")).click()
+    expect(first_line.get_by_role("status")).to_have_text("Vérification de la ligne enregistrée.")
+
+    # « À corriger » needs a comment, which the holder and the buyer read.
+    page.get_by_role("radio", name="À corriger").check()
+    page.get_by_role("button", name="Enregistrer l'avis").click()
+    expect(page.get_by_role("alert")).to_contain_text("commentaire est obligatoire")
+    facilitator.check("avis sans commentaire refusé")
+    page.locator("#opinion_form").get_by_role("textbox").fill(
+        "Le contrat de mission de la ligne 2 manque.")
+    page.get_by_role("button", name="Enregistrer l'avis").click()
+    expect(page.locator("main")).to_contain_text("Avis du facilitateur : À corriger")
+
+    buyer = person("buyer_agent")
+    buyer.goto(f"/acheteur/declarations/{declaration_id}")
+    expect(buyer.page.locator("main")).to_contain_text("Avis du facilitateur : À corriger")
+    expect(buyer.page.locator("main")).to_contain_text("Le contrat de mission de la ligne 2")
+    buyer.check("avis du facilitateur lu par l'acheteur")
+    holder = person("supplier")
+    holder.goto(f"/fournisseur/declarations/{declaration_id}")
+    expect(holder.page.locator("main")).to_contain_text("Le contrat de mission de la ligne 2")
