@@ -46,7 +46,8 @@ def _line_form(declaration, action="submit", hours="70", ref="CO-001"):
             "execution_mode": "EMBAUCHE_DIRECTE", "hours": hours}
 
 
-def test_the_buyer_splits_the_commitment_on_the_contract_form(client, db, login, post):
+def _split_on_the_form(db, login, post, holder_hours: str, partner_hours: str):
+    """A buyer registers a contract of a holder and a co-holder, splitting its hours."""
     buyer = factories.make_user(db, Role.buyer)
     holder = factories.make_user(db, Role.supplier)
     partner = factories.make_user(db, Role.supplier)
@@ -54,8 +55,13 @@ def test_the_buyer_splits_the_commitment_on_the_contract_form(client, db, login,
     response = post("/acheteur/contrats/nouveau", {
         **FORM, "holder_id": holder.organisation_id,
         "co_holder_sirets": partner.organisation.siret,
-        "insertion_shares": f"{holder.organisation.siret} : 700\n"
-                            f"{partner.organisation.siret} : 300"})
+        "insertion_shares": f"{holder.organisation.siret} : {holder_hours}\n"
+                            f"{partner.organisation.siret} : {partner_hours}"})
+    return response, holder, partner
+
+
+def test_the_buyer_splits_the_commitment_on_the_contract_form(client, db, login, post):
+    response, holder, partner = _split_on_the_form(db, login, post, "700", "300")
     assert response.status_code == 303, response.text
     contract = db.scalar(select(Contract).where(Contract.reference == "2025-PART-01"))
     filers = [d.holder_org_id for d in factories.declarations(db, contract)]
@@ -67,15 +73,7 @@ def test_the_buyer_splits_the_commitment_on_the_contract_form(client, db, login,
 
 
 def test_shares_above_the_target_are_refused_in_french(client, db, login, post):
-    buyer = factories.make_user(db, Role.buyer)
-    holder = factories.make_user(db, Role.supplier)
-    partner = factories.make_user(db, Role.supplier)
-    login(buyer)
-    response = post("/acheteur/contrats/nouveau", {
-        **FORM, "holder_id": holder.organisation_id,
-        "co_holder_sirets": partner.organisation.siret,
-        "insertion_shares": f"{holder.organisation.siret} : 700\n"
-                            f"{partner.organisation.siret} : 400"})
+    response, holder, partner = _split_on_the_form(db, login, post, "700", "400")
     assert response.status_code == 422
     text = html.unescape(visible_text(response.text))
     assert "La somme des parts (1 100,00 h) dépasse l'engagement du contrat (1 000,00 h)." \
