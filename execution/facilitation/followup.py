@@ -69,8 +69,8 @@ def _rows_query(facilitator_org_id: int, filters: FollowupFilters):
         .outerjoin(InsertionLine, InsertionLine.declaration_id == Declaration.id)
         .where(Commitment.kind == CommitmentKind.insertion_hours,
                Contract.id.in_(facilitated_contract_ids(facilitator_org_id)))
-        .group_by(Contract.id, Contract.reference, Contract.object, buyer.name, holder.id,
-                  holder.name))
+        .group_by(Contract.id, Commitment.id, Contract.reference, Contract.object, buyer.name,
+                  holder.id, holder.name))
     if filters.buyer_id is not None:
         query = query.where(Contract.buyer_org_id == filters.buyer_id)
     if words := filters.search.strip().lower()[:MAX_SEARCH]:
