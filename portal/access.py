@@ -18,15 +18,8 @@ from portal.audit import audit
 from portal.clock import now
 from portal.db import Base
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
-from portal.models import (
-    Contract,
-    ContractParty,
-    FacilitatorAssignment,
-    Organisation,
-    OrgKind,
-    Role,
-    User,
-)
+from portal.facilitators import FacilitatorAssignment
+from portal.models import Contract, ContractParty, Organisation, OrgKind, Role, User
 from portal.notifications import notify
 
 NOT_YOURS = ("Vous ne pouvez pas ajouter de compte à cette organisation : elle ne travaille sur "

@@ -4,15 +4,8 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from portal.errors import NotFound
-from portal.models import (
-    Commitment,
-    CommitmentKind,
-    Contract,
-    ContractParty,
-    FacilitatorAssignment,
-    PartyRole,
-    User,
-)
+from portal.facilitators import FacilitatorAssignment
+from portal.models import Commitment, CommitmentKind, Contract, ContractParty, PartyRole, User
 
 
 def supplier_contract_ids(user: User, *, holder_only: bool = False) -> Select:

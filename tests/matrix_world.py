@@ -29,8 +29,9 @@ from execution.review import service as review
 from portal import access, agec, api_tokens, identity
 from portal.auth import SESSION_COOKIE
 from portal.commitments import AgecParams, InsertionHoursParams, ProgressPlanParams
+from portal.facilitators import FacilitatorAssignment
 from portal.mail import OutgoingMail
-from portal.models import FacilitatorAssignment, OrgKind, Role, TokenKind
+from portal.models import OrgKind, Role, TokenKind
 from portal.notifications import notify
 from portal.permissions import facilitated_contract_ids
 from portal.security import hash_password

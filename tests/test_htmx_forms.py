@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.agec import AgecThreshold
-from portal.models import FacilitatorAssignment, OrgKind, Role
+from portal.facilitators import FacilitatorAssignment
+from portal.models import OrgKind, Role
 from portal.templating import TEMPLATES_DIR
 from surveys import service as surveys
 from surveys.models import LaunchReason

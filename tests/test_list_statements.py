@@ -10,7 +10,8 @@ import pytest
 
 from execution.review import service as review
 from portal import clock
-from portal.models import FacilitatorAssignment, OrgKind, Role
+from portal.facilitators import FacilitatorAssignment
+from portal.models import OrgKind, Role
 from tests import factories
 from tests.scale import counting, page_statements
 

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from execution.facilitation import assignments
-from portal.models import FacilitatorAssignment, Organisation, User
+from portal.facilitators import FacilitatorAssignment
+from portal.models import Organisation, User
 
 ADMIN = "admin@loire-estuaire.example.fr"
 

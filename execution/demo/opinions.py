@@ -8,14 +8,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from execution.facilitation import checks
-from portal.models import (
-    Commitment,
-    CommitmentKind,
-    Contract,
-    FacilitatorAssignment,
-    Organisation,
-    User,
-)
+from portal.facilitators import FacilitatorAssignment
+from portal.models import Commitment, CommitmentKind, Contract, Organisation, User
 from supplier.models import Declaration, FacilitatorOpinion, Status
 
 FACILITATOR = "ines.garnier@maison-emploi-loire.example.fr"

@@ -8,15 +8,8 @@ from sqlalchemy.orm import Session, aliased
 from portal import identity
 from portal.audit import audit
 from portal.errors import Conflict, Invalid, NotFound
-from portal.models import (
-    Commitment,
-    CommitmentKind,
-    Contract,
-    FacilitatorAssignment,
-    Organisation,
-    OrgKind,
-    User,
-)
+from portal.facilitators import FacilitatorAssignment
+from portal.models import Commitment, CommitmentKind, Contract, Organisation, OrgKind, User
 from portal.pagination import Page, paginate
 
 MAX_SEARCH = 100

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from portal.clock import today
 from portal.errors import Forbidden, NotFound
+from portal.facilitators import FacilitatorAssignment
 from portal.identity import find_organisation_by_siret
-from portal.models import FacilitatorAssignment, Organisation, OrgKind, User
+from portal.models import Organisation, OrgKind, User
 
 FIRST_YEAR = 2000
 TREND_YEARS = 5  # the trends show the year asked and the four before it

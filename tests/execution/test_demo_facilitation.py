@@ -4,7 +4,8 @@ métropole, and Inès Garnier reads their filed insertion declarations."""
 from sqlalchemy import func, select
 
 from execution.demo import load as demo
-from portal.models import FacilitatorAssignment, User
+from portal.facilitators import FacilitatorAssignment
+from portal.models import User
 from supplier.service import visible_declarations
 
 

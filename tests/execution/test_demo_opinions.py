@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from execution.demo import load as demo
 from execution.demo import opinions
-from portal.models import AuditEvent, FacilitatorAssignment, User
+from portal.facilitators import FacilitatorAssignment
+from portal.models import AuditEvent, User
 from supplier.models import Declaration, InsertionLine
 
 

@@ -16,7 +16,8 @@ from execution.indicators.service import insertion_indicators
 from execution.review import service as review
 from portal.access import AccessRequest
 from portal.commitments import AgecParams
-from portal.models import AuditEvent, FacilitatorAssignment, OrgKind, Role, User
+from portal.facilitators import FacilitatorAssignment
+from portal.models import AuditEvent, OrgKind, Role, User
 from supplier import service as filing
 from supplier.models import CsrReport, Declaration
 from supplier.report_schemas import CsrDeclarationIn

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from execution.facilitation import assignments
 from portal.errors import Conflict, Invalid, NotFound
-from portal.models import AuditEvent, FacilitatorAssignment, OrgKind, Role
+from portal.facilitators import FacilitatorAssignment
+from portal.models import AuditEvent, OrgKind, Role
 from portal.permissions import facilitated_contract_ids
 from tests import factories
 

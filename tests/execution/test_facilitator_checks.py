@@ -7,8 +7,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from portal.facilitators import FacilitatorAssignment
 from portal.mail import OutgoingMail
-from portal.models import AuditEvent, FacilitatorAssignment, OrgKind, Role
+from portal.models import AuditEvent, OrgKind, Role
 from portal.notifications import Notification
 from supplier.models import Status
 from tests import factories

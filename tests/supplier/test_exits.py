@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.clock import today
-from portal.models import AuditEvent, FacilitatorAssignment, OrgKind, Role
+from portal.facilitators import FacilitatorAssignment
+from portal.models import AuditEvent, OrgKind, Role
 from supplier import exits
 from supplier.models import InsertionExit
 from tests import factories

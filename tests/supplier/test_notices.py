@@ -7,8 +7,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from portal.facilitators import FacilitatorAssignment
 from portal.mail import OutgoingMail
-from portal.models import FacilitatorAssignment, OrgKind, Role
+from portal.models import OrgKind, Role
 from portal.notifications import Notification
 from supplier.models import FacilitatorOpinion, Status
 from supplier.notices import opinion_given
