@@ -22,6 +22,7 @@ from execution.facilitation import routes as facilitation_routes
 from execution.indicators import api as indicator_api
 from execution.indicators import routes as indicator_routes
 from execution.opendata import routes as opendata_routes
+from execution.publication import routes as publication_routes
 from execution.reports import routes as report_routes
 from execution.review import api as review_api
 from execution.review import routes as review_routes
@@ -210,6 +211,7 @@ def create_app() -> FastAPI:
                 indicator_routes.router, indicator_routes.settings_router, indicator_api.router,
                 report_routes.router, review_routes.router, review_api.router,
                 opendata_routes.router, decp_routes.router, api_docs_routes.router,
+                publication_routes.router,
                 facilitation_routes.router, facilitation_routes.admin_router,
                 facilitation_routes.buyer_router, facilitation_check_routes.router,
                 facilitation_api.router]

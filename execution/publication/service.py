@@ -1,0 +1,193 @@
+"""Publishing a buyer organisation's indicators of a period, and reading what was published.
+
+``publish`` freezes the chosen indicators, as ``compute_indicators`` gives them at that moment,
+and the annual report PDF into a new version; nothing recomputes them afterwards. The readers
+(``published``, ``versions``, ``index``) answer NotFound for anything not published, whoever asks:
+these are the public pages' data, and the public may ask anything.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from execution.indicators.config import BY_ID, DEFINITIONS
+from execution.indicators.service import Indicator, compute_indicators
+from execution.publication.models import Publication, PublishedIndicator
+from execution.reports.annual import annual_report_pdf
+from portal.audit import audit
+from portal.clock import today
+from portal.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.identity import find_organisation_by_siret
+from portal.models import Organisation, OrgKind, User
+from portal.reporting_period import BadPeriod, ReportingPeriod, parse_period
+
+NOTHING_CHOSEN = "Choisissez au moins un indicateur à publier."
+ONLY_YEARS = ("Seules les années peuvent être publiées pour l'instant (« 2025 ») : les "
+              "indicateurs d'un semestre ou d'un trimestre ne sont pas encore calculés.")
+NOT_STARTED = "Cette période n'a pas encore commencé : il n'y a rien à publier."
+RACE = ("Une autre publication de cette période vient d'être enregistrée ; rechargez la page "
+        "pour voir ses versions, puis publiez à nouveau si besoin.")
+NOT_PUBLISHED = "Aucune publication ne correspond à cette adresse."
+MANAGERS_ONLY = ("Seuls les gestionnaires de l'organisation acheteuse (ou un administrateur) "
+                 "publient ses indicateurs.")
+
+
+def may_publish(user: User, buyer: Organisation) -> bool:
+    return user.is_admin or (user.is_buyer and user.is_manager
+                             and user.organisation_id == buyer.id)
+
+
+def choose_period(text: str) -> ReportingPeriod:
+    """The period typed in the form, refused with a French message by field."""
+    try:
+        period = parse_period(text)
+    except BadPeriod as bad:
+        raise Invalid(str(bad), field_errors={"period": str(bad)}) from None
+    if period.first_day > today():
+        raise Invalid(NOT_STARTED, field_errors={"period": NOT_STARTED})
+    return period
+
+
+def _indicators_of(db: Session, buyer: Organisation, period: ReportingPeriod) -> list[Indicator]:
+    """The one call of compute_indicators for a publication: by year until the indicators take
+    a semester or a quarter (then ``period=period``)."""
+    if not period.is_year:
+        raise Invalid(ONLY_YEARS, field_errors={"period": ONLY_YEARS})
+    return compute_indicators(db, year=period.year, buyer_org_id=buyer.id)
+
+
+def preview(db: Session, buyer: Organisation, period: ReportingPeriod) -> list[Indicator]:
+    """What publishing now would freeze: every indicator, the page ticks the chosen ones."""
+    return _indicators_of(db, buyer, period)
+
+
+def _chosen(indicator_ids: Iterable[str]) -> list[str]:
+    ids = list(dict.fromkeys(i for i in indicator_ids if i))
+    if not ids:
+        raise Invalid(NOTHING_CHOSEN, field_errors={"indicators": NOTHING_CHOSEN})
+    unknown = [i for i in ids if i not in BY_ID]
+    if unknown:
+        message = f"Indicateur inconnu : « {unknown[0][:60]} »."
+        raise Invalid(message, field_errors={"indicators": message})
+    return ids
+
+
+def publish(db: Session, actor: User, buyer: Organisation, period: ReportingPeriod,
+            indicator_ids: Iterable[str]) -> Publication:
+    """A new version of ``buyer``'s publication of ``period``, holding the chosen indicators as
+    computed now and the annual report as printed now. Audited."""
+    if buyer.kind != OrgKind.buyer:
+        raise NotFound("Cette organisation acheteuse n'existe pas.")
+    if not may_publish(actor, buyer):
+        raise Forbidden(MANAGERS_ONLY)
+    ids = set(_chosen(indicator_ids))
+    indicators = [i for i in _indicators_of(db, buyer, period) if i.id in ids]
+    last = db.scalar(select(func.max(Publication.version)).where(
+        Publication.buyer_org_id == buyer.id, Publication.period == period.slug))
+    publication = Publication(
+        buyer_org_id=buyer.id, period=period.slug, version=(last or 0) + 1,
+        published_by_id=actor.id,
+        report_pdf=annual_report_pdf(db, year=period.year, organisation=buyer),
+        indicators=[PublishedIndicator(
+            position=n, indicator_id=i.id, label=i.label, unit=i.unit, value=i.value,
+            numerator=i.numerator, denominator=i.denominator, sentence=i.sentence)
+            for n, i in enumerate(indicators)])
+    db.add(publication)
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError:
+        # Someone else published the same period at the same moment: same version number.
+        raise Conflict(RACE) from None
+    audit(db, actor, "publication", publication.id, "publish",
+          to_status=f"{period.slug} v{publication.version}")
+    return publication
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Published:
+    """A period an organisation published, as the index lists it."""
+
+    name: str
+    siret: str
+    period: ReportingPeriod
+    versions: int
+    last_published_at: datetime
+
+    @property
+    def url(self) -> str:
+        return f"/publication/{self.siret}/{self.period.slug}"
+
+
+def index(db: Session) -> list[Published]:
+    """Every organisation and period published, in one statement."""
+    rows = db.execute(
+        select(Organisation.name, Organisation.siret, Publication.period,
+               func.max(Publication.version), func.max(Publication.published_at))
+        .join(Organisation, Organisation.id == Publication.buyer_org_id)
+        .where(Organisation.siret.is_not(None))
+        .group_by(Organisation.id, Organisation.name, Organisation.siret, Publication.period))
+    found = [Published(name, siret, parse_period(period), versions, at)
+             for name, siret, period, versions, at in rows]
+    return sorted(found, key=lambda p: (p.name.lower(), p.siret, _newest_first(p.period)))
+
+
+def _newest_first(period: ReportingPeriod) -> tuple:
+    return (-period.year, period.kind, period.number)
+
+
+def publications_of(db: Session, buyer: Organisation) -> list[Publication]:
+    """The buyer page's list: every version, the newest first (without the PDFs)."""
+    return list(db.scalars(select(Publication).where(Publication.buyer_org_id == buyer.id)
+                           .order_by(Publication.period.desc(), Publication.version.desc())))
+
+
+def published_buyer(db: Session, siret: str) -> Organisation:
+    buyer = find_organisation_by_siret(db, siret[:40])
+    if buyer is None or buyer.kind != OrgKind.buyer:
+        raise NotFound(NOT_PUBLISHED)
+    return buyer
+
+
+def published(db: Session, siret: str, period_text: str,
+              version: int | None = None) -> Publication:
+    """The latest version (or ``version``) of what an organisation published for a period;
+    NotFound for an unknown SIRET, an odd period, an unpublished period or version."""
+    buyer = published_buyer(db, siret)
+    try:
+        period = parse_period(period_text[:20])
+    except BadPeriod:
+        raise NotFound(NOT_PUBLISHED) from None
+    query = select(Publication).where(Publication.buyer_org_id == buyer.id,
+                                      Publication.period == period.slug)
+    if version is not None:
+        query = query.where(Publication.version == version)
+    found = db.scalar(query.order_by(Publication.version.desc()).limit(1))
+    if found is None:
+        raise NotFound(NOT_PUBLISHED)
+    return found
+
+
+def versions(db: Session, publication: Publication) -> Sequence[tuple[int, datetime]]:
+    """(version, published_at) of every version of the same organisation and period."""
+    return db.execute(select(Publication.version, Publication.published_at).where(
+        Publication.buyer_org_id == publication.buyer_org_id,
+        Publication.period == publication.period).order_by(Publication.version)).tuples().all()
+
+
+def report_pdf(db: Session, publication: Publication) -> bytes:
+    content = db.scalar(select(Publication.report_pdf).where(Publication.id == publication.id))
+    if not content:
+        raise NotFound("Le rapport de cette publication n'est pas disponible.")
+    return content
+
+
+def default_choice() -> list[str]:
+    """Every indicator is ticked by default."""
+    return [d.id for d in DEFINITIONS]
