@@ -6,7 +6,7 @@ and the annual report PDF into a new version; nothing recomputes them afterwards
 these are the public pages' data, and the public may ask anything.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -174,11 +174,11 @@ def published(db: Session, siret: str, period_text: str,
     return found
 
 
-def versions(db: Session, publication: Publication) -> Sequence[tuple[int, datetime]]:
+def versions(db: Session, publication: Publication) -> list[tuple[int, datetime]]:
     """(version, published_at) of every version of the same organisation and period."""
-    return db.execute(select(Publication.version, Publication.published_at).where(
+    return [(number, at) for number, at in db.execute(select(Publication.version, Publication.published_at).where(
         Publication.buyer_org_id == publication.buyer_org_id,
-        Publication.period == publication.period).order_by(Publication.version)).tuples().all()
+        Publication.period == publication.period).order_by(Publication.version))]
 
 
 def report_pdf(db: Session, publication: Publication) -> bytes:
