@@ -14,6 +14,7 @@ from execution.demo import facilitation as demo_facilitation
 from execution.demo import opinions as demo_opinions
 from execution.demo import plan as demo_plan
 from execution.demo import plausibility as demo_plausibility
+from execution.demo import publication as demo_publication
 from execution.demo import reports as demo_reports
 from execution.demo import sharing as demo_sharing
 from execution.demo import surveys as demo_surveys
@@ -126,6 +127,8 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
     for part in (demo_facilitation, demo_agec, demo_plan, demo_reports, demo_surveys,
                  demo_decp, demo_sharing, demo_plausibility, demo_opinions):
         part.load(db, organisations, users)
+    # Last: the published snapshot freezes the figures of everything above.
+    demo_publication.load(db, organisations, users)
     _pending_request(db, users, organisations)
     roles = {"admin": "administrateur", "buyer": "acheteur", "supplier": "entreprise",
              "facilitator": "facilitatrice"}

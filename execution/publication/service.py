@@ -176,9 +176,10 @@ def published(db: Session, siret: str, period_text: str,
 
 def versions(db: Session, publication: Publication) -> list[tuple[int, datetime]]:
     """(version, published_at) of every version of the same organisation and period."""
-    return [(number, at) for number, at in db.execute(select(Publication.version, Publication.published_at).where(
+    rows = db.execute(select(Publication.version, Publication.published_at).where(
         Publication.buyer_org_id == publication.buyer_org_id,
-        Publication.period == publication.period).order_by(Publication.version))]
+        Publication.period == publication.period).order_by(Publication.version))
+    return [(number, at) for number, at in rows]
 
 
 def report_pdf(db: Session, publication: Publication) -> bytes:
