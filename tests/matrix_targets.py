@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from execution.indicators.config import DEFINITIONS
 from execution.indicators.exports import DATASETS, WORKBOOK
+from execution.publication import service as publications
 from execution.reports import attestation as attestations
 from portal.notifications import Notification
+from portal.reporting_period import parse_period
 from supplier.models import CsrReport
 from surveys.models import Question
 from tests.matrix_world import NOBODY, PEOPLE, Target
@@ -160,6 +162,11 @@ def _families(db, w):
     f["followup_file"] = [Target(f"suivi.{fmt}", {"fmt": fmt}) for fmt in ("csv", "xlsx")]
     f["decp_import"] = [Target(f"import DECP de {k}", {"job_id": w.decp_imports[k].id}, org=k)
                         for k in ("BA", "BB")]
+    # Naboo published its 2025 hours: the public pages read it (Hoth published nothing: 404).
+    publications.publish(db, w.users["buyer"], o["BA"], parse_period("2025"),
+                         ["insertion_hours"])
+    f["publication"] = [Target("publication 2025 de BA",
+                               {"siret": o["BA"].siret, "period": "2025"}, org="BA")]
 
 
 def _notification_id(db, w, side) -> int:

@@ -98,6 +98,11 @@ INVITER = Rule("un acheteur pour ses fournisseurs et ses facilitateurs, l'admini
                              and ((t.org == a.org and a.manager) or t.org in a.partners
                                   or t.extra.get("buyer") == a.org))
                or (a.role == "admin" and t.extra["kind"] in ("buyer", "facilitator")))
+# A buyer organisation's indicators are published by its gestionnaires, or by an administrator
+# (for the organisation it chose: without one, its form comes back with the error, 422).
+PUBLISHERS = Rule("les gestionnaires de l'organisation acheteuse, l'administrateur",
+                  lambda a, t: (a.role == "buyer" and a.manager and t.org in (None, a.org))
+                  or a.role == "admin")
 BUYER_MANAGERS = Rule("les gestionnaires des acheteurs",
                       lambda a, t: a.role == "buyer" and a.manager)
 OWN_NOTIFICATION = Rule("son destinataire", lambda a, t: t.owner in (None, a.name))
@@ -386,6 +391,17 @@ POLICY: dict[tuple[str, str], Row] = {
         "D2024_PAPIER.version": "0", "D2024_PAPIER.total_excl_vat": "100"}),
     ("GET", "/donnees-ouvertes/agec.csv"): row(CHOSEN_BUYER, "scope", query=YEAR),
     ("GET", "/rapports/annuel-contrats.{fmt}"): row(INDICATORS, "annex", query=YEAR),
+    # Publication: the buyer side reads its own (agents too), its gestionnaires publish; what
+    # was published is anyone's, without logging in.
+    ("GET", "/acheteur/publication"): row(INDICATORS, "scope", query={"periode": "2025"}),
+    ("POST", "/acheteur/publication"): row(PUBLISHERS, "scope", form=lambda w, t: {
+        "period": "2025", "indicators": "insertion_hours"}),
+    ("GET", "/publication"): row(ANYONE, public_data=True),
+    ("GET", "/publication/{siret}/{period}"): row(ANYONE, "publication", public_data=True),
+    ("GET", "/publication/{siret}/{period}.json"): row(ANYONE, "publication", public_data=True),
+    ("GET", "/publication/{siret}/{period}.csv"): row(ANYONE, "publication", public_data=True),
+    ("GET", "/publication/{siret}/{period}/rapport.pdf"): row(ANYONE, "publication",
+                                                             public_data=True),
     # Facilitators: the insertion declarations and hours of the contracts they follow.
     ("GET", "/facilitateur"): row(FACILITATORS, exact=FACILITATOR_PAGE),
     ("GET", "/facilitateur/suivi"): row(FACILITATORS, exact=FACILITATOR_PAGE),

@@ -23,6 +23,7 @@ from portal.auth import ContractSideUser, DbSession
 from portal.clock import today
 from portal.errors import Invalid, NotFound, PortalError
 from portal.models import Organisation, User
+from portal.pagination import page_number
 from portal.reporting_period import parse_period
 from portal.spreadsheet import CSV_TYPE
 from portal.validation import whole_number
@@ -113,9 +114,12 @@ def _cache(version: int | None) -> dict[str, str]:
 
 
 @router.get("/publication")
-def index_page(request: Request, db: DbSession):
-    return render(request, "execution/publication/index.html",
-                  {"published": publications.index(db)})
+def index_page(request: Request, db: DbSession, q: str = "", page: str | None = None):
+    search = q.strip()[:100]
+    return render(request, "execution/publication/index.html", {
+        "published": publications.index(db, search=search, page=page_number(page)),
+        "q": search, "base": "/publication" + (f"?{urlencode({'q': search})}" if search else "")},
+        block="results")
 
 
 @router.get("/publication/{siret}/{period}.json")

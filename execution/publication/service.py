@@ -7,10 +7,10 @@ these are the public pages' data, and the public may ask anything.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.identity import find_organisation_by_siret
 from portal.models import Organisation, OrgKind, User
+from portal.pagination import Page, paginate
 from portal.reporting_period import BadPeriod, ReportingPeriod, parse_period
 
 NOTHING_CHOSEN = "Choisissez au moins un indicateur à publier."
@@ -125,21 +126,25 @@ class Published:
         return f"/publication/{self.siret}/{self.period.slug}"
 
 
-def index(db: Session) -> list[Published]:
-    """Every organisation and period published, in one statement."""
-    rows = db.execute(
-        select(Organisation.name, Organisation.siret, Publication.period,
-               func.max(Publication.version), func.max(Publication.published_at))
-        .join(Organisation, Organisation.id == Publication.buyer_org_id)
-        .where(Organisation.siret.is_not(None))
-        .group_by(Organisation.id, Organisation.name, Organisation.siret, Publication.period))
-    found = [Published(name, siret, parse_period(period), versions, at)
-             for name, siret, period, versions, at in rows]
-    return sorted(found, key=lambda p: (p.name.lower(), p.siret, _newest_first(p.period)))
-
-
-def _newest_first(period: ReportingPeriod) -> tuple:
-    return (-period.year, period.kind, period.number)
+def index(db: Session, *, search: str = "", page: int = 1) -> Page:
+    """One page of the organisations and periods published (``search``: a piece of the name or
+    of the SIRET), in two statements whatever their number; items are ``Published``."""
+    query = (select(Organisation.name, Organisation.siret, Publication.period,
+                    func.max(Publication.version), func.max(Publication.published_at))
+             .join(Organisation, Organisation.id == Publication.buyer_org_id)
+             .where(Organisation.siret.is_not(None))
+             .group_by(Organisation.id, Organisation.name, Organisation.siret, Publication.period)
+             # « 2025-T1 » after « 2025-S2 » after « 2025 »: the newest year first.
+             .order_by(func.lower(Organisation.name), Organisation.siret,
+                       Publication.period.desc()))
+    words = " ".join(search.split()).lower()[:100]
+    if words:
+        query = query.where(or_(func.lower(Organisation.name).contains(words, autoescape=True),
+                                Organisation.siret.contains(words.replace(" ", ""),
+                                                            autoescape=True)))
+    found = paginate(db, query, page=page, scalars=False)
+    return replace(found, items=[Published(name, siret, parse_period(period), versions, at)
+                                 for name, siret, period, versions, at in found.items])
 
 
 def publications_of(db: Session, buyer: Organisation) -> list[Publication]:

@@ -126,6 +126,12 @@ def test_nothing_personal_is_published(client, db, login, post, w):
         body = public(client, url).content.decode("utf-8-sig")
         leaked = [s for s in secrets if s in body]
         assert leaked == [], (url, leaked)
+    report = pdf_text(public(client, f"{w.url}/rapport.pdf").content)
+    assert [s for s in secrets if s in report] == []
+    # Read by someone logged in, the public page is the same: no account navigation.
+    login(w.buyer)
+    page = client.get(w.url).text
+    assert "Se déconnecter" not in page and w.buyer.full_name not in page
     assert "published_by" not in public(client, f"{w.url}.json").text
 
 
@@ -224,3 +230,42 @@ def test_the_csv_guards_against_formulas(client, db, login, post, w):
     rows = read_csv(public(client, f"{w.url}.csv").content)
     assert rows[0]["Indicateur"].startswith("'=")
     assert json.loads(public(client, f"{w.url}.json").content)["version"] == 1
+
+
+def _published_by(db, count: int) -> None:
+    """``count`` buyer organisations, each with two versions of 2025 (frozen by hand: the index
+    reads the snapshots only)."""
+    from datetime import UTC, datetime
+
+    from execution.publication.models import PublishedIndicator
+
+    for n in range(count):
+        buyer = factories.make_org(db, OrgKind.buyer, name=f"Commune {n:03d}")
+        for version in (1, 2):
+            db.add(Publication(buyer_org_id=buyer.id, period="2025", version=version,
+                               published_at=datetime(2026, 3, version, tzinfo=UTC),
+                               indicators=[PublishedIndicator(
+                                   position=0, indicator_id="insertion_hours", label="Heures",
+                                   unit="h", value=1, numerator=1, denominator=None,
+                                   sentence="Somme.")]))
+    db.commit()
+
+
+def test_the_index_is_paginated_searchable_and_costs_the_same_at_any_size(client, db, engine):
+    from tests.scale import page_statements
+
+    _published_by(db, 3)
+    small = {url: len(page_statements(client, engine, url, db))
+             for url in ("/publication", "/publication?q=commune+001")}
+    _published_by(db, 60)
+    large = {url: len(page_statements(client, engine, url, db))
+             for url in ("/publication", "/publication?q=commune+001")}
+    assert large == small
+    first = client.get("/publication").text
+    assert "Page 1 sur 2" in first and 'href="/publication?page=2"' in first
+    assert first.count('href="/publication/') == 50
+    found = visible_text(client.get("/publication?q=commune+001").text)
+    assert "Commune 001" in found and "Commune 002" not in found
+    assert "Aucune publication ne correspond" in client.get("/publication?q=zzz").text
+    fragment = client.get("/publication?q=commune", headers={"HX-Request": "true"}).text
+    assert fragment.lstrip().startswith('<div id="results">')
