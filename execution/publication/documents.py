@@ -38,7 +38,7 @@ def filename(publication: Publication, extension: str) -> str:
 
 def as_json(publication: Publication) -> bytes:
     document = {
-        "organisation": {"name": publication.buyer.name, "siret": publication.buyer.siret},
+        "organisation": {"name": publication.buyer_name, "siret": publication.buyer.siret},
         "period": publication.period,
         "period_label": parse_period(publication.period).label,
         "version": publication.version,

@@ -28,6 +28,8 @@ class Publication(Base):
     # As portal.reporting_period writes it: « 2025 », « 2025-S1 », « 2025-T3 ».
     period: Mapped[str] = mapped_column(String(10))
     version: Mapped[int]  # 1, 2, … per (buyer organisation, period)
+    # The organisation's name as published: a later renaming does not rewrite what was said.
+    buyer_name: Mapped[str] = mapped_column(String(200))
     published_at: Mapped[datetime] = mapped_column(default=now)
     # Who published, for the audit trail and the buyer's own page: never shown publicly.
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -91,6 +91,7 @@ def publish(db: Session, actor: User, buyer: Organisation, period: ReportingPeri
         Publication.buyer_org_id == buyer.id, Publication.period == period.slug))
     publication = Publication(
         buyer_org_id=buyer.id, period=period.slug, version=(last or 0) + 1,
+        buyer_name=buyer.name,
         published_by_id=actor.id,
         report_pdf=annual_report_pdf(db, year=period.year, organisation=buyer),
         indicators=[PublishedIndicator(

@@ -91,6 +91,7 @@ def test_published_indicators_are_frozen_and_versioned(client, db, login, post, 
     third = w.declarations[2]
     db.refresh(third)
     review.validate(db, third.id, reviewer=w.buyer, version=third.version)
+    w.buyer.organisation.name = "Métropole Renommée-Test"  # and the organisation renamed
     db.commit()
     assert public(client, f"{w.url}.json").content == frozen[1]
     assert public(client, f"{w.url}.csv").content == frozen[2]
@@ -102,6 +103,7 @@ def test_published_indicators_are_frozen_and_versioned(client, db, login, post, 
     assert publish(post).status_code == 303
     latest = public(client, f"{w.url}.json").json()
     assert latest["version"] == 2 and latest["indicators"][0]["value"] == "240"
+    assert latest["organisation"]["name"] == "Métropole Renommée-Test"
     old = public(client, f"{w.url}.json?version=1")
     assert old.content == frozen[1]
     assert "immutable" in old.headers["cache-control"]
@@ -244,6 +246,7 @@ def _published_by(db, count: int) -> None:
         for version in (1, 2):
             db.add(Publication(buyer_org_id=buyer.id, period="2025", version=version,
                                published_at=datetime(2026, 3, version, tzinfo=UTC),
+                               buyer_name=buyer.name,
                                indicators=[PublishedIndicator(
                                    position=0, indicator_id="insertion_hours", label="Heures",
                                    unit="h", value=1, numerator=1, denominator=None,

@@ -22,6 +22,7 @@ def upgrade() -> None:
     sa.Column('buyer_org_id', sa.Integer(), nullable=False),
     sa.Column('period', sa.String(length=10), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('buyer_name', sa.String(length=200), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_by_id', sa.Integer(), nullable=True),
     sa.Column('report_pdf', sa.LargeBinary(), nullable=True),
