@@ -43,7 +43,9 @@ def as_json(publication: Publication) -> bytes:
         "period_label": parse_period(publication.period).label,
         "version": publication.version,
         "published_at": publication.published_at.astimezone(PARIS).isoformat(),
-        "report_url": f"{base_url(publication)}/rapport.pdf?version={publication.version}",
+        # The annual report goes with a year only (execution.publication.service.publish).
+        "report_url": (f"{base_url(publication)}/rapport.pdf?version={publication.version}"
+                       if parse_period(publication.period).is_year else None),
         "indicators": [{
             "id": i.indicator_id, "label": i.label, "value": plain(i.value),
             "numerator": plain(i.numerator), "denominator": plain(i.denominator),

@@ -164,4 +164,5 @@ def publication_page(request: Request, db: DbSession, siret: str, period: str,
         "lines": documents.lines(publication), "versions": every, "base": base,
         "latest": every[-1][0] if every else publication.version,
         "files": {"json": f"{base}.json{suffix}", "csv": f"{base}.csv{suffix}",
-                  "pdf": f"{base}/rapport.pdf{suffix}"}})
+                  "pdf": f"{base}/rapport.pdf{suffix}"
+                  if publications.has_report(db, publication) else None}})

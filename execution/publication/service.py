@@ -93,7 +93,9 @@ def publish(db: Session, actor: User, buyer: Organisation, period: ReportingPeri
         buyer_org_id=buyer.id, period=period.slug, version=(last or 0) + 1,
         buyer_name=buyer.name,
         published_by_id=actor.id,
-        report_pdf=annual_report_pdf(db, year=period.year, organisation=buyer),
+        # The annual report is a year's: a semester or a quarter is published without one.
+        report_pdf=(annual_report_pdf(db, year=period.year, organisation=buyer)
+                    if period.is_year else None),
         indicators=[PublishedIndicator(
             position=n, indicator_id=i.id, label=i.label, unit=i.unit, value=i.value,
             numerator=i.numerator, denominator=i.denominator, sentence=i.sentence)
@@ -186,6 +188,12 @@ def versions(db: Session, publication: Publication) -> list[tuple[int, datetime]
         Publication.buyer_org_id == publication.buyer_org_id,
         Publication.period == publication.period).order_by(Publication.version))
     return [(number, at) for number, at in rows]
+
+
+def has_report(db: Session, publication: Publication) -> bool:
+    """Without loading the PDF."""
+    return db.scalar(select(Publication.id).where(
+        Publication.id == publication.id, Publication.report_pdf.is_not(None))) is not None
 
 
 def report_pdf(db: Session, publication: Publication) -> bytes:

@@ -234,9 +234,9 @@ def test_the_csv_guards_against_formulas(client, db, login, post, w):
     assert json.loads(public(client, f"{w.url}.json").content)["version"] == 1
 
 
-def _published_by(db, count: int) -> None:
-    """``count`` buyer organisations, each with two versions of 2025 (frozen by hand: the index
-    reads the snapshots only)."""
+def _published_by(db, count: int, period: str = "2025") -> None:
+    """``count`` buyer organisations, each with two versions of ``period`` (frozen by hand: the
+    public pages read the snapshots only)."""
     from datetime import UTC, datetime
 
     from execution.publication.models import PublishedIndicator
@@ -244,7 +244,7 @@ def _published_by(db, count: int) -> None:
     for n in range(count):
         buyer = factories.make_org(db, OrgKind.buyer, name=f"Commune {n:03d}")
         for version in (1, 2):
-            db.add(Publication(buyer_org_id=buyer.id, period="2025", version=version,
+            db.add(Publication(buyer_org_id=buyer.id, period=period, version=version,
                                published_at=datetime(2026, 3, version, tzinfo=UTC),
                                buyer_name=buyer.name,
                                indicators=[PublishedIndicator(
@@ -272,3 +272,14 @@ def test_the_index_is_paginated_searchable_and_costs_the_same_at_any_size(client
     assert "Aucune publication ne correspond" in client.get("/publication?q=zzz").text
     fragment = client.get("/publication?q=commune", headers={"HX-Request": "true"}).text
     assert fragment.lstrip().startswith('<div id="results">')
+
+
+def test_a_semester_is_published_without_the_annual_report(client, db):
+    _published_by(db, 1, period="2025-S1")
+    siret = db.scalar(select(Publication)).buyer.siret
+    page = client.get(f"/publication/{siret}/2025-S1")
+    assert page.status_code == 200 and "1er semestre 2025" in page.text
+    assert "rapport.pdf" not in page.text
+    assert client.get(f"/publication/{siret}/2025-S1.json").json()["report_url"] is None
+    assert client.get(f"/publication/{siret}/2025-S1/rapport.pdf").status_code == 404
+    assert client.get(f"/publication/{siret}/2025-s1.csv").status_code == 200  # as typed
