@@ -177,12 +177,13 @@ def test_satisfaction_both_ways(db, ds):
 def test_declarations_filed_on_time(db, ds):
     on_time = figures(db, ds.a)["on_time_declarations"]
     # Due in 2025 (16): insertion C1 Q1 ✓ (23:30 Paris), Q2 ✗ (00:30 Paris next day), Q3 ✓;
-    # C2 Q1 ✓, Q2 ✗ (never filed), Q3 ✗ (returned); C4 Q4 2024 ✓ (23:30 Paris, winter),
+    # C2 Q1 ✓, Q2 ✗ (never filed), Q3 ✓ (returned since, but first filed on time); C4 Q4 2024
+    # ✓ (23:30 Paris, winter),
     # Q1 ✗; C5 Q4 2024 ✗; AGEC Q1, Q2, Q3 ✓; plan v1 ✓, v2 ✓; updates Q2 ✓, Q3 ✗.
     # Due in 2026 (left out): C2 Q4, plan v3, update Q4, the CSR reports.
-    assert (on_time.numerator, on_time.denominator, on_time.value) == (D(10), D(16), D("62.5"))
-    # All buyers: + D1 Q1 on time → 11 / 17 = 64,7 %.
-    assert figures(db, None)["on_time_declarations"].value == D("64.7")
+    assert (on_time.numerator, on_time.denominator, on_time.value) == (D(11), D(16), D("68.8"))
+    # All buyers: + D1 Q1 on time → 12 / 17 = 70,6 %.
+    assert figures(db, None)["on_time_declarations"].value == D("70.6")
 
 
 def test_not_yet_due_declarations_count_only_once_filed(db, ds):
@@ -190,9 +191,9 @@ def test_not_yet_due_declarations_count_only_once_filed(db, ds):
     on_time = figures(db, ds.a)["on_time_declarations"]
     # Due before 15/07/2025 (8): C1 Q1 ✓, C2 Q1 ✓, C4 Q4 2024 ✓, C4 Q1 ✗, C5 Q4 ✗, AGEC Q1 ✓,
     # plan v1 ✓; due later but already filed (as the data stands): C1 Q2 ✗, C1 Q3 ✓, AGEC Q2 ✓,
-    # Q3 ✓, plan v2 ✓, updates Q2 ✓, Q3 ✗ → 14 considered, 10 on time. C2 Q2 (expected) and
-    # Q3 (returned) are not due yet and not filed: left out.
-    assert (on_time.numerator, on_time.denominator) == (D(10), D(14))
+    # Q3 ✓, plan v2 ✓, updates Q2 ✓, Q3 ✗, C2 Q3 ✓ (filed once, returned since) → 15
+    # considered, 11 on time. C2 Q2 (expected) is not due yet and was never filed: left out.
+    assert (on_time.numerator, on_time.denominator) == (D(11), D(15))
 
 
 def test_review_delays_mean_and_median(db, ds):
