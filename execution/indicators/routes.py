@@ -39,27 +39,32 @@ def _number(raw: str | None, *, what: str) -> int | None:
     return int(raw)
 
 
-def _scope(db, user, annee: str | None, acheteur: str | None) -> scope.Scope:
+def _scope(db, user, annee: str | None, acheteur: str | None,
+           periode: str | None = None) -> scope.Scope:
     return scope.resolve(db, user, year=_number(annee, what="Année"),
-                         buyer_id=_number(acheteur, what="Organisation"))
+                         buyer_id=_number(acheteur, what="Organisation"), period=periode)
 
 
 def _common(db, user, current: scope.Scope) -> dict:
     return {"scope": current, "query": urlencode(current.query()),
-            "years": scope.years(current.year),
+            "years": scope.years(current.year), "periods": scope.periods(current.period),
             "buyers": scope.buyer_organisations(db) if user.is_admin else [],
             "datasets": exports.DATASETS, "workbook": exports.WORKBOOK}
 
 
 @router.get("")
 def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
-                   annee: str | None = None, acheteur: str | None = None):
-    current = _scope(db, user, annee, acheteur)
-    indicators = compute_indicators(db, year=current.year, buyer_org_id=current.buyer_org_id)
-    # The earlier years' trend figures in grouped statements; the year itself is computed once.
-    by_year = compute_trends(db, years=scope.trend_years(current.year)[:-1],
+                   annee: str | None = None, acheteur: str | None = None,
+                   periode: str | None = None):
+    current = _scope(db, user, annee, acheteur, periode)
+    indicators = compute_indicators(db, period=current.period, buyer_org_id=current.buyer_org_id)
+    # The trends are by year, in grouped statements; the year shown is computed once, unless
+    # the page shows a semester or a quarter (then the whole year is one more trend point).
+    years = scope.trend_years(current.year)
+    by_year = compute_trends(db, years=years if not current.period.is_year else years[:-1],
                              buyer_org_id=current.buyer_org_id)
-    by_year[current.year] = indicator_charts.by_id(indicators)
+    if current.period.is_year:
+        by_year[current.year] = indicator_charts.by_id(indicators)
     return render(request, "execution/dashboard.html", {
         **_common(db, user, current),
         "indicators": indicators,
@@ -71,8 +76,9 @@ def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
 
 @router.get("/export/{name}.{fmt}")
 def export_file(db: DbSession, user: ContractSideUser, name: str, fmt: str,
-                annee: str | None = None, acheteur: str | None = None):
-    current = _scope(db, user, annee, acheteur)
+                annee: str | None = None, acheteur: str | None = None,
+                periode: str | None = None):
+    current = _scope(db, user, annee, acheteur, periode)
     content, media_type, filename = exports.export(db, name, fmt, current)
     return download(content, filename, media_type)
 
@@ -80,15 +86,15 @@ def export_file(db: DbSession, user: ContractSideUser, name: str, fmt: str,
 @router.get("/{indicator_id}")
 def drilldown_page(request: Request, db: DbSession, user: ContractSideUser, indicator_id: str,
                    annee: str | None = None, acheteur: str | None = None, q: str = "",
-                   page: str = ""):
+                   page: str = "", periode: str | None = None):
     """The contracts and declarations behind an indicator's figure, 50 a page with their
     total, searched by contract reference."""
-    current = _scope(db, user, annee, acheteur)
+    current = _scope(db, user, annee, acheteur, periode)
     search = q.strip()[:100]
-    drill = drilldown.drill_down(db, indicator_id, year=current.year,
+    drill = drilldown.drill_down(db, indicator_id, period=current.period,
                                  buyer_org_id=current.buyer_org_id, page=page_number(page),
                                  search=search)
-    indicator = next(i for i in compute_indicators(db, year=current.year,
+    indicator = next(i for i in compute_indicators(db, period=current.period,
                                                    buyer_org_id=current.buyer_org_id)
                      if i.id == indicator_id)
     filters = urlencode({**current.query(), **({"q": search} if search else {})})
