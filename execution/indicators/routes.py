@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from execution.indicators import charts as indicator_charts
-from execution.indicators import config, drilldown, exports, scope
+from execution.indicators import completeness, config, drilldown, exports, scope
+from execution.indicators import queries as indicator_queries
 from execution.indicators.config import DEFINITIONS, UNIT_LABELS, SettingsIn, TargetIn
 from execution.indicators.format import value_text
 from execution.indicators.service import compute_indicators
@@ -81,6 +82,25 @@ def export_file(db: DbSession, user: ContractSideUser, name: str, fmt: str,
     current = _scope(db, user, annee, acheteur, periode)
     content, media_type, filename = exports.export(db, name, fmt, current)
     return download(content, filename, media_type)
+
+
+@router.get("/completude")
+def completeness_page(request: Request, db: DbSession, user: ContractSideUser,
+                      annee: str | None = None, acheteur: str | None = None,
+                      periode: str | None = None, q: str = "", page: str = ""):
+    """The period's commitments still missing a validated declaration, 50 a page, searched by
+    contract reference or filing organisation, with the counts per indicator family."""
+    current = _scope(db, user, annee, acheteur, periode)
+    search = q.strip()[:100]
+    scope_q = indicator_queries.Scope(current.period, current.buyer_org_id, today())
+    filters = urlencode({**current.query(), **({"q": search} if search else {})})
+    return render(request, "execution/completeness.html", {
+        **_common(db, user, current), "search": search,
+        "result": completeness.completeness(db, scope_q, page=page_number(page), search=search),
+        "kind_label": completeness.kind_label,
+        "base": "/indicateurs/completude" + (f"?{filters}" if filters else ""),
+        "links": user.is_buyer,
+    }, block="indicateurs")
 
 
 @router.get("/{indicator_id}")
