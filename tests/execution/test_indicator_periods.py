@@ -223,3 +223,56 @@ def test_a_return_or_a_reopen_does_not_turn_an_on_time_filing_late(client, api, 
     assert f"{due + timedelta(days=10):%d/%m/%Y}" in text
     everyone = client.get("/indicateurs/on_time_declarations?annee=2025")
     assert everyone.text.count("<td>Oui</td>") == 2 and everyone.text.count("<td>Non</td>") == 4
+
+
+# --- Completeness -------------------------------------------------------------------------------
+
+def test_the_completeness_of_a_semester(client, db, login, world):
+    login(world.buyer)
+    # First semester: NORD-S1's Q1 and Q2 are validated; NORD-S2 starts in October.
+    first = text_of(client.get("/indicateurs/completude?annee=2025&periode=2025-S1"))
+    assert "1er semestre 2025 — Département Test" in first
+    assert ("Engagements attendus 1 Avec toutes leurs déclarations validées 1 Avec au moins une "
+            "déclaration manquante 0 Déclarations de la période 2 dont 2 validées") in first
+    assert "Tous les engagements de la période ont leurs déclarations validées." in first
+    # Second semester: NORD-S1's Q4 is submitted, not validated; NORD-S2's Q4 is not filed.
+    page = client.get("/indicateurs/completude?annee=2025&periode=2025-S2")
+    second = text_of(page)
+    assert ("Engagements attendus 2 Avec toutes leurs déclarations validées 0 Avec au moins une "
+            "déclaration manquante 2 Déclarations de la période 3 dont 1 validées") in second
+    assert ("Heures d'insertion Heures d'insertion réalisées, Équivalents temps plein" in second
+            and "2 0 2 2 Incomplet" in second)
+    assert "Engagements sans toutes leurs déclarations validées (2)" in second
+    assert "NORD-S1 Entreprise Solidaire Heures d'insertion 2 1 1 1" in second
+    assert "NORD-S2 Entreprise Solidaire Heures d'insertion 1 0 0 1" in second
+    assert f'href="/acheteur/contrats/{world.first.id}"' in page.text
+    # Searched by contract reference, or by the filing organisation's name.
+    searched = text_of(client.get("/indicateurs/completude?annee=2025&periode=2025-S2&q=s2"))
+    assert "(1 pour « s2 »)" in searched and "NORD-S1 " not in searched
+    assert "(2 pour « solidaire »)" in text_of(client.get(
+        "/indicateurs/completude?annee=2025&periode=2025-S2&q=solidaire"))
+    # The dashboard links to it, for the period shown.
+    assert "/indicateurs/completude?annee=2025&amp;periode=2025-S2" in client.get(
+        "/indicateurs?annee=2025&periode=2025-S2").text
+
+
+def test_the_completeness_page_is_the_buyer_sides_own(client, db, login, world):
+    url = "/indicateurs/completude?annee=2025&periode=2025-S2"
+    other = factories.make_user(db, Role.buyer, factories.make_org(db, OrgKind.buyer))
+    facilitator = factories.make_user(db, Role.facilitator,
+                                      factories.make_org(db, OrgKind.facilitator))
+    for user, status in ((world.holder, 403), (facilitator, 403)):
+        client.cookies.clear()
+        login(user)
+        assert client.get(url).status_code == status
+    client.cookies.clear()
+    login(other)
+    assert "NORD-S" not in client.get(url).text  # its own organisation: nothing of ours
+    refused = client.get(f"{url}&acheteur={world.buyer.organisation_id}")
+    assert refused.status_code == 403
+    assert "Vous ne pouvez consulter que les indicateurs de votre organisation." in refused.text
+    client.cookies.clear()
+    login(world.admin)
+    chosen = text_of(client.get(f"{url}&acheteur={world.buyer.organisation_id}"))
+    assert "NORD-S1" in chosen and "Département Test" in chosen
+    assert "NORD-S2" in text_of(client.get(url))  # every buyer organisation
