@@ -18,11 +18,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from execution.indicators.config import current_settings
 from execution.indicators.service import compute_indicators, display
 from portal import clock
-from portal.models import OrgKind
+from portal.models import Commitment, CommitmentKind, OrgKind
+from portal.reporting_period import parse_period
+from supplier.models import Declaration, Status
 from tests.execution import indicator_world as w
 from tests.execution.indicator_dataset import build
 
@@ -285,3 +288,25 @@ def test_the_mel_check(db, year, total, fte, shown):
     indicator = figures(db, buyer, year)["insertion_fte"]
     assert (indicator.value, indicator.denominator) == (fte, D(1607))
     assert display(indicator.value, indicator.unit) == shown
+
+
+def test_a_reopened_report_stays_received_and_a_semester_counts_the_reports_due_in_it(db, ds):
+    csr = db.scalars(select(Declaration).join(Declaration.commitment).where(
+        Commitment.kind == CommitmentKind.csr_report, Declaration.status == Status.validated)
+        ).one()
+    # The buyer reopens C1's validated report for a correction: it was received all the same.
+    w.event(db, csr, "validate", w.utc(2026, 7, 2))
+    csr.status = Status.returned
+    db.flush()
+    f = figures(db, ds.a)["csr_reports_received"]
+    assert (f.numerator, f.denominator, f.details["under_review"]) == (D(1), D(3), 1)
+    # The 2025 reports fall due on 30/06/2026: the first semester of 2026 expects them, the
+    # first semester of 2025 none.
+    by_period = {p: {i.id: i for i in compute_indicators(db, period=parse_period(p),
+                                                         buyer_org_id=ds.a.id)}
+                 for p in ("2026-S1", "2025-S1")}
+    assert by_period["2026-S1"]["csr_reports_received"].denominator == D(3)
+    assert by_period["2026-S1"]["csr_reports_received"].numerator == D(1)
+    assert "dont l'échéance tombe au 1er semestre 2026" in by_period["2026-S1"][
+        "csr_reports_received"].sentence
+    assert by_period["2025-S1"]["csr_reports_received"].denominator == D(0)
