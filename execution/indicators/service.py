@@ -111,9 +111,11 @@ def _breakdown(groups: dict[str, tuple[Decimal, int]], labels: dict[str, str],
 def _validated_lines_text(period: ReportingPeriod | int) -> str:
     """The lines of a period: of the declarations whose period starts in it (a semester holds
     the declarations of its months or quarters, a yearly one counts in its first semester)."""
-    return ("des lignes d'insertion des déclarations validées dont la période se situe "
-            f"{during(period)}" + ("" if isinstance(period, int) or period.is_year else
-                                   " (période de la déclaration commençant dans celle-ci)"))
+    if isinstance(period, int) or period.is_year:
+        return ("des lignes d'insertion des déclarations validées dont la période se situe "
+                f"{during(period)}")
+    return ("des lignes d'insertion des déclarations validées dont la période commence "
+            f"{during(period)}")
 
 
 def hours_indicator(total: Decimal, lines: int, period: ReportingPeriod | int) -> Indicator:
@@ -140,15 +142,17 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
     fte_text = number(fte_hours, 0 if fte_hours == fte_hours.to_integral_value() else 2)
     # A semester's full-time equivalents: its hours over the hours of a full time of 6 months.
     period_hours = fte_hours * p.months / 12
-    fte_rule = ("durée annuelle de travail retenue par l'administrateur" if p.is_year else
-                f"durée annuelle de travail retenue par l'administrateur, × {p.months}/12 "
-                "pour une période plus courte que l'année")
+    fte_rule = (f"{fte_text} heures par équivalent temps plein (durée annuelle de travail "
+                "retenue par l'administrateur)")
+    if not p.is_year:
+        fte_rule = (f"{number(period_hours, 1)} heures, le temps plein de {p.months} mois "
+                    f"({fte_rule} × {p.months}/12)")
     end = "fin " + str(p.year) if p.is_year else "la fin du " + p.label
     return [
         hours_indicator(total, lines, p),
         make("insertion_fte", ratio(total, period_hours, 1), total, period_hours,
-             f"Heures d'insertion validées {during(p)} divisées par {fte_text} heures par "
-             f"équivalent temps plein ({fte_rule}), arrondi à une décimale.", lines,
+             f"Heures d'insertion validées {during(p)} divisées par {fte_rule}, arrondi à une "
+             "décimale.", lines,
              details={"fte_hours": fte_hours}),
         make("insertion_completion_rate", ratio(done, expected), done, expected,
              f"Heures validées depuis le début des marchés jusqu'à {end}, divisées par les "
