@@ -25,6 +25,7 @@ import pytest
 from execution.indicators import config
 from execution.review import service as review
 from portal import clock
+from portal.facilitators import FacilitatorAssignment
 from portal.models import OrgKind, Role
 from supplier.models import Declaration
 from tests import factories
@@ -276,3 +277,21 @@ def test_the_completeness_page_is_the_buyer_sides_own(client, db, login, world):
     chosen = text_of(client.get(f"{url}&acheteur={world.buyer.organisation_id}"))
     assert "NORD-S1" in chosen and "Département Test" in chosen
     assert "NORD-S2" in text_of(client.get(url))  # every buyer organisation
+
+
+def test_the_facilitator_reads_the_insertion_indicators_of_a_semester(client, db, login, world):
+    facilitator = factories.make_user(db, Role.facilitator,
+                                      factories.make_org(db, OrgKind.facilitator))
+    db.add(FacilitatorAssignment(facilitator_org_id=facilitator.organisation_id,
+                                 buyer_org_id=world.buyer.organisation_id,
+                                 contract_id=world.first.id))
+    db.commit()
+    login(facilitator)
+    page = client.get("/facilitateur/indicateurs?annee=2025&periode=2025-S2")
+    text = text_of(page)
+    assert "Indicateurs d'insertion 2e semestre 2025" in text
+    assert "Heures d'insertion réalisées 40,00 h" in text
+    assert '<option value="2025-S2" selected>2e semestre</option>' in page.text
+    assert "Heures d'insertion réalisées 70,00 h" in text_of(
+        client.get("/facilitateur/indicateurs?annee=2025"))
+    assert client.get("/facilitateur/indicateurs?annee=2025&periode=2025-T5").status_code == 404
