@@ -90,17 +90,17 @@ def _computed(function) -> Builder:
 
 
 DATASETS: dict[str, tuple[str, Builder]] = {
-    "indicateurs": ("Indicateurs de l'année", _computed(indicators_dataset)),
+    "indicateurs": ("Indicateurs de la période", _computed(indicators_dataset)),
     "ventilations": ("Ventilations des indicateurs", _computed(breakdowns_dataset)),
     "heures-insertion": ("Lignes d'heures d'insertion validées",
                          _declarations(export_data.insertion_lines)),
     "lignes-agec": ("Lignes AGEC validées", _declarations(export_data.agec_lines)),
     "actions-plans": ("Actions des plans de progrès en vigueur",
                       _declarations(export_data.plan_actions)),
-    "reponses-enquetes": ("Réponses aux enquêtes closes dans l'année",
+    "reponses-enquetes": ("Réponses aux enquêtes closes dans la période",
                           _declarations(export_data.survey_answers)),
     # Also the annual report's annex (execution.reports.routes).
-    "contrats": ("Contrats exécutés dans l'année",
+    "contrats": ("Contrats exécutés dans la période",
                  _declarations(report_contracts.contracts_dataset)),
 }
 WORKBOOK = "classeur"  # every dataset, one sheet each

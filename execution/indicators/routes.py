@@ -69,7 +69,8 @@ def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
     return render(request, "execution/dashboard.html", {
         **_common(db, user, current),
         "indicators": indicators,
-        "year_panels": indicator_charts.year_panels(indicators),
+        "year_panels": indicator_charts.year_panels(
+            indicators, "de l'année" if current.period.is_year else f"du {current.period.label}"),
         "trend_panels": indicator_charts.trend_panels(by_year),
         "breakdown_panels": indicator_charts.breakdown_panels(indicators),
     }, block="indicateurs")

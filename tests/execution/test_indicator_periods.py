@@ -120,6 +120,7 @@ def test_the_dashboard_its_drill_down_and_exports_follow_the_period(client, logi
     text = text_of(page)
     assert "2e semestre 2025 — Département Test" in text
     assert "Indicateurs du 2e semestre 2025" in text
+    assert "Parts et taux du 2e semestre 2025" in text and "de l'année" not in text
     assert '<option value="2025-S2" selected>2e semestre</option>' in page.text
     # The links keep the period: drill-downs, exports, completeness.
     assert "/indicateurs/completude?annee=2025&amp;periode=2025-S2" in page.text
