@@ -200,10 +200,11 @@ def _declaration_rows(plans: list[Plan]):
 
 
 def _declarations(out: BulkWriter, plans: list[Plan]) -> None:
+    # Each generated declaration was submitted once: its first submission is its submission.
     out.put(Declaration, ("id", "commitment_id", "subject", "period_start", "period_end",
                           "due_on", "status", "submitted_at", "reviewed_at", "buyer_org_id",
-                          "holder_org_id"),
-            _declaration_rows(plans))
+                          "holder_org_id", "first_submitted_at"),
+            ((*row, row[7]) for row in _declaration_rows(plans)))
 
     def audit():
         for row in _declaration_rows(plans):

@@ -235,11 +235,12 @@ def _on_time(s: _Sql, out: dict) -> None:
     else:
         deadline = "((d.due_on + 1)::timestamp AT TIME ZONE 'Europe/Paris')"
         extra = {}
-    filed = "d.status IN ('submitted', 'validated') AND d.submitted_at IS NOT NULL"
+    # The first submission decides, whatever the buyer did since (a return, a reopen).
     considered, on_time = s.rows(
-        f"SELECT count(*), sum(CASE WHEN {filed} AND d.submitted_at < {deadline}"
+        f"SELECT count(*), sum(CASE WHEN d.first_submitted_at < {deadline}"
         " THEN 1 ELSE 0 END) FROM declaration d"
-        f" WHERE d.due_on BETWEEN :y0 AND :y1 AND (d.due_on < :today OR ({filed}))"
+        " WHERE d.due_on BETWEEN :y0 AND :y1"
+        " AND (d.due_on < :today OR d.first_submitted_at IS NOT NULL)"
         + s.of_buyer(),
         **extra)[0]
     out["on_time_declarations"] = ratio(on_time or 0, considered)
@@ -310,7 +311,10 @@ def _holders(s: _Sql, out: dict) -> None:
 
 def _reports(s: _Sql, out: dict) -> None:
     found = {kind: (n, received) for kind, n, received in s.rows(
-        "SELECT cm.kind, count(*), sum(CASE WHEN d.status = 'validated' THEN 1 ELSE 0 END)"
+        # Received: validated, or validated once and reopened since (the audit says so).
+        "SELECT cm.kind, count(*), sum(CASE WHEN d.status = 'validated' OR EXISTS (SELECT 1"
+        " FROM audit_event a WHERE a.entity = 'declaration' AND a.entity_id = d.id"
+        " AND a.action = 'validate') THEN 1 ELSE 0 END)"
         " FROM declaration d JOIN commitment cm ON cm.id = d.commitment_id"
         "  AND cm.kind IN ('csr_report', 'concession_report')" +
         ("" if s.buyer is None else

@@ -106,19 +106,29 @@ def jobs_run(name: Annotated[str, typer.Argument(help="Nom de la tâche (voir jo
 @app.command()
 def indicators(
     year: Annotated[int, typer.Option(help="Année civile.")],
+    semester: Annotated[int | None, typer.Option(
+        help="Semestre (1 ou 2) ; par défaut : l'année entière.")] = None,
+    quarter: Annotated[int | None, typer.Option(
+        help="Trimestre (1 à 4) ; par défaut : l'année entière.")] = None,
     buyer: Annotated[str | None, typer.Option(
         help="SIRET de l'acheteur (par défaut : tous les acheteurs).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (celle de l'API).")] = False,
 ) -> None:
-    """Affiche les indicateurs SPASER d'une année, avec leur mode de calcul."""
+    """Affiche les indicateurs SPASER d'une année, d'un semestre ou d'un trimestre, avec leur
+    mode de calcul."""
     from execution.indicators.config import FIRST_YEAR, LAST_YEAR
     from execution.indicators.format import command_output
     from portal.db import new_session
+    from portal.reporting_period import BadPeriod, period_of
 
     if not FIRST_YEAR <= year <= LAST_YEAR:
         fail(f"l'année doit être comprise entre {FIRST_YEAR} et {LAST_YEAR}.")
+    try:
+        period = period_of(year, semester=semester, quarter=quarter)
+    except BadPeriod as error:
+        fail(str(error)[:1].lower() + str(error)[1:])
     with new_session() as db, db.begin():
-        typer.echo(command_output(db, year=year, buyer_siret=buyer, as_json=as_json))
+        typer.echo(command_output(db, period=period, buyer_siret=buyer, as_json=as_json))
 
 
 @report_app.command("annual")

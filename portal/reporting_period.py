@@ -68,6 +68,11 @@ class ReportingPeriod:
         part = "semestre" if self.kind == "S" else "trimestre"
         return f"{rank} {part} {self.year}"
 
+    @property
+    def during(self) -> str:
+        """As a sentence says when: « en 2025 », « au 1er semestre 2025 »."""
+        return f"en {self.label}" if self.is_year else f"au {self.label}"
+
     def __str__(self) -> str:
         return self.slug
 

@@ -225,6 +225,8 @@ def mark_submitted(db: Session, declaration: Declaration, *, user: User) -> None
     declaration.status = Status.submitted
     _clear_facilitator_checks(declaration)
     declaration.submitted_by_id, declaration.submitted_at = user.id, now()
+    if declaration.first_submitted_at is None:
+        declaration.first_submitted_at = declaration.submitted_at
     db.flush()
     audit(db, user, "declaration", declaration.id,
           "resubmit" if previous == Status.returned else "submit",

@@ -6,7 +6,7 @@ figure is None when its denominator is zero. Only submitted answers count, and o
 reader may see (double-blind, see service.answers_visible).
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -247,9 +247,26 @@ def satisfaction_by_year(db: Session, *, years: Sequence[int], buyer_org_id: int
     # single year needs no grouping by year.
     by_year = [case(*((Campaign.closed_at >= _paris_start(y), y) for y in range(last, first, -1)),
                     else_=first)] if last > first else []
-    found = {y: {d.value: Figures() for d in Direction} for y in range(first, last + 1)}
+    found = _figures(db, _year_scope(last, buyer_org_id, since=first), by_year, first,
+                     range(first, last + 1))
+    return {y: found[y] for y in years}
+
+
+def satisfaction_in(db: Session, *, start: datetime, end: datetime,
+                    buyer_org_id: int | None) -> dict[str, Figures]:
+    """Both directions' figures of the surveys closed from ``start`` to before ``end`` (a
+    year, a semester or a quarter of the indicators): two statements."""
+    scope = [Campaign.closed_at >= start, Campaign.closed_at < end]
+    if buyer_org_id is not None:
+        scope.append(Contract.buyer_org_id == buyer_org_id)
+    return _figures(db, scope, [], 0, [0])[0]
+
+
+def _figures(db: Session, scope: list[ColumnElement[bool]], by_year: list, first: int,
+             years: Iterable[int]) -> dict[int, dict[str, Figures]]:
+    found = {y: {d.value: Figures() for d in Direction} for y in years}
     base = (select().select_from(Invitation).join(Invitation.campaign).join(Campaign.contract)
-            .where(*_year_scope(last, buyer_org_id, since=first)))
+            .where(*scope))
     submitted = Invitation.status == InvitationStatus.submitted
 
     def grouped(query, *columns):
@@ -264,4 +281,4 @@ def satisfaction_by_year(db: Session, *, years: Sequence[int], buyer_org_id: int
     for figures, counts in grouped(base.join(Invitation.answers).where(submitted, _ANSWERED),
                                    *_ANSWER_COUNTS):
         _fill(figures, counts)
-    return {y: found[y] for y in years}
+    return found

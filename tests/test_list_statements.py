@@ -20,7 +20,9 @@ BUYER_PAGES = ["/acheteur/contrats/{contract}", "/acheteur", "/acheteur/contrats
                "/acheteur/contrats?q=c-&state=current&year=2025&commitment=insertion_hours",
                "/acheteur/declarations", "/acheteur/declarations?state=all",
                "/acheteur/declarations?state=overdue",
-               "/acheteur/declarations?state=overdue&q=organisation"]
+               "/acheteur/declarations?state=overdue&q=organisation",
+               "/indicateurs/completude?annee=2025&periode=2025-S1",
+               "/indicateurs/completude?annee=2025&q=organisation"]
 HOLDER_PAGES = ["/fournisseur/contrats/{contract}", "/fournisseur", "/fournisseur/contrats",
                 "/fournisseur/contrats?behind=1",
                 "/fournisseur/declarations", "/fournisseur/declarations?state=all",

@@ -156,6 +156,7 @@ def _exit(w, t):
 
 
 YEAR = {"annee": "2025"}
+SEMESTER = {"annee": "2025", "periode": "2025-S1"}
 SUPPLIER_PAGE = {None: codes(403, **dict.fromkeys(SUPPLIER_NAMES, 200))}
 BUYER_PAGE = {None: codes(403, **dict.fromkeys(BUYER_NAMES, 200))}
 FACILITATOR_PAGE = {None: codes(403, **dict.fromkeys(FACILITATOR_NAMES, 200))}
@@ -370,6 +371,7 @@ POLICY: dict[tuple[str, str], Row] = {
     # Indicators and reports: a buyer its organisation's, an administrator all or one.
     ("GET", "/indicateurs"): row(INDICATORS, "scope", query=YEAR),
     ("GET", "/indicateurs/export/{name}.{fmt}"): row(INDICATORS, "export", query=YEAR),
+    ("GET", "/indicateurs/completude"): row(INDICATORS, "scope", query=SEMESTER),
     ("GET", "/indicateurs/{indicator_id}"): row(INDICATORS, query=YEAR),
     ("GET", "/rapports/annuel"): row(INDICATORS, "scope", query=YEAR),
     ("POST", "/rapports/annuel"): row(BUYERS, query=YEAR, form=lambda w, t: {

@@ -69,13 +69,16 @@ def followup_file(db: DbSession, user: FacilitatorUser, fmt: str, q: str = "",
 
 @router.get("/indicateurs")
 def indicators_page(request: Request, db: DbSession, user: FacilitatorUser,
-                    annee: str | None = None, acheteur: str | None = None):
+                    annee: str | None = None, acheteur: str | None = None,
+                    periode: str | None = None):
     year = row_id(annee) if annee and annee.strip() else None
-    current = scope.facilitated(db, user, year=year, buyer_id=_buyer_id(acheteur))
+    current = scope.facilitated(db, user, year=year, buyer_id=_buyer_id(acheteur),
+                                period=periode)
     return render(request, "facilitation/indicators.html", {
         "scope": current, "years": scope.years(current.year),
+        "periods": scope.periods(current.period),
         "buyers": assignments.attached_buyers(db, user.organisation_id),
-        "indicators": insertion_indicators(db, year=current.year,
+        "indicators": insertion_indicators(db, period=current.period,
                                            buyer_org_id=current.buyer_org_id,
                                            facilitator_org_id=user.organisation_id),
         "value_text": value_text})

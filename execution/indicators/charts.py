@@ -84,27 +84,29 @@ def breakdown(indicators: dict[str, Indicator], name: str) -> tuple[Indicator | 
 
 # --- The year's indicators ----------------------------------------------------------------------
 
-def year_panels(indicators: Sequence[Indicator]) -> list[Panel]:
+def year_panels(indicators: Sequence[Indicator], of: str = "de l'année") -> list[Panel]:
+    """The period's figures against their targets; ``of`` says which period (« du 1er
+    semestre 2025 » for a semester, whose total hours have no yearly target beside them)."""
     found = by_id(indicators)
     panels = []
     shares = [found[i] for i in SHARE_IDS if i in found]
     if shares:
         chart = bar_chart(
-            title="Parts et taux de l'année, rapportés à leur objectif",
+            title=f"Parts et taux {of}, rapportés à leur objectif",
             desc="Une barre par indicateur, de 0 à 100 %, avec sa valeur écrite à sa suite et, "
                  "quand un objectif est fixé, un trait noir à l'objectif. « — » : pas de "
                  "dénominateur.",
             bars=[Bar(i.label, i.value, value_text(i.value, "%"), i.target, target_text(i))
                   for i in shares],
             scale_max=100, tick_format=lambda v: share(v))
-        panels.append(Panel("parts", "Parts et taux de l'année", chart, _indicator_table(
-            "Parts et taux de l'année", shares)))
+        panels.append(Panel("parts", f"Parts et taux {of}", chart, _indicator_table(
+            f"Parts et taux {of}", shares)))
     volume = [found[i] for i in ("insertion_hours",) if i in found]
     if volume:
         main = volume[0]
         chart = bar_chart(
-            title="Heures d'insertion réalisées et objectif de l'année",
-            desc="Heures des déclarations validées de l'année, avec l'objectif s'il est fixé.",
+            title=f"Heures d'insertion réalisées et objectif {of}",
+            desc=f"Heures des déclarations validées {of}, avec l'objectif s'il est fixé.",
             bars=[Bar(main.label, main.value, value_text(main.value, "h"), main.target,
                       target_text(main))],
             tick_format=lambda v: number(v))
@@ -112,7 +114,7 @@ def year_panels(indicators: Sequence[Indicator]) -> list[Panel]:
                                    "insertion_people")
                 if i in found]
         panels.append(Panel("heures", "Heures d'insertion", chart,
-                            _indicator_table("Heures d'insertion de l'année", rows),
+                            _indicator_table(f"Heures d'insertion {of}", rows),
                             indicator_id="insertion_hours"))
     return panels
 

@@ -23,7 +23,6 @@ from portal.formatting import PARIS
 from portal.models import AuditEvent, Commitment, CommitmentKind, Contract
 from portal.sql import utc_instant
 from supplier.models import (
-    FILED_STATUSES,
     Declaration,
     PlanAction,
     PlanUpdate,
@@ -64,10 +63,18 @@ def due_day_end(due_on, year: int) -> ColumnElement[datetime]:
 
 
 def filed_on_time(year: int) -> ColumnElement[bool]:
-    """SQL, for declarations due in ``year``: the filing in force (submitted or validated) was
-    made before the end of the due day, Paris time."""
-    filed = Declaration.status.in_(FILED_STATUSES) & Declaration.submitted_at.is_not(None)
-    return filed & (Declaration.submitted_at < due_day_end(Declaration.due_on, year))
+    """SQL, for declarations due in ``year``: the first submission was made before the end of
+    the due day, Paris time. The first one, whatever the buyer did since: a return or a reopen
+    sends the declaration back to its filer, it does not make the filing late."""
+    first = Declaration.first_submitted_at
+    return first.is_not(None) & (first < due_day_end(Declaration.due_on, year))
+
+
+def counted_for_on_time(scope: Scope) -> ColumnElement[bool]:
+    """The declarations the on-time rate is about: due in the period, and either past their due
+    date or already submitted once (a filing on time before the due date counts at once)."""
+    return and_(scope.in_period(Declaration.due_on),
+                or_(Declaration.due_on < scope.today, Declaration.first_submitted_at.is_not(None)))
 
 
 @dataclass(frozen=True)
@@ -77,12 +84,10 @@ class OnTime:
 
 
 def on_time(db: Session, scope: Scope) -> OnTime:
-    """Declarations due in Y whose due date has passed or which are filed; on time when the
-    filing in force (submitted or validated) was made by the end of the due day, Paris time."""
-    filed = Declaration.status.in_(FILED_STATUSES) & Declaration.submitted_at.is_not(None)
+    """Declarations due in Y whose due date has passed or which were submitted; on time when
+    their first submission was made by the end of the due day, Paris time."""
     query = (select(func.count(), count_if(filed_on_time(scope.year))).select_from(Declaration)
-             .where(scope.in_year(Declaration.due_on),
-                    or_(Declaration.due_on < scope.today, filed)))
+             .where(counted_for_on_time(scope)))
     row = db.execute(declarations_of_buyer(query, scope)).one()
     return OnTime(int(row[0]), int(row[1]))
 
@@ -90,18 +95,37 @@ def on_time(db: Session, scope: Scope) -> OnTime:
 @dataclass(frozen=True)
 class YearlyReports:
     expected: int = 0
-    received: int = 0  # validated
-    under_review: int = 0  # submitted, not yet validated
+    received: int = 0  # validated (even if reopened since: `ever_validated`)
+    under_review: int = 0  # submitted, never validated yet
+
+
+def ever_validated() -> ColumnElement[bool]:
+    """SQL: the declaration is validated, or was once (the audit keeps the validation) and was
+    reopened since for a correction: the report was received all the same."""
+    validation = (select(AuditEvent.id)
+                  .where(AuditEvent.entity == "declaration", AuditEvent.entity_id == Declaration.id,
+                         AuditEvent.action == "validate").exists())
+    return or_(Declaration.status == Status.validated, validation)
+
+
+def yearly_report_due(scope: Scope) -> ColumnElement[bool]:
+    """The yearly reports a period is about: of year Y for a year; for a semester or a
+    quarter, those due in it (a report covers a year, not a part of one)."""
+    if scope.period.is_year:
+        return scope.in_period(Declaration.period_start)
+    return scope.in_period(Declaration.due_on)
 
 
 def yearly_reports(db: Session, scope: Scope) -> dict[str, YearlyReports]:
-    """CSR and concession report declarations of year Y, by commitment kind."""
+    """CSR and concession report declarations of the period, by commitment kind; received once
+    validated, even if reopened since."""
     kinds = (CommitmentKind.csr_report, CommitmentKind.concession_report)
+    received = ever_validated()
     query = (
-        select(Commitment.kind, func.count(), count_if(Declaration.status == Status.validated),
-               count_if(Declaration.status == Status.submitted))
+        select(Commitment.kind, func.count(), count_if(received),
+               count_if(~received & (Declaration.status == Status.submitted)))
         .select_from(Declaration).join(Commitment, Commitment.id == Declaration.commitment_id)
-        .where(Commitment.kind.in_(kinds), scope.in_year(Declaration.period_start))
+        .where(Commitment.kind.in_(kinds), yearly_report_due(scope))
         .group_by(Commitment.kind))
     if scope.buyer_org_id is not None:
         query = query.join(Contract, Contract.id == Commitment.contract_id).where(
@@ -226,6 +250,6 @@ def progress_plans(db: Session, scope: Scope) -> Plans:
                count_if(PlanAction.id.is_not(None) & done_on_time))
         .select_from(plans)
         .outerjoin(PlanAction, and_(PlanAction.declaration_id == plans.c.id,
-                                    scope.in_year(PlanAction.deadline)))
+                                    scope.in_period(PlanAction.deadline)))
         .where(plans.c.rank == 1)).one()
     return Plans(*(int(value) for value in row))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators import queries as q
@@ -15,10 +15,14 @@ from execution.indicators.config import BY_ID, current_settings
 from execution.indicators.declarations import (
     action_done_on_time,
     answered_submission,
+    counted_for_on_time,
+    ever_validated,
     filed_on_time,
     plans_in_force,
+    yearly_report_due,
 )
 from execution.indicators.drilldown_rows import Drill, Fetch, Row
+from execution.indicators.indicator import reporting_period
 from portal import labels
 from portal.clock import today
 from portal.errors import NotFound
@@ -36,12 +40,12 @@ from portal.models import (
 from portal.money import cents, from_cents
 from portal.pagination import PER_PAGE, Page, paginate
 from portal.periods import period_label
+from portal.reporting_period import ReportingPeriod
 from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
 from supplier.exits import KNOWN, POSITIVE
 from supplier.kinds import HANDLERS
 from supplier.models import (
-    FILED_STATUSES,
     AgecLine,
     Declaration,
     InsertionExit,
@@ -91,7 +95,7 @@ def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
              .join(Declaration.commitment).join(Commitment.contract)
              .outerjoin(filer, filer.id == Declaration.holder_org_id)
              .where(Declaration.status == Status.validated, scope.of_buyer(),
-                    scope.in_year(Declaration.period_start))
+                    scope.in_period(Declaration.period_start))
              .group_by(*group, filer.name)
              .order_by(Contract.reference, Declaration.period_start, filer.name,
                        Declaration.id))
@@ -99,9 +103,9 @@ def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
                 [hours(cents(total)), hours(cents(w)), number(n)])
             for cid, ref, did, start, end, total, w, n, holder in fetch(query)]
     return Drill("", "", f"Déclarations d'heures d'insertion validées dont la période commence "
-                 f"en {scope.year}, au nom de l'entreprise qui les a déposées (le titulaire, ou "
-                 "un co-traitant ou sous-traitant pour sa part).", ["Heures", "dont femmes",
-                                                                     "Lignes"],
+                 f"{scope.period.during}, au nom de l'entreprise qui les a déposées (le "
+                 "titulaire, ou un co-traitant ou sous-traitant pour sa part).",
+                 ["Heures", "dont femmes", "Lignes"],
                  [True, True, True], rows)
 
 
@@ -111,12 +115,12 @@ def _exits(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
         select(*group, func.count(), q.count_if(InsertionExit.outcome.in_(KNOWN)),
                q.count_if(InsertionExit.outcome.in_(POSITIVE)))
         .select_from(InsertionExit).join(Contract, Contract.id == InsertionExit.contract_id)
-        .where(scope.in_year(InsertionExit.exited_on), scope.of_buyer()),
+        .where(scope.in_period(InsertionExit.exited_on), scope.of_buyer()),
         group_by=group, order_by=(Contract.reference,))
     rows = [Row(cid, ref, holder, cells=[number(n), number(known), number(positive)])
             for cid, ref, n, known, positive, holder in fetch(query)]
-    return Drill("", "", f"Contrats dont des sorties de personnes en insertion sont datées de "
-                 f"{scope.year}.", ["Sorties", "Situation connue", "Sorties positives"],
+    return Drill("", "", f"Contrats dont des sorties de personnes en insertion sont datées "
+                 f"{scope.period.during}.", ["Sorties", "Situation connue", "Sorties positives"],
                  [True, True, True], rows, with_period=False)
 
 
@@ -125,6 +129,7 @@ def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     # the hours expected at the end of Y: the same figures as the indicator.
     validated = validated_line_hours(until=scope.last_day)
     standing = insertion_standing(scope.last_day)
+    end = day(scope.last_day)
     query = _with_holder(
         select(Contract.id, Contract.reference, Contract.starts_on, q.contract_end(),
                standing.target_cents, validated, standing.expected_cents)
@@ -139,10 +144,10 @@ def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
             day(starts_on), day(ends_on), hours(from_cents(target)), hours(cents(done)),
             hours(from_cents(expected))]))
     return Drill("", "", f"Marchés comportant un engagement d'heures d'insertion en cours "
-                 f"d'exécution en {scope.year}, avec leurs heures validées jusqu'à fin "
-                 f"{scope.year} et les heures attendues à cette date.",
-                 ["Début", "Fin", "Engagement", f"Validées à fin {scope.year}",
-                  f"Attendues à fin {scope.year}"], [False, False, True, True, True], rows,
+                 f"d'exécution {scope.period.during}, avec leurs heures validées jusqu'au "
+                 f"{end} et les heures attendues à cette date.",
+                 ["Début", "Fin", "Engagement", f"Validées au {end}", f"Attendues au {end}"],
+                 [False, False, True, True, True], rows,
                  with_period=False)
 
 
@@ -150,16 +155,16 @@ def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
 
 def _notified(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
     threshold = Decimal(str(current_settings(db).consideration_threshold_eur))
-    query = _with_holder(select(Contract).where(scope.in_year(Contract.notified_on),
+    query = _with_holder(select(Contract).where(scope.in_period(Contract.notified_on),
                                                 scope.of_buyer()),
                          order_by=(Contract.notified_on, Contract.reference, Contract.id))
     if indicator_id == "reserved_contracts":
         query = query.where(Contract.reserved.is_(True))
-        what = f"Marchés réservés notifiés en {scope.year}."
+        what = f"Marchés réservés notifiés {scope.period.during}."
     else:
         query = query.where(Contract.amount_excl_vat >= threshold)
-        what = (f"Marchés et concessions notifiés en {scope.year} d'un montant supérieur ou égal "
-                f"à {money(threshold)} (le dénominateur) ; « Compté » indique ceux du "
+        what = (f"Marchés et concessions notifiés {scope.period.during} d'un montant supérieur "
+                f"ou égal à {money(threshold)} (le dénominateur) ; « Compté » indique ceux du "
                 "numérateur.")
     rows = []
     for contract, holder in fetch(query):
@@ -181,7 +186,7 @@ def _holders(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
              .join(party, and_(party.contract_id == Contract.id, party.role.in_(AWARDEES)))
              .join(holder, holder.id == party.organisation_id)
              .join(buyer, buyer.id == Contract.buyer_org_id)
-             .where(scope.in_year(Contract.notified_on), scope.of_buyer())
+             .where(scope.in_period(Contract.notified_on), scope.of_buyer())
              .order_by(Contract.reference, party.id))
     rows = []
     for cid, ref, name, role, size, region, buyer_region in fetch(query):
@@ -191,8 +196,9 @@ def _holders(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
             "Titulaire" if role == PartyRole.holder else "Co-traitant",
             labels.SIZES.get(size, "Inconnue") if size else "Inconnue", region or "Inconnue",
             buyer_region or "Inconnue", _yes(counted)]))
-    return Drill("", "", f"Attributaires (titulaires et co-traitants) des marchés notifiés en "
-                 f"{scope.year} ; chaque entreprise ne compte qu'une fois dans l'indicateur.",
+    return Drill("", "", f"Attributaires (titulaires et co-traitants) des marchés notifiés "
+                 f"{scope.period.during} ; chaque entreprise ne compte qu'une fois dans "
+                 "l'indicateur.",
                  ["Rôle", "Taille", "Région", "Région de l'acheteur", "Compté"],
                  [False] * 5, rows, with_period=False)
 
@@ -208,7 +214,7 @@ def _agec(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
         .select_from(AgecLine).join(AgecLine.declaration)
         .join(Declaration.commitment).join(Commitment.contract)
         .where(Declaration.status == Status.validated, scope.of_buyer(),
-               scope.in_year(Declaration.period_start)),
+               scope.in_period(Declaration.period_start)),
         group_by=(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                   Declaration.period_end),
         order_by=(Contract.reference, Declaration.period_start, Declaration.id))
@@ -216,7 +222,8 @@ def _agec(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
                 [money(cents(total)), money(cents(reuse)), money(cents(recycled)), number(n)])
             for cid, ref, did, start, end, total, reuse, recycled, n, name
             in fetch(query)]
-    return Drill("", "", f"Déclarations AGEC validées dont la période commence en {scope.year} : "
+    return Drill("", "", f"Déclarations AGEC validées dont la période commence "
+                 f"{scope.period.during} : "
                  "montants déclarés par les titulaires sur les contrats, et non la comptabilité "
                  "de l'acheteur (saisie dans Données ouvertes, Déclaration AGEC).",
                  ["Dépense totale", "Réemploi", "Matières recyclées", "Lignes"],
@@ -241,9 +248,9 @@ def _surveys(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
                                        "Déposé" if status == InvitationStatus.submitted
                                        else "Sans réponse", day(submitted_at)])
             for cid, ref, who, whom, status, submitted_at, closed_at in fetch(query)]
-    return Drill("", "", f"Invitations des enquêtes de fin de contrat clôturées en "
-                 f"{scope.year}, dans ce sens d'évaluation ; seuls les questionnaires déposés "
-                 "sont comptés.", ["Organisation répondante", "Organisation évaluée",
+    return Drill("", "", f"Invitations des enquêtes de fin de contrat clôturées "
+                 f"{scope.period.during}, dans ce sens d'évaluation ; seuls les questionnaires "
+                 "déposés sont comptés.", ["Organisation répondante", "Organisation évaluée",
                                    "Enquête close le", "Questionnaire", "Déposé le"],
                  [False] * 5, rows, with_period=False)
 
@@ -251,26 +258,28 @@ def _surveys(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
 # --- Declarations: on time, review delays, plans, yearly reports -------------------------------
 
 def _on_time(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
-    filed = Declaration.status.in_(FILED_STATUSES) & Declaration.submitted_at.is_not(None)
+    # The indicator's own conditions: the first submission decides (counted_for_on_time).
     query = _with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                Declaration.period_end, Commitment.kind, Declaration.due_on,
-               Declaration.submitted_at, Declaration.status, filed_on_time(scope.year))
+               Declaration.first_submitted_at, Declaration.submitted_at, Declaration.status,
+               filed_on_time(scope.year))
         .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
-        .where(scope.in_year(Declaration.due_on), scope.of_buyer(),
-               or_(Declaration.due_on < scope.today, filed))
+        .where(counted_for_on_time(scope), scope.of_buyer())
     ).order_by(Declaration.due_on, Contract.reference, Declaration.id)
     rows = []
-    for (cid, ref, did, start, end, kind, due_on, submitted_at, status, on_time,
+    for (cid, ref, did, start, end, kind, due_on, first_at, last_at, status, on_time,
          holder) in fetch(query):
+        again = day(last_at) if last_at is not None and last_at != first_at else "—"
         rows.append(Row(cid, ref, holder, did, _period(start, end), [
-            _kind_label(kind), day(due_on), day(submitted_at) if status in FILED_STATUSES else "—",
-            STATUS_LABELS.get(status, status), _yes(bool(on_time))]))
-    return Drill("", "", f"Déclarations dues en {scope.year} dont l'échéance est passée ou qui "
-                 "sont déjà déposées ; « À temps » : déposée au plus tard le jour de "
-                 "l'échéance (heure de Paris).",
-                 ["Engagement", "Échéance", "Déposée le", "Statut", "À temps"],
-                 [False] * 5, rows)
+            _kind_label(kind), day(due_on), day(first_at) if first_at is not None else "—",
+            again, STATUS_LABELS.get(status, status), _yes(bool(on_time))]))
+    return Drill("", "", f"Déclarations dues {scope.period.during} dont l'échéance est passée ou "
+                 "qui ont déjà été déposées ; « À temps » : premier dépôt au plus tard le jour "
+                 "de l'échéance (heure de Paris), même si l'acheteur l'a renvoyée ou rouverte "
+                 "depuis.",
+                 ["Engagement", "Échéance", "Premier dépôt", "Dernier dépôt", "Statut",
+                  "À temps"], [False] * 6, rows)
 
 
 def _kind_label(kind: str) -> str:
@@ -297,8 +306,8 @@ def _review_delays(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
         rows.append(Row(cid, ref, holder, did, _period(start, end), [
             "Validation" if action == "validate" else "Renvoi", day(filed_at), day(reviewed_at),
             number(delay, 1) if delay is not None else "—"]))
-    return Drill("", "", f"Examens (validations et renvois) faits en {scope.year}, avec le dépôt "
-                 "auquel chacun répond (journal d'audit).",
+    return Drill("", "", f"Examens (validations et renvois) faits {scope.period.during}, avec "
+                 "le dépôt auquel chacun répond (journal d'audit).",
                  ["Examen", "Déposée le", "Examinée le", "Délai (jours)"],
                  [False, False, False, True], rows)
 
@@ -311,15 +320,15 @@ def _plans(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
                PlanAction.deadline, done)
         .select_from(plans).join(Contract, Contract.id == plans.c.contract_id)
         .join(PlanAction, and_(PlanAction.declaration_id == plans.c.id,
-                               scope.in_year(PlanAction.deadline)))
+                               scope.in_period(PlanAction.deadline)))
         .where(plans.c.rank == 1)).order_by(Contract.reference, PlanAction.deadline,
                                         PlanAction.id)
     rows = [Row(cid, ref, holder, did, "Plan en vigueur", [f"{key} — {title}", day(deadline),
                                                             _yes(bool(on_time))])
             for cid, ref, did, key, title, deadline, on_time, holder in fetch(query)]
-    return Drill("", "", f"Actions à échéance en {scope.year} des plans de progrès en vigueur "
-                 "(dernier plan accepté) ; « Réalisée à temps » : déclarée réalisée dans une "
-                 "mise à jour validée d'une période commençant au plus tard à son échéance.",
+    return Drill("", "", f"Actions à échéance {scope.period.during} des plans de progrès en "
+                 "vigueur (dernier plan accepté) ; « Réalisée à temps » : déclarée réalisée dans "
+                 "une mise à jour validée d'une période commençant au plus tard à son échéance.",
                  ["Action", "Échéance", "Réalisée à temps"], [False, False, False], rows)
 
 
@@ -330,13 +339,16 @@ def _reports(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                Declaration.period_end, Declaration.status)
         .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
-        .where(Commitment.kind == kind, scope.in_year(Declaration.period_start),
+        .where(Commitment.kind == kind, yearly_report_due(scope),
                scope.of_buyer())).order_by(Contract.reference, Declaration.id)
+    query = query.add_columns(ever_validated())
     rows = [Row(cid, ref, holder, did, _period(start, end),
-                [STATUS_LABELS.get(status, status), _yes(status == Status.validated)])
-            for cid, ref, did, start, end, status, holder in fetch(query)]
-    return Drill("", "", f"Rapports attendus pour {scope.year} ; « Reçu » : rapport validé.",
-                 ["Statut", "Reçu"], [False, False], rows)
+                [STATUS_LABELS.get(status, status), _yes(bool(received))])
+            for cid, ref, did, start, end, status, holder, received in fetch(query)]
+    when = (f"pour {scope.year}" if scope.period.is_year
+            else f"dont l'échéance tombe {scope.period.during}")
+    return Drill("", "", f"Rapports attendus {when} ; « Reçu » : rapport validé, même rouvert "
+                 "depuis pour correction.", ["Statut", "Reçu"], [False, False], rows)
 
 
 _DRILLS: dict[str, Callable[[Session, q.Scope, str, Fetch], Drill]] = {
@@ -359,9 +371,10 @@ _DRILLS: dict[str, Callable[[Session, q.Scope, str, Fetch], Drill]] = {
 }
 
 
-def drill_down(db: Session, indicator_id: str, *, year: int, buyer_org_id: int | None,
+def drill_down(db: Session, indicator_id: str, *, year: int | None = None,
+               period: ReportingPeriod | None = None, buyer_org_id: int | None,
                page: int | None = None, per_page: int = PER_PAGE, search: str = "") -> Drill:
-    """The records behind one indicator, for a year and a scope (see
+    """The records behind one indicator, for a period (or a year) and a scope (see
     execution.indicators.scope): all of them (for a file), or one ``page`` of them with the
     total in ``drill.page``. ``search``
     keeps the contracts whose reference contains it."""
@@ -378,8 +391,8 @@ def drill_down(db: Session, indicator_id: str, *, year: int, buyer_org_id: int |
         pages.append(paginate(db, query, page=page, per_page=per_page, scalars=False))
         return pages[-1].items
 
-    drill = _DRILLS[indicator_id](db, q.Scope(year, buyer_org_id, today()), indicator_id,
-                                  fetch)
+    scope = q.Scope(reporting_period(year, period), buyer_org_id, today())
+    drill = _DRILLS[indicator_id](db, scope, indicator_id, fetch)
     drill.indicator_id, drill.label = indicator_id, BY_ID[indicator_id].label
     drill.page = pages[0] if pages else None
     return drill

@@ -67,7 +67,7 @@ def insertion_lines(db: Session, scope: q.Scope) -> Dataset:
     query = joins(query.select_from(InsertionLine).join(InsertionLine.declaration)
                   .join(Declaration.commitment).join(Commitment.contract)
                   .where(Declaration.status == Status.validated,
-                         scope.in_year(Declaration.period_start))
+                         scope.in_period(Declaration.period_start))
                   ).order_by(Contract.reference, Declaration.period_start, InsertionLine.id)
     # Past the retention period a line sums several people and has no reference any more.
     rows = [[*head, start, end, ref or plural(count, "ligne regroupée", "lignes regroupées"),
@@ -91,7 +91,7 @@ def agec_lines(db: Session, scope: q.Scope) -> Dataset:
                   .join(AgecCategory, AgecCategory.code == AgecLine.category_code)
                   .join(Declaration.commitment).join(Commitment.contract)
                   .where(Declaration.status == Status.validated,
-                         scope.in_year(Declaration.period_start))
+                         scope.in_period(Declaration.period_start))
                   ).order_by(Contract.reference, Declaration.period_start, AgecLine.id)
     rows = [[*head, start, end, code, label, cents(total), cents(reuse), cents(donation),
              cents(recycled)]

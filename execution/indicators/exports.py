@@ -1,5 +1,5 @@
 """CSV and XLSX exports of the indicators and of the declarations behind them, filtered like the
-dashboard (a year, one buyer organisation or all of them for an administrator).
+dashboard (a year or a part of one, one buyer organisation or all of them for an administrator).
 
 CSV: semicolon-separated, UTF-8 with a byte order mark, French headers, decimal commas and
 dd/mm/yyyy dates, which is what a French spreadsheet opens without an import dialog. XLSX
@@ -43,13 +43,13 @@ def indicators_dataset(indicators: list[Indicator], scope: Scope) -> Dataset:
     """One row per indicator, with the ids of indicators.md."""
     rows = [[i.id, i.label, scope.year, scope.label,
              i.value if i.value is not None else DASH, i.unit, i.numerator, i.denominator,
-             i.target, i.records, i.sentence] for i in indicators]
+             i.target, i.records, i.sentence, scope.period.slug] for i in indicators]
     return Dataset("indicateurs", "Indicateurs", [
         Column("Identifiant"), Column("Indicateur"), Column("Année", "int"),
         Column("Périmètre"), Column("Valeur", "decimal"), Column("Unité"),
         Column("Numérateur", "decimal"), Column("Dénominateur", "decimal"),
         Column("Objectif", "decimal"), Column("Enregistrements", "int"),
-        Column("Mode de calcul")], rows)
+        Column("Mode de calcul"), Column("Période")], rows)
 
 
 def breakdowns_dataset(indicators: list[Indicator], scope: Scope) -> Dataset:
@@ -61,12 +61,12 @@ def breakdowns_dataset(indicators: list[Indicator], scope: Scope) -> Dataset:
                 rows.append([i.id, scope.year, scope.label, BREAKDOWN_NAMES.get(name, name),
                              row.extra.get("code"), row.label,
                              row.value if row.value is not None else DASH, row.numerator,
-                             row.denominator, row.extra.get("share")])
+                             row.denominator, row.extra.get("share"), scope.period.slug])
     return Dataset("ventilations", "Ventilations", [
         Column("Identifiant"), Column("Année", "int"), Column("Périmètre"),
         Column("Ventilation"), Column("Code"), Column("Libellé"), Column("Valeur", "decimal"),
         Column("Numérateur", "decimal"), Column("Dénominateur", "decimal"),
-        Column("Part (%)", "share")], rows)
+        Column("Part (%)", "share"), Column("Période")], rows)
 
 
 # --- What can be exported ----------------------------------------------------------------------
@@ -76,30 +76,31 @@ Builder = Callable[[Session, Scope, list[Indicator] | None], Dataset]
 
 def _declarations(function) -> Builder:
     def build(db: Session, scope: Scope, _indicators: list[Indicator] | None) -> Dataset:
-        return function(db, indicator_queries.Scope(scope.year, scope.buyer_org_id, today()))
+        return function(db, indicator_queries.Scope(scope.period, scope.buyer_org_id, today()))
     return build
 
 
 def _computed(function) -> Builder:
     def build(db: Session, scope: Scope, indicators: list[Indicator] | None) -> Dataset:
         if indicators is None:
-            indicators = compute_indicators(db, year=scope.year, buyer_org_id=scope.buyer_org_id)
+            indicators = compute_indicators(db, period=scope.period,
+                                            buyer_org_id=scope.buyer_org_id)
         return function(indicators, scope)
     return build
 
 
 DATASETS: dict[str, tuple[str, Builder]] = {
-    "indicateurs": ("Indicateurs de l'année", _computed(indicators_dataset)),
+    "indicateurs": ("Indicateurs de la période", _computed(indicators_dataset)),
     "ventilations": ("Ventilations des indicateurs", _computed(breakdowns_dataset)),
     "heures-insertion": ("Lignes d'heures d'insertion validées",
                          _declarations(export_data.insertion_lines)),
     "lignes-agec": ("Lignes AGEC validées", _declarations(export_data.agec_lines)),
     "actions-plans": ("Actions des plans de progrès en vigueur",
                       _declarations(export_data.plan_actions)),
-    "reponses-enquetes": ("Réponses aux enquêtes closes dans l'année",
+    "reponses-enquetes": ("Réponses aux enquêtes closes dans la période",
                           _declarations(export_data.survey_answers)),
     # Also the annual report's annex (execution.reports.routes).
-    "contrats": ("Contrats exécutés dans l'année",
+    "contrats": ("Contrats exécutés dans la période",
                  _declarations(report_contracts.contracts_dataset)),
 }
 WORKBOOK = "classeur"  # every dataset, one sheet each
@@ -109,7 +110,7 @@ FORMATS = ("csv", "xlsx")
 def build(db: Session, name: str, scope: Scope) -> list[Dataset]:
     """The datasets behind one export name (or all of them for the workbook)."""
     if name == WORKBOOK:
-        indicators = compute_indicators(db, year=scope.year, buyer_org_id=scope.buyer_org_id)
+        indicators = compute_indicators(db, period=scope.period, buyer_org_id=scope.buyer_org_id)
         return [builder(db, scope, indicators) for _title, builder in DATASETS.values()]
     if name not in DATASETS:
         raise NotFound("Cet export n'existe pas.")
@@ -121,7 +122,8 @@ def export(db: Session, name: str, fmt: str, scope: Scope) -> tuple[bytes, str, 
     if fmt not in FORMATS or (fmt == "csv" and name == WORKBOOK):
         raise NotFound("Ce format d'export n'existe pas.")
     datasets = build(db, name, scope)
-    filename = f"{name}-{scope.year}" + (f"-{scope.buyer.siret}" if scope.buyer else "")
+    # « indicateurs-2025-S1-<siret>.csv »: the period as written in URLs.
+    filename = f"{name}-{scope.period.slug}" + (f"-{scope.buyer.siret}" if scope.buyer else "")
     if fmt == "csv":
         return to_csv(datasets[0]), CSV_TYPE, f"{filename}.csv"
     return to_xlsx(datasets), XLSX_TYPE, f"{filename}.xlsx"

@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from execution.indicators.indicator import reporting_period
 from execution.indicators.schemas import indicators_out
 from execution.indicators.scope import buyer_by_siret
 from execution.indicators.service import Indicator, compute_indicators, display
 from portal.formatting import number, plural, share
+from portal.reporting_period import ReportingPeriod
 
 DASH = "—"
 
@@ -86,13 +88,17 @@ def detail_items(indicator: Indicator) -> list[tuple[str, str]]:
 
 # --- `portal indicators` -----------------------------------------------------------------------
 
-def command_output(db: Session, *, year: int, buyer_siret: str | None, as_json: bool) -> str:
-    """What `portal indicators` prints: a French table with how each figure is computed, or the
-    API's JSON. An unknown SIRET raises NotFound (one French line, exit 1)."""
+def command_output(db: Session, *, year: int | None = None,
+                   period: ReportingPeriod | None = None, buyer_siret: str | None,
+                   as_json: bool) -> str:
+    """What `portal indicators` prints for a period (or a year): a French table with how each
+    figure is computed, or the API's JSON. An unknown SIRET raises NotFound (one French line,
+    exit 1)."""
+    period = reporting_period(year, period)
     buyer = buyer_by_siret(db, buyer_siret) if buyer_siret else None
-    indicators = compute_indicators(db, year=year, buyer_org_id=buyer.id if buyer else None)
+    indicators = compute_indicators(db, period=period, buyer_org_id=buyer.id if buyer else None)
     if as_json:
-        return indicators_out(year, buyer, indicators).model_dump_json(indent=2)
+        return indicators_out(period, buyer, indicators).model_dump_json(indent=2)
     scope = f"{buyer.name} (SIRET {buyer.siret})" if buyer else "tous les acheteurs"
     header = ("Indicateur", "Valeur", "Numérateur", "Dénominateur", "Objectif", "Données")
     rows = [(f"{n}. {i.label}", display(i.value, i.unit), *terms(i), display(i.target, i.unit),
@@ -105,6 +111,6 @@ def command_output(db: Session, *, year: int, buyer_siret: str | None, as_json: 
                          for c, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip()
 
     legend = [f"{n}. {i.sentence}" for n, i in enumerate(indicators, start=1)]
-    return "\n".join([f"Indicateurs SPASER {year} — {scope}", "", line(header),
+    return "\n".join([f"Indicateurs SPASER {period.label} — {scope}", "", line(header),
                       "  ".join("-" * w for w in widths), *(line(row) for row in rows), "",
                       "Mode de calcul :", *legend])

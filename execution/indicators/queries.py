@@ -7,10 +7,12 @@ Works on SQLite and PostgreSQL alike; turning a date or a timestamp into a numbe
 dialect-specific and lives in ``day_number``. With no buyer chosen, no statement joins a
 declaration to its contract; with one, the declarations are kept by probing the set of the
 buyer's commitments. Trends use the same selections grouped by year (``since``).
+
+« Y » below is the scope's period: a year, or a semester or a quarter of one.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -36,6 +38,7 @@ from portal.models import (
 )
 from portal.money import cents, from_cents
 from portal.permissions import facilitated_contract_ids
+from portal.reporting_period import ReportingPeriod
 from portal.sql import year_of
 from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
@@ -53,32 +56,48 @@ SME_SIZES = ("TPE", "PME")
 
 @dataclass(frozen=True)
 class Scope:
-    year: int
+    """What the aggregates are about: a reporting period (a year, a semester or a quarter,
+    portal.reporting_period) and a buyer organisation (None: all of them)."""
+
+    period: ReportingPeriod
     buyer_org_id: int | None
     today: date
     # A facilitator organisation's scope: only the contracts it works on (its buyers' insertion
     # contracts, portal.permissions.facilitated_contract_ids).
     facilitator_org_id: int | None = None
 
+    def __post_init__(self) -> None:
+        # A bare year still means that year (the callers written before periods existed).
+        if isinstance(self.period, int):
+            object.__setattr__(self, "period", ReportingPeriod.of_year(self.period))
+
+    @property
+    def year(self) -> int:
+        """The period's year: targets are set per year."""
+        return self.period.year
+
     @property
     def first_day(self) -> date:
-        return date(self.year, 1, 1)
+        return self.period.first_day
 
     @property
     def last_day(self) -> date:
-        return date(self.year, 12, 31)
+        return self.period.last_day
 
     @property
     def start(self) -> datetime:
-        """The year's first instant in Paris: timestamps are compared as the users live them."""
-        return datetime(self.year, 1, 1, tzinfo=PARIS)
+        """The period's first instant in Paris: timestamps are compared as the users live them."""
+        return datetime.combine(self.period.first_day, time(0), tzinfo=PARIS)
 
     @property
     def end(self) -> datetime:
-        return datetime(self.year + 1, 1, 1, tzinfo=PARIS)
+        return datetime.combine(self.period.next_first_day, time(0), tzinfo=PARIS)
 
-    def in_year(self, column) -> ColumnElement[bool]:
+    def in_period(self, column) -> ColumnElement[bool]:
         return column.between(self.first_day, self.last_day)
+
+    # The name the aggregates used when every period was a year.
+    in_year = in_period
 
     def of_buyer(self) -> ColumnElement[bool]:
         condition = Contract.buyer_org_id == self.buyer_org_id if self.buyer_org_id else true()
@@ -214,7 +233,7 @@ def exit_outcomes(db: Session, scope: Scope) -> Exits:
         select(func.count(), count_if(InsertionExit.outcome.in_(KNOWN)),
                count_if(InsertionExit.outcome.in_(POSITIVE)))
         .select_from(InsertionExit).join(Contract, Contract.id == InsertionExit.contract_id)
-        .where(scope.in_year(InsertionExit.exited_on), scope.of_buyer())).one()
+        .where(scope.in_period(InsertionExit.exited_on), scope.of_buyer())).one()
     return Exits(int(recorded), int(known), int(positive))
 
 
@@ -276,7 +295,7 @@ def holders(db: Session, scope: Scope) -> Holders:
                     ContractParty.organisation_id.label("holder_id"))
              .join(ContractParty, and_(ContractParty.contract_id == Contract.id,
                                        ContractParty.role.in_(AWARDEES)))
-             .where(scope.in_year(Contract.notified_on), scope.of_buyer())
+             .where(scope.in_period(Contract.notified_on), scope.of_buyer())
              .distinct().subquery())
     holder, buyer = aliased(Organisation), aliased(Organisation)
     unknown_region = or_(holder.region.is_(None), buyer.region.is_(None))
@@ -313,7 +332,7 @@ def agec_spend(db: Session, scope: Scope) -> list[AgecSpend]:
                func.sum(AgecLine.donation_excl_vat), func.sum(AgecLine.recycled_excl_vat))
         .select_from(AgecLine).join(AgecLine.declaration)
         .join(AgecCategory, AgecCategory.code == AgecLine.category_code), scope)
-    rows = db.execute(query.where(scope.in_year(Declaration.period_start))
+    rows = db.execute(query.where(scope.in_period(Declaration.period_start))
                       .group_by(AgecCategory.code, AgecCategory.label, AgecCategory.regime,
                                 AgecCategory.position)
                       .order_by(AgecCategory.regime.desc(), AgecCategory.position))

@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from execution.indicators import charts as indicator_charts
-from execution.indicators import config, drilldown, exports, scope
+from execution.indicators import completeness, config, drilldown, exports, scope
+from execution.indicators import queries as indicator_queries
 from execution.indicators.config import DEFINITIONS, UNIT_LABELS, SettingsIn, TargetIn
 from execution.indicators.format import value_text
 from execution.indicators.service import compute_indicators
@@ -39,31 +40,37 @@ def _number(raw: str | None, *, what: str) -> int | None:
     return int(raw)
 
 
-def _scope(db, user, annee: str | None, acheteur: str | None) -> scope.Scope:
+def _scope(db, user, annee: str | None, acheteur: str | None,
+           periode: str | None = None) -> scope.Scope:
     return scope.resolve(db, user, year=_number(annee, what="Année"),
-                         buyer_id=_number(acheteur, what="Organisation"))
+                         buyer_id=_number(acheteur, what="Organisation"), period=periode)
 
 
 def _common(db, user, current: scope.Scope) -> dict:
     return {"scope": current, "query": urlencode(current.query()),
-            "years": scope.years(current.year),
+            "years": scope.years(current.year), "periods": scope.periods(current.period),
             "buyers": scope.buyer_organisations(db) if user.is_admin else [],
             "datasets": exports.DATASETS, "workbook": exports.WORKBOOK}
 
 
 @router.get("")
 def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
-                   annee: str | None = None, acheteur: str | None = None):
-    current = _scope(db, user, annee, acheteur)
-    indicators = compute_indicators(db, year=current.year, buyer_org_id=current.buyer_org_id)
-    # The earlier years' trend figures in grouped statements; the year itself is computed once.
-    by_year = compute_trends(db, years=scope.trend_years(current.year)[:-1],
+                   annee: str | None = None, acheteur: str | None = None,
+                   periode: str | None = None):
+    current = _scope(db, user, annee, acheteur, periode)
+    indicators = compute_indicators(db, period=current.period, buyer_org_id=current.buyer_org_id)
+    # The trends are by year, in grouped statements; the year shown is computed once, unless
+    # the page shows a semester or a quarter (then the whole year is one more trend point).
+    years = scope.trend_years(current.year)
+    by_year = compute_trends(db, years=years if not current.period.is_year else years[:-1],
                              buyer_org_id=current.buyer_org_id)
-    by_year[current.year] = indicator_charts.by_id(indicators)
+    if current.period.is_year:
+        by_year[current.year] = indicator_charts.by_id(indicators)
     return render(request, "execution/dashboard.html", {
         **_common(db, user, current),
         "indicators": indicators,
-        "year_panels": indicator_charts.year_panels(indicators),
+        "year_panels": indicator_charts.year_panels(
+            indicators, "de l'année" if current.period.is_year else f"du {current.period.label}"),
         "trend_panels": indicator_charts.trend_panels(by_year),
         "breakdown_panels": indicator_charts.breakdown_panels(indicators),
     }, block="indicateurs")
@@ -71,24 +78,44 @@ def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
 
 @router.get("/export/{name}.{fmt}")
 def export_file(db: DbSession, user: ContractSideUser, name: str, fmt: str,
-                annee: str | None = None, acheteur: str | None = None):
-    current = _scope(db, user, annee, acheteur)
+                annee: str | None = None, acheteur: str | None = None,
+                periode: str | None = None):
+    current = _scope(db, user, annee, acheteur, periode)
     content, media_type, filename = exports.export(db, name, fmt, current)
     return download(content, filename, media_type)
+
+
+@router.get("/completude")
+def completeness_page(request: Request, db: DbSession, user: ContractSideUser,
+                      annee: str | None = None, acheteur: str | None = None,
+                      periode: str | None = None, q: str = "", page: str = ""):
+    """The period's commitments still missing a validated declaration, 50 a page, searched by
+    contract reference or filing organisation, with the counts per indicator family."""
+    current = _scope(db, user, annee, acheteur, periode)
+    search = q.strip()[:100]
+    scope_q = indicator_queries.Scope(current.period, current.buyer_org_id, today())
+    filters = urlencode({**current.query(), **({"q": search} if search else {})})
+    return render(request, "execution/completeness.html", {
+        **_common(db, user, current), "search": search,
+        "result": completeness.completeness(db, scope_q, page=page_number(page), search=search),
+        "kind_label": completeness.kind_label,
+        "base": "/indicateurs/completude" + (f"?{filters}" if filters else ""),
+        "links": user.is_buyer,
+    }, block="indicateurs")
 
 
 @router.get("/{indicator_id}")
 def drilldown_page(request: Request, db: DbSession, user: ContractSideUser, indicator_id: str,
                    annee: str | None = None, acheteur: str | None = None, q: str = "",
-                   page: str = ""):
+                   page: str = "", periode: str | None = None):
     """The contracts and declarations behind an indicator's figure, 50 a page with their
     total, searched by contract reference."""
-    current = _scope(db, user, annee, acheteur)
+    current = _scope(db, user, annee, acheteur, periode)
     search = q.strip()[:100]
-    drill = drilldown.drill_down(db, indicator_id, year=current.year,
+    drill = drilldown.drill_down(db, indicator_id, period=current.period,
                                  buyer_org_id=current.buyer_org_id, page=page_number(page),
                                  search=search)
-    indicator = next(i for i in compute_indicators(db, year=current.year,
+    indicator = next(i for i in compute_indicators(db, period=current.period,
                                                    buyer_org_id=current.buyer_org_id)
                      if i.id == indicator_id)
     filters = urlencode({**current.query(), **({"q": search} if search else {})})

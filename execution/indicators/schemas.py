@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from execution.indicators.service import Indicator
 from portal.models import Organisation
+from portal.reporting_period import ReportingPeriod
 from portal.schemas import OrganisationOut
 
 
@@ -36,12 +37,17 @@ class IndicatorOut(BaseModel):
 
 class IndicatorsOut(BaseModel):
     year: int
+    # « 2025 », « 2025-S1 » or « 2025-T3 » (portal.reporting_period), and as the pages say it.
+    period: str
+    period_label: str
     buyer: OrganisationOut | None  # None: every buyer organisation of the portal
     indicators: list[IndicatorOut]
 
 
-def indicators_out(year: int, buyer: Organisation | None,
+def indicators_out(period: ReportingPeriod | int, buyer: Organisation | None,
                    indicators: list[Indicator]) -> IndicatorsOut:
-    return IndicatorsOut(year=year,
+    if isinstance(period, int):
+        period = ReportingPeriod.of_year(period)
+    return IndicatorsOut(year=period.year, period=period.slug, period_label=period.label,
                          buyer=OrganisationOut.model_validate(buyer) if buyer else None,
                          indicators=[IndicatorOut(**asdict(i)) for i in indicators])

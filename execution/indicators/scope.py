@@ -13,6 +13,7 @@ from portal.errors import Forbidden, NotFound
 from portal.facilitators import FacilitatorAssignment
 from portal.identity import find_organisation_by_siret
 from portal.models import Organisation, OrgKind, User
+from portal.reporting_period import BadPeriod, ReportingPeriod, parse_period
 
 FIRST_YEAR = 2000
 TREND_YEARS = 5  # the trends show the year asked and the four before it
@@ -20,11 +21,20 @@ TREND_YEARS = 5  # the trends show the year asked and the four before it
 
 @dataclass(frozen=True)
 class Scope:
-    year: int
+    period: ReportingPeriod  # a year, a semester or a quarter (a bare year is turned into one)
     buyer: Organisation | None  # None: every buyer organisation (administrators only)
     # A facilitator's scope: the contracts its organisation works on, of ``buyer`` or of every
     # buyer it works for (execution.facilitation); only the insertion indicators are computed.
     facilitator_org_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.period, int):
+            object.__setattr__(self, "period", ReportingPeriod.of_year(self.period))
+
+    @property
+    def year(self) -> int:
+        """The period's year: the trends, the targets and the year select read it."""
+        return self.period.year
 
     @property
     def buyer_org_id(self) -> int | None:
@@ -38,6 +48,8 @@ class Scope:
     def query(self, **extra: object) -> dict[str, object]:
         """The GET parameters that keep this scope in a link (French names, as in the form)."""
         params: dict[str, object] = {"annee": self.year}
+        if not self.period.is_year:
+            params["periode"] = self.period.slug
         if self.buyer is not None:
             params["acheteur"] = self.buyer.id
         params.update(extra)
@@ -75,7 +87,29 @@ def chosen_buyer(db: Session, user: User, buyer_id: int | None, *,
     return buyer
 
 
-def facilitated(db: Session, user: User, *, year: int | None, buyer_id: int | None) -> Scope:
+def chosen_period(year: int | None, written: str | None = None) -> ReportingPeriod:
+    """The period of the pages' GET parameters: ``annee`` (the year select) and ``periode``
+    (« 2025-S1 », the part select, whose options carry the year shown). When the year was
+    changed and the part kept, the year select wins; an unknown period answers 404."""
+    if not written or not written.strip():
+        return ReportingPeriod.of_year(valid_year(year))
+    try:
+        part = parse_period(written)
+    except BadPeriod as error:
+        raise NotFound(str(error)) from error
+    return ReportingPeriod(valid_year(year if year is not None else part.year), part.kind,
+                           part.number)
+
+
+def periods(current: ReportingPeriod) -> list[tuple[str, str]]:
+    """The part select's options for the year shown: (value, label)."""
+    y = current.year
+    return [(str(y), "Année entière"), (f"{y}-S1", "1er semestre"), (f"{y}-S2", "2e semestre"),
+            *((f"{y}-T{n}", f"{'1er' if n == 1 else f'{n}e'} trimestre") for n in range(1, 5))]
+
+
+def facilitated(db: Session, user: User, *, year: int | None, buyer_id: int | None,
+                period: str | None = None) -> Scope:
     """A facilitator's scope: the contracts its organisation works on, of one buyer
     organisation it is attached to (another is refused) or of all of them."""
     if not user.is_facilitator:
@@ -88,18 +122,21 @@ def facilitated(db: Session, user: User, *, year: int | None, buyer_id: int | No
         buyer = db.get(Organisation, buyer_id) if db.scalar(attached.limit(1)) else None
         if buyer is None:
             raise NotFound("Votre organisation ne travaille pas pour cet acheteur.")
-    return Scope(valid_year(year), buyer, facilitator_org_id=user.organisation_id)
+    return Scope(chosen_period(year, period), buyer, facilitator_org_id=user.organisation_id)
 
 
 INDICATOR_REFUSALS = ("Vous ne pouvez consulter que les indicateurs de votre organisation.",
                       "Les indicateurs sont réservés aux acheteurs et aux administrateurs.")
 
 
-def resolve(db: Session, user: User, *, year: int | None, buyer_id: int | None) -> Scope:
+def resolve(db: Session, user: User, *, year: int | None, buyer_id: int | None,
+            period: str | None = None) -> Scope:
+    """The scope of the buyer side's indicator pages; ``period`` is the ``periode`` parameter
+    (a year alone when absent)."""
     if user.is_supplier:
         raise Forbidden(INDICATOR_REFUSALS[1])
-    year = valid_year(year)
-    return Scope(year, chosen_buyer(db, user, buyer_id, refusals=INDICATOR_REFUSALS))
+    chosen = chosen_period(year, period)
+    return Scope(chosen, chosen_buyer(db, user, buyer_id, refusals=INDICATOR_REFUSALS))
 
 
 def buyer_organisations(db: Session) -> list[Organisation]:

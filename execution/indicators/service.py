@@ -1,18 +1,20 @@
 """SPASER execution indicators (../shared/reference/indicators.md), each a SQL aggregate.
 
-`compute_indicators(db, year=, buyer_org_id=)` is the one entry point every page, export, PDF,
-the API and the CLI use. Each indicator says how it is computed (a French sentence), on how many
-records it rests, its numerator and denominator ("—" when the denominator is zero), and the
-target set for the year. The statements it runs do not depend on the number of contracts
-(execution.indicators.queries, execution.indicators.declarations); Python only divides the sums it
-gets back. Trends over several years are execution.indicators.trends, built by the same
+`compute_indicators(db, period=, buyer_org_id=)` (or ``year=``) is the one entry point every
+page, export, PDF, the API and the CLI use; the period is a year, a semester or a quarter
+(portal.reporting_period) and each sentence says what a part of a year means for the figure.
+Each indicator says how it is computed (a French sentence), on how many records it rests, its
+numerator and denominator ("—" when the denominator is zero), and the target set for the year
+(beside a semester's figure, only the targets of a level: a share, a score, a delay). The
+statements it runs do not depend on the number of contracts (execution.indicators.queries,
+execution.indicators.declarations); Python only divides the sums it gets back. Trends over
+several years are execution.indicators.trends, built by the same
 ``*_indicator(s)`` functions from statements grouped by year.
 
 Shares are in percent, rounded half up to one decimal (what `share` shows, so showing them does
 not round twice); scores are on 100; durations in days with one decimal.
 """
 
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
@@ -21,108 +23,74 @@ from execution.agec.totals import buyer_totals_by_category
 from execution.indicators import declarations as qd
 from execution.indicators import queries as q
 from execution.indicators.config import BY_ID, current_settings, targets_for
+from execution.indicators.indicator import HUNDRED as HUNDRED
+from execution.indicators.indicator import (
+    TENTH,
+    Indicator,
+    during,
+    make,
+    ratio,
+    reporting_period,
+)
+from execution.indicators.indicator import BreakdownRow as BreakdownRow
+from execution.indicators.indicator import display as display
 from portal import agec
 from portal.agec import Regime
 from portal.clock import today
-from portal.formatting import hours, money, number, plural, share
+from portal.formatting import money, number, plural
 from portal.models import CommitmentKind
+from portal.reporting_period import ReportingPeriod
 from supplier.compliance.agec import MET, MISSING, NOT_MET, CategoryResult, shares
 from supplier.vocabulary import AGE_BANDS, PUBLIC_CATEGORIES, SEXES
 from surveys.models import Direction
-from surveys.results import Figures, satisfaction_by_year
+from surveys.results import Figures, satisfaction_in
 
-HUNDRED = Decimal(100)
-TENTH = Decimal("0.1")
-
-
-@dataclass
-class BreakdownRow:
-    """One line of a breakdown (insertion hours by public, AGEC by category, …)."""
-
-    label: str
-    value: Decimal | None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+# Targets are set per year; beside a semester's or a quarter's figure only those that are a
+# level rather than a total mean something: shares, scores, delays, full-time equivalents.
+LEVEL_UNITS = ("%", "score", "jours", "NPS", "ETP")
 
 
-@dataclass
-class Indicator:
-    id: str                      # the ids of indicators.md, also used in exports
-    label: str                   # the French label of indicators.md
-    unit: str                    # "h", "ETP", "%", "nombre", "€", "jours", "score", "NPS"
-    value: Decimal | None        # None when the denominator is zero: shown "—"
-    numerator: Decimal | None
-    denominator: Decimal | None
-    sentence: str                # how it is computed, in French, with the divisor used
-    records: int                 # how many records it rests on
-    target: Decimal | None = None
-    breakdowns: dict[str, list[BreakdownRow]] = field(default_factory=dict)
-    # Extra figures shown beside the value (e.g. the amount for a share in value, the median).
-    details: dict[str, object] = field(default_factory=dict)
+def set_targets(db: Session, indicators: list[Indicator], period: ReportingPeriod) -> None:
+    targets = targets_for(db, period.year)
+    for indicator in indicators:
+        if period.is_year or indicator.unit in LEVEL_UNITS:
+            indicator.target = targets.get(indicator.id)
 
 
-def ratio(numerator: Decimal | int, denominator: Decimal | int, scale: int = 100,
-          quantum: Decimal = TENTH) -> Decimal | None:
-    """numerator / denominator × scale, half up; None when the denominator is zero."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(quantum, ROUND_HALF_UP)
-
-
-def make(indicator_id: str, value, numerator, denominator, sentence: str, records: int,
-         **extra) -> Indicator:
-    definition = BY_ID[indicator_id]
-    return Indicator(indicator_id, definition.label, definition.unit, value, numerator,
-                     denominator, sentence, records, **extra)
-
-
-def display(value: Decimal | None, unit: str) -> str:
-    """An indicator's value as the French pages show it (« 212,0 ETP », « 31,4 % », « — »)."""
-    if value is None:
-        return "—"
-    return {"h": lambda: hours(value), "%": lambda: share(value),
-            "ETP": lambda: f"{number(value, 1)}\u00a0ETP",
-            "jours": lambda: f"{number(value, 1)}\u00a0j",
-            "score": lambda: f"{number(value, 1)}\u00a0/\u00a0100",
-            "€": lambda: money(value)}.get(unit, lambda: number(value))()
-
-
-def compute_indicators(db: Session, *, year: int,
+def compute_indicators(db: Session, *, year: int | None = None,
+                       period: ReportingPeriod | None = None,
                        buyer_org_id: int | None) -> list[Indicator]:
-    """Every indicator for a year and a scope (one buyer organisation, or all of them)."""
-    scope = q.Scope(year, buyer_org_id, today())
+    """Every indicator for a period (or a year) and a scope (one buyer organisation, or all)."""
+    scope = q.Scope(reporting_period(year, period), buyer_org_id, today())
     settings = current_settings(db)
     fte_hours = Decimal(str(settings.fte_hours))
     threshold = Decimal(str(settings.consideration_threshold_eur))
     indicators = [
         *_insertion(db, scope, fte_hours),
-        *contract_indicators(q.notified_contracts(db, scope, threshold=threshold), scope.year,
+        *contract_indicators(q.notified_contracts(db, scope, threshold=threshold), scope.period,
                              threshold),
         *_agec(db, scope),
-        *satisfaction_indicators(satisfaction_by_year(
-            db, years=[scope.year], buyer_org_id=scope.buyer_org_id)[scope.year], scope.year),
+        *satisfaction_indicators(satisfaction_in(
+            db, start=scope.start, end=scope.end, buyer_org_id=scope.buyer_org_id),
+            scope.period),
         *_declarations(db, scope),
         *_holders(db, scope),
         *_reports(db, scope),
     ]
-    targets = targets_for(db, year)
-    for indicator in indicators:
-        indicator.target = targets.get(indicator.id)
+    set_targets(db, indicators, scope.period)
     order = list(BY_ID)
     return sorted(indicators, key=lambda i: order.index(i.id))
 
 
-def insertion_indicators(db: Session, *, year: int, buyer_org_id: int | None,
+def insertion_indicators(db: Session, *, year: int | None = None,
+                         period: ReportingPeriod | None = None, buyer_org_id: int | None,
                          facilitator_org_id: int) -> list[Indicator]:
     """The insertion indicators alone, on the contracts a facilitator organisation works on
     (of one of its buyers, or of all of them): nothing of AGEC, CSR, plans or surveys."""
-    scope = q.Scope(year, buyer_org_id, today(), facilitator_org_id=facilitator_org_id)
-    fte_hours = Decimal(str(current_settings(db).fte_hours))
-    indicators = _insertion(db, scope, fte_hours)
-    targets = targets_for(db, year)
-    for indicator in indicators:
-        indicator.target = targets.get(indicator.id)
+    scope = q.Scope(reporting_period(year, period), buyer_org_id, today(),
+                    facilitator_org_id=facilitator_org_id)
+    indicators = _insertion(db, scope, Decimal(str(current_settings(db).fte_hours)))
+    set_targets(db, indicators, scope.period)
     return indicators
 
 
@@ -140,14 +108,20 @@ def _breakdown(groups: dict[str, tuple[Decimal, int]], labels: dict[str, str],
     return rows
 
 
-def _validated_lines_text(year: int) -> str:
-    return f"des lignes d'insertion des déclarations validées dont la période se situe en {year}"
+def _validated_lines_text(period: ReportingPeriod | int) -> str:
+    """The lines of a period: of the declarations whose period starts in it (a semester holds
+    the declarations of its months or quarters, a yearly one counts in its first semester)."""
+    if isinstance(period, int) or period.is_year:
+        return ("des lignes d'insertion des déclarations validées dont la période se situe "
+                f"{during(period)}")
+    return ("des lignes d'insertion des déclarations validées dont la période commence "
+            f"{during(period)}")
 
 
-def hours_indicator(total: Decimal, lines: int, year: int) -> Indicator:
-    """`insertion_hours` from the sum of the year's validated lines (also for trends)."""
+def hours_indicator(total: Decimal, lines: int, period: ReportingPeriod | int) -> Indicator:
+    """`insertion_hours` from the sum of the period's validated lines (also for trends)."""
     return make("insertion_hours", total, total, None,
-                f"Somme des heures {_validated_lines_text(year)}.", lines)
+                f"Somme des heures {_validated_lines_text(period)}.", lines)
 
 
 def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicator]:
@@ -160,24 +134,32 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
             hours_so_far, lines_so_far = by[key].get(code, (Decimal(0), 0))
             by[key][code] = (hours_so_far + amount, lines_so_far + n)
     women = by["sex"].get("F", (Decimal("0.00"), 0))[0]
-    y = scope.year
-    validated = _validated_lines_text(y)
+    p = scope.period
+    validated = _validated_lines_text(p)
     contracts = q.insertion_contracts(db, scope)
     expected, done, targets = (contracts.expected_hours, contracts.validated_hours,
                                contracts.target_hours)
     fte_text = number(fte_hours, 0 if fte_hours == fte_hours.to_integral_value() else 2)
+    # A semester's full-time equivalents: its hours over the hours of a full time of 6 months.
+    period_hours = fte_hours * p.months / 12
+    fte_rule = (f"{fte_text} heures par équivalent temps plein (durée annuelle de travail "
+                "retenue par l'administrateur)")
+    if not p.is_year:
+        fte_rule = (f"{number(period_hours, 1)} heures, le temps plein de {p.months} mois "
+                    f"({fte_rule} × {p.months}/12)")
+    end = "fin " + str(p.year) if p.is_year else "la fin du " + p.label
     return [
-        hours_indicator(total, lines, y),
-        make("insertion_fte", ratio(total, fte_hours, 1), total, fte_hours,
-             f"Heures d'insertion validées de {y} divisées par {fte_text} heures par équivalent "
-             "temps plein (durée annuelle de travail retenue par l'administrateur), arrondi à "
-             "une décimale.", lines, details={"fte_hours": fte_hours}),
+        hours_indicator(total, lines, p),
+        make("insertion_fte", ratio(total, period_hours, 1), total, period_hours,
+             f"Heures d'insertion validées {during(p)} divisées par {fte_rule}, arrondi à une "
+             "décimale.", lines,
+             details={"fte_hours": fte_hours}),
         make("insertion_completion_rate", ratio(done, expected), done, expected,
-             f"Heures validées depuis le début des marchés jusqu'à fin {y}, divisées par les "
-             f"heures attendues à fin {y} (objectif × part écoulée de la durée du marché au "
-             f"31/12/{y}, au plus 1), sur les marchés avec des heures d'insertion actifs en "
-             f"{y}.", contracts.count, details={"contracts": contracts.count,
-                                              "target_hours": targets}),
+             f"Heures validées depuis le début des marchés jusqu'à {end}, divisées par les "
+             f"heures attendues à {end} (objectif × part écoulée de la durée du marché au "
+             f"{p.last_day:%d/%m/%Y}, au plus 1), sur les marchés avec des heures d'insertion "
+             f"actifs {during(p)}.", contracts.count, details={"contracts": contracts.count,
+                                                             "target_hours": targets}),
         make("insertion_women_share", ratio(women, total), women, total,
              f"Heures réalisées par des femmes divisées par toutes les heures {validated}.",
              lines),
@@ -189,7 +171,8 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
                  "sex": _breakdown(by["sex"], SEXES, total, all_codes=True)}),
         make("insertion_contracts", Decimal(contracts.count), Decimal(contracts.count), None,
              f"Nombre de marchés comportant un engagement d'heures d'insertion et en cours "
-             f"d'exécution en {y} (entre leur début et leur fin, ou leur clôture anticipée).",
+             f"d'exécution {during(p)} (entre leur début et leur fin, ou leur clôture "
+             "anticipée).",
              contracts.count, details={"target_hours": targets}),
         *exit_indicators(db, scope),
     ]
@@ -198,32 +181,33 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
 def exit_indicators(db: Session, scope: q.Scope) -> list[Indicator]:
     """People accompanied and positive exits (supplier.exits holds the rule of a positive
     exit, the SQL of execution.indicators.queries applies it)."""
-    y = scope.year
+    p = scope.period
     people = q.people_accompanied(db, scope)
     exits = q.exit_outcomes(db, scope)
     return [
         make("insertion_people", Decimal(people), Decimal(people), None,
-             f"Nombre de personnes distinctes {_validated_lines_text(y)}, contrat par contrat : "
+             f"Nombre de personnes distinctes {_validated_lines_text(p)}, contrat par contrat : "
              "une référence pseudonyme d'une organisation déclarante compte pour une personne "
              "sur un contrat, quel que soit le nombre de ses lignes (suivie sur deux contrats, "
              "elle compte sur chacun). Passé le délai de conservation, le décompte fait avant "
              "l'effacement des références est gardé.", people),
         make("insertion_positive_exits", ratio(exits.positive, exits.known),
              Decimal(exits.positive), Decimal(exits.known),
-             f"Sorties datées de {y} dont la situation est un CDI, un CDD de 6 mois ou plus, "
-             "une formation ou un autre emploi, divisées par les sorties de "
-             f"{y} dont la situation est connue (les sorties « Inconnue » ne comptent ni au "
-             "numérateur ni au dénominateur ; « Sans emploi ni formation » compte au "
+             f"Sorties datées {during(p)} dont la situation est un CDI, un CDD de 6 mois ou "
+             "plus, une formation ou un autre emploi, divisées par les sorties datées "
+             f"{during(p)} dont la situation est connue (les sorties « Inconnue » ne comptent "
+             "ni au numérateur ni au dénominateur ; « Sans emploi ni formation » compte au "
              "dénominateur).", exits.recorded,
              details={"recorded": exits.recorded, "unknown": exits.recorded - exits.known}),
     ]
 
 
-def contract_indicators(n: q.Notified, y: int, threshold: Decimal) -> list[Indicator]:
-    """The indicators of the contracts notified in year ``y`` (also for trends)."""
+def contract_indicators(n: q.Notified, y: ReportingPeriod | int,
+                        threshold: Decimal) -> list[Indicator]:
+    """The indicators of the contracts notified in period ``y`` (a year for trends)."""
     amount = (f"{number(threshold)}\u00a0€ HT" if threshold == threshold.to_integral_value()
               else money(threshold))
-    population = (f"marchés et concessions notifiés en {y} d'un montant supérieur ou égal à "
+    population = (f"marchés et concessions notifiés {during(y)} d'un montant supérieur ou égal à "
                   f"{amount}")
 
     def share_of(kind: str, count: int, value: Decimal, what: str) -> Indicator:
@@ -240,7 +224,7 @@ def contract_indicators(n: q.Notified, y: int, threshold: Decimal) -> list[Indic
         share_of("environmental_consideration_share", n.environmental, n.environmental_amount,
                  "au moins une considération environnementale (clause ou critère)"),
         make("reserved_contracts", Decimal(n.reserved), Decimal(n.reserved), None,
-             f"Nombre et montant HT des marchés notifiés en {y} réservés (articles L2113-12, "
+             f"Nombre et montant HT des marchés notifiés {during(y)} réservés (articles L2113-12, "
              f"L2113-13 et L2113-15 du code de la commande publique), sur "
              f"{plural(n.contracts, 'marché notifié', 'marchés notifiés')}.",
              n.contracts, details={"amount": n.reserved_amount, "contracts": n.contracts}),
@@ -250,7 +234,9 @@ def contract_indicators(n: q.Notified, y: int, threshold: Decimal) -> list[Indic
 def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
     spend = [s for s in q.agec_spend(db, scope) if s.total > 0]
     # Beside the holders' declarations, what the buyers' accounts say (their declaration file).
-    accounts = buyer_totals_by_category(db, scope.year, scope.buyer_org_id)
+    # The buyers' accounts are yearly: beside a semester's spend they would mislead.
+    accounts = (buyer_totals_by_category(db, scope.year, scope.buyer_org_id)
+                if scope.period.is_year else {})
     in_force = agec.thresholds_in_force(db, {(s.code, scope.year) for s in spend})
     rows, statuses = [], []
     for s in spend:
@@ -275,10 +261,10 @@ def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
     recycled = sum((s.recycled for s in spend), Decimal("0.00"))
     lines = sum(s.lines for s in spend)
     met = statuses.count(MET)
-    y = scope.year
+    y, when = scope.year, during(scope.period)
     lines_text = (f"montants déclarés par les titulaires sur les contrats : lignes AGEC des "
-                  f"déclarations validées dont la période se situe en {y}, et non la comptabilité "
-                  "de l'acheteur")
+                  f"déclarations validées dont la période commence {when}, et non la "
+                  "comptabilité de l'acheteur")
     return [
         make("agec_shares", ratio(reuse, total), reuse, total,
              f"Par catégorie de produits, dépense HT en réemploi ou réutilisation et dépense "
@@ -291,15 +277,16 @@ def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
                       else None}),
         make("agec_completion_rate", ratio(met, len(spend)), Decimal(met), Decimal(len(spend)),
              f"Catégories dont toutes les parts atteignent le minimum du décret pour {y}, "
-             f"divisées par les catégories avec une dépense en {y} ({lines_text}) ; un minimum "
+             f"divisées par les catégories avec une dépense {when} ({lines_text}) ; un minimum "
              "non renseigné n'est jamais compté comme atteint.", lines,
              details={"not_met": statuses.count(NOT_MET),
                       "threshold_missing": statuses.count(MISSING)}),
     ]
 
 
-def satisfaction_indicators(figures: dict[str, Figures], year: int) -> list[Indicator]:
-    """Both directions' scores from the year's survey figures (also for trends)."""
+def satisfaction_indicators(figures: dict[str, Figures],
+                            year: ReportingPeriod | int) -> list[Indicator]:
+    """Both directions' scores from the period's survey figures (a year for trends)."""
     result = []
     for indicator_id, direction, who in (
             ("supplier_satisfaction", Direction.holder_rates_buyer,
@@ -311,7 +298,7 @@ def satisfaction_indicators(figures: dict[str, Figures], year: int) -> list[Indi
         result.append(make(
             indicator_id, f.score, points, Decimal(f.scored),
             f"Moyenne sur 100 des réponses notées de 1 à 5 (« Non concerné » exclu) {who}, "
-            f"enquêtes de fin de contrat clôturées en {year} : (note moyenne − 1) / 4 × "
+            f"enquêtes de fin de contrat clôturées {during(year)} : (note moyenne − 1) / 4 × "
             "100 ; taux de réponse = questionnaires déposés / invitations ; NPS = % de 9-10 − "
             "% de 0-6 à la question de recommandation.", f.submitted,
             details={"mean": f.mean, "response_rate": f.response_rate, "nps": f.nps,
@@ -321,7 +308,7 @@ def satisfaction_indicators(figures: dict[str, Figures], year: int) -> list[Indi
 
 
 def _declarations(db: Session, scope: q.Scope) -> list[Indicator]:
-    y = scope.year
+    y = during(scope.period)
     t = qd.on_time(db, scope)
     d = qd.review_delays(db, scope)
     p = qd.progress_plans(db, scope)
@@ -329,18 +316,19 @@ def _declarations(db: Session, scope: q.Scope) -> list[Indicator]:
     return [
         make("on_time_declarations", ratio(t.on_time, t.considered), Decimal(t.on_time),
              Decimal(t.considered),
-             f"Déclarations dues en {y} déposées au plus tard le jour de leur échéance (heure de "
-             "Paris, dépôt en vigueur : déposée ou validée), divisées par les déclarations dues "
-             f"en {y} dont l'échéance est passée ou qui sont déjà déposées.", t.considered),
+             f"Déclarations dues {y} dont le premier dépôt a été fait au plus tard le jour de "
+             "leur échéance (heure de Paris ; un renvoi ou une réouverture par l'acheteur ne "
+             f"change rien), divisées par les déclarations dues {y} dont l'échéance est passée "
+             "ou qui ont déjà été déposées.", t.considered),
         make("review_delay_days", ratio(d.total_days, d.reviews, 1), d.total_days.quantize(
                  TENTH, ROUND_HALF_UP), Decimal(d.reviews),
              f"Moyenne et médiane des jours écoulés entre le dépôt d'une déclaration et sa "
-             f"validation ou son renvoi, pour les examens faits en {y} (journal d'audit).",
+             f"validation ou son renvoi, pour les examens faits {y} (journal d'audit).",
              d.reviews, details={"median": median}),
         make("progress_plans", ratio(p.done_on_time, p.actions_due), Decimal(p.done_on_time),
              Decimal(p.actions_due),
-             f"Plans de progrès en vigueur en {y} (dernier plan accepté, marché en cours) ; "
-             f"part des actions à échéance en {y} déclarées réalisées, dans une mise à jour "
+             f"Plans de progrès en vigueur {y} (dernier plan accepté, marché en cours) ; "
+             f"part des actions à échéance {y} déclarées réalisées, dans une mise à jour "
              "validée, pour une période commençant au plus tard à leur échéance.",
              p.actions_due, details={"active_plans": p.active}),
     ]
@@ -348,17 +336,17 @@ def _declarations(db: Session, scope: q.Scope) -> list[Indicator]:
 
 def _holders(db: Session, scope: q.Scope) -> list[Indicator]:
     h = q.holders(db, scope)
-    y = scope.year
+    y = during(scope.period)
     return [
         make("sme_holders_share", ratio(h.sme, h.organisations), Decimal(h.sme),
              Decimal(h.organisations),
              f"Entreprises attributaires (titulaires et co-traitants, chacune une fois) des "
-             f"marchés notifiés en {y} qui sont des TPE ou des PME, divisées par toutes ; une "
+             f"marchés notifiés {y} qui sont des TPE ou des PME, divisées par toutes ; une "
              "taille inconnue compte comme non PME.", h.organisations,
              details={"unknown_size": h.unknown_size}),
         make("regional_holders_share", ratio(h.regional, h.pairs), Decimal(h.regional),
              Decimal(h.pairs),
-             f"Attributaires (titulaires et co-traitants) des marchés notifiés en {y} situés "
+             f"Attributaires (titulaires et co-traitants) des marchés notifiés {y} situés "
              "dans la région de l'acheteur, divisés par tous (une fois par acheteur) ; une "
              "région inconnue compte comme hors région.", h.pairs,
              details={"unknown_region": h.unknown_region}),
@@ -377,6 +365,14 @@ def _reports(db: Session, scope: q.Scope) -> list[Indicator]:
         result.append(make(
             indicator_id, ratio(r.received, r.expected), Decimal(r.received),
             Decimal(r.expected),
-            f"{what} de l'année {scope.year} reçus et validés, divisés par ceux "
-            "attendus pour cette année.", r.expected, details={"under_review": r.under_review}))
+            f"{what} {_reports_of(scope.period)} reçus (validés, même rouverts depuis pour "
+            "correction), divisés par ceux attendus.", r.expected,
+            details={"under_review": r.under_review}))
     return result
+
+
+def _reports_of(period: ReportingPeriod) -> str:
+    if period.is_year:
+        return f"de l'année {period.year}"
+    # A report covers a year: a semester counts the reports falling due in it.
+    return f"dont l'échéance tombe {period.during}"

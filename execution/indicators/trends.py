@@ -19,6 +19,7 @@ from execution.indicators.service import (
     satisfaction_indicators,
 )
 from portal.clock import today
+from portal.reporting_period import ReportingPeriod
 from surveys.results import satisfaction_by_year
 
 # What the trend charts show (execution.indicators.charts.trend_panels).
@@ -32,7 +33,7 @@ def compute_trends(db: Session, *, years: Sequence[int],
     if not years:
         return {}
     first, last = min(years), max(years)
-    scope = q.Scope(last, buyer_org_id, today())
+    scope = q.Scope(ReportingPeriod.of_year(last), buyer_org_id, today())
     threshold = Decimal(str(current_settings(db).consideration_threshold_eur))
     hours = q.insertion_hours_by_year(db, scope, since=first)
     notified = q.notified_by_year(db, scope, threshold=threshold, since=first)

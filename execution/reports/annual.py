@@ -26,6 +26,7 @@ from portal.clock import now, today
 from portal.errors import Conflict, Invalid, NotFound
 from portal.identity import find_organisation_by_siret
 from portal.models import Organisation, OrgKind, User
+from portal.reporting_period import ReportingPeriod
 
 MAX_COMMENTARY = 10_000
 STALE = ("Ce commentaire a été modifié entre-temps par un autre agent ; votre texte est "
@@ -166,7 +167,8 @@ def annual_report_context(db: Session, *, year: int, organisation: Organisation 
     texts = ({key: row.text for key, row in
               commentaries(db, buyer_org_id=buyer_org_id, year=year).items()}
              if buyer_org_id is not None else {})
-    contracts = report_contracts.summary(db, q.Scope(year, buyer_org_id, today()))
+    contracts = report_contracts.summary(
+        db, q.Scope(ReportingPeriod.of_year(year), buyer_org_id, today()))
     return {
         "year": year, "organisation": organisation, "indicators": indicators,
         "parts": themed(indicators, panels, texts),

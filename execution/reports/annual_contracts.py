@@ -32,28 +32,31 @@ from supplier.models import Declaration, InsertionLine, Status
 TOP = 10  # contracts listed by name in the PDF
 
 
-def executed_in(year: int) -> ColumnElement[bool]:
-    """Contracts executed during the year: started before its end, not ended (contractual end
-    or early closing) before its start."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
+def executed_in(year: int, *, start: date | None = None,
+                end: date | None = None) -> ColumnElement[bool]:
+    """Contracts executed during the year (or from ``start`` to ``end``, a semester of the
+    exports): started before its end, not ended (contractual end or early closing) before its
+    start."""
+    start, end = start or date(year, 1, 1), end or date(year, 12, 31)
     return and_(Contract.starts_on <= end, Contract.ends_on >= start,
                 or_(Contract.closed_on.is_(None), Contract.closed_on >= start))
 
 
 def _in_scope(scope: q.Scope) -> list[ColumnElement[bool]]:
-    return [executed_in(scope.year), scope.of_buyer()]
+    return [executed_in(scope.year, start=scope.first_day, end=scope.last_day),
+            scope.of_buyer()]
 
 
 def _hours_of_year(scope: q.Scope):
-    """Validated insertion hours of the declarations whose period starts in the year, per
-    contract of the scope."""
+    """Validated insertion hours of the declarations whose period starts in the scope's period
+    (the year of the report, or the semester of an export), per contract of the scope."""
     query = (select(Commitment.contract_id.label("contract_id"),
                     func.sum(InsertionLine.hours).label("hours"))
              .join(Declaration, Declaration.commitment_id == Commitment.id)
              .join(InsertionLine, InsertionLine.declaration_id == Declaration.id)
              .where(Commitment.kind == CommitmentKind.insertion_hours,
                     Declaration.status == Status.validated,
-                    scope.in_year(Declaration.period_start))
+                    scope.in_period(Declaration.period_start))
              .group_by(Commitment.contract_id))
     if scope.buyer_org_id is not None:
         query = query.where(Commitment.contract_id.in_(
@@ -142,7 +145,7 @@ def contracts_dataset(db: Session, scope: q.Scope) -> Dataset:
         Column("Titulaire"), Column("Type"), Column("Nature"), Column("Montant HT", "decimal"),
         Column("Notifié le", "date"), Column("Début d'exécution", "date"),
         Column("Fin d'exécution", "date"), Column("Considérations"),
-        Column(f"Heures d'insertion validées en {scope.year}", "decimal")],
+        Column(f"Heures d'insertion validées {scope.period.during}", "decimal")],
         [[buyer_name, reference, obj, holder_name, labels.KINDS.get(kind, kind),
           labels.NATURES.get(nature, nature), cents(amount), notified, starts, ends,
           ", ".join(label for label, on in zip(considered, row[:n], strict=True) if on)

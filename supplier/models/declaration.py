@@ -55,6 +55,10 @@ class Subject(StrEnum):
     plan = "plan"      # a progress plan proposed for acceptance
 
 
+def _first_submission(context) -> datetime | None:
+    return context.get_current_parameters().get("submitted_at")
+
+
 class Declaration(Base):
     __tablename__ = "declaration"
     # One declaration per period and filing organisation: the holder, or each organisation of a
@@ -88,6 +92,10 @@ class Declaration(Base):
     version: Mapped[int] = mapped_column(default=1)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     submitted_at: Mapped[datetime | None]
+    # The first submission, never moved by the later ones (after a return or a reopen): what
+    # « filed on time » is decided by (execution.indicators.declarations.filed_on_time). A row
+    # written already submitted (an import, a fixture) was first submitted then.
+    first_submitted_at: Mapped[datetime | None] = mapped_column(default=_first_submission)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime | None]
     review_comment: Mapped[str | None] = mapped_column(Text)

@@ -20,7 +20,7 @@ from tests.surveys.conftest import LAUNCH_DAY, answer_by_position, at, invitatio
 
 INDICATOR_HEADERS = ["Identifiant", "Indicateur", "Année", "Périmètre", "Valeur", "Unité",
                      "Numérateur", "Dénominateur", "Objectif", "Enregistrements",
-                     "Mode de calcul"]
+                     "Mode de calcul", "Période"]
 
 
 def read_csv(response) -> list[list[str]]:
@@ -93,9 +93,9 @@ def test_breakdowns_and_the_complete_workbook(client, db, login):
     rows = read_csv(client.get("/indicateurs/export/ventilations.csv?annee=2025"))
     assert rows[0][:6] == ["Identifiant", "Année", "Périmètre", "Ventilation", "Code", "Libellé"]
     assert ["insertion_by_public", "2025", "Métropole Test", "Sexe", "F", "Femme", "35,00",
-            "35,00", "55,00", "63,6"] in rows
+            "35,00", "55,00", "63,6", "2025"] in rows
     assert ["insertion_by_public", "2025", "Métropole Test", "Public éligible", "RSA",
-            "Bénéficiaire du RSA", "35,00", "35,00", "55,00", "63,6"] in rows
+            "Bénéficiaire du RSA", "35,00", "35,00", "55,00", "63,6", "2025"] in rows
     workbook = read_xlsx(client.get("/indicateurs/export/classeur.xlsx?annee=2025"))
     assert workbook.sheetnames == ["Indicateurs", "Ventilations", "Heures d'insertion",
                                    "Lignes AGEC", "Actions des plans de progrès",

@@ -18,11 +18,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from execution.indicators.config import current_settings
 from execution.indicators.service import compute_indicators, display
 from portal import clock
-from portal.models import OrgKind
+from portal.models import Commitment, CommitmentKind, OrgKind
+from portal.reporting_period import parse_period
+from supplier.models import Declaration, Status
 from tests.execution import indicator_world as w
 from tests.execution.indicator_dataset import build
 
@@ -177,12 +180,13 @@ def test_satisfaction_both_ways(db, ds):
 def test_declarations_filed_on_time(db, ds):
     on_time = figures(db, ds.a)["on_time_declarations"]
     # Due in 2025 (16): insertion C1 Q1 ✓ (23:30 Paris), Q2 ✗ (00:30 Paris next day), Q3 ✓;
-    # C2 Q1 ✓, Q2 ✗ (never filed), Q3 ✗ (returned); C4 Q4 2024 ✓ (23:30 Paris, winter),
+    # C2 Q1 ✓, Q2 ✗ (never filed), Q3 ✓ (returned since, but first filed on time); C4 Q4 2024
+    # ✓ (23:30 Paris, winter),
     # Q1 ✗; C5 Q4 2024 ✗; AGEC Q1, Q2, Q3 ✓; plan v1 ✓, v2 ✓; updates Q2 ✓, Q3 ✗.
     # Due in 2026 (left out): C2 Q4, plan v3, update Q4, the CSR reports.
-    assert (on_time.numerator, on_time.denominator, on_time.value) == (D(10), D(16), D("62.5"))
-    # All buyers: + D1 Q1 on time → 11 / 17 = 64,7 %.
-    assert figures(db, None)["on_time_declarations"].value == D("64.7")
+    assert (on_time.numerator, on_time.denominator, on_time.value) == (D(11), D(16), D("68.8"))
+    # All buyers: + D1 Q1 on time → 12 / 17 = 70,6 %.
+    assert figures(db, None)["on_time_declarations"].value == D("70.6")
 
 
 def test_not_yet_due_declarations_count_only_once_filed(db, ds):
@@ -190,9 +194,9 @@ def test_not_yet_due_declarations_count_only_once_filed(db, ds):
     on_time = figures(db, ds.a)["on_time_declarations"]
     # Due before 15/07/2025 (8): C1 Q1 ✓, C2 Q1 ✓, C4 Q4 2024 ✓, C4 Q1 ✗, C5 Q4 ✗, AGEC Q1 ✓,
     # plan v1 ✓; due later but already filed (as the data stands): C1 Q2 ✗, C1 Q3 ✓, AGEC Q2 ✓,
-    # Q3 ✓, plan v2 ✓, updates Q2 ✓, Q3 ✗ → 14 considered, 10 on time. C2 Q2 (expected) and
-    # Q3 (returned) are not due yet and not filed: left out.
-    assert (on_time.numerator, on_time.denominator) == (D(10), D(14))
+    # Q3 ✓, plan v2 ✓, updates Q2 ✓, Q3 ✗, C2 Q3 ✓ (filed once, returned since) → 15
+    # considered, 11 on time. C2 Q2 (expected) is not due yet and was never filed: left out.
+    assert (on_time.numerator, on_time.denominator) == (D(11), D(15))
 
 
 def test_review_delays_mean_and_median(db, ds):
@@ -284,3 +288,25 @@ def test_the_mel_check(db, year, total, fte, shown):
     indicator = figures(db, buyer, year)["insertion_fte"]
     assert (indicator.value, indicator.denominator) == (fte, D(1607))
     assert display(indicator.value, indicator.unit) == shown
+
+
+def test_a_reopened_report_stays_received_and_a_semester_counts_the_reports_due_in_it(db, ds):
+    csr = db.scalars(select(Declaration).join(Declaration.commitment).where(
+        Commitment.kind == CommitmentKind.csr_report, Declaration.status == Status.validated)
+        ).one()
+    # The buyer reopens C1's validated report for a correction: it was received all the same.
+    w.event(db, csr, "validate", w.utc(2026, 7, 2))
+    csr.status = Status.returned
+    db.flush()
+    f = figures(db, ds.a)["csr_reports_received"]
+    assert (f.numerator, f.denominator, f.details["under_review"]) == (D(1), D(3), 1)
+    # The 2025 reports fall due on 30/06/2026: the first semester of 2026 expects them, the
+    # first semester of 2025 none.
+    by_period = {p: {i.id: i for i in compute_indicators(db, period=parse_period(p),
+                                                         buyer_org_id=ds.a.id)}
+                 for p in ("2026-S1", "2025-S1")}
+    assert by_period["2026-S1"]["csr_reports_received"].denominator == D(3)
+    assert by_period["2026-S1"]["csr_reports_received"].numerator == D(1)
+    assert "dont l'échéance tombe au 1er semestre 2026" in by_period["2026-S1"][
+        "csr_reports_received"].sentence
+    assert by_period["2025-S1"]["csr_reports_received"].denominator == D(0)

@@ -97,10 +97,16 @@ def test_suppliers_anonymous_callers_and_bad_years_are_refused(db, api, client, 
                                         "administrateurs.")
     assert client.get("/api/v1/indicators?year=2021").status_code == 401
     admin = api(factories.make_user(db, Role.admin))
-    for query in ("", "?year=1999", "?year=deux-mille", "?year=2021&buyer_siret=" + "1" * 30):
+    for query in ("?year=1999", "?year=deux-mille", "?year=2021&buyer_siret=" + "1" * 30):
         response = admin.get("/api/v1/indicators" + query)
         assert response.status_code == 422, query
         assert response.json()["detail"] == "Données invalides."
+    # Neither a period nor a year: which parameter is missing, in French.
+    missing = admin.get("/api/v1/indicators")
+    assert missing.status_code == 422
+    assert missing.json() == {
+        "detail": "Indiquez la période (period=2025-S1) ou l'année (year=2025).",
+        "errors": {"period": "Indiquez une période ou une année."}}
 
 
 def test_the_indicators_endpoint_is_documented(client):
