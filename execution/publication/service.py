@@ -27,8 +27,6 @@ from portal.pagination import Page, paginate
 from portal.reporting_period import BadPeriod, ReportingPeriod, parse_period
 
 NOTHING_CHOSEN = "Choisissez au moins un indicateur à publier."
-ONLY_YEARS = ("Seules les années peuvent être publiées pour l'instant (« 2025 ») : les "
-              "indicateurs d'un semestre ou d'un trimestre ne sont pas encore calculés.")
 NOT_STARTED = "Cette période n'a pas encore commencé : il n'y a rien à publier."
 RACE = ("Une autre publication de cette période vient d'être enregistrée ; rechargez la page "
         "pour voir ses versions, puis publiez à nouveau si besoin.")
@@ -54,11 +52,8 @@ def choose_period(text: str) -> ReportingPeriod:
 
 
 def _indicators_of(db: Session, buyer: Organisation, period: ReportingPeriod) -> list[Indicator]:
-    """The one call of compute_indicators for a publication: by year until the indicators take
-    a semester or a quarter (then ``period=period``)."""
-    if not period.is_year:
-        raise Invalid(ONLY_YEARS, field_errors={"period": ONLY_YEARS})
-    return compute_indicators(db, year=period.year, buyer_org_id=buyer.id)
+    """The one call of compute_indicators for a publication (a year, a semester or a quarter)."""
+    return compute_indicators(db, period=period, buyer_org_id=buyer.id)
 
 
 def preview(db: Session, buyer: Organisation, period: ReportingPeriod) -> list[Indicator]:

@@ -211,8 +211,6 @@ def test_bad_input_is_said_in_french_and_kept(client, login, post, w):
     assert response.status_code == 422
     assert "n'est pas une période" in visible_text(response.text)
     assert 'value="2025-X9"' in response.text
-    response = publish(post, period="2025-S1")
-    assert response.status_code == 422 and "Seules les années" in response.text
     response = publish(post, period="2099")
     assert response.status_code == 422 and "pas encore commencé" in response.text
     response = publish(post, indicators=["insertion_hours", "<script>"])
@@ -283,3 +281,16 @@ def test_a_semester_is_published_without_the_annual_report(client, db):
     assert client.get(f"/publication/{siret}/2025-S1.json").json()["report_url"] is None
     assert client.get(f"/publication/{siret}/2025-S1/rapport.pdf").status_code == 404
     assert client.get(f"/publication/{siret}/2025-s1.csv").status_code == 200  # as typed
+
+
+def test_a_semester_is_published_with_its_own_figures(client, login, post, w):
+    # The quarters of 2025: Q1 (120 h) and Q2 (80 h) validated, Q3 (40 h) only filed.
+    login(w.buyer)
+    for period in ("2025-S1", "2025-S2"):
+        assert publish(post, period=period).status_code == 303
+    first = public(client, f"/publication/{w.siret}/2025-S1.json").json()
+    second = public(client, f"/publication/{w.siret}/2025-S2.json").json()
+    assert first["indicators"][0]["value"] == "200"
+    assert second["indicators"][0]["value"] == "0"
+    page = public(client, f"/publication/{w.siret}/2025-S1").text
+    assert "1er semestre 2025" in visible_text(page)
