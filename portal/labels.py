@@ -18,6 +18,14 @@ CONSIDERATIONS = {
     "environmental_criterion": "Critère environnemental",
 }
 
+# The legal basis of a reserved contract (code de la commande publique): Contract.reserved_basis.
+RESERVED_BASES = {
+    "L2113-12": "L2113-12 — entreprises adaptées et ESAT",
+    "L2113-13": "L2113-13 — structures d'insertion par l'activité économique (SIAE)",
+    "L2113-15": "L2113-15 — entreprises de l'ESS (services de santé, sociaux et culturels)",
+}
+NO_RESERVED_BASIS = "Base non renseignée"
+
 
 def considerations(contract: Contract) -> list[str]:
     return [label for field, label in CONSIDERATIONS.items() if getattr(contract, field)]

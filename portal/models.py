@@ -202,6 +202,9 @@ class Contract(Base):
     social_clause: Mapped[bool] = mapped_column(default=False)
     social_criterion: Mapped[bool] = mapped_column(default=False)
     reserved: Mapped[bool] = mapped_column(default=False)
+    # The legal basis of a reserved contract (portal.labels.RESERVED_BASES: L2113-12, -13, -15);
+    # None for a contract reserved before the portal asked, or one the DECP did not say.
+    reserved_basis: Mapped[str | None] = mapped_column(String(10))
     environmental_clause: Mapped[bool] = mapped_column(default=False)
     environmental_criterion: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=ContractStatus.active)

@@ -4,13 +4,11 @@
 the API and the CLI use. Each indicator says how it is computed (a French sentence), on how many
 records it rests, its numerator and denominator ("—" when the denominator is zero), and the
 target set for the year. The statements it runs do not depend on the number of contracts
-(execution.indicators.queries, execution.indicators.declarations); Python only divides the sums it
-gets back. Trends over several years are execution.indicators.trends, built by the same
-``*_indicator(s)`` functions from statements grouped by year.
+(execution.indicators.queries, .declarations); Python only divides the sums it gets back;
+trends (execution.indicators.trends) use the same ``*_indicator(s)`` functions.
 
 Shares are in percent, rounded half up to one decimal (what `share` shows, so showing them does
-not round twice); scores are on 100; durations in days with one decimal.
-"""
+not round twice); scores are on 100; durations in days with one decimal."""
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,7 +22,9 @@ from execution.indicators.config import BY_ID, current_settings, targets_for
 from portal import agec
 from portal.agec import Regime
 from portal.clock import today
+from portal.considerations import SOCIAL_RULE
 from portal.formatting import hours, money, number, plural, share
+from portal.labels import NO_RESERVED_BASIS, RESERVED_BASES
 from portal.models import CommitmentKind
 from supplier.compliance.agec import MET, MISSING, NOT_MET, CategoryResult, shares
 from supplier.vocabulary import AGE_BANDS, PUBLIC_CATEGORIES, SEXES
@@ -88,20 +88,22 @@ def display(value: Decimal | None, unit: str) -> str:
             "€": lambda: money(value)}.get(unit, lambda: number(value))()
 
 
-def compute_indicators(db: Session, *, year: int,
-                       buyer_org_id: int | None) -> list[Indicator]:
-    """Every indicator for a year and a scope (one buyer organisation, or all of them)."""
-    scope = q.Scope(year, buyer_org_id, today())
+def compute_indicators(db: Session, *, year: int, buyer_org_id: int | None,
+                       buyer_org_ids: tuple[int, ...] | None = None) -> list[Indicator]:
+    """Every indicator for a year and a scope: one buyer organisation, all of them, or a
+    central's consolidation (``buyer_org_ids``, execution.centrals.consolidation)."""
+    scope = q.Scope(year, buyer_org_id, today(), buyer_org_ids=buyer_org_ids)
     settings = current_settings(db)
     fte_hours = Decimal(str(settings.fte_hours))
     threshold = Decimal(str(settings.consideration_threshold_eur))
     indicators = [
         *_insertion(db, scope, fte_hours),
         *contract_indicators(q.notified_contracts(db, scope, threshold=threshold), scope.year,
-                             threshold),
+                             threshold, by_basis=q.reserved_by_basis(db, scope)),
         *_agec(db, scope),
         *satisfaction_indicators(satisfaction_by_year(
-            db, years=[scope.year], buyer_org_id=scope.buyer_org_id)[scope.year], scope.year),
+            db, years=[scope.year], buyer_org_id=scope.buyer_org_id,
+            buyer_org_ids=buyer_org_ids)[scope.year], scope.year),
         *_declarations(db, scope),
         *_holders(db, scope),
         *_reports(db, scope),
@@ -219,8 +221,19 @@ def exit_indicators(db: Session, scope: q.Scope) -> list[Indicator]:
     ]
 
 
-def contract_indicators(n: q.Notified, y: int, threshold: Decimal) -> list[Indicator]:
-    """The indicators of the contracts notified in year ``y`` (also for trends)."""
+def reserved_breakdown(by_basis: dict[str | None, tuple[int, Decimal]]) -> list[BreakdownRow]:
+    """The reserved contracts by legal basis, every basis shown, then those not given."""
+    total = sum(count for count, _amount in by_basis.values())
+    return [BreakdownRow(label, Decimal(count), Decimal(count), Decimal(total), {
+                "code": basis or "", "amount": amount, "share": ratio(count, total),
+                "records": count})
+            for basis, label in [*RESERVED_BASES.items(), (None, NO_RESERVED_BASIS)]
+            for count, amount in [by_basis.get(basis, (0, Decimal("0.00")))]]
+
+
+def contract_indicators(n: q.Notified, y: int, threshold: Decimal, *,
+                        by_basis: dict | None = None) -> list[Indicator]:
+    """The indicators of the contracts notified in year ``y`` (also for trends: no split)."""
     amount = (f"{number(threshold)}\u00a0€ HT" if threshold == threshold.to_integral_value()
               else money(threshold))
     population = (f"marchés et concessions notifiés en {y} d'un montant supérieur ou égal à "
@@ -236,21 +249,26 @@ def contract_indicators(n: q.Notified, y: int, threshold: Decimal) -> list[Indic
 
     return [
         share_of("social_consideration_share", n.social, n.social_amount,
-                 "au moins une considération sociale (clause, critère ou marché réservé)"),
+                 SOCIAL_RULE),
         share_of("environmental_consideration_share", n.environmental, n.environmental_amount,
                  "au moins une considération environnementale (clause ou critère)"),
         make("reserved_contracts", Decimal(n.reserved), Decimal(n.reserved), None,
              f"Nombre et montant HT des marchés notifiés en {y} réservés (articles L2113-12, "
              f"L2113-13 et L2113-15 du code de la commande publique), sur "
-             f"{plural(n.contracts, 'marché notifié', 'marchés notifiés')}.",
-             n.contracts, details={"amount": n.reserved_amount, "contracts": n.contracts}),
+             f"{plural(n.contracts, 'marché notifié', 'marchés notifiés')} ; répartis par base "
+             "légale de la réservation (« base non renseignée » pour les marchés enregistrés "
+             "sans elle).",
+             n.contracts, details={"amount": n.reserved_amount, "contracts": n.contracts},
+             breakdowns={"basis": reserved_breakdown(by_basis)} if by_basis is not None
+             else {}),
     ]
 
 
 def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
     spend = [s for s in q.agec_spend(db, scope) if s.total > 0]
     # Beside the holders' declarations, what the buyers' accounts say (their declaration file).
-    accounts = buyer_totals_by_category(db, scope.year, scope.buyer_org_id)
+    accounts = buyer_totals_by_category(db, scope.year, scope.buyer_org_id,
+                                        buyer_org_ids=scope.buyer_org_ids)
     in_force = agec.thresholds_in_force(db, {(s.code, scope.year) for s in spend})
     rows, statuses = [], []
     for s in spend:
