@@ -366,7 +366,8 @@ _DRILLS: dict[str, Callable[[Session, q.Scope, str, Fetch], Drill]] = {
 
 
 def drill_down(db: Session, indicator_id: str, *, year: int, buyer_org_id: int | None,
-               page: int | None = None, per_page: int = PER_PAGE, search: str = "") -> Drill:
+               page: int | None = None, per_page: int = PER_PAGE, search: str = "",
+               buyer_org_ids: tuple[int, ...] | None = None) -> Drill:
     """The records behind one indicator, for a year and a scope (see
     execution.indicators.scope): all of them (for a file), or one ``page`` of them with the
     total in ``drill.page``. ``search``
@@ -384,8 +385,8 @@ def drill_down(db: Session, indicator_id: str, *, year: int, buyer_org_id: int |
         pages.append(paginate(db, query, page=page, per_page=per_page, scalars=False))
         return pages[-1].items
 
-    drill = _DRILLS[indicator_id](db, q.Scope(year, buyer_org_id, today()), indicator_id,
-                                  fetch)
+    drill = _DRILLS[indicator_id](db, q.Scope(year, buyer_org_id, today(),
+                                              buyer_org_ids=buyer_org_ids), indicator_id, fetch)
     drill.indicator_id, drill.label = indicator_id, BY_ID[indicator_id].label
     drill.page = pages[0] if pages else None
     return drill

@@ -76,14 +76,16 @@ Builder = Callable[[Session, Scope, list[Indicator] | None], Dataset]
 
 def _declarations(function) -> Builder:
     def build(db: Session, scope: Scope, _indicators: list[Indicator] | None) -> Dataset:
-        return function(db, indicator_queries.Scope(scope.year, scope.buyer_org_id, today()))
+        return function(db, indicator_queries.Scope(scope.year, scope.buyer_org_id, today(),
+                                                    buyer_org_ids=scope.buyer_org_ids))
     return build
 
 
 def _computed(function) -> Builder:
     def build(db: Session, scope: Scope, indicators: list[Indicator] | None) -> Dataset:
         if indicators is None:
-            indicators = compute_indicators(db, year=scope.year, buyer_org_id=scope.buyer_org_id)
+            indicators = compute_indicators(db, year=scope.year, buyer_org_id=scope.buyer_org_id,
+                                            buyer_org_ids=scope.buyer_org_ids)
         return function(indicators, scope)
     return build
 
@@ -109,7 +111,8 @@ FORMATS = ("csv", "xlsx")
 def build(db: Session, name: str, scope: Scope) -> list[Dataset]:
     """The datasets behind one export name (or all of them for the workbook)."""
     if name == WORKBOOK:
-        indicators = compute_indicators(db, year=scope.year, buyer_org_id=scope.buyer_org_id)
+        indicators = compute_indicators(db, year=scope.year, buyer_org_id=scope.buyer_org_id,
+                                        buyer_org_ids=scope.buyer_org_ids)
         return [builder(db, scope, indicators) for _title, builder in DATASETS.values()]
     if name not in DATASETS:
         raise NotFound("Cet export n'existe pas.")

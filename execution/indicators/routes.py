@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from execution.centrals import figures as central_figures
 from execution.indicators import charts as indicator_charts
 from execution.indicators import config, drilldown, exports, scope
 from execution.indicators.config import DEFINITIONS, UNIT_LABELS, SettingsIn, TargetIn
@@ -39,26 +40,31 @@ def _number(raw: str | None, *, what: str) -> int | None:
     return int(raw)
 
 
-def _scope(db, user, annee: str | None, acheteur: str | None) -> scope.Scope:
+def _scope(db, user, annee: str | None, acheteur: str | None,
+           perimetre: str | None = None) -> scope.Scope:
     return scope.resolve(db, user, year=_number(annee, what="Année"),
-                         buyer_id=_number(acheteur, what="Organisation"))
+                         buyer_id=_number(acheteur, what="Organisation"), perimeter=perimetre)
 
 
 def _common(db, user, current: scope.Scope) -> dict:
     return {"scope": current, "query": urlencode(current.query()),
             "years": scope.years(current.year),
             "buyers": scope.buyer_organisations(db) if user.is_admin else [],
-            "datasets": exports.DATASETS, "workbook": exports.WORKBOOK}
+            "datasets": exports.DATASETS, "workbook": exports.WORKBOOK,
+            **central_figures.dashboard_context(db, user, current)}
 
 
 @router.get("")
 def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
-                   annee: str | None = None, acheteur: str | None = None):
-    current = _scope(db, user, annee, acheteur)
-    indicators = compute_indicators(db, year=current.year, buyer_org_id=current.buyer_org_id)
+                   annee: str | None = None, acheteur: str | None = None,
+                   perimetre: str | None = None):
+    current = _scope(db, user, annee, acheteur, perimetre)
+    indicators = compute_indicators(db, year=current.year, buyer_org_id=current.buyer_org_id,
+                                    buyer_org_ids=current.buyer_org_ids)
     # The earlier years' trend figures in grouped statements; the year itself is computed once.
     by_year = compute_trends(db, years=scope.trend_years(current.year)[:-1],
-                             buyer_org_id=current.buyer_org_id)
+                             buyer_org_id=current.buyer_org_id,
+                             buyer_org_ids=current.buyer_org_ids)
     by_year[current.year] = indicator_charts.by_id(indicators)
     return render(request, "execution/dashboard.html", {
         **_common(db, user, current),
@@ -71,8 +77,9 @@ def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
 
 @router.get("/export/{name}.{fmt}")
 def export_file(db: DbSession, user: ContractSideUser, name: str, fmt: str,
-                annee: str | None = None, acheteur: str | None = None):
-    current = _scope(db, user, annee, acheteur)
+                annee: str | None = None, acheteur: str | None = None,
+                perimetre: str | None = None):
+    current = _scope(db, user, annee, acheteur, perimetre)
     content, media_type, filename = exports.export(db, name, fmt, current)
     return download(content, filename, media_type)
 
@@ -80,16 +87,17 @@ def export_file(db: DbSession, user: ContractSideUser, name: str, fmt: str,
 @router.get("/{indicator_id}")
 def drilldown_page(request: Request, db: DbSession, user: ContractSideUser, indicator_id: str,
                    annee: str | None = None, acheteur: str | None = None, q: str = "",
-                   page: str = ""):
+                   page: str = "", perimetre: str | None = None):
     """The contracts and declarations behind an indicator's figure, 50 a page with their
     total, searched by contract reference."""
-    current = _scope(db, user, annee, acheteur)
+    current = _scope(db, user, annee, acheteur, perimetre)
     search = q.strip()[:100]
     drill = drilldown.drill_down(db, indicator_id, year=current.year,
                                  buyer_org_id=current.buyer_org_id, page=page_number(page),
-                                 search=search)
+                                 search=search, buyer_org_ids=current.buyer_org_ids)
     indicator = next(i for i in compute_indicators(db, year=current.year,
-                                                   buyer_org_id=current.buyer_org_id)
+                                                   buyer_org_id=current.buyer_org_id,
+                                                   buyer_org_ids=current.buyer_org_ids)
                      if i.id == indicator_id)
     filters = urlencode({**current.query(), **({"q": search} if search else {})})
     return render(request, "execution/dashboard_detail.html", {
