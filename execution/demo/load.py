@@ -180,6 +180,8 @@ def _contract(db, index, spec, organisations, agent, holders) -> None:
             target_hours=Decimal(target),
             penalty_per_missing_hour=Decimal(penalty) if penalty else None),
         **{field: True for field in considerations},
+        # The reserved one is held by an insertion workshop (an SIAE).
+        reserved_basis="L2113-13" if "reserved" in considerations else None,
     )
     try:
         clock.freeze(_at(data.notified_on))
