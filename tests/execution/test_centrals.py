@@ -27,6 +27,7 @@ from portal.models import AuditEvent, CommitmentKind, OrgKind, Role
 from tests import factories
 from tests.conftest import visible_text
 from tests.execution import indicator_world as w
+from tests.scale import page_statements
 
 
 def _validated_hours(db, contract, amount: str) -> None:
@@ -276,3 +277,55 @@ def test_no_picker_on_a_contract_of_a_buyer_without_members(client, login, post,
     url = f"/acheteur/contrats/{central.a.id}/membres"
     assert client.get(url).status_code == 403
     assert "utilisent ce contrat" not in client.get(f"/acheteur/contrats/{central.a.id}").text
+
+
+# --- Statements at two sizes --------------------------------------------------------------------
+
+def _central_of(db, size: int) -> SimpleNamespace:
+    """A central with ``size`` members, each using the central's contract with an amount."""
+    central = factories.make_org(db, OrgKind.buyer, name=f"Centrale {size}")
+    agent = factories.make_user(db, Role.buyer, organisation=central)
+    holder = factories.make_org(db)
+    contract = w.contract(db, central, holder, notified_on=date(2025, 2, 1), amount="100000",
+                          starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31))
+    _validated_hours(db, contract, "100")
+    member_users = []
+    for n in range(size):
+        member = factories.make_org(db, OrgKind.buyer, name=f"Commune {size}-{n}")
+        db.add(CentralMembership(central_org_id=central.id, member_org_id=member.id))
+        db.add(CentralContractUse(contract_id=contract.id, member_org_id=member.id,
+                                  amount_excl_vat=D("1000")))
+        member_users.append(factories.make_user(db, Role.buyer, organisation=member))
+    db.commit()
+    return SimpleNamespace(agent=agent, member=member_users[0], contract=contract)
+
+
+def test_central_pages_cost_the_same_statements_at_two_sizes(client, engine, db, login):
+    admin = factories.make_user(db, Role.admin)
+
+    def count(user, urls):
+        client.cookies.clear()
+        login(user)
+        return [len(page_statements(client, engine, url, db)) for url in urls]
+
+    # The administrator's pages list every central: measured with the small one, then both.
+    admin_urls = ["/admin/centrales", "/admin/centrales?q=commune", "/indicateurs?annee=2025"]
+    small = _central_of(db, 2)
+    few = count(admin, admin_urls)
+    large = _central_of(db, 7)
+    assert few == count(admin, admin_urls)
+    for role in ("agent", "member"):
+        def urls(world, role=role):
+            if role == "member":
+                return ["/indicateurs?annee=2025"]
+            return ["/indicateurs?annee=2025", "/indicateurs?annee=2025&perimetre=centrale",
+                    f"/acheteur/contrats/{world.contract.id}",
+                    f"/acheteur/contrats/{world.contract.id}/membres"]
+        assert count(getattr(small, role), urls(small)) == \
+            count(getattr(large, role), urls(large)), role
+    # The large lists are full: 9 memberships, 7 members to pick.
+    login(admin)
+    assert client.get("/admin/centrales").text.count("/retirer") == 9
+    login(large.agent)
+    assert client.get(f"/acheteur/contrats/{large.contract.id}/membres"
+                      ).text.count('name="members"') == 7
