@@ -19,7 +19,7 @@ CONSIDERATIONS = {
 }
 
 # The legal basis of a reserved contract (code de la commande publique): Contract.reserved_basis.
-RESERVED_BASES = {
+RESERVED_BASES: dict[str, str] = {
     ReservedBasis.adapted: "L2113-12 — entreprises adaptées et ESAT",
     ReservedBasis.insertion: "L2113-13 — structures d'insertion par l'activité économique (SIAE)",
     ReservedBasis.social_economy: "L2113-15 — entreprises de l'ESS (services de santé, sociaux "

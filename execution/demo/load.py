@@ -23,7 +23,7 @@ from portal import access, clock, identity
 from portal.access import AccessRequest
 from portal.commitments import InsertionHoursParams
 from portal.errors import Invalid
-from portal.models import Contract, Organisation, OrgKind, OrgSize, Role, User
+from portal.models import Contract, Organisation, OrgKind, OrgSize, ReservedBasis, Role, User
 from portal.schemas import ContractIn
 from portal.security import hash_password
 from supplier.models import Declaration, Status
@@ -181,7 +181,7 @@ def _contract(db, index, spec, organisations, agent, holders) -> None:
             penalty_per_missing_hour=Decimal(penalty) if penalty else None),
         **{field: True for field in considerations},
         # The reserved one is held by an insertion workshop (an SIAE).
-        reserved_basis="L2113-13" if "reserved" in considerations else None,
+        reserved_basis=ReservedBasis.insertion if "reserved" in considerations else None,
     )
     try:
         clock.freeze(_at(data.notified_on))

@@ -278,10 +278,10 @@ def _reserved(found: dict[str, Indicator]) -> Panel | None:
     chart = bar_chart(
         title=title, desc="Une barre par base légale de la réservation, son nombre de marchés "
         "et leur montant écrits à sa suite.", tick_format=lambda v: number(v),
-        bars=[Bar(r.label, r.value, f"{number(r.value)} ({money(r.extra['amount'])})")
+        bars=[Bar(r.label, r.value, f"{number(r.value)} ({money(_extra(r, 'amount'))})")
               for r in rows])
     table = Table(title, ["Base légale", "Marchés", "Montant HT", "Part"],
-                  [[r.label, number(r.value), money(r.extra["amount"]), _part(r, Decimal(0))]
+                  [[r.label, number(r.value), money(_extra(r, "amount")), _part(r, Decimal(0))]
                    for r in rows], [False, True, True, True])
     return Panel("reserves", title, chart, table, indicator.id)
 
