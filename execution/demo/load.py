@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from execution import setup
 from execution.demo import agec as demo_agec
+from execution.demo import centrals as demo_centrals
 from execution.demo import decp as demo_decp
 from execution.demo import facilitation as demo_facilitation
 from execution.demo import opinions as demo_opinions
@@ -124,7 +125,7 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
         _contract(db, index, spec, organisations, agent, holders)
     # The other declaration kinds and the surveys tell their part of the story.
     for part in (demo_facilitation, demo_agec, demo_plan, demo_reports, demo_surveys,
-                 demo_decp, demo_sharing, demo_plausibility, demo_opinions):
+                 demo_decp, demo_sharing, demo_plausibility, demo_opinions, demo_centrals):
         part.load(db, organisations, users)
     _pending_request(db, users, organisations)
     roles = {"admin": "administrateur", "buyer": "acheteur", "supplier": "entreprise",
