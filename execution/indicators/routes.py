@@ -105,7 +105,7 @@ def drilldown_page(request: Request, db: DbSession, user: ContractSideUser, indi
         "search": search,
         "base": f"/indicateurs/{indicator_id}" + (f"?{filters}" if filters else ""),
         # The contract and declaration pages are the buyer's; administrators read the list.
-        "links": user.is_buyer,
+        "links": user.is_buyer and current.buyer_org_ids is None,  # members' are not theirs
     }, block="indicateurs")
 
 

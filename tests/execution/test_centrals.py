@@ -105,6 +105,8 @@ def test_a_consolidated_drill_down_lists_the_members_contracts(client, login, ce
     page = client.get("/indicateurs/environmental_consideration_share?annee=2025"
                       "&perimetre=centrale").text
     assert all(c.reference in page for c in (central.cc1, central.cc2, central.a, central.b))
+    # A member's contract page is the member's: no link the central could not follow.
+    assert f'href="/acheteur/contrats/{central.a.id}"' not in page
     own = client.get("/indicateurs/environmental_consideration_share?annee=2025").text
     assert central.a.reference not in own
 
