@@ -165,7 +165,8 @@ def _contracts(s: _Sql, threshold: Decimal, out: dict) -> None:
     above, social, environmental, reserved = s.rows(
         "SELECT sum(CASE WHEN amount_excl_vat >= :t THEN 1 ELSE 0 END),"
         " sum(CASE WHEN amount_excl_vat >= :t AND (social_clause OR social_criterion"
-        "  OR reserved) THEN 1 ELSE 0 END),"
+        "  OR reserved OR EXISTS (SELECT 1 FROM commitment m WHERE m.contract_id = c.id"
+        "  AND m.kind = 'insertion_hours')) THEN 1 ELSE 0 END),"
         " sum(CASE WHEN amount_excl_vat >= :t AND (environmental_clause"
         "  OR environmental_criterion) THEN 1 ELSE 0 END),"
         " sum(CASE WHEN reserved THEN 1 ELSE 0 END)"
@@ -363,7 +364,8 @@ def floor_trends(connection: Connection, *, years: list[int],
         f"SELECT {year_of.format('notified_on')},"
         " sum(CASE WHEN amount_excl_vat >= :t THEN 1 ELSE 0 END),"
         " sum(CASE WHEN amount_excl_vat >= :t AND (social_clause OR social_criterion"
-        "  OR reserved) THEN 1 ELSE 0 END),"
+        "  OR reserved OR EXISTS (SELECT 1 FROM commitment m WHERE m.contract_id = c.id"
+        "  AND m.kind = 'insertion_hours')) THEN 1 ELSE 0 END),"
         " sum(CASE WHEN amount_excl_vat >= :t AND (environmental_clause"
         "  OR environmental_criterion) THEN 1 ELSE 0 END)"
         " FROM contract c WHERE notified_on BETWEEN :f0 AND :f1" + s.buyer_where() +

@@ -8,11 +8,17 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from execution import closing, setup
+from execution.centrals import uses as central_uses
 from execution.opendata import decp_export
 from portal import agec
 from portal import decp_facts as decp_lists
 from portal.auth import BuyerUser, DbSession
 from portal.commitments import params_of
+from portal.considerations import (
+    INSERTION_WITHOUT_SOCIAL,
+    SOCIAL_FLAGS,
+    insertion_without_social_flag,
+)
 from portal.contracts import get_contract_for_reviewer, supplier_organisations
 from portal.errors import Conflict, Invalid
 from portal.formatting import agree, day, plural
@@ -81,6 +87,8 @@ def _form_context(db, user, *, values, errors=None, contract=None, summary=None,
         # The DECP part is folded away unless it has something to say or the link asked for it.
         "decp_open": any(key.startswith("decp") for key in (errors or {})) or decp_open,
         "version": version if version is not None else (contract.version if contract else None),
+        "insertion_warning": INSERTION_WITHOUT_SOCIAL if values.get("insertion") and not any(
+            values.get(flag) for flag in SOCIAL_FLAGS) else None,
     }
 
 
@@ -109,6 +117,8 @@ def _save_contract(request, db, user, form, *, contract_id: int | None):
             summary="Le contrat n'a pas été enregistré : corrigez les champs signalés.")
     message = "Contrat enregistré." if contract_id else "Contrat créé ; ses périodes de " \
         "déclaration ont été générées."
+    if insertion_without_social_flag(saved):  # the contract page says why
+        message += " Attention : aucune considération sociale n'est cochée (voir ci-dessous)."
     return redirect(request, f"/acheteur/contrats/{saved.id}", message=message)
 
 
@@ -130,6 +140,9 @@ def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id:
         "survey": surveys.contract_section(db, contract, user),
         "decp_rows": decp_lists.shown(contract.decp_facts),
         "decp_missing": decp_export.contract_record(contract, contract.buyer)[1],
+        "insertion_warning": (INSERTION_WITHOUT_SOCIAL if insertion_without_social_flag(contract)
+                              and is_reviewer(user, contract) else None),
+        **central_uses.contract_section(db, contract, user),
     })
 
 
@@ -217,6 +230,7 @@ def contract_payload(form: FormData) -> dict:
     payload["co_holder_sirets"] = [line.strip() for line in typed if line.strip()]
     for field in CONSIDERATIONS:
         payload[field] = form.get(field) == "on"
+    payload["reserved_basis"] = str(form.get("reserved_basis", ""))
     target = str(form.get("insertion_target_hours", "")).strip()
     penalty = str(form.get("insertion_penalty", "")).strip()
     payload["insertion"] = ({"target_hours": target, "penalty_per_missing_hour": penalty or None}
@@ -284,6 +298,7 @@ def form_values(contract: Contract) -> dict:
     values["co_holder_sirets"] = [o.identifier for o in contract.co_holders]
     for field in CONSIDERATIONS:
         values[field] = getattr(contract, field)
+    values["reserved_basis"] = contract.reserved_basis or ""
     commitment = contract.commitment(CommitmentKind.insertion_hours)
     if commitment is not None:
         params = params_of(commitment)

@@ -15,6 +15,7 @@ from starlette.routing import Match, Mount
 from execution import api as execution_api
 from execution import routes as execution_routes
 from execution.agec import routes as agec_routes
+from execution.centrals import routes as central_routes
 from execution.decp import routes as decp_routes
 from execution.facilitation import api as facilitation_api
 from execution.facilitation import check_routes as facilitation_check_routes
@@ -214,7 +215,7 @@ def create_app() -> FastAPI:
                 publication_routes.router,
                 facilitation_routes.router, facilitation_routes.admin_router,
                 facilitation_routes.buyer_router, facilitation_check_routes.router,
-                facilitation_api.router]
+                facilitation_api.router, central_routes.admin_router, central_routes.router]
     for router in routers:
         # /openapi.json describes the JSON API; pages are HTML for browsers, not an interface.
         app.include_router(router, include_in_schema=router.prefix.startswith("/api/"))

@@ -34,7 +34,7 @@ from portal.siret import siret_error
 
 _SCALAR_FIELDS = ("reference", "object", "kind", "nature", "cpv_code", "amount_excl_vat",
                   "notified_on", "starts_on", "ends_on", "frequency", "social_clause",
-                  "social_criterion", "reserved", "environmental_clause",
+                  "social_criterion", "reserved", "reserved_basis", "environmental_clause",
                   "environmental_criterion")
 
 

@@ -177,6 +177,14 @@ class Frequency(StrEnum):
     yearly = "yearly"
 
 
+class ReservedBasis(StrEnum):
+    """The article of the code de la commande publique a reserved contract rests on."""
+
+    adapted = "L2113-12"  # entreprises adaptées, ESAT
+    insertion = "L2113-13"  # structures d'insertion par l'activité économique (SIAE)
+    social_economy = "L2113-15"  # ESS, services de santé, sociaux et culturels
+
+
 class ContractStatus(StrEnum):
     active = "active"
     closed = "closed"  # ended early by the buyer
@@ -202,6 +210,9 @@ class Contract(Base):
     social_clause: Mapped[bool] = mapped_column(default=False)
     social_criterion: Mapped[bool] = mapped_column(default=False)
     reserved: Mapped[bool] = mapped_column(default=False)
+    # The legal basis of a reserved contract (ReservedBasis: L2113-12, -13, -15);
+    # None for a contract reserved before the portal asked, or one the DECP did not say.
+    reserved_basis: Mapped[str | None] = mapped_column(String(10))
     environmental_clause: Mapped[bool] = mapped_column(default=False)
     environmental_criterion: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=ContractStatus.active)

@@ -11,6 +11,8 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -22,7 +24,7 @@ from portal.commitments import (
     decimal_from_text,
 )
 from portal.decp_facts import DecpFactsIn
-from portal.models import ContractKind, ContractNature, Frequency, OrgSize
+from portal.models import ContractKind, ContractNature, Frequency, OrgSize, ReservedBasis
 from portal.validation import PlainText
 
 
@@ -44,6 +46,8 @@ def blank_to_none(value):
 
 
 FormDate = Annotated[date, BeforeValidator(date_from_text)]
+RESERVED_BASIS_REQUIRED = ("Indiquez la base légale du marché réservé : L2113-12 (entreprises "
+                           "adaptées et ESAT), L2113-13 (SIAE) ou L2113-15 (ESS).")
 CpvCode = Annotated[str, Field(pattern=r"^\d{8}(-\d)?$")]
 MAX_CONTRACT_YEARS = 20
 
@@ -105,6 +109,12 @@ class ContractIn(BaseModel):
     social_clause: StrictBool = False
     social_criterion: StrictBool = False
     reserved: StrictBool = False
+    # Required when the contract is reserved (portal.labels.RESERVED_BASES); dropped otherwise.
+    reserved_basis: Annotated[ReservedBasis | None, BeforeValidator(blank_to_none),
+                              Field(validate_default=True, description=(
+                                  "The legal basis of a reserved contract: L2113-12 (entreprises "
+                                  "adaptées, ESAT), L2113-13 (SIAE) or L2113-15 (ESS, services "
+                                  "de santé, sociaux, culturels); required when reserved."))] = None
     environmental_clause: StrictBool = False
     environmental_criterion: StrictBool = False
     insertion: InsertionHoursParams | None = None
@@ -122,6 +132,16 @@ class ContractIn(BaseModel):
     # The DECP facts the open-data export needs (procedure, lieu d'exécution…); absent: the
     # contract's facts stay as they are.
     decp: DecpFactsIn | None = None
+
+    @field_validator("reserved_basis")
+    @classmethod
+    def _basis_of_reserved(cls, value: ReservedBasis | None,
+                           info: ValidationInfo) -> ReservedBasis | None:
+        if not info.data.get("reserved"):
+            return None  # a basis means nothing for a contract that is not reserved
+        if value is None:
+            raise ValueError(RESERVED_BASIS_REQUIRED)
+        return value
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "ContractIn":
@@ -201,6 +221,7 @@ class ContractOut(BaseModel):
     social_clause: bool
     social_criterion: bool
     reserved: bool
+    reserved_basis: str | None
     environmental_clause: bool
     environmental_criterion: bool
     commitments: list[CommitmentOut]

@@ -209,12 +209,15 @@ def _paris_start(year: int) -> datetime:
     return datetime(year, 1, 1, tzinfo=PARIS)
 
 
-def _year_scope(year: int, buyer_org_id: int | None, *,
-                since: int | None = None) -> list[ColumnElement[bool]]:
-    """Campaigns closed in the year (or from the start of ``since`` to the end of ``year``)."""
+def _year_scope(year: int, buyer_org_id: int | None, *, since: int | None = None,
+                buyer_org_ids: Sequence[int] | None = None) -> list[ColumnElement[bool]]:
+    """Campaigns closed in the year (or from the start of ``since`` to the end of ``year``), of
+    one buyer organisation's contracts or (a central's consolidation) of several's."""
     scope = [Campaign.closed_at >= _paris_start(since if since is not None else year),
              Campaign.closed_at < _paris_start(year + 1)]
-    if buyer_org_id is not None:
+    if buyer_org_ids is not None:
+        scope.append(Contract.buyer_org_id.in_(buyer_org_ids))
+    elif buyer_org_id is not None:
         scope.append(Contract.buyer_org_id == buyer_org_id)
     return scope
 
@@ -238,7 +241,8 @@ def satisfaction(db: Session, *, direction: str, year: int,
     return figures[year][Direction(direction).value]
 
 
-def satisfaction_by_year(db: Session, *, years: Sequence[int], buyer_org_id: int | None
+def satisfaction_by_year(db: Session, *, years: Sequence[int], buyer_org_id: int | None,
+                         buyer_org_ids: Sequence[int] | None = None
                          ) -> dict[int, dict[str, Figures]]:
     """Both directions' figures of the surveys closed in each year (Paris time), grouped by
     year and direction: two statements for a year or for a trend over several."""
@@ -247,17 +251,21 @@ def satisfaction_by_year(db: Session, *, years: Sequence[int], buyer_org_id: int
     # single year needs no grouping by year.
     by_year = [case(*((Campaign.closed_at >= _paris_start(y), y) for y in range(last, first, -1)),
                     else_=first)] if last > first else []
-    found = _figures(db, _year_scope(last, buyer_org_id, since=first), by_year, first,
-                     range(first, last + 1))
+    found = _figures(db, _year_scope(last, buyer_org_id, since=first,
+                                     buyer_org_ids=buyer_org_ids),
+                     by_year, first, range(first, last + 1))
     return {y: found[y] for y in years}
 
 
-def satisfaction_in(db: Session, *, start: datetime, end: datetime,
-                    buyer_org_id: int | None) -> dict[str, Figures]:
+def satisfaction_in(db: Session, *, start: datetime, end: datetime, buyer_org_id: int | None,
+                    buyer_org_ids: Sequence[int] | None = None) -> dict[str, Figures]:
     """Both directions' figures of the surveys closed from ``start`` to before ``end`` (a
-    year, a semester or a quarter of the indicators): two statements."""
+    year, a semester or a quarter of the indicators), of one buyer organisation or (a central's
+    consolidation) of several: two statements."""
     scope = [Campaign.closed_at >= start, Campaign.closed_at < end]
-    if buyer_org_id is not None:
+    if buyer_org_ids is not None:
+        scope.append(Contract.buyer_org_id.in_(buyer_org_ids))
+    elif buyer_org_id is not None:
         scope.append(Contract.buyer_org_id == buyer_org_id)
     return _figures(db, scope, [], 0, [0])[0]
 

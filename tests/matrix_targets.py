@@ -4,6 +4,8 @@ state matters). And who may read each side's data: markers are strings that name
 (references, names, beneficiary references, double-blind answers…), each with the actors allowed
 to receive it; the matrix checks no other actor ever does."""
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from execution.indicators.config import DEFINITIONS
@@ -24,7 +26,7 @@ FAMILY_OF_PARAMETER = {
     "campaign_id": "campaign", "invitation_id": "invitation", "threshold_id": "threshold",
     "document_id": "document", "code": "attestation", "token": "link",
     "indicator_id": "indicator", "path": "static", "job_id": "decp_import",
-    "assignment_id": "assignment", "fmt": "followup_file",
+    "assignment_id": "assignment", "fmt": "followup_file", "membership_id": "membership",
 }
 
 
@@ -84,6 +86,10 @@ def _families(db, w):
                       version=c[key].version)
 
     f["contract"] = [contract("A", "A"), contract("B", "B")]
+    # Hoth is a purchasing central (tests/matrix_world.py): its agents pick the members of B.
+    f["central_contract"] = [replace(t, extra={"central": t.contract.key == "B"})
+                             for t in f["contract"]]
+    f["membership"] = [Target("adhésion de Yavin à Hoth", {"membership_id": w.membership.id})]
     f["readable_contract"] = [*f["contract"], contract("A-DSP", "A"), contract("X", "X")]
     f["contract_query"] = [NOBODY, *(Target(f"contract_id={k}", query={"contract_id": c[k].id},
                                             side=k, contract=c[k]) for k in sides)]

@@ -28,6 +28,7 @@ from execution.reports import attestation as attestations
 from execution.review import service as review
 from portal import access, agec, api_tokens, identity
 from portal.auth import SESSION_COOKIE
+from portal.centrals import CentralMembership
 from portal.commitments import AgecParams, InsertionHoursParams, ProgressPlanParams
 from portal.facilitators import FacilitatorAssignment
 from portal.mail import OutgoingMail
@@ -142,6 +143,7 @@ def build(db) -> SimpleNamespace:
     _side(db, w, "B", buyer="other_buyer", holder="other_supplier", co_holder=None)
     _cross_contract(db, w)
     _facilitators(db, w)
+    _centrals(db, w)
     _csr_reports(db, w)
     _surveys(db, w)
     _people_objects(db, w)
@@ -246,6 +248,16 @@ def _facilitators(db, w):
     keys = {contract.id: key for key, contract in w.contracts.items()}
     w.follows = {org: frozenset(keys[i] for i in db.scalars(facilitated_contract_ids(
         w.orgs[org].id)) if i in keys) for org in ("F", "G")}
+
+
+def _centrals(db, w):
+    """Hoth is a purchasing central: the Commune de Yavin (no people of its own) is a member,
+    and uses nothing yet."""
+    yavin = factories.make_org(db, OrgKind.buyer, name="Commune de Yavin")
+    w.membership = CentralMembership(central_org_id=w.orgs["BB"].id, member_org_id=yavin.id)
+    w.yavin = yavin
+    db.add(w.membership)
+    db.flush()
 
 
 def _two_pages() -> bytes:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.agec import AgecThreshold
+from portal.centrals import CentralMembership
 from portal.facilitators import FacilitatorAssignment
 from portal.models import OrgKind, Role
 from portal.templating import TEMPLATES_DIR
@@ -82,10 +83,20 @@ def _subcontractor(db, world):
         "siret": "12345678901234", "name": "Régie de quartier"}
 
 
+def _central_uses(db, world):
+    member = factories.make_org(db, OrgKind.buyer)
+    db.add(CentralMembership(central_org_id=world.contract.buyer_org_id,
+                             member_org_id=member.id))
+    db.commit()
+    return world.buyer, f"/acheteur/contrats/{world.contract.id}/membres", {
+        f"amount_{member.id}": "beaucoup"}
+
+
 CASES = {"declaration_form": _declaration, "survey_form": _survey, "contract_form": _contract,
          "subcontractor_form": _subcontractor, "threshold_form": _threshold,
          "settings_form": _settings, "target_form": _target, "review_form": _review,
-         "commentary_form": _commentary, "opinion_form": _opinion}
+         "commentary_form": _commentary, "opinion_form": _opinion,
+         "uses_form": _central_uses}
 
 
 def test_every_form_block_has_a_case():

@@ -78,6 +78,8 @@ RESPONDENT = Rule("l'organisation qui répond",
                   lambda a, t: a.role != "admin" and a.org == t.extra["respondent"])
 SURVEYED_BY = Rule("l'acheteur qui l'a évaluée",
                    lambda a, t: a.role == "buyer" and a.org in t.extra["surveyed_by"])
+CENTRAL_BUYER = Rule("l'acheteur du contrat d'une centrale d'achat",
+                     lambda a, t: CONTRACT_BUYER(a, t) and t.extra.get("central", False))
 OWN_SCOPE = Rule("un acheteur pour son organisation",
                  lambda a, t: a.role == "buyer" and t.org in (None, a.org))
 INDICATORS = OWN_SCOPE | ADMIN
@@ -416,6 +418,20 @@ POLICY: dict[tuple[str, str], Row] = {
         "facilitator_id": str(w.orgs["G"].id), "buyer_siret": w.orgs["BA"].siret}),
     ("POST", "/admin/facilitateurs/{assignment_id}/retirer"): row(ADMIN),
     ("GET", "/acheteur/facilitateurs"): row(BUYERS, exact=BUYER_PAGE),
+    # Purchasing centrals: administrators decide who is a member; the central's agents pick,
+    # on its contracts, the members that use them (a buyer without members gets 403).
+    ("GET", "/admin/centrales"): row(ADMIN, exact={None: codes(403, admin=200)}),
+    ("POST", "/admin/centrales"): row(ADMIN, exact={None: codes(403, admin=303)},
+                                      form=lambda w, t: {"central_siret": w.orgs["BB"].siret,
+                                                         "member_siret": w.orgs["BA"].siret}),
+    ("POST", "/admin/centrales/{membership_id}/retirer"): row(ADMIN),
+    ("GET", "/acheteur/contrats/{contract_id}/membres"): row(CENTRAL_BUYER, "central_contract",
+                                                            exact={
+        "A": codes(403, other_buyer=404),
+        "B": codes(403, other_buyer=200, buyer=404, buyer_agent=404)}),
+    ("POST", "/acheteur/contrats/{contract_id}/membres"): row(
+        CENTRAL_BUYER, "central_contract", form=lambda w, t: {
+            "members": str(w.yavin.id), f"amount_{w.yavin.id}": "1 000", "marker": ""}),
 }
 
 

@@ -180,13 +180,16 @@ def page_rows(db: Session, buyer_org_id: int, year: int) -> list[CategoryRow]:
     return rows
 
 
-def buyer_totals_by_category(db: Session, year: int, buyer_org_id: int | None
+def buyer_totals_by_category(db: Session, year: int, buyer_org_id: int | None, *,
+                             buyer_org_ids: tuple[int, ...] | None = None
                              ) -> dict[str, Decimal]:
     """The buyers' own totals of the year per category (one buyer, or all of them), for the
     indicator pages: one SQL aggregate."""
     query = (select(BuyerAgecTotal.category_code, func.sum(BuyerAgecTotal.total_excl_vat))
              .where(BuyerAgecTotal.year == year).group_by(BuyerAgecTotal.category_code))
-    if buyer_org_id is not None:
+    if buyer_org_ids is not None:  # a central and its members
+        query = query.where(BuyerAgecTotal.buyer_org_id.in_(buyer_org_ids))
+    elif buyer_org_id is not None:
         query = query.where(BuyerAgecTotal.buyer_org_id == buyer_org_id)
     return {code: cents(total) for code, total in db.execute(query)}
 

@@ -21,7 +21,14 @@ from portal.decp_facts import (
 )
 
 from . import values as v
-from .vocabulary import CONSIDERATIONS, PRICE_FORM_2019, PROCEDURE_ALIASES, folded, pick
+from .vocabulary import (
+    CONSIDERATIONS,
+    PRICE_FORM_2019,
+    PROCEDURE_ALIASES,
+    RESERVED_ARTICLE,
+    folded,
+    pick,
+)
 
 
 def listed(value: Any, inner: str) -> list[Any]:
@@ -121,17 +128,25 @@ def concession_facts(data: dict[str, Any], signed: date | None, begins: date | N
     return facts
 
 
-def considerations(data: dict[str, Any]) -> dict[str, bool] | None:
+def considerations(data: dict[str, Any]) -> dict[str, bool | str] | None:
     """The contract's flags from the 2024 considerations; None when the record has none (the
-    2019 format had no such field: the contract keeps what the buyer set)."""
+    2019 format had no such field: the contract keeps what the buyer set). A label naming one
+    article of the reservation (L2113-12, -13, -15) makes it reserved and gives its
+    ``reserved_basis``; no basis otherwise (never guessed from the holder's kind)."""
     social, environmental = data.get("considerationsSociales"), \
         data.get("considerationsEnvironnementales")
     if social is None and environmental is None:
         return None
     labels = {*listed(social, "considerationSociale"),
               *listed(environmental, "considerationEnvironnementale")}
-    flags = dict.fromkeys(CONSIDERATIONS.values(), False)
+    flags: dict[str, bool | str] = dict.fromkeys(CONSIDERATIONS.values(), False)
+    bases = set()
     for label in labels:
         if isinstance(label, str) and (flag := CONSIDERATIONS.get(label.strip())):
             flags[flag] = True
+        elif isinstance(label, str) and (article := RESERVED_ARTICLE.search(label)):
+            flags["reserved"] = True
+            bases.add(f"L2113-1{article.group(1)}")
+    if len(bases) == 1:  # two articles named: not certain which one applies
+        flags["reserved_basis"] = bases.pop()
     return flags

@@ -113,6 +113,8 @@ def _apply(contract: Contract, record: Record, holders: list[Organisation], *,
     if record.considerations is not None:
         for flag, value in record.considerations.items():
             setattr(contract, flag, value)
+        if not contract.reserved:  # a basis the buyer typed stays unless no longer reserved
+            contract.reserved_basis = None
     if not keep_parties:
         set_holders(contract, holders[0].id, [org.id for org in holders[1:]])
     # Rows kept by sequence (deleting and inserting the same sequence in one flush would

@@ -60,8 +60,9 @@ class Record:
     starts_on: date
     ends_on: date
     holders: list[Party]
-    # The contract's consideration flags; None when the record has none (2019 format).
-    considerations: dict[str, bool] | None
+    # The contract's consideration flags (and ``reserved_basis`` when a label names it); None
+    # when the record has none (2019 format).
+    considerations: dict[str, bool | str] | None
     facts: dict[str, Any]
     modifications: list[Modification] = field(default_factory=list)
 

@@ -29,6 +29,9 @@ CONSIDERATIONS = {"Clause sociale": "social_clause", "Critère social": "social_
                   "Marché réservé": "reserved", "Concession réservée": "reserved",
                   "Clause environnementale": "environmental_clause",
                   "Critère environnemental": "environmental_criterion"}
+# A reserved contract's legal basis, only where a label names its article (« Marché réservé
+# (L2113-13) », « art. L. 2113-12 »): the DECP vocabulary itself has no such value.
+RESERVED_ARTICLE = re.compile(r"\bL\.?\s*2113-1([235])\b")
 
 # The 45 divisions of the CPV 2008 nomenclature (its first two digits).
 CPV_DIVISIONS = frozenset((

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from execution import setup
 from execution.demo import agec as demo_agec
+from execution.demo import centrals as demo_centrals
 from execution.demo import decp as demo_decp
 from execution.demo import facilitation as demo_facilitation
 from execution.demo import opinions as demo_opinions
@@ -24,7 +25,7 @@ from portal import access, clock, identity
 from portal.access import AccessRequest
 from portal.commitments import InsertionHoursParams
 from portal.errors import Invalid
-from portal.models import Contract, Organisation, OrgKind, OrgSize, Role, User
+from portal.models import Contract, Organisation, OrgKind, OrgSize, ReservedBasis, Role, User
 from portal.schemas import ContractIn
 from portal.security import hash_password
 from supplier.models import Declaration, Status
@@ -125,7 +126,7 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
         _contract(db, index, spec, organisations, agent, holders)
     # The other declaration kinds and the surveys tell their part of the story.
     for part in (demo_facilitation, demo_agec, demo_plan, demo_reports, demo_surveys,
-                 demo_decp, demo_sharing, demo_plausibility, demo_opinions):
+                 demo_decp, demo_sharing, demo_plausibility, demo_opinions, demo_centrals):
         part.load(db, organisations, users)
     # Last: the published snapshot freezes the figures of everything above.
     demo_publication.load(db, organisations, users)
@@ -183,6 +184,8 @@ def _contract(db, index, spec, organisations, agent, holders) -> None:
             target_hours=Decimal(target),
             penalty_per_missing_hour=Decimal(penalty) if penalty else None),
         **{field: True for field in considerations},
+        # The reserved one is held by an insertion workshop (an SIAE).
+        reserved_basis=ReservedBasis.insertion if "reserved" in considerations else None,
     )
     try:
         clock.freeze(_at(data.notified_on))

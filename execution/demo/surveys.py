@@ -191,6 +191,6 @@ def _open_campaign_no_answer(db, organisations, users, today: date) -> None:
         db, organisations, users, reference="LE-2026-018",
         object_="Entretien des jardins familiaux de la métropole", nature="services",
         holder="siae", starts_on=ends_on - timedelta(days=365), ends_on=ends_on,
-        amount="58000", reserved=True, environmental_clause=True)
+        amount="58000", reserved=True, reserved_basis="L2113-13", environmental_clause=True)
     clock.freeze(_at(ends_on + timedelta(days=1), 5))
     service.launch_campaign(db, contract, reason=LaunchReason.ended)

@@ -24,7 +24,7 @@ from execution.indicators.svg import (
     grouped_bar_chart,
     stacked_bar_chart,
 )
-from portal.formatting import hours, number, share
+from portal.formatting import hours, money, number, share
 
 # The shares shown together against their targets on the year's chart.
 SHARE_IDS = ("insertion_completion_rate", "insertion_women_share", "insertion_positive_exits",
@@ -213,7 +213,8 @@ def _target_cell(indicator: Indicator | None) -> str:
 def breakdown_panels(indicators: Sequence[Indicator]) -> list[Panel]:
     found = by_id(indicators)
     panels = [p for p in (_insertion_by_public(found), _insertion_by_person(found),
-                          _agec(found), _satisfaction(found)) if p is not None]
+                          _reserved(found), _agec(found), _satisfaction(found))
+              if p is not None]
     return panels
 
 
@@ -267,6 +268,24 @@ def _insertion_by_person(found: dict[str, Indicator]) -> Panel | None:
     return Panel("sexe-age", "Heures d'insertion par sexe et par tranche d'âge", chart, Table(
         "Heures d'insertion par sexe et par tranche d'âge", ["Catégorie", "Heures", "Part"],
         tables_rows, [False, True, True]), owner)
+
+
+def _reserved(found: dict[str, Indicator]) -> Panel | None:
+    indicator, rows = breakdown(found, "basis")
+    title = "Marchés réservés par base légale"
+    if indicator is None:
+        return None
+    if not any(r.value for r in rows):
+        return _empty("reserves", title, indicator.id, "Aucun marché réservé notifié cette année.")
+    chart = bar_chart(
+        title=title, desc="Une barre par base légale de la réservation, son nombre de marchés "
+        "et leur montant écrits à sa suite.", tick_format=lambda v: number(v),
+        bars=[Bar(r.label, r.value, f"{number(r.value)} ({money(_extra(r, 'amount'))})")
+              for r in rows])
+    table = Table(title, ["Base légale", "Marchés", "Montant HT", "Part"],
+                  [[r.label, number(r.value), money(_extra(r, "amount")), _part(r, Decimal(0))]
+                   for r in rows], [False, True, True, True])
+    return Panel("reserves", title, chart, table, indicator.id)
 
 
 def _extra(row: BreakdownRow, name: str) -> Decimal | None:

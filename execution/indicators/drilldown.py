@@ -25,6 +25,7 @@ from execution.indicators.drilldown_rows import Drill, Fetch, Row
 from execution.indicators.indicator import reporting_period
 from portal import labels
 from portal.clock import today
+from portal.considerations import SOCIAL_FLAGS, environmental_consideration, social_consideration
 from portal.errors import NotFound
 from portal.formatting import day, hours, money, number
 from portal.models import (
@@ -155,8 +156,9 @@ def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
 
 def _notified(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
     threshold = Decimal(str(current_settings(db).consideration_threshold_eur))
-    query = _with_holder(select(Contract).where(scope.in_period(Contract.notified_on),
-                                                scope.of_buyer()),
+    # Counted or not by the indicator's own SQL rule (portal.considerations), not a copy of it.
+    query = _with_holder(select(Contract, social_consideration(), environmental_consideration())
+                         .where(scope.in_period(Contract.notified_on), scope.of_buyer()),
                          order_by=(Contract.notified_on, Contract.reference, Contract.id))
     if indicator_id == "reserved_contracts":
         query = query.where(Contract.reserved.is_(True))
@@ -167,14 +169,18 @@ def _notified(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> D
                 f"ou égal à {money(threshold)} (le dénominateur) ; « Compté » indique ceux du "
                 "numérateur.")
     rows = []
-    for contract, holder in fetch(query):
-        social = contract.social_clause or contract.social_criterion or contract.reserved
-        green = contract.environmental_clause or contract.environmental_criterion
+    for contract, social, green, holder in fetch(query):
         counted = {"social_consideration_share": social,
                    "environmental_consideration_share": green}.get(indicator_id, True)
+        shown = labels.considerations(contract)
+        if contract.reserved:
+            shown.append(labels.RESERVED_BASES.get(contract.reserved_basis or "",
+                                                   labels.NO_RESERVED_BASIS))
+        if social and not any(getattr(contract, flag) for flag in SOCIAL_FLAGS):
+            shown.append("Heures d'insertion (sans case cochée)")
         rows.append(Row(contract.id, contract.reference, holder, cells=[
             day(contract.notified_on), money(contract.amount_excl_vat),
-            ", ".join(labels.considerations(contract)) or "Aucune", _yes(counted)]))
+            ", ".join(shown) or "Aucune", _yes(bool(counted))]))
     return Drill("", "", what, ["Notifié le", "Montant", "Considérations", "Compté"],
                  [False, True, False, False], rows, with_period=False)
 
@@ -373,7 +379,8 @@ _DRILLS: dict[str, Callable[[Session, q.Scope, str, Fetch], Drill]] = {
 
 def drill_down(db: Session, indicator_id: str, *, year: int | None = None,
                period: ReportingPeriod | None = None, buyer_org_id: int | None,
-               page: int | None = None, per_page: int = PER_PAGE, search: str = "") -> Drill:
+               page: int | None = None, per_page: int = PER_PAGE, search: str = "",
+               buyer_org_ids: tuple[int, ...] | None = None) -> Drill:
     """The records behind one indicator, for a period (or a year) and a scope (see
     execution.indicators.scope): all of them (for a file), or one ``page`` of them with the
     total in ``drill.page``. ``search``
@@ -391,7 +398,8 @@ def drill_down(db: Session, indicator_id: str, *, year: int | None = None,
         pages.append(paginate(db, query, page=page, per_page=per_page, scalars=False))
         return pages[-1].items
 
-    scope = q.Scope(reporting_period(year, period), buyer_org_id, today())
+    scope = q.Scope(reporting_period(year, period), buyer_org_id, today(),
+                    buyer_org_ids=buyer_org_ids)
     drill = _DRILLS[indicator_id](db, scope, indicator_id, fetch)
     drill.indicator_id, drill.label = indicator_id, BY_ID[indicator_id].label
     drill.page = pages[0] if pages else None

@@ -32,7 +32,7 @@ from portal.spreadsheet import CSV_TYPE, csv_document, safe_text
 DASH = "—"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BREAKDOWN_NAMES = {"public": "Public éligible", "sex": "Sexe", "age_band": "Tranche d'âge",
-                   "category": "Catégorie de produits"}
+                   "category": "Catégorie de produits", "basis": "Base légale de la réservation"}
 _XLSX_FORMATS = {"int": "0", "decimal": "#,##0.00", "share": "0.0", "date": "DD/MM/YYYY",
                  "datetime": "DD/MM/YYYY HH:MM"}
 
@@ -76,7 +76,8 @@ Builder = Callable[[Session, Scope, list[Indicator] | None], Dataset]
 
 def _declarations(function) -> Builder:
     def build(db: Session, scope: Scope, _indicators: list[Indicator] | None) -> Dataset:
-        return function(db, indicator_queries.Scope(scope.period, scope.buyer_org_id, today()))
+        return function(db, indicator_queries.Scope(scope.period, scope.buyer_org_id, today(),
+                                                    buyer_org_ids=scope.buyer_org_ids))
     return build
 
 
@@ -84,7 +85,8 @@ def _computed(function) -> Builder:
     def build(db: Session, scope: Scope, indicators: list[Indicator] | None) -> Dataset:
         if indicators is None:
             indicators = compute_indicators(db, period=scope.period,
-                                            buyer_org_id=scope.buyer_org_id)
+                                            buyer_org_id=scope.buyer_org_id,
+                                            buyer_org_ids=scope.buyer_org_ids)
         return function(indicators, scope)
     return build
 
@@ -110,7 +112,8 @@ FORMATS = ("csv", "xlsx")
 def build(db: Session, name: str, scope: Scope) -> list[Dataset]:
     """The datasets behind one export name (or all of them for the workbook)."""
     if name == WORKBOOK:
-        indicators = compute_indicators(db, period=scope.period, buyer_org_id=scope.buyer_org_id)
+        indicators = compute_indicators(db, period=scope.period, buyer_org_id=scope.buyer_org_id,
+                                        buyer_org_ids=scope.buyer_org_ids)
         return [builder(db, scope, indicators) for _title, builder in DATASETS.values()]
     if name not in DATASETS:
         raise NotFound("Cet export n'existe pas.")

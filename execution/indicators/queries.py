@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from portal.agec import AgecCategory
+from portal.considerations import environmental_consideration, social_consideration
 from portal.formatting import PARIS
 from portal.models import (
     AWARDEES,
@@ -65,6 +66,10 @@ class Scope:
     # A facilitator organisation's scope: only the contracts it works on (its buyers' insertion
     # contracts, portal.permissions.facilitated_contract_ids).
     facilitator_org_id: int | None = None
+    # A purchasing central's consolidation (execution.centrals.consolidation): the contracts of
+    # these buyer organisations (the central's and its members'); ``buyer_org_id`` is then the
+    # central, so that every « one buyer » branch below filters through ``of_buyer``.
+    buyer_org_ids: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         # A bare year still means that year (the callers written before periods existed).
@@ -96,11 +101,10 @@ class Scope:
     def in_period(self, column) -> ColumnElement[bool]:
         return column.between(self.first_day, self.last_day)
 
-    # The name the aggregates used when every period was a year.
-    in_year = in_period
-
     def of_buyer(self) -> ColumnElement[bool]:
         condition = Contract.buyer_org_id == self.buyer_org_id if self.buyer_org_id else true()
+        if self.buyer_org_ids is not None:
+            condition = Contract.buyer_org_id.in_(self.buyer_org_ids)
         if self.facilitator_org_id is not None:
             condition = and_(condition, Contract.id.in_(
                 facilitated_contract_ids(self.facilitator_org_id)))
@@ -257,10 +261,8 @@ def notified_by_year(db: Session, scope: Scope, *, threshold: Decimal,
     """Contracts notified in Y (or in each year from ``since`` to Y), grouped by year."""
     amount = Contract.amount_excl_vat
     above = amount >= threshold
-    social = above & or_(Contract.social_clause.is_(True), Contract.social_criterion.is_(True),
-                         Contract.reserved.is_(True))
-    environmental = above & or_(Contract.environmental_clause.is_(True),
-                                Contract.environmental_criterion.is_(True))
+    social = above & social_consideration()
+    environmental = above & environmental_consideration()
     reserved = Contract.reserved.is_(True)
     year = year_of(Contract.notified_on)
     first_day = date(since, 1, 1) if since is not None else scope.first_day
@@ -277,6 +279,18 @@ def notified_by_year(db: Session, scope: Scope, *, threshold: Decimal,
 
 def notified_contracts(db: Session, scope: Scope, *, threshold: Decimal) -> Notified:
     return notified_by_year(db, scope, threshold=threshold).get(scope.year, Notified())
+
+
+def reserved_by_basis(db: Session, scope: Scope) -> dict[str | None, tuple[int, Decimal]]:
+    """(count, amount) of the reserved contracts notified in Y by legal basis (None: not
+    given)."""
+    rows = db.execute(
+        select(Contract.reserved_basis, func.count(),
+               func.coalesce(func.sum(Contract.amount_excl_vat), 0))
+        .where(Contract.reserved.is_(True), scope.in_period(Contract.notified_on),
+               scope.of_buyer())
+        .group_by(Contract.reserved_basis))
+    return {basis: (int(n), cents(amount)) for basis, n, amount in rows}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from execution.centrals import figures as central_figures
 from execution.indicators import charts as indicator_charts
 from execution.indicators import completeness, config, drilldown, exports, scope
 from execution.indicators import queries as indicator_queries
@@ -41,29 +42,33 @@ def _number(raw: str | None, *, what: str) -> int | None:
 
 
 def _scope(db, user, annee: str | None, acheteur: str | None,
-           periode: str | None = None) -> scope.Scope:
+           periode: str | None = None, perimetre: str | None = None) -> scope.Scope:
     return scope.resolve(db, user, year=_number(annee, what="Année"),
-                         buyer_id=_number(acheteur, what="Organisation"), period=periode)
+                         buyer_id=_number(acheteur, what="Organisation"), period=periode,
+                         perimeter=perimetre)
 
 
 def _common(db, user, current: scope.Scope) -> dict:
     return {"scope": current, "query": urlencode(current.query()),
             "years": scope.years(current.year), "periods": scope.periods(current.period),
             "buyers": scope.buyer_organisations(db) if user.is_admin else [],
-            "datasets": exports.DATASETS, "workbook": exports.WORKBOOK}
+            "datasets": exports.DATASETS, "workbook": exports.WORKBOOK,
+            **central_figures.dashboard_context(db, user, current)}
 
 
 @router.get("")
 def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
                    annee: str | None = None, acheteur: str | None = None,
-                   periode: str | None = None):
-    current = _scope(db, user, annee, acheteur, periode)
-    indicators = compute_indicators(db, period=current.period, buyer_org_id=current.buyer_org_id)
+                   periode: str | None = None, perimetre: str | None = None):
+    current = _scope(db, user, annee, acheteur, periode, perimetre)
+    indicators = compute_indicators(db, period=current.period, buyer_org_id=current.buyer_org_id,
+                                    buyer_org_ids=current.buyer_org_ids)
     # The trends are by year, in grouped statements; the year shown is computed once, unless
     # the page shows a semester or a quarter (then the whole year is one more trend point).
     years = scope.trend_years(current.year)
     by_year = compute_trends(db, years=years if not current.period.is_year else years[:-1],
-                             buyer_org_id=current.buyer_org_id)
+                             buyer_org_id=current.buyer_org_id,
+                             buyer_org_ids=current.buyer_org_ids)
     if current.period.is_year:
         by_year[current.year] = indicator_charts.by_id(indicators)
     return render(request, "execution/dashboard.html", {
@@ -79,8 +84,8 @@ def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
 @router.get("/export/{name}.{fmt}")
 def export_file(db: DbSession, user: ContractSideUser, name: str, fmt: str,
                 annee: str | None = None, acheteur: str | None = None,
-                periode: str | None = None):
-    current = _scope(db, user, annee, acheteur, periode)
+                periode: str | None = None, perimetre: str | None = None):
+    current = _scope(db, user, annee, acheteur, periode, perimetre)
     content, media_type, filename = exports.export(db, name, fmt, current)
     return download(content, filename, media_type)
 
@@ -88,12 +93,14 @@ def export_file(db: DbSession, user: ContractSideUser, name: str, fmt: str,
 @router.get("/completude")
 def completeness_page(request: Request, db: DbSession, user: ContractSideUser,
                       annee: str | None = None, acheteur: str | None = None,
-                      periode: str | None = None, q: str = "", page: str = ""):
+                      periode: str | None = None, q: str = "", page: str = "",
+                      perimetre: str | None = None):
     """The period's commitments still missing a validated declaration, 50 a page, searched by
     contract reference or filing organisation, with the counts per indicator family."""
-    current = _scope(db, user, annee, acheteur, periode)
+    current = _scope(db, user, annee, acheteur, periode, perimetre)
     search = q.strip()[:100]
-    scope_q = indicator_queries.Scope(current.period, current.buyer_org_id, today())
+    scope_q = indicator_queries.Scope(current.period, current.buyer_org_id, today(),
+                                      buyer_org_ids=current.buyer_org_ids)
     filters = urlencode({**current.query(), **({"q": search} if search else {})})
     return render(request, "execution/completeness.html", {
         **_common(db, user, current), "search": search,
@@ -107,16 +114,18 @@ def completeness_page(request: Request, db: DbSession, user: ContractSideUser,
 @router.get("/{indicator_id}")
 def drilldown_page(request: Request, db: DbSession, user: ContractSideUser, indicator_id: str,
                    annee: str | None = None, acheteur: str | None = None, q: str = "",
-                   page: str = "", periode: str | None = None):
+                   page: str = "", periode: str | None = None,
+                   perimetre: str | None = None):
     """The contracts and declarations behind an indicator's figure, 50 a page with their
     total, searched by contract reference."""
-    current = _scope(db, user, annee, acheteur, periode)
+    current = _scope(db, user, annee, acheteur, periode, perimetre)
     search = q.strip()[:100]
     drill = drilldown.drill_down(db, indicator_id, period=current.period,
                                  buyer_org_id=current.buyer_org_id, page=page_number(page),
-                                 search=search)
+                                 search=search, buyer_org_ids=current.buyer_org_ids)
     indicator = next(i for i in compute_indicators(db, period=current.period,
-                                                   buyer_org_id=current.buyer_org_id)
+                                                   buyer_org_id=current.buyer_org_id,
+                                                   buyer_org_ids=current.buyer_org_ids)
                      if i.id == indicator_id)
     filters = urlencode({**current.query(), **({"q": search} if search else {})})
     return render(request, "execution/dashboard_detail.html", {
@@ -124,7 +133,7 @@ def drilldown_page(request: Request, db: DbSession, user: ContractSideUser, indi
         "search": search,
         "base": f"/indicateurs/{indicator_id}" + (f"?{filters}" if filters else ""),
         # The contract and declaration pages are the buyer's; administrators read the list.
-        "links": user.is_buyer,
+        "links": user.is_buyer and current.buyer_org_ids is None,  # members' are not theirs
     }, block="indicateurs")
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.centrals import consolidated_ids, is_central
 from portal.clock import today
 from portal.errors import Forbidden, NotFound
 from portal.facilitators import FacilitatorAssignment
@@ -26,6 +27,9 @@ class Scope:
     # A facilitator's scope: the contracts its organisation works on, of ``buyer`` or of every
     # buyer it works for (execution.facilitation); only the insertion indicators are computed.
     facilitator_org_id: int | None = None
+    # A purchasing central's consolidation (« centrale + membres »): ``buyer`` is the central,
+    # these the ids of the central and its members (portal.centrals.consolidated_ids).
+    buyer_org_ids: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.period, int):
@@ -42,6 +46,9 @@ class Scope:
 
     @property
     def label(self) -> str:
+        if self.buyer is not None and self.buyer_org_ids is not None:
+            return f"{self.buyer.name} et ses {len(self.buyer_org_ids) - 1} membres (centrale " \
+                "d'achat, consolidé)"
         return self.buyer.name if self.buyer is not None else \
             "Toutes les organisations acheteuses"
 
@@ -52,6 +59,8 @@ class Scope:
             params["periode"] = self.period.slug
         if self.buyer is not None:
             params["acheteur"] = self.buyer.id
+        if self.buyer_org_ids is not None:
+            params["perimetre"] = CONSOLIDATED
         params.update(extra)
         return params
 
@@ -129,14 +138,29 @@ INDICATOR_REFUSALS = ("Vous ne pouvez consulter que les indicateurs de votre org
                       "Les indicateurs sont réservés aux acheteurs et aux administrateurs.")
 
 
+CONSOLIDATED = "centrale"  # ?perimetre=centrale: a central and its members
+
+
 def resolve(db: Session, user: User, *, year: int | None, buyer_id: int | None,
-            period: str | None = None) -> Scope:
+            period: str | None = None, perimeter: str | None = None) -> Scope:
     """The scope of the buyer side's indicator pages; ``period`` is the ``periode`` parameter
-    (a year alone when absent)."""
+    (a year alone when absent). ``perimeter`` « centrale »: the consolidation of a central's
+    contracts and its members' (the central's own agents, or an administrator who chose the
+    central); no other buyer, a member included, ever gets it."""
     if user.is_supplier:
         raise Forbidden(INDICATOR_REFUSALS[1])
     chosen = chosen_period(year, period)
-    return Scope(chosen, chosen_buyer(db, user, buyer_id, refusals=INDICATOR_REFUSALS))
+    buyer = chosen_buyer(db, user, buyer_id, refusals=INDICATOR_REFUSALS)
+    if perimeter in (None, "", "organisation"):
+        return Scope(chosen, buyer)
+    if perimeter != CONSOLIDATED:
+        raise NotFound("Périmètre inconnu.")
+    if buyer is None:
+        raise NotFound("Choisissez la centrale d'achat dont vous voulez la consolidation.")
+    if not is_central(db, buyer.id):
+        raise Forbidden("Seule une centrale d'achat voit les indicateurs consolidés de ses "
+                        "membres.")
+    return Scope(chosen, buyer, buyer_org_ids=consolidated_ids(db, buyer.id))
 
 
 def buyer_organisations(db: Session) -> list[Organisation]:

@@ -1,19 +1,18 @@
 """SPASER execution indicators (../shared/reference/indicators.md), each a SQL aggregate.
 
-`compute_indicators(db, period=, buyer_org_id=)` (or ``year=``) is the one entry point every
-page, export, PDF, the API and the CLI use; the period is a year, a semester or a quarter
-(portal.reporting_period) and each sentence says what a part of a year means for the figure.
-Each indicator says how it is computed (a French sentence), on how many records it rests, its
-numerator and denominator ("—" when the denominator is zero), and the target set for the year
-(beside a semester's figure, only the targets of a level: a share, a score, a delay). The
-statements it runs do not depend on the number of contracts (execution.indicators.queries,
-execution.indicators.declarations); Python only divides the sums it gets back. Trends over
-several years are execution.indicators.trends, built by the same
+`compute_indicators(db, period=, buyer_org_id=)` (or ``year=``; ``buyer_org_ids=`` for a
+central's consolidation, execution.centrals) is the one entry point every page, export, PDF,
+the API and the CLI use; the period is a year, a semester or a quarter (portal.reporting_period)
+and each sentence says what a part of a year means for the figure. Each indicator says how it
+is computed (a French sentence), on how many records it rests, its numerator and denominator
+("—" when the denominator is zero), and the target set for the year (beside a semester's
+figure, only the targets of a level: a share, a score, a delay). The statements it runs do not
+depend on the number of contracts (execution.indicators.queries, .declarations); Python only
+divides the sums it gets back. Trends (execution.indicators.trends) are built by the same
 ``*_indicator(s)`` functions from statements grouped by year.
 
 Shares are in percent, rounded half up to one decimal (what `share` shows, so showing them does
-not round twice); scores are on 100; durations in days with one decimal.
-"""
+not round twice); scores are on 100; durations in days with one decimal."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -37,7 +36,9 @@ from execution.indicators.indicator import display as display
 from portal import agec
 from portal.agec import Regime
 from portal.clock import today
+from portal.considerations import SOCIAL_RULE
 from portal.formatting import money, number, plural
+from portal.labels import NO_RESERVED_BASIS, RESERVED_BASES
 from portal.models import CommitmentKind
 from portal.reporting_period import ReportingPeriod
 from supplier.compliance.agec import MET, MISSING, NOT_MET, CategoryResult, shares
@@ -58,21 +59,23 @@ def set_targets(db: Session, indicators: list[Indicator], period: ReportingPerio
 
 
 def compute_indicators(db: Session, *, year: int | None = None,
-                       period: ReportingPeriod | None = None,
-                       buyer_org_id: int | None) -> list[Indicator]:
-    """Every indicator for a period (or a year) and a scope (one buyer organisation, or all)."""
-    scope = q.Scope(reporting_period(year, period), buyer_org_id, today())
+                       period: ReportingPeriod | None = None, buyer_org_id: int | None,
+                       buyer_org_ids: tuple[int, ...] | None = None) -> list[Indicator]:
+    """Every indicator for a period (or a year) and a scope: one buyer organisation, all of
+    them, or a central's consolidation (``buyer_org_ids``, execution.centrals)."""
+    scope = q.Scope(reporting_period(year, period), buyer_org_id, today(),
+                    buyer_org_ids=buyer_org_ids)
     settings = current_settings(db)
     fte_hours = Decimal(str(settings.fte_hours))
     threshold = Decimal(str(settings.consideration_threshold_eur))
     indicators = [
         *_insertion(db, scope, fte_hours),
         *contract_indicators(q.notified_contracts(db, scope, threshold=threshold), scope.period,
-                             threshold),
+                             threshold, by_basis=q.reserved_by_basis(db, scope)),
         *_agec(db, scope),
         *satisfaction_indicators(satisfaction_in(
-            db, start=scope.start, end=scope.end, buyer_org_id=scope.buyer_org_id),
-            scope.period),
+            db, start=scope.start, end=scope.end, buyer_org_id=scope.buyer_org_id,
+            buyer_org_ids=buyer_org_ids), scope.period),
         *_declarations(db, scope),
         *_holders(db, scope),
         *_reports(db, scope),
@@ -202,9 +205,19 @@ def exit_indicators(db: Session, scope: q.Scope) -> list[Indicator]:
     ]
 
 
-def contract_indicators(n: q.Notified, y: ReportingPeriod | int,
-                        threshold: Decimal) -> list[Indicator]:
-    """The indicators of the contracts notified in period ``y`` (a year for trends)."""
+def reserved_breakdown(by_basis: dict[str | None, tuple[int, Decimal]]) -> list[BreakdownRow]:
+    """The reserved contracts by legal basis, every basis shown, then those not given."""
+    total = sum(count for count, _amount in by_basis.values())
+    return [BreakdownRow(label, Decimal(count), Decimal(count), Decimal(total), {
+                "code": basis or "", "amount": amount, "share": ratio(count, total),
+                "records": count})
+            for basis, label in [*RESERVED_BASES.items(), (None, NO_RESERVED_BASIS)]
+            for count, amount in [by_basis.get(basis, (0, Decimal("0.00")))]]
+
+
+def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Decimal, *,
+                        by_basis: dict | None = None) -> list[Indicator]:
+    """The indicators of the contracts notified in period ``y`` (a year for trends: no split)."""
     amount = (f"{number(threshold)}\u00a0€ HT" if threshold == threshold.to_integral_value()
               else money(threshold))
     population = (f"marchés et concessions notifiés {during(y)} d'un montant supérieur ou égal à "
@@ -220,14 +233,18 @@ def contract_indicators(n: q.Notified, y: ReportingPeriod | int,
 
     return [
         share_of("social_consideration_share", n.social, n.social_amount,
-                 "au moins une considération sociale (clause, critère ou marché réservé)"),
+                 SOCIAL_RULE),
         share_of("environmental_consideration_share", n.environmental, n.environmental_amount,
                  "au moins une considération environnementale (clause ou critère)"),
         make("reserved_contracts", Decimal(n.reserved), Decimal(n.reserved), None,
              f"Nombre et montant HT des marchés notifiés {during(y)} réservés (articles L2113-12, "
              f"L2113-13 et L2113-15 du code de la commande publique), sur "
-             f"{plural(n.contracts, 'marché notifié', 'marchés notifiés')}.",
-             n.contracts, details={"amount": n.reserved_amount, "contracts": n.contracts}),
+             f"{plural(n.contracts, 'marché notifié', 'marchés notifiés')} ; répartis par base "
+             "légale de la réservation (« base non renseignée » pour les marchés enregistrés "
+             "sans elle).",
+             n.contracts, details={"amount": n.reserved_amount, "contracts": n.contracts},
+             breakdowns={"basis": reserved_breakdown(by_basis)} if by_basis is not None
+             else {}),
     ]
 
 
@@ -235,7 +252,8 @@ def _agec(db: Session, scope: q.Scope) -> list[Indicator]:
     spend = [s for s in q.agec_spend(db, scope) if s.total > 0]
     # Beside the holders' declarations, what the buyers' accounts say (their declaration file).
     # The buyers' accounts are yearly: beside a semester's spend they would mislead.
-    accounts = (buyer_totals_by_category(db, scope.year, scope.buyer_org_id)
+    accounts = (buyer_totals_by_category(db, scope.year, scope.buyer_org_id,
+                                         buyer_org_ids=scope.buyer_org_ids)
                 if scope.period.is_year else {})
     in_force = agec.thresholds_in_force(db, {(s.code, scope.year) for s in spend})
     rows, statuses = [], []

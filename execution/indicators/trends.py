@@ -27,17 +27,20 @@ TREND_IDS = ("insertion_hours", "social_consideration_share",
              "environmental_consideration_share", "supplier_satisfaction", "buyer_satisfaction")
 
 
-def compute_trends(db: Session, *, years: Sequence[int],
-                   buyer_org_id: int | None) -> dict[int, dict[str, Indicator]]:
+def compute_trends(db: Session, *, years: Sequence[int], buyer_org_id: int | None,
+                   buyer_org_ids: tuple[int, ...] | None = None
+                   ) -> dict[int, dict[str, Indicator]]:
     """For each year, the trend indicators by id, with the year's targets."""
     if not years:
         return {}
     first, last = min(years), max(years)
-    scope = q.Scope(ReportingPeriod.of_year(last), buyer_org_id, today())
+    scope = q.Scope(ReportingPeriod.of_year(last), buyer_org_id, today(),
+                    buyer_org_ids=buyer_org_ids)
     threshold = Decimal(str(current_settings(db).consideration_threshold_eur))
     hours = q.insertion_hours_by_year(db, scope, since=first)
     notified = q.notified_by_year(db, scope, threshold=threshold, since=first)
-    surveys = satisfaction_by_year(db, years=years, buyer_org_id=buyer_org_id)
+    surveys = satisfaction_by_year(db, years=years, buyer_org_id=buyer_org_id,
+                                   buyer_org_ids=buyer_org_ids)
     targets = targets_by_year(db, years)
     trends = {}
     for year in years:

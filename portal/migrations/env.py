@@ -13,6 +13,7 @@ from portal import (  # noqa: F401  (registers the kernel's tables)
     access,
     accounts,
     agec,
+    centrals,
     documents,
     facilitators,
     locks,

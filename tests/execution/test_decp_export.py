@@ -63,7 +63,8 @@ def test_a_complete_market_is_exported_valid_with_its_facts(db, buyer, holder):
 
 
 def test_a_concession_is_exported_valid(db, buyer, holder):
-    complete_concession(db, buyer, holder, reference="DSP-2025-01", reserved=True)
+    complete_concession(db, buyer, holder, reference="DSP-2025-01", reserved=True,
+                       reserved_basis="L2113-15")
     export = export_decp(db, buyer.organisation)
     assert schema_errors(export.json_bytes()) == []
     assert export.document["marches"]["marche"] == []

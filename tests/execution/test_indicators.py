@@ -120,10 +120,11 @@ def test_social_environmental_and_reserved_contracts(db, ds):
                                                                              D("32.3"))
     reserved = f["reserved_contracts"]
     assert (reserved.value, reserved.details["amount"], reserved.records) == (D(1), D(90000), 4)
-    # All buyers: + D1 300 000 € (environmental): social 2/4, environmental 2/4 and
-    # 400 000 / 610 000 = 65,6 % in value.
+    # All buyers: + D1 300 000 € (environmental, and 2 000 insertion hours without a social
+    # flag ticked: an insertion commitment is a social consideration): social 3/4,
+    # environmental 2/4 and 400 000 / 610 000 = 65,6 % in value.
     everyone = figures(db, None)
-    assert everyone["social_consideration_share"].value == D("50.0")
+    assert everyone["social_consideration_share"].value == D("75.0")
     assert everyone["environmental_consideration_share"].details["amount_share"] == D("65.6")
 
 

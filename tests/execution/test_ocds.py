@@ -56,7 +56,7 @@ def buyer_world(db):
         db, buyer, holder.organisation, reference="2024-MARCHE-7", object="Voirie",
         cpv_code="45233141-9", amount_excl_vat=Decimal("150000"), notified_on=date(2023, 12, 1),
         starts_on=date(2024, 1, 1), ends_on=date(2025, 12, 31), social_clause=True,
-        reserved=True, environmental_criterion=True, csr_report=True,
+        reserved=True, reserved_basis="L2113-12", environmental_criterion=True, csr_report=True,
         co_holder_ids=[foreign.id],
         insertion=InsertionHoursParams(target_hours=Decimal("1000"),
                                        penalty_per_missing_hour=Decimal("50")))

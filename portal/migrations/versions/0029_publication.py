@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0029_publication'
-down_revision: str | None = '0027_first_submission'
+down_revision: str | None = '0028_centrals'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
