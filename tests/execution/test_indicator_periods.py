@@ -7,10 +7,12 @@ The example (buyer « Département Test », 2025):
   validated 10 h (a woman), Q2 validated 20 h (a man), Q3 validated 40 h (a woman), Q4 only
   submitted (80 h, never counted);
 - NORD-S2, notified 15/09/2025, 120 000 € HT without any consideration, executed from
-  01/10/2025: nothing filed.
+  01/10/2025: nothing filed;
+- NORD-S2B, notified 20/11/2025, 100 000 € HT, no consideration and no insertion commitment.
 By hand: hours S1 = 30, S2 = 40, year = 70, T3 = 40; women's share S1 = 10 / 30 = 33,3 %,
-S2 = 100,0 %, year = 50 / 70 = 71,4 %; social consideration S1 = 1 / 1 (NORD-S1), S2 = 0 / 1
-(NORD-S2), year = 1 / 2; contracts with insertion hours active S1 = 1, S2 = 2, year = 2.
+S2 = 100,0 %, year = 50 / 70 = 71,4 %; social consideration S1 = 1 / 1 (NORD-S1), S2 = 1 / 2
+(NORD-S2 has no flag, but its insertion-hours commitment counts; NORD-S2B does not), T3 = 1 / 1,
+year = 2 / 3; contracts with insertion hours active S1 = 1, S2 = 2, year = 2.
 """
 
 import csv
@@ -53,6 +55,10 @@ def world(db):
                                      notified_on=date(2025, 9, 15),
                                      starts_on=date(2025, 10, 1), ends_on=date(2026, 3, 31),
                                      amount_excl_vat=D("120000"))
+    factories.make_contract(db, buyer, holder.organisation, reference="NORD-S2B",
+                            notified_on=date(2025, 11, 20), starts_on=date(2025, 12, 1),
+                            ends_on=date(2026, 6, 30), amount_excl_vat=D("100000"),
+                            insertion=None)
     q1, q2, q3, q4 = factories.declarations(db, first)
     _validated(db, q1, holder, buyer, factories.line(sex="F", hours=D("10")))
     _validated(db, q2, holder, buyer, factories.line(sex="M", hours=D("20")))
@@ -78,9 +84,9 @@ def value(indicator: dict) -> D | None:
 
 @pytest.mark.parametrize(("period", "hours", "women", "social", "active"), [
     ("2025-S1", "30", "33.3", ("1", "1", "100.0"), 1),
-    ("2025-S2", "40", "100.0", ("0", "1", "0.0"), 2),
-    ("2025", "70", "71.4", ("1", "2", "50.0"), 2),
-    ("2025-T3", "40", "100.0", ("0", "1", "0.0"), 1),  # NORD-S2 notified in September
+    ("2025-S2", "40", "100.0", ("1", "2", "50.0"), 2),
+    ("2025", "70", "71.4", ("2", "3", "66.7"), 2),
+    ("2025-T3", "40", "100.0", ("1", "1", "100.0"), 1),  # NORD-S2 notified in September
 ])
 def test_the_figures_of_a_semester_a_quarter_and_the_year(api, world, period, hours, women,
                                                           social, active):
