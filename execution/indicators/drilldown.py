@@ -5,13 +5,12 @@ page) and returns rows ready to show."""
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators import queries as q
-from execution.indicators.config import BY_ID, current_settings
+from execution.indicators.config import BY_ID
 from execution.indicators.declarations import (
     action_done_on_time,
     answered_submission,
@@ -19,6 +18,7 @@ from execution.indicators.declarations import (
     plans_in_force,
 )
 from execution.indicators.drilldown_rows import Drill, Fetch, Row
+from execution.indicators.service import Settings
 from portal import labels
 from portal.clock import today
 from portal.errors import NotFound
@@ -149,7 +149,7 @@ def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
 # --- Contracts notified in Y -------------------------------------------------------------------
 
 def _notified(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
-    threshold = Decimal(str(current_settings(db).consideration_threshold_eur))
+    settings = Settings.of(db, scope.buyer_org_id)
     query = _with_holder(select(Contract).where(scope.in_year(Contract.notified_on),
                                                 scope.of_buyer()),
                          order_by=(Contract.notified_on, Contract.reference, Contract.id))
@@ -157,10 +157,14 @@ def _notified(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> D
         query = query.where(Contract.reserved.is_(True))
         what = f"Marchés réservés notifiés en {scope.year}."
     else:
-        query = query.where(Contract.amount_excl_vat >= threshold)
-        what = (f"Marchés et concessions notifiés en {scope.year} d'un montant supérieur ou égal "
-                f"à {money(threshold)} (le dénominateur) ; « Compté » indique ceux du "
-                "numérateur.")
+        # Each contract by its buyer's rule, as the indicator counts it.
+        sql = settings.sql
+        query = sql.join(query, Contract.buyer_org_id).where(sql.counted(Contract.amount_excl_vat))
+        rule = ("retenus selon la règle de leur acheteur" if settings.per_buyer
+                else "(tous les contrats notifiés)" if settings.threshold is None
+                else f"d'un montant supérieur ou égal à {money(settings.threshold)}")
+        what = (f"Marchés et concessions notifiés en {scope.year} {rule} (le dénominateur) ; "
+                "« Compté » indique ceux du numérateur.")
     rows = []
     for contract, holder in fetch(query):
         social = contract.social_clause or contract.social_criterion or contract.reserved

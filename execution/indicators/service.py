@@ -12,7 +12,7 @@ Shares are in percent, rounded half up to one decimal (what `share` shows, so sh
 not round twice); scores are on 100; durations in days with one decimal.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
@@ -20,7 +20,22 @@ from sqlalchemy.orm import Session
 from execution.agec.totals import buyer_totals_by_category
 from execution.indicators import declarations as qd
 from execution.indicators import queries as q
-from execution.indicators.config import BY_ID, current_settings, targets_for
+from execution.indicators.buyer_config import (
+    Effective,
+    buyers_with_own_settings,
+    effective_settings,
+    settings_sql,
+)
+from execution.indicators.config import BY_ID, targets_for
+from execution.indicators.figures import (  # noqa: F401  (what other modules import from here)
+    HUNDRED,
+    TENTH,
+    BreakdownRow,
+    Indicator,
+    make,
+    ratio,
+)
+from execution.indicators.holders import holder_indicators
 from portal import agec
 from portal.agec import Regime
 from portal.clock import today
@@ -30,51 +45,6 @@ from supplier.compliance.agec import MET, MISSING, NOT_MET, CategoryResult, shar
 from supplier.vocabulary import AGE_BANDS, PUBLIC_CATEGORIES, SEXES
 from surveys.models import Direction
 from surveys.results import Figures, satisfaction_by_year
-
-HUNDRED = Decimal(100)
-TENTH = Decimal("0.1")
-
-
-@dataclass
-class BreakdownRow:
-    """One line of a breakdown (insertion hours by public, AGEC by category, …)."""
-
-    label: str
-    value: Decimal | None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    extra: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass
-class Indicator:
-    id: str                      # the ids of indicators.md, also used in exports
-    label: str                   # the French label of indicators.md
-    unit: str                    # "h", "ETP", "%", "nombre", "€", "jours", "score", "NPS"
-    value: Decimal | None        # None when the denominator is zero: shown "—"
-    numerator: Decimal | None
-    denominator: Decimal | None
-    sentence: str                # how it is computed, in French, with the divisor used
-    records: int                 # how many records it rests on
-    target: Decimal | None = None
-    breakdowns: dict[str, list[BreakdownRow]] = field(default_factory=dict)
-    # Extra figures shown beside the value (e.g. the amount for a share in value, the median).
-    details: dict[str, object] = field(default_factory=dict)
-
-
-def ratio(numerator: Decimal | int, denominator: Decimal | int, scale: int = 100,
-          quantum: Decimal = TENTH) -> Decimal | None:
-    """numerator / denominator × scale, half up; None when the denominator is zero."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(quantum, ROUND_HALF_UP)
-
-
-def make(indicator_id: str, value, numerator, denominator, sentence: str, records: int,
-         **extra) -> Indicator:
-    definition = BY_ID[indicator_id]
-    return Indicator(indicator_id, definition.label, definition.unit, value, numerator,
-                     denominator, sentence, records, **extra)
 
 
 def display(value: Decimal | None, unit: str) -> str:
@@ -90,23 +60,25 @@ def display(value: Decimal | None, unit: str) -> str:
 
 def compute_indicators(db: Session, *, year: int,
                        buyer_org_id: int | None) -> list[Indicator]:
-    """Every indicator for a year and a scope (one buyer organisation, or all of them)."""
+    """Every indicator for a year and a scope (one buyer organisation, or all of them), with
+    the buyer's settings (execution.indicators.buyer_config); for all of them, each contract
+    with its own buyer's, and the instance's targets."""
     scope = q.Scope(year, buyer_org_id, today())
-    settings = current_settings(db)
-    fte_hours = Decimal(str(settings.fte_hours))
-    threshold = Decimal(str(settings.consideration_threshold_eur))
+    settings = Settings.of(db, buyer_org_id)
     indicators = [
-        *_insertion(db, scope, fte_hours),
-        *contract_indicators(q.notified_contracts(db, scope, threshold=threshold), scope.year,
-                             threshold),
+        *_insertion(db, scope, settings),
+        *contract_indicators(q.notified_contracts(db, scope, settings=settings.sql), scope.year,
+                             settings.threshold, per_buyer=settings.per_buyer,
+                             source=settings.effective.source("threshold")),
         *_agec(db, scope),
         *satisfaction_indicators(satisfaction_by_year(
             db, years=[scope.year], buyer_org_id=scope.buyer_org_id)[scope.year], scope.year),
         *_declarations(db, scope),
-        *_holders(db, scope),
+        *holder_indicators(q.holders(db, scope, settings=settings.sql), scope.year,
+                           settings.amount_rule()),
         *_reports(db, scope),
     ]
-    targets = targets_for(db, year)
+    targets = targets_for(db, year, buyer_org_id)
     for indicator in indicators:
         indicator.target = targets.get(indicator.id)
     order = list(BY_ID)
@@ -118,12 +90,47 @@ def insertion_indicators(db: Session, *, year: int, buyer_org_id: int | None,
     """The insertion indicators alone, on the contracts a facilitator organisation works on
     (of one of its buyers, or of all of them): nothing of AGEC, CSR, plans or surveys."""
     scope = q.Scope(year, buyer_org_id, today(), facilitator_org_id=facilitator_org_id)
-    fte_hours = Decimal(str(current_settings(db).fte_hours))
-    indicators = _insertion(db, scope, fte_hours)
-    targets = targets_for(db, year)
+    indicators = _insertion(db, scope, Settings.of(db, buyer_org_id))
+    targets = targets_for(db, year, buyer_org_id)
     for indicator in indicators:
         indicator.target = targets.get(indicator.id)
     return indicators
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings the figures of a scope use: one buyer's, or for all buyers the instance's
+    where no buyer set its own (``per_buyer``: some did, each contract takes its buyer's)."""
+
+    effective: Effective
+    per_buyer: bool
+
+    @classmethod
+    def of(cls, db: Session, buyer_org_id: int | None) -> "Settings":
+        return cls(effective_settings(db, buyer_org_id),
+                   buyer_org_id is None and buyers_with_own_settings(db))
+
+    @property
+    def sql(self):
+        return settings_sql(self.effective)
+
+    @property
+    def threshold(self) -> Decimal | None:
+        return self.effective.threshold
+
+    def amount_rule(self) -> str:
+        if self.per_buyer:
+            return ("d'un montant supérieur ou égal au seuil de leur acheteur (paramètres propres "
+                    "à chaque acheteur, voir « paramètres utilisés »)")
+        amount = self.effective.holder_amount_threshold_eur
+        return (f"d'un montant supérieur ou égal à {euros(amount)} "
+                f"({self.effective.source('holder_amount_threshold_eur')})")
+
+
+def euros(amount: Decimal) -> str:
+    """« 90 000 € HT », or with cents when there are some."""
+    return (f"{number(amount)}\u00a0€ HT" if amount == amount.to_integral_value()
+            else money(amount))
 
 
 def _breakdown(groups: dict[str, tuple[Decimal, int]], labels: dict[str, str],
@@ -150,7 +157,7 @@ def hours_indicator(total: Decimal, lines: int, year: int) -> Indicator:
                 f"Somme des heures {_validated_lines_text(year)}.", lines)
 
 
-def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicator]:
+def _insertion(db: Session, scope: q.Scope, settings: Settings) -> list[Indicator]:
     groups = q.insertion_groups(db, scope)
     total = sum((g[3] for g in groups), Decimal("0.00"))
     lines = sum(g[4] for g in groups)
@@ -165,13 +172,9 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
     contracts = q.insertion_contracts(db, scope)
     expected, done, targets = (contracts.expected_hours, contracts.validated_hours,
                                contracts.target_hours)
-    fte_text = number(fte_hours, 0 if fte_hours == fte_hours.to_integral_value() else 2)
     return [
         hours_indicator(total, lines, y),
-        make("insertion_fte", ratio(total, fte_hours, 1), total, fte_hours,
-             f"Heures d'insertion validées de {y} divisées par {fte_text} heures par équivalent "
-             "temps plein (durée annuelle de travail retenue par l'administrateur), arrondi à "
-             "une décimale.", lines, details={"fte_hours": fte_hours}),
+        fte_indicator(db, scope, settings, total, lines),
         make("insertion_completion_rate", ratio(done, expected), done, expected,
              f"Heures validées depuis le début des marchés jusqu'à fin {y}, divisées par les "
              f"heures attendues à fin {y} (objectif × part écoulée de la durée du marché au "
@@ -193,6 +196,30 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
              contracts.count, details={"target_hours": targets}),
         *exit_indicators(db, scope),
     ]
+
+
+def fte_indicator(db: Session, scope: q.Scope, settings: Settings, total: Decimal,
+                  lines: int) -> Indicator:
+    """Hours / hours per FTE; for all buyers when some set their own divisor, the sum over
+    buyers of each one's hours divided by its divisor (one statement grouped by divisor)."""
+    y = scope.year
+    if not settings.per_buyer:
+        fte_hours = settings.effective.fte_hours
+        fte_text = number(fte_hours, 0 if fte_hours == fte_hours.to_integral_value() else 2)
+        return make("insertion_fte", ratio(total, fte_hours, 1), total, fte_hours,
+                    f"Heures d'insertion validées de {y} divisées par {fte_text} heures par "
+                    "équivalent temps plein (durée annuelle de travail, "
+                    f"{settings.effective.source('fte_hours')}), arrondi à une décimale.",
+                    lines, details={"fte_hours": fte_hours})
+    default = settings.effective.fte_hours
+    groups = [(fte or default, hours_sum)
+              for fte, hours_sum in q.insertion_hours_by_fte(db, scope)]
+    fte = sum((hours_sum / fte for fte, hours_sum in groups), Decimal(0))
+    return make("insertion_fte", fte.quantize(TENTH, ROUND_HALF_UP), total, None,
+                f"Somme, pour chaque organisation acheteuse, de ses heures d'insertion validées "
+                f"de {y} divisées par ses heures par équivalent temps plein (paramètres propres "
+                "à chaque acheteur, voir « paramètres utilisés »), arrondi à une décimale.",
+                lines, details={"fte_hours": None})
 
 
 def exit_indicators(db: Session, scope: q.Scope) -> list[Indicator]:
@@ -219,12 +246,21 @@ def exit_indicators(db: Session, scope: q.Scope) -> list[Indicator]:
     ]
 
 
-def contract_indicators(n: q.Notified, y: int, threshold: Decimal) -> list[Indicator]:
-    """The indicators of the contracts notified in year ``y`` (also for trends)."""
-    amount = (f"{number(threshold)}\u00a0€ HT" if threshold == threshold.to_integral_value()
-              else money(threshold))
-    population = (f"marchés et concessions notifiés en {y} d'un montant supérieur ou égal à "
-                  f"{amount}")
+def contract_indicators(n: q.Notified, y: int, threshold: Decimal | None, *,
+                        per_buyer: bool = False, source: str | None = None) -> list[Indicator]:
+    """The indicators of the contracts notified in year ``y`` (also for trends); ``threshold``
+    None: every notified contract; ``per_buyer``: each contract by its buyer's rule."""
+    population = f"marchés et concessions notifiés en {y}"
+    if per_buyer:
+        population += (" retenus selon la règle de leur acheteur (seuil ou tous les contrats "
+                       "notifiés, paramètres propres à chaque acheteur, voir « paramètres "
+                       "utilisés »)")
+    elif threshold is not None:
+        population += f" d'un montant supérieur ou égal à {euros(threshold)}"
+    else:
+        population += " (aucun seuil : tous les contrats notifiés)"
+    if source is not None and not per_buyer:
+        population += f" (règle {source})"
 
     def share_of(kind: str, count: int, value: Decimal, what: str) -> Indicator:
         return make(kind, ratio(count, n.above), Decimal(count), Decimal(n.above),
@@ -343,25 +379,6 @@ def _declarations(db: Session, scope: q.Scope) -> list[Indicator]:
              f"part des actions à échéance en {y} déclarées réalisées, dans une mise à jour "
              "validée, pour une période commençant au plus tard à leur échéance.",
              p.actions_due, details={"active_plans": p.active}),
-    ]
-
-
-def _holders(db: Session, scope: q.Scope) -> list[Indicator]:
-    h = q.holders(db, scope)
-    y = scope.year
-    return [
-        make("sme_holders_share", ratio(h.sme, h.organisations), Decimal(h.sme),
-             Decimal(h.organisations),
-             f"Entreprises attributaires (titulaires et co-traitants, chacune une fois) des "
-             f"marchés notifiés en {y} qui sont des TPE ou des PME, divisées par toutes ; une "
-             "taille inconnue compte comme non PME.", h.organisations,
-             details={"unknown_size": h.unknown_size}),
-        make("regional_holders_share", ratio(h.regional, h.pairs), Decimal(h.regional),
-             Decimal(h.pairs),
-             f"Attributaires (titulaires et co-traitants) des marchés notifiés en {y} situés "
-             "dans la région de l'acheteur, divisés par tous (une fois par acheteur) ; une "
-             "région inconnue compte comme hors région.", h.pairs,
-             details={"unknown_region": h.unknown_region}),
     ]
 
 
