@@ -30,7 +30,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
 
-from execution.indicators.config import DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR, SETTINGS_ID
+from execution.indicators.config import (
+    DEFAULT_FTE_HOURS,
+    DEFAULT_HOLDER_AMOUNT_EUR,
+    DEFAULT_THRESHOLD_EUR,
+    SETTINGS_ID,
+)
 from execution.indicators.service import ratio
 from portal.agec import DECREE_2021_LAST_YEAR, Regime
 from portal.clock import today
@@ -90,15 +95,30 @@ class _Sql:
         return f"julianday({column})" if self.sqlite else f"(extract(epoch from {column}) / 86400)"
 
 
-def _settings(s: _Sql) -> tuple[Decimal, Decimal]:
-    row = s.c.execute(text("SELECT fte_hours, consideration_threshold_eur FROM "
-                           "indicator_settings WHERE id = :id"), {"id": SETTINGS_ID}).first()
-    if row is None:
-        return DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR
-    return Decimal(str(row[0])), Decimal(str(row[1]))
+class _Settings:
+    """The instance's settings; each contract's buyer's own ones are joined in the statements
+    (``JOIN_SETTINGS``, NULL = the instance's)."""
+
+    def __init__(self, s: _Sql):
+        row = s.c.execute(text(
+            "SELECT fte_hours, consideration_threshold_eur, all_notified,"
+            " holder_amount_threshold_eur FROM indicator_settings WHERE id = :id"),
+            {"id": SETTINGS_ID}).first()
+        if row is None:
+            row = (DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR, False, DEFAULT_HOLDER_AMOUNT_EUR)
+        self.fte = Decimal(str(row[0]))
+        self.params = {"t": s.amount(Decimal(str(row[1]))), "every": bool(row[2]),
+                       "ht": s.amount(Decimal(str(row[3])))}
+        # A notified contract counts: its buyer's (else the instance's) rule.
+        self.counted = ("(coalesce(bs.all_notified, :every)"
+                        " OR c.amount_excl_vat >= coalesce(bs.consideration_threshold_eur, :t))")
+        self.holder_threshold = "coalesce(bs.holder_amount_threshold_eur, :ht)"
 
 
-def _insertion(s: _Sql, fte_hours: Decimal, out: dict) -> None:
+JOIN_SETTINGS = " LEFT JOIN buyer_indicator_settings bs ON bs.buyer_org_id = c.buyer_org_id"
+
+
+def _insertion(s: _Sql, settings: _Settings, out: dict) -> None:
     groups = s.rows(
         "SELECT l.public_category, l.sex, l.age_band, sum(l.hours) FROM insertion_line l"
         " JOIN declaration d ON d.id = l.declaration_id"
@@ -112,7 +132,23 @@ def _insertion(s: _Sql, fte_hours: Decimal, out: dict) -> None:
         for key, code in (("public", public), ("sex", sex), ("age_band", age)):
             by[key][code] = by[key].get(code, Decimal(0)) + amount
     out["insertion_hours"] = out["insertion_by_public"] = total
-    out["insertion_fte"] = ratio(total, fte_hours, 1)
+    if s.buyer is not None:
+        own = s.rows("SELECT fte_hours FROM buyer_indicator_settings WHERE buyer_org_id = :buyer")
+        fte = Decimal(str(own[0][0])) if own and own[0][0] is not None else settings.fte
+        out["insertion_fte"] = ratio(total, fte, 1)
+    else:  # each buyer's hours divided by its own hours per FTE (NULL: the instance's)
+        by_fte: dict[Decimal, Decimal] = {}
+        for divisor, hours in s.rows(
+                "SELECT bs.fte_hours, sum(l.hours) FROM insertion_line l"
+                " JOIN declaration d ON d.id = l.declaration_id"
+                " JOIN commitment cm ON cm.id = d.commitment_id"
+                " JOIN contract c ON c.id = cm.contract_id" + JOIN_SETTINGS +
+                " WHERE d.status = 'validated' AND d.period_start BETWEEN :y0 AND :y1"
+                " GROUP BY bs.fte_hours"):
+            fte = Decimal(str(divisor)) if divisor is not None else settings.fte
+            by_fte[fte] = by_fte.get(fte, Decimal(0)) + cents(hours)
+        out["insertion_fte"] = (ratio(total, settings.fte, 1) if not by_fte else sum(
+            (h / f for f, h in by_fte.items()), Decimal(0)).quantize(TENTH, ROUND_HALF_UP))
     out["insertion_women_share"] = ratio(by["sex"].get("F", Decimal(0)), total)
     for key, values in by.items():
         out[f"insertion_by_public.{key}"] = values
@@ -161,16 +197,17 @@ def _people_and_exits(s: _Sql, out: dict) -> None:
     out["insertion_positive_exits"] = ratio(positive or 0, known or 0)
 
 
-def _contracts(s: _Sql, threshold: Decimal, out: dict) -> None:
+def _contracts(s: _Sql, settings: _Settings, out: dict) -> None:
+    counted = settings.counted
     above, social, environmental, reserved = s.rows(
-        "SELECT sum(CASE WHEN amount_excl_vat >= :t THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN amount_excl_vat >= :t AND (social_clause OR social_criterion"
+        f"SELECT sum(CASE WHEN {counted} THEN 1 ELSE 0 END),"
+        f" sum(CASE WHEN {counted} AND (social_clause OR social_criterion"
         "  OR reserved) THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN amount_excl_vat >= :t AND (environmental_clause"
+        f" sum(CASE WHEN {counted} AND (environmental_clause"
         "  OR environmental_criterion) THEN 1 ELSE 0 END),"
         " sum(CASE WHEN reserved THEN 1 ELSE 0 END)"
-        " FROM contract c WHERE notified_on BETWEEN :y0 AND :y1" + s.buyer_where(),
-        t=s.amount(threshold))[0]
+        " FROM contract c" + JOIN_SETTINGS + " WHERE notified_on BETWEEN :y0 AND :y1"
+        + s.buyer_where(), **settings.params)[0]
     out["social_consideration_share"] = ratio(social or 0, above or 0)
     out["environmental_consideration_share"] = ratio(environmental or 0, above or 0)
     out["reserved_contracts"] = Decimal(reserved or 0)
@@ -295,7 +332,7 @@ def _plans(s: _Sql, out: dict) -> None:
     out["progress_plans"] = ratio(done or 0, due)
 
 
-def _holders(s: _Sql, out: dict) -> None:
+def _holders(s: _Sql, settings: _Settings, out: dict) -> None:
     organisations, sme, pairs, regional = s.rows(
         "SELECT count(DISTINCT h.id), count(DISTINCT CASE WHEN h.size IN ('TPE', 'PME')"
         " THEN h.id END), count(*), sum(CASE WHEN h.region = b.region THEN 1 ELSE 0 END)"
@@ -306,6 +343,19 @@ def _holders(s: _Sql, out: dict) -> None:
         " JOIN organisation b ON b.id = x.buyer_org_id")[0]
     out["sme_holders_share"] = ratio(sme, organisations)
     out["regional_holders_share"] = ratio(regional or 0, pairs)
+    # By amount: contracts from their buyer's amount threshold, by their titulaire.
+    total, sme_amount, local = s.rows(
+        "SELECT sum(c.amount_excl_vat), sum(CASE WHEN h.size IN ('TPE', 'PME')"
+        " THEN c.amount_excl_vat ELSE 0 END), sum(CASE WHEN h.region = b.region"
+        " THEN c.amount_excl_vat ELSE 0 END) FROM contract c" + JOIN_SETTINGS +
+        " JOIN contract_party p ON p.contract_id = c.id AND p.role = 'holder'"
+        " JOIN organisation h ON h.id = p.organisation_id"
+        " JOIN organisation b ON b.id = c.buyer_org_id"
+        " WHERE c.notified_on BETWEEN :y0 AND :y1"
+        f" AND c.amount_excl_vat >= {settings.holder_threshold}" + s.buyer_where(),
+        **settings.params)[0]
+    out["sme_holders_share.amount_share"] = ratio(cents(sme_amount), cents(total))
+    out["regional_holders_share.amount_share"] = ratio(cents(local), cents(total))
 
 
 def _reports(s: _Sql, out: dict) -> None:
@@ -325,17 +375,17 @@ def _reports(s: _Sql, out: dict) -> None:
 def floor_indicators(connection: Connection, *, year: int,
                      buyer_org_id: int | None) -> dict[str, object]:
     s = _Sql(connection, year, buyer_org_id)
-    fte_hours, threshold = _settings(s)
+    settings = _Settings(s)
     out: dict[str, object] = {}
-    _insertion(s, fte_hours, out)
+    _insertion(s, settings, out)
     _people_and_exits(s, out)
-    _contracts(s, threshold, out)
+    _contracts(s, settings, out)
     _agec(s, out)
     _satisfaction(s, out)
     _on_time(s, out)
     _review_delays(s, out)
     _plans(s, out)
-    _holders(s, out)
+    _holders(s, settings, out)
     _reports(s, out)
     return out
 
@@ -343,7 +393,7 @@ def floor_indicators(connection: Connection, *, year: int,
 def floor_trends(connection: Connection, *, years: list[int],
                  buyer_org_id: int | None) -> dict[int, dict[str, object]]:
     s = _Sql(connection, max(years), buyer_org_id)
-    _fte, threshold = _settings(s)
+    settings = _Settings(s)
     first = min(years)
     bounds = {"f0": s.day(date(first, 1, 1)), "f1": s.params["y1"]}
     year_of = ("CAST(strftime('%Y', {}) AS INTEGER)" if s.sqlite
@@ -355,15 +405,16 @@ def floor_trends(connection: Connection, *, years: list[int],
         " WHERE d.status = 'validated' AND d.period_start BETWEEN :f0 AND :f1" + s.of_buyer() +
         " GROUP BY 1",
         **bounds))
+    counted = settings.counted
     shares_by_year = {y: (above, social, env) for y, above, social, env in s.rows(
         f"SELECT {year_of.format('notified_on')},"
-        " sum(CASE WHEN amount_excl_vat >= :t THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN amount_excl_vat >= :t AND (social_clause OR social_criterion"
+        f" sum(CASE WHEN {counted} THEN 1 ELSE 0 END),"
+        f" sum(CASE WHEN {counted} AND (social_clause OR social_criterion"
         "  OR reserved) THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN amount_excl_vat >= :t AND (environmental_clause"
+        f" sum(CASE WHEN {counted} AND (environmental_clause"
         "  OR environmental_criterion) THEN 1 ELSE 0 END)"
-        " FROM contract c WHERE notified_on BETWEEN :f0 AND :f1" + s.buyer_where() +
-        " GROUP BY 1", t=s.amount(threshold), **bounds)}
+        " FROM contract c" + JOIN_SETTINGS + " WHERE notified_on BETWEEN :f0 AND :f1"
+        + s.buyer_where() + " GROUP BY 1", **settings.params, **bounds)}
     # Survey years are Paris years: the year is read from the boundaries, not the UTC date.
     starts = {y: s.instant(datetime(y, 1, 1, tzinfo=PARIS)) for y in years}
     paris_year = "CASE " + " ".join(f"WHEN k.closed_at >= :b{y} THEN {y}"

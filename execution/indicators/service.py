@@ -212,10 +212,13 @@ def fte_indicator(db: Session, scope: q.Scope, settings: Settings, total: Decima
                     f"{settings.effective.source('fte_hours')}), arrondi à une décimale.",
                     lines, details={"fte_hours": fte_hours})
     default = settings.effective.fte_hours
-    groups = [(fte or default, hours_sum)
-              for fte, hours_sum in q.insertion_hours_by_fte(db, scope)]
-    fte = sum((hours_sum / fte for fte, hours_sum in groups), Decimal(0))
-    return make("insertion_fte", fte.quantize(TENTH, ROUND_HALF_UP), total, None,
+    by_fte: dict[Decimal, Decimal] = {}
+    for own, hours_sum in q.insertion_hours_by_fte(db, scope):
+        fte = own if own is not None else default
+        by_fte[fte] = by_fte.get(fte, Decimal(0)) + hours_sum
+    value = (ratio(total, default, 1) if not by_fte else sum(
+        (h / f for f, h in by_fte.items()), Decimal(0)).quantize(TENTH, ROUND_HALF_UP))
+    return make("insertion_fte", value, total, None,
                 f"Somme, pour chaque organisation acheteuse, de ses heures d'insertion validées "
                 f"de {y} divisées par ses heures par équivalent temps plein (paramètres propres "
                 "à chaque acheteur, voir « paramètres utilisés »), arrondi à une décimale.",
