@@ -175,7 +175,7 @@ Amount = Annotated[Decimal, BeforeValidator(decimal_from_text)]
 
 FteHours = Annotated[Amount, Field(gt=0, le=8784, max_digits=7, decimal_places=2)]
 Euros = Annotated[Amount, Field(ge=0, max_digits=14, decimal_places=2)]
-PaymentDelay = Annotated[int, Field(ge=1, le=365)]
+PaymentDelay = Annotated[int, Field(gt=0, le=365)]
 ALL_NOTIFIED = "tous"  # the form's « aucun seuil : tous les contrats notifiés »
 
 

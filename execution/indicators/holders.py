@@ -27,7 +27,7 @@ def holder_indicators(h: q.Holders, y: int, amount_rule: str) -> list[Indicator]
     supérieur ou égal à 40 000 € HT », or each buyer's threshold in the all-buyers view)."""
     amount_label = f"En montant (marchés {amount_rule})"
     by_amount = (f" En montant : montant HT des marchés notifiés en {y} {amount_rule} dont le "
-                 "titulaire est {{what}}, divisé par le montant de tous ces marchés (la part d'un "
+                 "titulaire est {what}, divisé par le montant de tous ces marchés (la part d'un "
                  "co-traitant n'est pas connue).")
     return [
         make("sme_holders_share", ratio(h.sme, h.organisations), Decimal(h.sme),
