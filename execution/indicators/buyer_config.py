@@ -18,8 +18,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from execution.indicators.config import (
     ALL_NOTIFIED,
+    SETTINGS_ID,
     Euros,
     FteHours,
+    IndicatorSettings,
     PaymentDelay,
     current_settings,
     may_edit,
@@ -66,6 +68,9 @@ class Effective:
     holder_amount_threshold_eur: Decimal
     own: frozenset[str]  # the values the buyer set itself ("threshold" for the rule)
     marker: str  # what the form read; another on save means someone changed them
+    # The instance's (no buyer): whether some buyer set its own values, so that figures over
+    # every buyer must take each contract's buyer's.
+    buyers_differ: bool = False
 
     @property
     def threshold(self) -> Decimal | None:
@@ -81,10 +86,27 @@ def _own_row(db: Session, buyer_org_id: int) -> BuyerIndicatorSettings | None:
                      .where(BuyerIndicatorSettings.buyer_org_id == buyer_org_id))
 
 
+def _any_own():
+    """Whether any buyer set one of the values the indicators use."""
+    b = BuyerIndicatorSettings
+    return select(b.id).where(or_(b.fte_hours.is_not(None), b.all_notified.is_not(None),
+                                  b.holder_amount_threshold_eur.is_not(None))).exists()
+
+
 def effective_settings(db: Session, buyer_org_id: int | None) -> Effective:
-    """Each value the buyer set, else the instance's, with where it comes from."""
-    instance = current_settings(db)
-    row = _own_row(db, buyer_org_id) if buyer_org_id is not None else None
+    """Each value the buyer set, else the instance's, with where it comes from; read in one
+    statement (the indicators' statement count does not grow with the settings)."""
+    found = db.execute(
+        select(IndicatorSettings, BuyerIndicatorSettings,
+               _any_own() if buyer_org_id is None else literal(False))
+        .outerjoin(BuyerIndicatorSettings, BuyerIndicatorSettings.buyer_org_id == buyer_org_id)
+        .where(IndicatorSettings.id == SETTINGS_ID)).first()
+    if found is None:  # no instance row: the defaults of indicators.md
+        instance = current_settings(db)
+        row = _own_row(db, buyer_org_id) if buyer_org_id is not None else None
+        differ = buyer_org_id is None and db.scalar(select(_any_own())) or False
+    else:
+        instance, row, differ = found
     values = {name: getattr(instance, name) for name in (
         "fte_hours", "all_notified", "consideration_threshold_eur", "payment_delay_days",
         "holder_amount_threshold_eur")}
@@ -104,7 +126,8 @@ def effective_settings(db: Session, buyer_org_id: int | None) -> Effective:
     return Effective(
         buyer_org_id, Decimal(str(values["fte_hours"])), bool(values["all_notified"]),
         Decimal(str(values["consideration_threshold_eur"])), int(values["payment_delay_days"]),
-        Decimal(str(values["holder_amount_threshold_eur"])), frozenset(own), marker)
+        Decimal(str(values["holder_amount_threshold_eur"])), frozenset(own), marker,
+        bool(differ))
 
 
 # --- The same rule in SQL, for every buyer at once ---------------------------------------------
@@ -140,15 +163,6 @@ def settings_sql(instance: Effective) -> SettingsSql:
                       literal(instance.holder_amount_threshold_eur, Numeric(14, 2))))
 
 
-def buyers_with_own_settings(db: Session) -> bool:
-    """Whether any buyer set one of the values the indicators use (else the instance's hold for
-    all, and the statements for every buyer need not join them)."""
-    b = BuyerIndicatorSettings
-    return db.scalar(select(b.id).where(or_(
-        b.fte_hours.is_not(None), b.all_notified.is_not(None),
-        b.holder_amount_threshold_eur.is_not(None))).limit(1)) is not None
-
-
 @dataclass(frozen=True)
 class UsedSettings:
     """One line of the « paramètres utilisés » table of the all-buyers view."""
@@ -163,9 +177,10 @@ class UsedSettings:
 def settings_used(db: Session) -> list[UsedSettings]:
     """Every buyer organisation's effective values, in one statement, when some differ from
     the instance's; an empty list when all buyers use the instance's."""
-    if not buyers_with_own_settings(db):
+    instance = effective_settings(db, None)
+    if not instance.buyers_differ:
         return []
-    sql = settings_sql(effective_settings(db, None))
+    sql = settings_sql(instance)
     query = SettingsSql.join(select(
         Organisation.name, sql.fte_hours, sql.all_notified, sql.threshold,
         sql.holder_amount_threshold, BuyerIndicatorSettings.id.is_not(None)), Organisation.id)

@@ -22,7 +22,6 @@ from execution.indicators import declarations as qd
 from execution.indicators import queries as q
 from execution.indicators.buyer_config import (
     Effective,
-    buyers_with_own_settings,
     effective_settings,
     settings_sql,
 )
@@ -107,8 +106,8 @@ class Settings:
 
     @classmethod
     def of(cls, db: Session, buyer_org_id: int | None) -> "Settings":
-        return cls(effective_settings(db, buyer_org_id),
-                   buyer_org_id is None and buyers_with_own_settings(db))
+        effective = effective_settings(db, buyer_org_id)
+        return cls(effective, effective.buyers_differ)
 
     @property
     def sql(self):
