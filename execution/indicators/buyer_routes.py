@@ -116,7 +116,7 @@ def save_buyer_settings(request: Request, db: DbSession, user: CurrentUser, form
         # silently overwrite the other person's values.
         return refused_form(request, db, error, TEMPLATE, lambda errors, text: _context(
             db, user, buyer, values=values, errors=errors, summary_text=text, marker=marker),
-            block="settings_form",
+            block="buyer_settings_form",
             summary="Les paramètres n'ont pas été enregistrés : corrigez les champs signalés.")
     return redirect(request, _back(buyer, user),
                     message=f"Paramètres des indicateurs de {buyer.name} enregistrés.")
@@ -133,7 +133,7 @@ def save_buyer_target(request: Request, db: DbSession, user: CurrentUser, form: 
     except (ValidationError, Invalid) as error:
         return refused_form(request, db, error, TEMPLATE, lambda errors, text: _context(
             db, user, buyer, target_values=values, target_errors=errors, target_summary=text),
-            block="target_form",
+            block="buyer_target_form",
             summary="L'objectif n'a pas été enregistré : corrigez les champs signalés.")
     label = config.BY_ID[data.indicator_id].label
     message = (f"Objectif enregistré : {label}, {data.year}." if saved is not None
