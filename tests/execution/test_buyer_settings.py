@@ -195,6 +195,21 @@ def test_the_agent_reads_the_settings_and_cannot_change_them(client, db, login, 
     assert effective_settings(db, world["metropole_org"].id).fte_hours == 1000
 
 
+def test_the_facilitator_opinion_is_set_from_the_same_page(client, db, login, post, world):
+    login(world["metropole"])
+    page = client.get("/acheteur/parametres")
+    assert 'name="requires_facilitator_opinion"' in page.text
+    answer = post("/organisation/avis-facilitateur", {"requires_facilitator_opinion": "oui",
+                                                      "retour": "parametres"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/acheteur/parametres"
+    shown = text(client.get("/acheteur/parametres"))
+    assert "Avis du facilitateur avant de valider les heures d'insertion Requis" in shown
+    login(world["agent"])  # read, not changed, by an agent
+    page = client.get("/acheteur/parametres")
+    assert 'name="requires_facilitator_opinion"' not in page.text
+    assert "Avis du facilitateur avant de valider les heures d'insertion Requis" in text(page)
+
+
 def test_another_organisation_suppliers_and_facilitators_are_refused(client, db, login, post,
                                                                      world):
     login(world["metropole"])
