@@ -198,7 +198,7 @@ class BuyerSettingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     fte_hours: FteHours | None = None
-    threshold_mode: Literal["instance", "montant", "tous"] = INSTANCE
+    threshold_mode: Literal["instance", "montant", "tous"] = "instance"
     consideration_threshold_eur: Euros | None = None
     payment_delay_days: PaymentDelay | None = None
     holder_amount_threshold_eur: Euros | None = None
