@@ -326,7 +326,8 @@ def holders(db: Session, scope: Scope, *, settings: SettingsSql) -> Holders:
         .where(scope.in_year(Contract.notified_on), scope.of_buyer(),
                amount >= settings.holder_amount_threshold)).one()
     n_orgs, n_sme, n_unknown_size, n_pairs, n_regional, n_unknown = (int(v) for v in row)
-    return Holders(n_orgs, n_sme, n_unknown_size, n_pairs, n_regional, n_unknown, above=int(by_amount[0]), above_amount=cents(by_amount[1]),
+    return Holders(n_orgs, n_sme, n_unknown_size, n_pairs, n_regional, n_unknown,
+                   above=int(by_amount[0]), above_amount=cents(by_amount[1]),
                    sme_amount=cents(by_amount[2]), regional_amount=cents(by_amount[3]))
 
 
