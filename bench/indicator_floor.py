@@ -23,102 +23,22 @@ domain logic on a handful of rows, not a scan. tests/execution/test_indicator_fl
 that both give the same figures, which is what makes the comparison fair.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from execution.indicators.config import (
-    DEFAULT_FTE_HOURS,
-    DEFAULT_HOLDER_AMOUNT_EUR,
-    DEFAULT_THRESHOLD_EUR,
-    SETTINGS_ID,
-)
+from bench.floor_sql import JOIN_SETTINGS, PARIS, Settings, Sql
 from execution.indicators.service import ratio
 from portal.agec import DECREE_2021_LAST_YEAR, Regime
-from portal.clock import today
 from portal.money import CENT, cents
 from supplier.compliance.agec import MET, CategoryResult, shares
 
-PARIS = ZoneInfo("Europe/Paris")
 TENTH = Decimal("0.1")
 
 
-class _Sql:
-    """Parameters and the few dialect-specific fragments of the statements."""
-
-    def __init__(self, connection: Connection, year: int, buyer_org_id: int | None):
-        self.c = connection
-        self.sqlite = connection.dialect.name == "sqlite"
-        self.buyer = buyer_org_id
-        self.year = year
-
-        def day(value: date):  # SQLite stores dates as ISO text
-            return value.isoformat() if self.sqlite else value
-
-        def instant(value: datetime):  # and UTC timestamps as naive text
-            utc = value.astimezone(UTC)
-            return utc.replace(tzinfo=None).isoformat(" ") if self.sqlite else utc
-
-        self.day, self.instant = day, instant
-        self.params = {"y0": day(date(year, 1, 1)), "y1": day(date(year, 12, 31)),
-                       "t0": instant(datetime(year, 1, 1, tzinfo=PARIS)),
-                       "t1": instant(datetime(year + 1, 1, 1, tzinfo=PARIS)),
-                       "today": day(today()), "buyer": buyer_org_id}
-
-    def amount(self, value: Decimal):
-        return float(value) if self.sqlite else value  # sqlite3 binds no Decimal
-
-    def rows(self, sql: str, **params):
-        return self.c.execute(text(sql), {**self.params, **params}).all()
-
-    def of_buyer(self, column: str = "d.commitment_id") -> str:
-        """The buyer's commitments (or, for ``x.entity_id``-like columns, declarations), as a
-        set the scan probes: cheaper than joining every row up to its contract. Nothing for
-        all buyers."""
-        if self.buyer is None:
-            return ""
-        commitments = ("SELECT cm.id FROM contract c JOIN commitment cm ON cm.contract_id = c.id"
-                       " WHERE c.buyer_org_id = :buyer")
-        if column.endswith("commitment_id"):
-            return f" AND {column} IN ({commitments})"
-        return (f" AND {column} IN (SELECT x.id FROM declaration x"
-                f" WHERE x.commitment_id IN ({commitments}))")
-
-    def buyer_where(self, alias: str = "c") -> str:
-        return "" if self.buyer is None else f" AND {alias}.buyer_org_id = :buyer"
-
-    def days(self, column: str) -> str:
-        """A date or timestamp as a number of days, whose differences are durations."""
-        return f"julianday({column})" if self.sqlite else f"(extract(epoch from {column}) / 86400)"
-
-
-class _Settings:
-    """The instance's settings; each contract's buyer's own ones are joined in the statements
-    (``JOIN_SETTINGS``, NULL = the instance's)."""
-
-    def __init__(self, s: _Sql):
-        row = s.c.execute(text(
-            "SELECT fte_hours, consideration_threshold_eur, all_notified,"
-            " holder_amount_threshold_eur FROM indicator_settings WHERE id = :id"),
-            {"id": SETTINGS_ID}).first()
-        if row is None:
-            row = (DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR, False, DEFAULT_HOLDER_AMOUNT_EUR)
-        self.fte = Decimal(str(row[0]))
-        self.params = {"t": s.amount(Decimal(str(row[1]))), "every": bool(row[2]),
-                       "ht": s.amount(Decimal(str(row[3])))}
-        # A notified contract counts: its buyer's (else the instance's) rule.
-        self.counted = ("(coalesce(bs.all_notified, :every)"
-                        " OR c.amount_excl_vat >= coalesce(bs.consideration_threshold_eur, :t))")
-        self.holder_threshold = "coalesce(bs.holder_amount_threshold_eur, :ht)"
-
-
-JOIN_SETTINGS = " LEFT JOIN buyer_indicator_settings bs ON bs.buyer_org_id = c.buyer_org_id"
-
-
-def _insertion(s: _Sql, settings: _Settings, out: dict) -> None:
+def _insertion(s: Sql, settings: Settings, out: dict) -> None:
     groups = s.rows(
         "SELECT l.public_category, l.sex, l.age_band, sum(l.hours) FROM insertion_line l"
         " JOIN declaration d ON d.id = l.declaration_id"
@@ -179,7 +99,7 @@ def _insertion(s: _Sql, settings: _Settings, out: dict) -> None:
     out["insertion_contracts"] = Decimal(count)
 
 
-def _people_and_exits(s: _Sql, out: dict) -> None:
+def _people_and_exits(s: Sql, out: dict) -> None:
     lines = (" FROM insertion_line l JOIN declaration d ON d.id = l.declaration_id"
              " WHERE d.status = 'validated' AND d.period_start BETWEEN :y0 AND :y1")
     people = s.rows(
@@ -197,7 +117,7 @@ def _people_and_exits(s: _Sql, out: dict) -> None:
     out["insertion_positive_exits"] = ratio(positive or 0, known or 0)
 
 
-def _contracts(s: _Sql, settings: _Settings, out: dict) -> None:
+def _contracts(s: Sql, settings: Settings, out: dict) -> None:
     counted = settings.counted
     above, social, environmental, reserved = s.rows(
         f"SELECT sum(CASE WHEN {counted} THEN 1 ELSE 0 END),"
@@ -213,7 +133,7 @@ def _contracts(s: _Sql, settings: _Settings, out: dict) -> None:
     out["reserved_contracts"] = Decimal(reserved or 0)
 
 
-def _agec(s: _Sql, out: dict) -> None:
+def _agec(s: Sql, out: dict) -> None:
     spend = s.rows(
         "SELECT g.code, g.regime, sum(a.total_excl_vat), sum(a.reuse_excl_vat),"
         " sum(a.donation_excl_vat), sum(a.recycled_excl_vat)"
@@ -246,7 +166,7 @@ def _agec(s: _Sql, out: dict) -> None:
     out["agec_completion_rate"] = ratio(met, len(categories))
 
 
-def _satisfaction(s: _Sql, out: dict) -> None:
+def _satisfaction(s: Sql, out: dict) -> None:
     found = {direction: (n, total) for direction, n, total in s.rows(
         "SELECT i.direction, count(*), sum(a.value) FROM survey_campaign k"
         " JOIN contract c ON c.id = k.contract_id" + s.buyer_where() +
@@ -260,7 +180,7 @@ def _satisfaction(s: _Sql, out: dict) -> None:
         out[indicator_id] = ratio(int(total or 0) - n, n, 25)
 
 
-def _on_time(s: _Sql, out: dict) -> None:
+def _on_time(s: Sql, out: dict) -> None:
     # Filed on time: before the midnight (Paris) that ends the due day.
     if s.sqlite:
         summer = [d for d in (date(s.year, 1, 1) + timedelta(n) for n in range(366))
@@ -282,7 +202,7 @@ def _on_time(s: _Sql, out: dict) -> None:
     out["on_time_declarations"] = ratio(on_time or 0, considered)
 
 
-def _review_delays(s: _Sql, out: dict) -> None:
+def _review_delays(s: Sql, out: dict) -> None:
     # INDEXED BY: without statistics SQLite would pick ix_audit_event_action (a scan).
     submitted = ("(SELECT max(b.at) FROM audit_event b INDEXED BY ix_audit_event_entity"
                  " WHERE b.entity = 'declaration'"
@@ -314,7 +234,7 @@ def _review_delays(s: _Sql, out: dict) -> None:
                                        if n else None)
 
 
-def _plans(s: _Sql, out: dict) -> None:
+def _plans(s: Sql, out: dict) -> None:
     end_on = ("CASE WHEN c.closed_on IS NOT NULL AND c.closed_on < c.ends_on"
               " THEN c.closed_on ELSE c.ends_on END")
     due, done = s.rows(
@@ -332,7 +252,7 @@ def _plans(s: _Sql, out: dict) -> None:
     out["progress_plans"] = ratio(done or 0, due)
 
 
-def _holders(s: _Sql, settings: _Settings, out: dict) -> None:
+def _holders(s: Sql, settings: Settings, out: dict) -> None:
     organisations, sme, pairs, regional = s.rows(
         "SELECT count(DISTINCT h.id), count(DISTINCT CASE WHEN h.size IN ('TPE', 'PME')"
         " THEN h.id END), count(*), sum(CASE WHEN h.region = b.region THEN 1 ELSE 0 END)"
@@ -358,7 +278,7 @@ def _holders(s: _Sql, settings: _Settings, out: dict) -> None:
     out["regional_holders_share.amount_share"] = ratio(cents(local), cents(total))
 
 
-def _reports(s: _Sql, out: dict) -> None:
+def _reports(s: Sql, out: dict) -> None:
     found = {kind: (n, received) for kind, n, received in s.rows(
         "SELECT cm.kind, count(*), sum(CASE WHEN d.status = 'validated' THEN 1 ELSE 0 END)"
         " FROM declaration d JOIN commitment cm ON cm.id = d.commitment_id"
@@ -374,8 +294,8 @@ def _reports(s: _Sql, out: dict) -> None:
 
 def floor_indicators(connection: Connection, *, year: int,
                      buyer_org_id: int | None) -> dict[str, object]:
-    s = _Sql(connection, year, buyer_org_id)
-    settings = _Settings(s)
+    s = Sql(connection, year, buyer_org_id)
+    settings = Settings(s)
     out: dict[str, object] = {}
     _insertion(s, settings, out)
     _people_and_exits(s, out)
@@ -392,8 +312,8 @@ def floor_indicators(connection: Connection, *, year: int,
 
 def floor_trends(connection: Connection, *, years: list[int],
                  buyer_org_id: int | None) -> dict[int, dict[str, object]]:
-    s = _Sql(connection, max(years), buyer_org_id)
-    settings = _Settings(s)
+    s = Sql(connection, max(years), buyer_org_id)
+    settings = Settings(s)
     first = min(years)
     bounds = {"f0": s.day(date(first, 1, 1)), "f1": s.params["y1"]}
     year_of = ("CAST(strftime('%Y', {}) AS INTEGER)" if s.sqlite

@@ -31,6 +31,7 @@ from portal.audit import audit
 from portal.clock import now
 from portal.db import Base
 from portal.errors import Conflict, Forbidden, Invalid
+from portal.formatting import money, number
 from portal.models import Organisation, OrgKind, User
 
 OWN = "propre à l'organisation"
@@ -188,6 +189,42 @@ def settings_used(db: Session) -> list[UsedSettings]:
                          Decimal(str(holders)), bool(own))
             for name, fte, every, threshold, holders, own in db.execute(
                 query.where(Organisation.kind == OrgKind.buyer).order_by(Organisation.name))]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings the figures of a scope use: one buyer's, or for all buyers the instance's
+    where no buyer set its own (``per_buyer``: some did, each contract takes its buyer's)."""
+
+    effective: Effective
+    per_buyer: bool
+
+    @classmethod
+    def of(cls, db: Session, buyer_org_id: int | None) -> "Settings":
+        effective = effective_settings(db, buyer_org_id)
+        return cls(effective, effective.buyers_differ)
+
+    @property
+    def sql(self) -> SettingsSql:
+        return settings_sql(self.effective)
+
+    @property
+    def threshold(self) -> Decimal | None:
+        return self.effective.threshold
+
+    def amount_rule(self) -> str:
+        if self.per_buyer:
+            return ("d'un montant supérieur ou égal au seuil de leur acheteur (paramètres propres "
+                    "à chaque acheteur, voir « paramètres utilisés »)")
+        amount = self.effective.holder_amount_threshold_eur
+        return (f"d'un montant supérieur ou égal à {euros(amount)} "
+                f"({self.effective.source('holder_amount_threshold_eur')})")
+
+
+def euros(amount: Decimal) -> str:
+    """« 90 000 € HT », or with cents when there are some."""
+    return (f"{number(amount)}\u00a0€ HT" if amount == amount.to_integral_value()
+            else money(amount))
 
 
 # --- What a buyer's gestionnaire types ---------------------------------------------------------

@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators import queries as q
+from execution.indicators.buyer_config import Settings
 from execution.indicators.config import BY_ID
 from execution.indicators.declarations import (
     action_done_on_time,
@@ -18,7 +19,6 @@ from execution.indicators.declarations import (
     plans_in_force,
 )
 from execution.indicators.drilldown_rows import Drill, Fetch, Row
-from execution.indicators.service import Settings
 from portal import labels
 from portal.clock import today
 from portal.errors import NotFound

@@ -12,7 +12,6 @@ Shares are in percent, rounded half up to one decimal (what `share` shows, so sh
 not round twice); scores are on 100; durations in days with one decimal.
 """
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
@@ -20,11 +19,7 @@ from sqlalchemy.orm import Session
 from execution.agec.totals import buyer_totals_by_category
 from execution.indicators import declarations as qd
 from execution.indicators import queries as q
-from execution.indicators.buyer_config import (
-    Effective,
-    effective_settings,
-    settings_sql,
-)
+from execution.indicators.buyer_config import Settings, euros
 from execution.indicators.config import BY_ID, targets_for
 from execution.indicators.figures import (  # noqa: F401  (what other modules import from here)
     HUNDRED,
@@ -94,42 +89,6 @@ def insertion_indicators(db: Session, *, year: int, buyer_org_id: int | None,
     for indicator in indicators:
         indicator.target = targets.get(indicator.id)
     return indicators
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The settings the figures of a scope use: one buyer's, or for all buyers the instance's
-    where no buyer set its own (``per_buyer``: some did, each contract takes its buyer's)."""
-
-    effective: Effective
-    per_buyer: bool
-
-    @classmethod
-    def of(cls, db: Session, buyer_org_id: int | None) -> "Settings":
-        effective = effective_settings(db, buyer_org_id)
-        return cls(effective, effective.buyers_differ)
-
-    @property
-    def sql(self):
-        return settings_sql(self.effective)
-
-    @property
-    def threshold(self) -> Decimal | None:
-        return self.effective.threshold
-
-    def amount_rule(self) -> str:
-        if self.per_buyer:
-            return ("d'un montant supérieur ou égal au seuil de leur acheteur (paramètres propres "
-                    "à chaque acheteur, voir « paramètres utilisés »)")
-        amount = self.effective.holder_amount_threshold_eur
-        return (f"d'un montant supérieur ou égal à {euros(amount)} "
-                f"({self.effective.source('holder_amount_threshold_eur')})")
-
-
-def euros(amount: Decimal) -> str:
-    """« 90 000 € HT », or with cents when there are some."""
-    return (f"{number(amount)}\u00a0€ HT" if amount == amount.to_integral_value()
-            else money(amount))
 
 
 def _breakdown(groups: dict[str, tuple[Decimal, int]], labels: dict[str, str],

@@ -11,10 +11,10 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from execution.indicators import queries as q
+from execution.indicators.buyer_config import Settings
 from execution.indicators.config import targets_by_year
 from execution.indicators.service import (
     Indicator,
-    Settings,
     contract_indicators,
     hours_indicator,
     satisfaction_indicators,
