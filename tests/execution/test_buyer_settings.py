@@ -110,6 +110,12 @@ def test_two_buyers_with_the_same_data_get_their_own_indicators(client, db, logi
     assert D(nord["social_consideration_share"]["target"]) == 35
     assert "tous les contrats notifiés" in nord["social_consideration_share"]["sentence"]
     assert "valeur par défaut de l'instance" in nord["insertion_fte"]["sentence"]
+    # The contracts behind the share: each buyer's own rule.
+    for user, counted in ((world["metropole"], 2), (world["nord"], 4)):
+        login(user)
+        drill = client.get(f"/indicateurs/social_consideration_share?annee={YEAR}")
+        assert drill.status_code == 200
+        assert text(drill).count("IND-") == counted
     # Before, both had the instance's: from 90 000 €, 1 607 h, no target.
     assert D(before["insertion_fte"]["value"]) == D("2.0")
     assert before["social_consideration_share"]["target"] is None
