@@ -23,82 +23,22 @@ domain logic on a handful of rows, not a scan. tests/execution/test_indicator_fl
 that both give the same figures, which is what makes the comparison fair.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from execution.indicators.config import DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR, SETTINGS_ID
+from bench.floor_sql import JOIN_SETTINGS, PARIS, Settings, Sql
 from execution.indicators.service import ratio
 from portal.agec import DECREE_2021_LAST_YEAR, Regime
-from portal.clock import today
 from portal.money import CENT, cents
 from supplier.compliance.agec import MET, CategoryResult, shares
 
-PARIS = ZoneInfo("Europe/Paris")
 TENTH = Decimal("0.1")
 
 
-class _Sql:
-    """Parameters and the few dialect-specific fragments of the statements."""
-
-    def __init__(self, connection: Connection, year: int, buyer_org_id: int | None):
-        self.c = connection
-        self.sqlite = connection.dialect.name == "sqlite"
-        self.buyer = buyer_org_id
-        self.year = year
-
-        def day(value: date):  # SQLite stores dates as ISO text
-            return value.isoformat() if self.sqlite else value
-
-        def instant(value: datetime):  # and UTC timestamps as naive text
-            utc = value.astimezone(UTC)
-            return utc.replace(tzinfo=None).isoformat(" ") if self.sqlite else utc
-
-        self.day, self.instant = day, instant
-        self.params = {"y0": day(date(year, 1, 1)), "y1": day(date(year, 12, 31)),
-                       "t0": instant(datetime(year, 1, 1, tzinfo=PARIS)),
-                       "t1": instant(datetime(year + 1, 1, 1, tzinfo=PARIS)),
-                       "today": day(today()), "buyer": buyer_org_id}
-
-    def amount(self, value: Decimal):
-        return float(value) if self.sqlite else value  # sqlite3 binds no Decimal
-
-    def rows(self, sql: str, **params):
-        return self.c.execute(text(sql), {**self.params, **params}).all()
-
-    def of_buyer(self, column: str = "d.commitment_id") -> str:
-        """The buyer's commitments (or, for ``x.entity_id``-like columns, declarations), as a
-        set the scan probes: cheaper than joining every row up to its contract. Nothing for
-        all buyers."""
-        if self.buyer is None:
-            return ""
-        commitments = ("SELECT cm.id FROM contract c JOIN commitment cm ON cm.contract_id = c.id"
-                       " WHERE c.buyer_org_id = :buyer")
-        if column.endswith("commitment_id"):
-            return f" AND {column} IN ({commitments})"
-        return (f" AND {column} IN (SELECT x.id FROM declaration x"
-                f" WHERE x.commitment_id IN ({commitments}))")
-
-    def buyer_where(self, alias: str = "c") -> str:
-        return "" if self.buyer is None else f" AND {alias}.buyer_org_id = :buyer"
-
-    def days(self, column: str) -> str:
-        """A date or timestamp as a number of days, whose differences are durations."""
-        return f"julianday({column})" if self.sqlite else f"(extract(epoch from {column}) / 86400)"
-
-
-def _settings(s: _Sql) -> tuple[Decimal, Decimal]:
-    row = s.c.execute(text("SELECT fte_hours, consideration_threshold_eur FROM "
-                           "indicator_settings WHERE id = :id"), {"id": SETTINGS_ID}).first()
-    if row is None:
-        return DEFAULT_FTE_HOURS, DEFAULT_THRESHOLD_EUR
-    return Decimal(str(row[0])), Decimal(str(row[1]))
-
-
-def _insertion(s: _Sql, fte_hours: Decimal, out: dict) -> None:
+def _insertion(s: Sql, settings: Settings, out: dict) -> None:
     groups = s.rows(
         "SELECT l.public_category, l.sex, l.age_band, sum(l.hours) FROM insertion_line l"
         " JOIN declaration d ON d.id = l.declaration_id"
@@ -112,7 +52,23 @@ def _insertion(s: _Sql, fte_hours: Decimal, out: dict) -> None:
         for key, code in (("public", public), ("sex", sex), ("age_band", age)):
             by[key][code] = by[key].get(code, Decimal(0)) + amount
     out["insertion_hours"] = out["insertion_by_public"] = total
-    out["insertion_fte"] = ratio(total, fte_hours, 1)
+    if s.buyer is not None:
+        own = s.rows("SELECT fte_hours FROM buyer_indicator_settings WHERE buyer_org_id = :buyer")
+        fte = Decimal(str(own[0][0])) if own and own[0][0] is not None else settings.fte
+        out["insertion_fte"] = ratio(total, fte, 1)
+    else:  # each buyer's hours divided by its own hours per FTE (NULL: the instance's)
+        by_fte: dict[Decimal, Decimal] = {}
+        for divisor, hours in s.rows(
+                "SELECT bs.fte_hours, sum(l.hours) FROM insertion_line l"
+                " JOIN declaration d ON d.id = l.declaration_id"
+                " JOIN commitment cm ON cm.id = d.commitment_id"
+                " JOIN contract c ON c.id = cm.contract_id" + JOIN_SETTINGS +
+                " WHERE d.status = 'validated' AND d.period_start BETWEEN :y0 AND :y1"
+                " GROUP BY bs.fte_hours"):
+            fte = Decimal(str(divisor)) if divisor is not None else settings.fte
+            by_fte[fte] = by_fte.get(fte, Decimal(0)) + cents(hours)
+        out["insertion_fte"] = (ratio(total, settings.fte, 1) if not by_fte else sum(
+            (h / f for f, h in by_fte.items()), Decimal(0)).quantize(TENTH, ROUND_HALF_UP))
     out["insertion_women_share"] = ratio(by["sex"].get("F", Decimal(0)), total)
     for key, values in by.items():
         out[f"insertion_by_public.{key}"] = values
@@ -143,7 +99,7 @@ def _insertion(s: _Sql, fte_hours: Decimal, out: dict) -> None:
     out["insertion_contracts"] = Decimal(count)
 
 
-def _people_and_exits(s: _Sql, out: dict) -> None:
+def _people_and_exits(s: Sql, out: dict) -> None:
     lines = (" FROM insertion_line l JOIN declaration d ON d.id = l.declaration_id"
              " WHERE d.status = 'validated' AND d.period_start BETWEEN :y0 AND :y1")
     people = s.rows(
@@ -161,23 +117,24 @@ def _people_and_exits(s: _Sql, out: dict) -> None:
     out["insertion_positive_exits"] = ratio(positive or 0, known or 0)
 
 
-def _contracts(s: _Sql, threshold: Decimal, out: dict) -> None:
+def _contracts(s: Sql, settings: Settings, out: dict) -> None:
+    counted = settings.counted
     above, social, environmental, reserved = s.rows(
-        "SELECT sum(CASE WHEN amount_excl_vat >= :t THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN amount_excl_vat >= :t AND (social_clause OR social_criterion"
+        f"SELECT sum(CASE WHEN {counted} THEN 1 ELSE 0 END),"
+        f" sum(CASE WHEN {counted} AND (social_clause OR social_criterion"
         "  OR reserved OR EXISTS (SELECT 1 FROM commitment m WHERE m.contract_id = c.id"
         "  AND m.kind = 'insertion_hours')) THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN amount_excl_vat >= :t AND (environmental_clause"
+        f" sum(CASE WHEN {counted} AND (environmental_clause"
         "  OR environmental_criterion) THEN 1 ELSE 0 END),"
         " sum(CASE WHEN reserved THEN 1 ELSE 0 END)"
-        " FROM contract c WHERE notified_on BETWEEN :y0 AND :y1" + s.buyer_where(),
-        t=s.amount(threshold))[0]
+        " FROM contract c" + JOIN_SETTINGS + " WHERE notified_on BETWEEN :y0 AND :y1"
+        + s.buyer_where(), **settings.params)[0]
     out["social_consideration_share"] = ratio(social or 0, above or 0)
     out["environmental_consideration_share"] = ratio(environmental or 0, above or 0)
     out["reserved_contracts"] = Decimal(reserved or 0)
 
 
-def _agec(s: _Sql, out: dict) -> None:
+def _agec(s: Sql, out: dict) -> None:
     spend = s.rows(
         "SELECT g.code, g.regime, sum(a.total_excl_vat), sum(a.reuse_excl_vat),"
         " sum(a.donation_excl_vat), sum(a.recycled_excl_vat)"
@@ -210,7 +167,7 @@ def _agec(s: _Sql, out: dict) -> None:
     out["agec_completion_rate"] = ratio(met, len(categories))
 
 
-def _satisfaction(s: _Sql, out: dict) -> None:
+def _satisfaction(s: Sql, out: dict) -> None:
     found = {direction: (n, total) for direction, n, total in s.rows(
         "SELECT i.direction, count(*), sum(a.value) FROM survey_campaign k"
         " JOIN contract c ON c.id = k.contract_id" + s.buyer_where() +
@@ -224,7 +181,7 @@ def _satisfaction(s: _Sql, out: dict) -> None:
         out[indicator_id] = ratio(int(total or 0) - n, n, 25)
 
 
-def _on_time(s: _Sql, out: dict) -> None:
+def _on_time(s: Sql, out: dict) -> None:
     # Filed on time: before the midnight (Paris) that ends the due day.
     if s.sqlite:
         summer = [d for d in (date(s.year, 1, 1) + timedelta(n) for n in range(366))
@@ -247,7 +204,7 @@ def _on_time(s: _Sql, out: dict) -> None:
     out["on_time_declarations"] = ratio(on_time or 0, considered)
 
 
-def _review_delays(s: _Sql, out: dict) -> None:
+def _review_delays(s: Sql, out: dict) -> None:
     # INDEXED BY: without statistics SQLite would pick ix_audit_event_action (a scan).
     submitted = ("(SELECT max(b.at) FROM audit_event b INDEXED BY ix_audit_event_entity"
                  " WHERE b.entity = 'declaration'"
@@ -279,7 +236,7 @@ def _review_delays(s: _Sql, out: dict) -> None:
                                        if n else None)
 
 
-def _plans(s: _Sql, out: dict) -> None:
+def _plans(s: Sql, out: dict) -> None:
     end_on = ("CASE WHEN c.closed_on IS NOT NULL AND c.closed_on < c.ends_on"
               " THEN c.closed_on ELSE c.ends_on END")
     due, done = s.rows(
@@ -297,7 +254,7 @@ def _plans(s: _Sql, out: dict) -> None:
     out["progress_plans"] = ratio(done or 0, due)
 
 
-def _holders(s: _Sql, out: dict) -> None:
+def _holders(s: Sql, settings: Settings, out: dict) -> None:
     organisations, sme, pairs, regional = s.rows(
         "SELECT count(DISTINCT h.id), count(DISTINCT CASE WHEN h.size IN ('TPE', 'PME')"
         " THEN h.id END), count(*), sum(CASE WHEN h.region = b.region THEN 1 ELSE 0 END)"
@@ -308,9 +265,22 @@ def _holders(s: _Sql, out: dict) -> None:
         " JOIN organisation b ON b.id = x.buyer_org_id")[0]
     out["sme_holders_share"] = ratio(sme, organisations)
     out["regional_holders_share"] = ratio(regional or 0, pairs)
+    # By amount: contracts from their buyer's amount threshold, by their titulaire.
+    total, sme_amount, local = s.rows(
+        "SELECT sum(c.amount_excl_vat), sum(CASE WHEN h.size IN ('TPE', 'PME')"
+        " THEN c.amount_excl_vat ELSE 0 END), sum(CASE WHEN h.region = b.region"
+        " THEN c.amount_excl_vat ELSE 0 END) FROM contract c" + JOIN_SETTINGS +
+        " JOIN contract_party p ON p.contract_id = c.id AND p.role = 'holder'"
+        " JOIN organisation h ON h.id = p.organisation_id"
+        " JOIN organisation b ON b.id = c.buyer_org_id"
+        " WHERE c.notified_on BETWEEN :y0 AND :y1"
+        f" AND c.amount_excl_vat >= {settings.holder_threshold}" + s.buyer_where(),
+        **settings.params)[0]
+    out["sme_holders_share.amount_share"] = ratio(cents(sme_amount), cents(total))
+    out["regional_holders_share.amount_share"] = ratio(cents(local), cents(total))
 
 
-def _reports(s: _Sql, out: dict) -> None:
+def _reports(s: Sql, out: dict) -> None:
     found = {kind: (n, received) for kind, n, received in s.rows(
         # Received: validated, or validated once and reopened since (the audit says so).
         "SELECT cm.kind, count(*), sum(CASE WHEN d.status = 'validated' OR EXISTS (SELECT 1"
@@ -329,26 +299,26 @@ def _reports(s: _Sql, out: dict) -> None:
 
 def floor_indicators(connection: Connection, *, year: int,
                      buyer_org_id: int | None) -> dict[str, object]:
-    s = _Sql(connection, year, buyer_org_id)
-    fte_hours, threshold = _settings(s)
+    s = Sql(connection, year, buyer_org_id)
+    settings = Settings(s)
     out: dict[str, object] = {}
-    _insertion(s, fte_hours, out)
+    _insertion(s, settings, out)
     _people_and_exits(s, out)
-    _contracts(s, threshold, out)
+    _contracts(s, settings, out)
     _agec(s, out)
     _satisfaction(s, out)
     _on_time(s, out)
     _review_delays(s, out)
     _plans(s, out)
-    _holders(s, out)
+    _holders(s, settings, out)
     _reports(s, out)
     return out
 
 
 def floor_trends(connection: Connection, *, years: list[int],
                  buyer_org_id: int | None) -> dict[int, dict[str, object]]:
-    s = _Sql(connection, max(years), buyer_org_id)
-    _fte, threshold = _settings(s)
+    s = Sql(connection, max(years), buyer_org_id)
+    settings = Settings(s)
     first = min(years)
     bounds = {"f0": s.day(date(first, 1, 1)), "f1": s.params["y1"]}
     year_of = ("CAST(strftime('%Y', {}) AS INTEGER)" if s.sqlite
@@ -360,16 +330,17 @@ def floor_trends(connection: Connection, *, years: list[int],
         " WHERE d.status = 'validated' AND d.period_start BETWEEN :f0 AND :f1" + s.of_buyer() +
         " GROUP BY 1",
         **bounds))
+    counted = settings.counted
     shares_by_year = {y: (above, social, env) for y, above, social, env in s.rows(
         f"SELECT {year_of.format('notified_on')},"
-        " sum(CASE WHEN amount_excl_vat >= :t THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN amount_excl_vat >= :t AND (social_clause OR social_criterion"
+        f" sum(CASE WHEN {counted} THEN 1 ELSE 0 END),"
+        f" sum(CASE WHEN {counted} AND (social_clause OR social_criterion"
         "  OR reserved OR EXISTS (SELECT 1 FROM commitment m WHERE m.contract_id = c.id"
         "  AND m.kind = 'insertion_hours')) THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN amount_excl_vat >= :t AND (environmental_clause"
+        f" sum(CASE WHEN {counted} AND (environmental_clause"
         "  OR environmental_criterion) THEN 1 ELSE 0 END)"
-        " FROM contract c WHERE notified_on BETWEEN :f0 AND :f1" + s.buyer_where() +
-        " GROUP BY 1", t=s.amount(threshold), **bounds)}
+        " FROM contract c" + JOIN_SETTINGS + " WHERE notified_on BETWEEN :f0 AND :f1"
+        + s.buyer_where() + " GROUP BY 1", **settings.params, **bounds)}
     # Survey years are Paris years: the year is read from the boundaries, not the UTC date.
     starts = {y: s.instant(datetime(y, 1, 1, tzinfo=PARIS)) for y in years}
     paris_year = "CASE " + " ".join(f"WHEN k.closed_at >= :b{y} THEN {y}"

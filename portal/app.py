@@ -21,6 +21,7 @@ from execution.facilitation import api as facilitation_api
 from execution.facilitation import check_routes as facilitation_check_routes
 from execution.facilitation import routes as facilitation_routes
 from execution.indicators import api as indicator_api
+from execution.indicators import buyer_routes as indicator_buyer_routes
 from execution.indicators import routes as indicator_routes
 from execution.opendata import routes as opendata_routes
 from execution.publication import routes as publication_routes
@@ -209,7 +210,8 @@ def create_app() -> FastAPI:
                 subcontracting_routes.router,
                 surveys_routes.router, surveys_api.router, agec_routes.router,
                 agec_routes.declaration_router,
-                indicator_routes.router, indicator_routes.settings_router, indicator_api.router,
+                indicator_routes.router, indicator_routes.settings_router,
+                indicator_buyer_routes.router, indicator_api.router,
                 report_routes.router, review_routes.router, review_api.router,
                 opendata_routes.router, decp_routes.router, api_docs_routes.router,
                 publication_routes.router,

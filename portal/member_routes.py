@@ -101,5 +101,8 @@ def set_facilitator_opinion_rule(request: Request, db: DbSession, user: ManagerU
     buyer_settings.set_requires_facilitator_opinion(db, actor=user, required=required)
     text = ("attendent désormais l'avis du facilitateur" if required
             else "n'attendent plus l'avis du facilitateur")
-    return redirect(request, "/organisation#avis-facilitateur",
+    # The indicators' settings page shows the same choice and sends its form back to itself.
+    back = ("/acheteur/parametres" if form.get("retour") == "parametres"
+            else "/organisation#avis-facilitateur")
+    return redirect(request, back,
                     message=f"Vos agents {text} pour valider les heures d'insertion.")

@@ -58,6 +58,20 @@ def _target(db, world):
         "year": "deux mille", "value": "30"}
 
 
+def _buyer_manager(world):
+    world.buyer.is_manager = True
+    return world.buyer
+
+
+def _buyer_settings(db, world):
+    return _buyer_manager(world), "/acheteur/parametres", {"fte_hours": "zéro",
+                                                           "payment_delay_days": "30"}
+
+
+def _buyer_target(db, world):
+    return _buyer_manager(world), "/acheteur/parametres", {"year": "deux mille", "value": "35"}
+
+
 def _review(db, world):
     declaration = factories.submit(db, world.declarations[0], world.holder)
     return world.buyer, f"/acheteur/declarations/{declaration.id}", {"comment": "  "}
@@ -96,7 +110,8 @@ CASES = {"declaration_form": _declaration, "survey_form": _survey, "contract_for
          "subcontractor_form": _subcontractor, "threshold_form": _threshold,
          "settings_form": _settings, "target_form": _target, "review_form": _review,
          "commentary_form": _commentary, "opinion_form": _opinion,
-         "uses_form": _central_uses}
+         "uses_form": _central_uses, "buyer_settings_form": _buyer_settings,
+         "buyer_target_form": _buyer_target}
 
 
 def test_every_form_block_has_a_case():

@@ -107,6 +107,10 @@ PUBLISHERS = Rule("les gestionnaires de l'organisation acheteuse, l'administrate
                   or a.role == "admin")
 BUYER_MANAGERS = Rule("les gestionnaires des acheteurs",
                       lambda a, t: a.role == "buyer" and a.manager)
+SETTINGS_EDITORS = Rule(
+    "les gestionnaires de l'organisation acheteuse, l'administrateur pour l'organisation choisie",
+    lambda a, t: (a.role == "buyer" and a.manager and t.org in (None, a.org))
+    or (a.role == "admin" and t.org is not None))
 OWN_NOTIFICATION = Rule("son destinataire", lambda a, t: t.owner in (None, a.name))
 
 
@@ -372,6 +376,12 @@ POLICY: dict[tuple[str, str], Row] = {
                                                form=lambda w, t: {"action": "save"}),
     # Indicators and reports: a buyer its organisation's, an administrator all or one.
     ("GET", "/indicateurs"): row(INDICATORS, "scope", query=YEAR),
+    # Agents read their organisation's settings, its gestionnaires change them.
+    ("GET", "/acheteur/parametres"): row(INDICATORS, "scope"),
+    ("POST", "/acheteur/parametres"): row(SETTINGS_EDITORS, "scope", form=lambda w, t: {
+        "fte_hours": "1600", "threshold_mode": "tous"}),
+    ("POST", "/acheteur/parametres/objectifs"): row(SETTINGS_EDITORS, "scope", form=lambda w, t: {
+        "indicator_id": DEFINITIONS[0].id, "year": "2025", "value": "10"}),
     ("GET", "/indicateurs/export/{name}.{fmt}"): row(INDICATORS, "export", query=YEAR),
     ("GET", "/indicateurs/completude"): row(INDICATORS, "scope", query=SEMESTER),
     ("GET", "/indicateurs/{indicator_id}"): row(INDICATORS, query=YEAR),

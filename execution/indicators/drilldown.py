@@ -5,13 +5,13 @@ page) and returns rows ready to show."""
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators import queries as q
-from execution.indicators.config import BY_ID, current_settings
+from execution.indicators.buyer_config import Settings
+from execution.indicators.config import BY_ID
 from execution.indicators.declarations import (
     action_done_on_time,
     answered_submission,
@@ -155,7 +155,7 @@ def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
 # --- Contracts notified in Y -------------------------------------------------------------------
 
 def _notified(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
-    threshold = Decimal(str(current_settings(db).consideration_threshold_eur))
+    settings = Settings.of(db, scope.buyer_org_id)
     # Counted or not by the indicator's own SQL rule (portal.considerations), not a copy of it.
     query = _with_holder(select(Contract, social_consideration(), environmental_consideration())
                          .where(scope.in_period(Contract.notified_on), scope.of_buyer()),
@@ -164,10 +164,14 @@ def _notified(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> D
         query = query.where(Contract.reserved.is_(True))
         what = f"Marchés réservés notifiés {scope.period.during}."
     else:
-        query = query.where(Contract.amount_excl_vat >= threshold)
-        what = (f"Marchés et concessions notifiés {scope.period.during} d'un montant supérieur "
-                f"ou égal à {money(threshold)} (le dénominateur) ; « Compté » indique ceux du "
-                "numérateur.")
+        # Each contract by its buyer's rule, as the indicator counts it.
+        sql = settings.sql
+        query = sql.join(query, Contract.buyer_org_id).where(sql.counted(Contract.amount_excl_vat))
+        rule = ("retenus selon la règle de leur acheteur" if settings.per_buyer
+                else "(tous les contrats notifiés)" if settings.threshold is None
+                else f"d'un montant supérieur ou égal à {money(settings.threshold)}")
+        what = (f"Marchés et concessions notifiés {scope.period.during} {rule} (le "
+                "dénominateur) ; « Compté » indique ceux du numérateur.")
     rows = []
     for contract, social, green, holder in fetch(query):
         counted = {"social_consideration_share": social,

@@ -32,7 +32,8 @@ from portal.spreadsheet import CSV_TYPE, csv_document, safe_text
 DASH = "—"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BREAKDOWN_NAMES = {"public": "Public éligible", "sex": "Sexe", "age_band": "Tranche d'âge",
-                   "category": "Catégorie de produits", "basis": "Base légale de la réservation"}
+                   "category": "Catégorie de produits", "basis": "Base légale de la réservation",
+                   "measure": "Mesure (nombre ou montant)"}
 _XLSX_FORMATS = {"int": "0", "decimal": "#,##0.00", "share": "0.0", "date": "DD/MM/YYYY",
                  "datetime": "DD/MM/YYYY HH:MM"}
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from execution.indicators.buyer_config import BuyerIndicatorSettings, SettingsSql
 from portal.agec import AgecCategory
 from portal.considerations import environmental_consideration, social_consideration
 from portal.formatting import PARIS
@@ -36,6 +37,7 @@ from portal.models import (
     Contract,
     ContractParty,
     Organisation,
+    PartyRole,
 )
 from portal.money import cents, from_cents
 from portal.permissions import facilitated_contract_ids
@@ -184,6 +186,20 @@ def insertion_hours_by_year(db: Session, scope: Scope, *, since: int
     return {int(y): (cents(hours), int(n)) for y, hours, n in rows}
 
 
+def insertion_hours_by_fte(db: Session, scope: Scope) -> list[tuple[Decimal | None, Decimal]]:
+    """(the buyer's own hours per FTE, None for the instance's; hours) of the validated lines of
+    periods in Y: the all-buyers FTE divides each buyer's hours by its own divisor."""
+    fte = BuyerIndicatorSettings.fte_hours
+    rows = db.execute(validated_lines(scope, fte, func.sum(InsertionLine.hours))
+                      .join(Commitment, Commitment.id == Declaration.commitment_id)
+                      .join(Contract, Contract.id == Commitment.contract_id)
+                      .outerjoin(BuyerIndicatorSettings,
+                                 BuyerIndicatorSettings.buyer_org_id == Contract.buyer_org_id)
+                      .group_by(fte))
+    return [(None if divisor is None else Decimal(str(divisor)), cents(hours))
+            for divisor, hours in rows]
+
+
 @dataclass(frozen=True)
 class InsertionContracts:
     """Contracts with an insertion commitment active in Y, summed."""
@@ -256,20 +272,22 @@ class Notified:
     reserved_amount: Decimal = Decimal(0)
 
 
-def notified_by_year(db: Session, scope: Scope, *, threshold: Decimal,
+def notified_by_year(db: Session, scope: Scope, *, settings: SettingsSql,
                      since: int | None = None) -> dict[int, Notified]:
-    """Contracts notified in Y (or in each year from ``since`` to Y), grouped by year."""
+    """Contracts notified in Y (or in each year from ``since`` to Y), grouped by year; each
+    counted in the shares by its own buyer's threshold (or every one, without a threshold)."""
     amount = Contract.amount_excl_vat
-    above = amount >= threshold
+    above = settings.counted(amount)
     social = above & social_consideration()
     environmental = above & environmental_consideration()
     reserved = Contract.reserved.is_(True)
     year = year_of(Contract.notified_on)
     first_day = date(since, 1, 1) if since is not None else scope.first_day
     rows = db.execute(
-        select(year, func.count(), count_if(above), sum_if(above, amount), count_if(social),
-               sum_if(social, amount), count_if(environmental), sum_if(environmental, amount),
-               count_if(reserved), sum_if(reserved, amount))
+        settings.join(select(year, func.count(), count_if(above), sum_if(above, amount),
+                             count_if(social), sum_if(social, amount), count_if(environmental),
+                             sum_if(environmental, amount), count_if(reserved),
+                             sum_if(reserved, amount)), Contract.buyer_org_id)
         .where(Contract.notified_on.between(first_day, scope.last_day), scope.of_buyer())
         .group_by(year))
     return {int(y): Notified(int(row[0]), int(row[1]), cents(row[2]), int(row[3]), cents(row[4]),
@@ -277,8 +295,8 @@ def notified_by_year(db: Session, scope: Scope, *, threshold: Decimal,
             for y, *row in rows}
 
 
-def notified_contracts(db: Session, scope: Scope, *, threshold: Decimal) -> Notified:
-    return notified_by_year(db, scope, threshold=threshold).get(scope.year, Notified())
+def notified_contracts(db: Session, scope: Scope, *, settings: SettingsSql) -> Notified:
+    return notified_by_year(db, scope, settings=settings).get(scope.year, Notified())
 
 
 def reserved_by_basis(db: Session, scope: Scope) -> dict[str | None, tuple[int, Decimal]]:
@@ -301,10 +319,17 @@ class Holders:
     pairs: int = 0  # distinct (buyer, holder): a holder of two buyers counts for each
     regional: int = 0
     unknown_region: int = 0
+    # By amount: contracts notified in Y from their buyer's amount threshold, and the part of
+    # their amount whose holder (the titulaire) is a TPE/PME, or is in the buyer's region.
+    above: int = 0
+    above_amount: Decimal = Decimal(0)
+    sme_amount: Decimal = Decimal(0)
+    regional_amount: Decimal = Decimal(0)
 
 
-def holders(db: Session, scope: Scope) -> Holders:
-    """Holders and co-holders of the contracts notified in Y, each organisation once per buyer."""
+def holders(db: Session, scope: Scope, *, settings: SettingsSql) -> Holders:
+    """Holders and co-holders of the contracts notified in Y, each organisation once per buyer;
+    and the amounts of those contracts from the threshold by their holder's size and region."""
     pairs = (select(Contract.buyer_org_id.label("buyer_id"),
                     ContractParty.organisation_id.label("holder_id"))
              .join(ContractParty, and_(ContractParty.contract_id == Contract.id,
@@ -321,7 +346,22 @@ def holders(db: Session, scope: Scope) -> Holders:
                count_if(unknown_region))
         .select_from(pairs).join(holder, holder.id == pairs.c.holder_id)
         .join(buyer, buyer.id == pairs.c.buyer_id)).one()
-    return Holders(*(int(value) for value in row))
+    amount = Contract.amount_excl_vat
+    party = aliased(ContractParty)
+    local = buyer.region.is_not(None) & (holder.region == buyer.region)
+    by_amount = db.execute(settings.join(
+        select(func.count(), sum_if(true(), amount), sum_if(holder.size.in_(SME_SIZES), amount),
+               sum_if(local, amount))
+        .select_from(Contract)
+        .join(party, and_(party.contract_id == Contract.id, party.role == PartyRole.holder))
+        .join(holder, holder.id == party.organisation_id)
+        .join(buyer, buyer.id == Contract.buyer_org_id), Contract.buyer_org_id)
+        .where(scope.in_year(Contract.notified_on), scope.of_buyer(),
+               amount >= settings.holder_amount_threshold)).one()
+    n_orgs, n_sme, n_unknown_size, n_pairs, n_regional, n_unknown = (int(v) for v in row)
+    return Holders(n_orgs, n_sme, n_unknown_size, n_pairs, n_regional, n_unknown,
+                   above=int(by_amount[0]), above_amount=cents(by_amount[1]),
+                   sme_amount=cents(by_amount[2]), regional_amount=cents(by_amount[3]))
 
 
 # --- AGEC --------------------------------------------------------------------------------------

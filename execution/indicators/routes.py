@@ -15,10 +15,16 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from execution.centrals import figures as central_figures
+from execution.indicators import buyer_config, completeness, config, drilldown, exports, scope
 from execution.indicators import charts as indicator_charts
-from execution.indicators import completeness, config, drilldown, exports, scope
 from execution.indicators import queries as indicator_queries
-from execution.indicators.config import DEFINITIONS, UNIT_LABELS, SettingsIn, TargetIn
+from execution.indicators.config import (
+    ALL_NOTIFIED,
+    DEFINITIONS,
+    UNIT_LABELS,
+    SettingsIn,
+    TargetIn,
+)
 from execution.indicators.format import value_text
 from execution.indicators.service import compute_indicators
 from execution.indicators.trends import compute_trends
@@ -78,6 +84,9 @@ def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
             indicators, "de l'année" if current.period.is_year else f"du {current.period.label}"),
         "trend_panels": indicator_charts.trend_panels(by_year),
         "breakdown_panels": indicator_charts.breakdown_panels(indicators),
+        # Which settings the figures used: the buyer's, or every buyer's when some differ.
+        "effective": buyer_config.effective_settings(db, current.buyer_org_id),
+        "settings_used": buyer_config.settings_used(db) if current.buyer is None else [],
     }, block="indicateurs")
 
 
@@ -142,11 +151,14 @@ def drilldown_page(request: Request, db: DbSession, user: ContractSideUser, indi
 settings_router = APIRouter(prefix="/admin/indicateurs", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
 TEMPLATE = "execution/indicator_settings.html"
-SETTINGS_FIELDS = ("fte_hours", "consideration_threshold_eur")
+SETTINGS_FIELDS = ("fte_hours", "consideration_threshold_eur", "payment_delay_days",
+                   "holder_amount_threshold_eur")
 TARGET_FIELDS = ("indicator_id", "year", "value")
 FIELD_LABELS = {"fte_hours": "Heures par équivalent temps plein",
                 "consideration_threshold_eur": "Montant minimal des marchés comptés",
-                "indicator_id": "Indicateur", "year": "Année", "value": "Objectif"}
+                "indicator_id": "Indicateur", "year": "Année", "value": "Objectif",
+                "payment_delay_days": "Délai légal de paiement",
+                "holder_amount_threshold_eur": "Montant minimal des marchés comptés en montant"}
 
 
 def _context(db, *, settings_values=None, settings_errors=None, settings_summary=None,
@@ -154,15 +166,16 @@ def _context(db, *, settings_values=None, settings_errors=None, settings_summary
     settings = config.current_settings(db)
     if settings_values is None:
         settings_values = {name: getattr(settings, name) for name in SETTINGS_FIELDS}
+        settings_values["threshold_mode"] = ALL_NOTIFIED if settings.all_notified else "montant"
     return {
         "settings": settings, "marker": marker if marker is not None else settings.marker,
         "settings_values": settings_values, "settings_errors": settings_errors or {},
         "settings_summary": settings_summary,
         "target_values": target_values or {"year": str(today().year)},
         "target_errors": target_errors or {}, "target_summary": target_summary,
-        "targets": [_target_row(t) for t in config.all_targets(db)],
+        "targets": [target_row(t) for t in config.all_targets(db)],
         "indicator_options": [(d.id, f"{d.label} ({UNIT_LABELS[d.unit]})") for d in DEFINITIONS],
-        "field_labels": FIELD_LABELS,
+        "field_labels": FIELD_LABELS, "buyers": scope.buyer_organisations(db),
     }
 
 
@@ -173,10 +186,18 @@ def indicator_settings_page(request: Request, db: DbSession, user: AdminUser):
 
 @settings_router.post("")
 def save_settings(request: Request, db: DbSession, user: AdminUser, form: Form):
-    values = {name: str(form.get(name, "")).strip() for name in SETTINGS_FIELDS}
+    current = config.current_settings(db)
+    # A value the form did not send (an older form, a script) keeps its current value.
+    values = {name: str(form.get(name, getattr(current, name))).strip()
+              for name in SETTINGS_FIELDS}
+    values["threshold_mode"] = str(form.get("threshold_mode", ALL_NOTIFIED if current.all_notified
+                                            else "montant"))
     marker = str(form.get("marker", ""))
     try:
-        config.update_settings(db, SettingsIn.model_validate(values), admin=user, marker=marker)
+        data = SettingsIn.model_validate({**{k: v for k, v in values.items()
+                                             if k != "threshold_mode"},
+                                          "all_notified": values["threshold_mode"] == ALL_NOTIFIED})
+        config.update_settings(db, data, admin=user, marker=marker)
     except (ValidationError, Conflict) as error:
         # On a conflict the form keeps the marker it was read with: saving again cannot
         # silently overwrite the other administrator's values.
@@ -205,7 +226,7 @@ def save_target(request: Request, db: DbSession, user: AdminUser, form: Form):
     return redirect(request, "/admin/indicateurs", message=message)
 
 
-def _target_row(target) -> dict:
+def target_row(target) -> dict:
     definition = config.BY_ID.get(target.indicator_id)
     # Written as the dashboard writes the indicator's values (« 400 000,00 h », « 30,0 % »).
     return {"indicator_id": target.indicator_id, "year": target.year,

@@ -21,7 +21,10 @@ from sqlalchemy.orm import Session
 from execution.agec.totals import buyer_totals_by_category
 from execution.indicators import declarations as qd
 from execution.indicators import queries as q
-from execution.indicators.config import BY_ID, current_settings, targets_for
+from execution.indicators.buyer_config import Settings, euros
+from execution.indicators.config import BY_ID, targets_for
+from execution.indicators.fte import fte_indicator
+from execution.indicators.holders import holder_indicators
 from execution.indicators.indicator import HUNDRED as HUNDRED
 from execution.indicators.indicator import (
     TENTH,
@@ -37,7 +40,7 @@ from portal import agec
 from portal.agec import Regime
 from portal.clock import today
 from portal.considerations import SOCIAL_RULE
-from portal.formatting import money, number, plural
+from portal.formatting import plural
 from portal.labels import NO_RESERVED_BASIS, RESERVED_BASES
 from portal.models import CommitmentKind
 from portal.reporting_period import ReportingPeriod
@@ -51,8 +54,10 @@ from surveys.results import Figures, satisfaction_in
 LEVEL_UNITS = ("%", "score", "jours", "NPS", "ETP")
 
 
-def set_targets(db: Session, indicators: list[Indicator], period: ReportingPeriod) -> None:
-    targets = targets_for(db, period.year)
+def set_targets(db: Session, indicators: list[Indicator], period: ReportingPeriod,
+                buyer_org_id: int | None) -> None:
+    """The buyer's own targets of the year, else the instance's (all buyers: the instance's)."""
+    targets = targets_for(db, period.year, buyer_org_id)
     for indicator in indicators:
         if period.is_year or indicator.unit in LEVEL_UNITS:
             indicator.target = targets.get(indicator.id)
@@ -62,25 +67,28 @@ def compute_indicators(db: Session, *, year: int | None = None,
                        period: ReportingPeriod | None = None, buyer_org_id: int | None,
                        buyer_org_ids: tuple[int, ...] | None = None) -> list[Indicator]:
     """Every indicator for a period (or a year) and a scope: one buyer organisation, all of
-    them, or a central's consolidation (``buyer_org_ids``, execution.centrals)."""
+    them, or a central's consolidation (``buyer_org_ids``, execution.centrals), with the
+    buyer's settings (execution.indicators.buyer_config; a central's for its consolidation);
+    for all of them, each contract with its own buyer's, and the instance's targets."""
     scope = q.Scope(reporting_period(year, period), buyer_org_id, today(),
                     buyer_org_ids=buyer_org_ids)
-    settings = current_settings(db)
-    fte_hours = Decimal(str(settings.fte_hours))
-    threshold = Decimal(str(settings.consideration_threshold_eur))
+    settings = Settings.of(db, buyer_org_id)
     indicators = [
-        *_insertion(db, scope, fte_hours),
-        *contract_indicators(q.notified_contracts(db, scope, threshold=threshold), scope.period,
-                             threshold, by_basis=q.reserved_by_basis(db, scope)),
+        *_insertion(db, scope, settings),
+        *contract_indicators(q.notified_contracts(db, scope, settings=settings.sql), scope.period,
+                             settings.threshold, per_buyer=settings.per_buyer,
+                             source=settings.effective.source("threshold"),
+                             by_basis=q.reserved_by_basis(db, scope)),
         *_agec(db, scope),
         *satisfaction_indicators(satisfaction_in(
             db, start=scope.start, end=scope.end, buyer_org_id=scope.buyer_org_id,
             buyer_org_ids=buyer_org_ids), scope.period),
         *_declarations(db, scope),
-        *_holders(db, scope),
+        *holder_indicators(q.holders(db, scope, settings=settings.sql), scope.period,
+                           settings.amount_rule()),
         *_reports(db, scope),
     ]
-    set_targets(db, indicators, scope.period)
+    set_targets(db, indicators, scope.period, buyer_org_id)
     order = list(BY_ID)
     return sorted(indicators, key=lambda i: order.index(i.id))
 
@@ -92,8 +100,8 @@ def insertion_indicators(db: Session, *, year: int | None = None,
     (of one of its buyers, or of all of them): nothing of AGEC, CSR, plans or surveys."""
     scope = q.Scope(reporting_period(year, period), buyer_org_id, today(),
                     facilitator_org_id=facilitator_org_id)
-    indicators = _insertion(db, scope, Decimal(str(current_settings(db).fte_hours)))
-    set_targets(db, indicators, scope.period)
+    indicators = _insertion(db, scope, Settings.of(db, buyer_org_id))
+    set_targets(db, indicators, scope.period, buyer_org_id)
     return indicators
 
 
@@ -127,7 +135,7 @@ def hours_indicator(total: Decimal, lines: int, period: ReportingPeriod | int) -
                 f"Somme des heures {_validated_lines_text(period)}.", lines)
 
 
-def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicator]:
+def _insertion(db: Session, scope: q.Scope, settings: Settings) -> list[Indicator]:
     groups = q.insertion_groups(db, scope)
     total = sum((g[3] for g in groups), Decimal("0.00"))
     lines = sum(g[4] for g in groups)
@@ -142,21 +150,10 @@ def _insertion(db: Session, scope: q.Scope, fte_hours: Decimal) -> list[Indicato
     contracts = q.insertion_contracts(db, scope)
     expected, done, targets = (contracts.expected_hours, contracts.validated_hours,
                                contracts.target_hours)
-    fte_text = number(fte_hours, 0 if fte_hours == fte_hours.to_integral_value() else 2)
-    # A semester's full-time equivalents: its hours over the hours of a full time of 6 months.
-    period_hours = fte_hours * p.months / 12
-    fte_rule = (f"{fte_text} heures par équivalent temps plein (durée annuelle de travail "
-                "retenue par l'administrateur)")
-    if not p.is_year:
-        fte_rule = (f"{number(period_hours, 1)} heures, le temps plein de {p.months} mois "
-                    f"({fte_rule} × {p.months}/12)")
     end = "fin " + str(p.year) if p.is_year else "la fin du " + p.label
     return [
         hours_indicator(total, lines, p),
-        make("insertion_fte", ratio(total, period_hours, 1), total, period_hours,
-             f"Heures d'insertion validées {during(p)} divisées par {fte_rule}, arrondi à une "
-             "décimale.", lines,
-             details={"fte_hours": fte_hours}),
+        fte_indicator(db, scope, settings, total, lines),
         make("insertion_completion_rate", ratio(done, expected), done, expected,
              f"Heures validées depuis le début des marchés jusqu'à {end}, divisées par les "
              f"heures attendues à {end} (objectif × part écoulée de la durée du marché au "
@@ -215,13 +212,23 @@ def reserved_breakdown(by_basis: dict[str | None, tuple[int, Decimal]]) -> list[
             for count, amount in [by_basis.get(basis, (0, Decimal("0.00")))]]
 
 
-def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Decimal, *,
+def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Decimal | None, *,
+                        per_buyer: bool = False, source: str | None = None,
                         by_basis: dict | None = None) -> list[Indicator]:
-    """The indicators of the contracts notified in period ``y`` (a year for trends: no split)."""
-    amount = (f"{number(threshold)}\u00a0€ HT" if threshold == threshold.to_integral_value()
-              else money(threshold))
-    population = (f"marchés et concessions notifiés {during(y)} d'un montant supérieur ou égal à "
-                  f"{amount}")
+    """The indicators of the contracts notified in period ``y`` (a year for trends: no split
+    by basis); ``threshold`` None: every notified contract; ``per_buyer``: each contract by its
+    buyer's rule."""
+    population = f"marchés et concessions notifiés {during(y)}"
+    if per_buyer:
+        population += (" retenus selon la règle de leur acheteur (seuil ou tous les contrats "
+                       "notifiés, paramètres propres à chaque acheteur, voir « paramètres "
+                       "utilisés »)")
+    elif threshold is not None:
+        population += f" d'un montant supérieur ou égal à {euros(threshold)}"
+    else:
+        population += " (aucun seuil : tous les contrats notifiés)"
+    if source is not None and not per_buyer:
+        population += f" (règle {source})"
 
     def share_of(kind: str, count: int, value: Decimal, what: str) -> Indicator:
         return make(kind, ratio(count, n.above), Decimal(count), Decimal(n.above),
@@ -349,25 +356,6 @@ def _declarations(db: Session, scope: q.Scope) -> list[Indicator]:
              f"part des actions à échéance {y} déclarées réalisées, dans une mise à jour "
              "validée, pour une période commençant au plus tard à leur échéance.",
              p.actions_due, details={"active_plans": p.active}),
-    ]
-
-
-def _holders(db: Session, scope: q.Scope) -> list[Indicator]:
-    h = q.holders(db, scope)
-    y = during(scope.period)
-    return [
-        make("sme_holders_share", ratio(h.sme, h.organisations), Decimal(h.sme),
-             Decimal(h.organisations),
-             f"Entreprises attributaires (titulaires et co-traitants, chacune une fois) des "
-             f"marchés notifiés {y} qui sont des TPE ou des PME, divisées par toutes ; une "
-             "taille inconnue compte comme non PME.", h.organisations,
-             details={"unknown_size": h.unknown_size}),
-        make("regional_holders_share", ratio(h.regional, h.pairs), Decimal(h.regional),
-             Decimal(h.pairs),
-             f"Attributaires (titulaires et co-traitants) des marchés notifiés {y} situés "
-             "dans la région de l'acheteur, divisés par tous (une fois par acheteur) ; une "
-             "région inconnue compte comme hors région.", h.pairs,
-             details={"unknown_region": h.unknown_region}),
     ]
 
 

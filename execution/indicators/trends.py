@@ -11,7 +11,8 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from execution.indicators import queries as q
-from execution.indicators.config import current_settings, targets_by_year
+from execution.indicators.buyer_config import Settings
+from execution.indicators.config import targets_by_year
 from execution.indicators.service import (
     Indicator,
     contract_indicators,
@@ -36,17 +37,19 @@ def compute_trends(db: Session, *, years: Sequence[int], buyer_org_id: int | Non
     first, last = min(years), max(years)
     scope = q.Scope(ReportingPeriod.of_year(last), buyer_org_id, today(),
                     buyer_org_ids=buyer_org_ids)
-    threshold = Decimal(str(current_settings(db).consideration_threshold_eur))
+    settings = Settings.of(db, buyer_org_id)
     hours = q.insertion_hours_by_year(db, scope, since=first)
-    notified = q.notified_by_year(db, scope, threshold=threshold, since=first)
+    notified = q.notified_by_year(db, scope, settings=settings.sql, since=first)
     surveys = satisfaction_by_year(db, years=years, buyer_org_id=buyer_org_id,
                                    buyer_org_ids=buyer_org_ids)
-    targets = targets_by_year(db, years)
+    targets = targets_by_year(db, years, buyer_org_id)
     trends = {}
     for year in years:
         total, lines = hours.get(year, (Decimal("0.00"), 0))
         indicators = [hours_indicator(total, lines, year),
-                      *contract_indicators(notified.get(year, q.Notified()), year, threshold),
+                      *contract_indicators(notified.get(year, q.Notified()), year,
+                                           settings.threshold, per_buyer=settings.per_buyer,
+                                           source=settings.effective.source("threshold")),
                       *satisfaction_indicators(surveys[year], year)]
         for indicator in indicators:
             indicator.target = targets[year].get(indicator.id)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from bench.indicator_floor import floor_indicators, floor_trends
+from execution.indicators.buyer_config import BuyerIndicatorSettings
 from execution.indicators.service import compute_indicators
 from execution.indicators.trends import compute_trends
 from tests.execution.indicator_dataset import build
@@ -23,12 +24,27 @@ def product_figures(db, buyer_org_id) -> dict[str, object]:
         r.extra["code"]: (r.value, r.extra.get("recycled_share"), r.extra["status"])
         for r in found["agec_shares"].breakdowns["category"]}
     figures["review_delay_days.median"] = found["review_delay_days"].details["median"]
+    for indicator_id in ("sme_holders_share", "regional_holders_share"):
+        figures[f"{indicator_id}.amount_share"] = found[indicator_id].details["amount_share"]
     return figures
 
 
+def own_settings(db, world) -> None:
+    """Buyer A counts every notified contract, 1 600 h per FTE and 95 000 € for the shares by
+    amount; B only its divisor: each contract is counted by its own buyer's rule."""
+    db.add_all([BuyerIndicatorSettings(buyer_org_id=world.a.id, fte_hours=Decimal(1600),
+                                       all_notified=True,
+                                       holder_amount_threshold_eur=Decimal(95000)),
+                BuyerIndicatorSettings(buyer_org_id=world.b.id, fte_hours=Decimal(1500))])
+    db.flush()
+
+
+@pytest.mark.parametrize("own", [False, True], ids=["instance", "own"])
 @pytest.mark.parametrize("who", ["a", "b", None])
-def test_the_floor_gives_the_figures_of_compute_indicators(db, who):
+def test_the_floor_gives_the_figures_of_compute_indicators(db, who, own):
     world = build(db)
+    if own:
+        own_settings(db, world)
     buyer_org_id = getattr(world, who).id if who else None
     product = product_figures(db, buyer_org_id)
     floor = floor_indicators(db.connection(), year=2025, buyer_org_id=buyer_org_id)
@@ -36,6 +52,9 @@ def test_the_floor_gives_the_figures_of_compute_indicators(db, who):
                    if key.startswith("insertion_by_public.") else v)
              for key, v in floor.items()}
     assert floor == product
+    if own and who is None:  # each buyer's own rule, not the instance's (0,9 ETP, 50,0 %)
+        assert (product["insertion_fte"], product["social_consideration_share"]) == (
+            Decimal("1.0"), Decimal("60.0"))
     # The dataset exercises every figure: none of them is a trivial « — » for buyer A.
     if who == "a":
         assert product["insertion_hours"] == 500 and product["review_delay_days"] is not None
@@ -44,9 +63,12 @@ def test_the_floor_gives_the_figures_of_compute_indicators(db, who):
         assert product["insertion_positive_exits"] == Decimal("66.7")
 
 
+@pytest.mark.parametrize("own", [False, True], ids=["instance", "own"])
 @pytest.mark.parametrize("who", ["a", None])
-def test_the_floor_gives_the_trends_of_the_dashboard(db, who):
+def test_the_floor_gives_the_trends_of_the_dashboard(db, who, own):
     world = build(db)
+    if own:
+        own_settings(db, world)
     buyer_org_id = getattr(world, who).id if who else None
     years = [2021, 2022, 2023, 2024, 2025]
     trends = compute_trends(db, years=years, buyer_org_id=buyer_org_id)

@@ -88,6 +88,9 @@ def test_changing_the_fte_hours_changes_insertion_fte(client, db, login, post, a
     ({"consideration_threshold_eur": "-1"}, "-1,00", "La valeur ne peut pas être négative."),
     ({"consideration_threshold_eur": "90 000,001"}, "90\u202f000,001",
      "Au plus 2 chiffres après la virgule."),
+    ({"payment_delay_days": "trente"}, "trente", "Saisissez un nombre entier."),
+    ({"payment_delay_days": "400"}, "400", "La valeur doit être inférieure ou égale à 365."),
+    ({"holder_amount_threshold_eur": "-5"}, "-5,00", "La valeur ne peut pas être négative."),
 ])
 def test_bad_settings_are_refused_in_french(client, db, login, post, admin, values, shown,
                                             message):

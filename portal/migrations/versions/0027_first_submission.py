@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0027_first_submission'
-down_revision: str | None = '0025_notices'
+down_revision: str | None = '0026_buyer_settings'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
