@@ -356,7 +356,7 @@ def holders(db: Session, scope: Scope, *, settings: SettingsSql) -> Holders:
         .join(party, and_(party.contract_id == Contract.id, party.role == PartyRole.holder))
         .join(holder, holder.id == party.organisation_id)
         .join(buyer, buyer.id == Contract.buyer_org_id), Contract.buyer_org_id)
-        .where(scope.in_year(Contract.notified_on), scope.of_buyer(),
+        .where(scope.in_period(Contract.notified_on), scope.of_buyer(),
                amount >= settings.holder_amount_threshold)).one()
     n_orgs, n_sme, n_unknown_size, n_pairs, n_regional, n_unknown = (int(v) for v in row)
     return Holders(n_orgs, n_sme, n_unknown_size, n_pairs, n_regional, n_unknown,

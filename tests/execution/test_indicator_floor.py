@@ -52,9 +52,10 @@ def test_the_floor_gives_the_figures_of_compute_indicators(db, who, own):
                    if key.startswith("insertion_by_public.") else v)
              for key, v in floor.items()}
     assert floor == product
-    if own and who is None:  # each buyer's own rule, not the instance's (0,9 ETP, 50,0 %)
+    if own and who is None:  # each buyer's own rule, not the instance's (0,9 ETP, 75,0 %);
+        # D1 counts by its insertion commitment, ticked or not.
         assert (product["insertion_fte"], product["social_consideration_share"]) == (
-            Decimal("1.0"), Decimal("60.0"))
+            Decimal("1.0"), Decimal("80.0"))
     # The dataset exercises every figure: none of them is a trivial « — » for buyer A.
     if who == "a":
         assert product["insertion_hours"] == 500 and product["review_delay_days"] is not None
