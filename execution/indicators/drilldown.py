@@ -4,13 +4,11 @@ the figure always agree. Each function runs one statement (two for a page: the c
 page) and returns rows ready to show."""
 
 from collections.abc import Callable, Iterable
-from datetime import date
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators import queries as q
-from execution.indicators.buyer_config import Settings
 from execution.indicators.config import BY_ID
 from execution.indicators.declarations import (
     action_done_on_time,
@@ -21,26 +19,21 @@ from execution.indicators.declarations import (
     plans_in_force,
     yearly_report_due,
 )
-from execution.indicators.drilldown_rows import Drill, Fetch, Row
+from execution.indicators.drilldown_contracts import holders_drill, notified_drill
+from execution.indicators.drilldown_rows import Drill, Fetch, Row, period_text, with_holder, yes
 from execution.indicators.indicator import reporting_period
-from portal import labels
 from portal.clock import today
-from portal.considerations import SOCIAL_FLAGS, environmental_consideration, social_consideration
 from portal.errors import NotFound
 from portal.formatting import day, hours, money, number
 from portal.models import (
-    AWARDEES,
     AuditEvent,
     Commitment,
     CommitmentKind,
     Contract,
-    ContractParty,
     Organisation,
-    PartyRole,
 )
 from portal.money import cents, from_cents
 from portal.pagination import PER_PAGE, Page, paginate
-from portal.periods import period_label
 from portal.reporting_period import ReportingPeriod
 from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
@@ -56,30 +49,6 @@ from supplier.models import (
 )
 from supplier.vocabulary import STATUS_LABELS
 from surveys.models import Campaign, Direction, Invitation, InvitationStatus
-
-YES, NO = "Oui", "Non"
-
-
-def _with_holder(query, *, order_by=(), group_by=()):
-    """Adds the holder's name as the last column (outer join: a contract may have lost its
-    holder), then the grouping (by the holder's name too) and the order."""
-    party, holder = aliased(ContractParty), aliased(Organisation)
-    query = (query.add_columns(holder.name)
-             .outerjoin(party, and_(party.contract_id == Contract.id,
-                                    party.role == PartyRole.holder))
-             .outerjoin(holder, holder.id == party.organisation_id))
-    if group_by:
-        query = query.group_by(*group_by, holder.name)
-    return query.order_by(*order_by)
-
-
-def _period(start: date, end: date) -> str:
-    return period_label(start, end).capitalize()
-
-
-def _yes(flag: bool) -> str:
-    return YES if flag else NO
-
 
 # --- Insertion ---------------------------------------------------------------------------------
 
@@ -100,7 +69,7 @@ def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
              .group_by(*group, filer.name)
              .order_by(Contract.reference, Declaration.period_start, filer.name,
                        Declaration.id))
-    rows = [Row(cid, ref, holder, did, _period(start, end),
+    rows = [Row(cid, ref, holder, did, period_text(start, end),
                 [hours(cents(total)), hours(cents(w)), number(n)])
             for cid, ref, did, start, end, total, w, n, holder in fetch(query)]
     return Drill("", "", f"Déclarations d'heures d'insertion validées dont la période commence "
@@ -112,7 +81,7 @@ def _insertion_declarations(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
 
 def _exits(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     group = (Contract.id, Contract.reference)
-    query = _with_holder(
+    query = with_holder(
         select(*group, func.count(), q.count_if(InsertionExit.outcome.in_(KNOWN)),
                q.count_if(InsertionExit.outcome.in_(POSITIVE)))
         .select_from(InsertionExit).join(Contract, Contract.id == InsertionExit.contract_id)
@@ -131,7 +100,7 @@ def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     validated = validated_line_hours(until=scope.last_day)
     standing = insertion_standing(scope.last_day)
     end = day(scope.last_day)
-    query = _with_holder(
+    query = with_holder(
         select(Contract.id, Contract.reference, Contract.starts_on, q.contract_end(),
                standing.target_cents, validated, standing.expected_cents)
         .select_from(Contract)
@@ -152,71 +121,10 @@ def _insertion_contracts(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
                  with_period=False)
 
 
-# --- Contracts notified in Y -------------------------------------------------------------------
-
-def _notified(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
-    settings = Settings.of(db, scope.buyer_org_id)
-    # Counted or not by the indicator's own SQL rule (portal.considerations), not a copy of it.
-    query = _with_holder(select(Contract, social_consideration(), environmental_consideration())
-                         .where(scope.in_period(Contract.notified_on), scope.of_buyer()),
-                         order_by=(Contract.notified_on, Contract.reference, Contract.id))
-    if indicator_id == "reserved_contracts":
-        query = query.where(Contract.reserved.is_(True))
-        what = f"Marchés réservés notifiés {scope.period.during}."
-    else:
-        # Each contract by its buyer's rule, as the indicator counts it.
-        sql = settings.sql
-        query = sql.join(query, Contract.buyer_org_id).where(sql.counted(Contract.amount_excl_vat))
-        rule = ("retenus selon la règle de leur acheteur" if settings.per_buyer
-                else "(tous les contrats notifiés)" if settings.threshold is None
-                else f"d'un montant supérieur ou égal à {money(settings.threshold)}")
-        what = (f"Marchés et concessions notifiés {scope.period.during} {rule} (le "
-                "dénominateur) ; « Compté » indique ceux du numérateur.")
-    rows = []
-    for contract, social, green, holder in fetch(query):
-        counted = {"social_consideration_share": social,
-                   "environmental_consideration_share": green}.get(indicator_id, True)
-        shown = labels.considerations(contract)
-        if contract.reserved:
-            shown.append(labels.RESERVED_BASES.get(contract.reserved_basis or "",
-                                                   labels.NO_RESERVED_BASIS))
-        if social and not any(getattr(contract, flag) for flag in SOCIAL_FLAGS):
-            shown.append("Heures d'insertion (sans case cochée)")
-        rows.append(Row(contract.id, contract.reference, holder, cells=[
-            day(contract.notified_on), money(contract.amount_excl_vat),
-            ", ".join(shown) or "Aucune", _yes(bool(counted))]))
-    return Drill("", "", what, ["Notifié le", "Montant", "Considérations", "Compté"],
-                 [False, True, False, False], rows, with_period=False)
-
-
-def _holders(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
-    party, holder, buyer = aliased(ContractParty), aliased(Organisation), aliased(Organisation)
-    query = (select(Contract.id, Contract.reference, holder.name, party.role, holder.size,
-                    holder.region, buyer.region)
-             .join(party, and_(party.contract_id == Contract.id, party.role.in_(AWARDEES)))
-             .join(holder, holder.id == party.organisation_id)
-             .join(buyer, buyer.id == Contract.buyer_org_id)
-             .where(scope.in_period(Contract.notified_on), scope.of_buyer())
-             .order_by(Contract.reference, party.id))
-    rows = []
-    for cid, ref, name, role, size, region, buyer_region in fetch(query):
-        counted = (size in q.SME_SIZES if indicator_id == "sme_holders_share"
-                   else region is not None and region == buyer_region)
-        rows.append(Row(cid, ref, name, cells=[
-            "Titulaire" if role == PartyRole.holder else "Co-traitant",
-            labels.SIZES.get(size, "Inconnue") if size else "Inconnue", region or "Inconnue",
-            buyer_region or "Inconnue", _yes(counted)]))
-    return Drill("", "", f"Attributaires (titulaires et co-traitants) des marchés notifiés "
-                 f"{scope.period.during} ; chaque entreprise ne compte qu'une fois dans "
-                 "l'indicateur.",
-                 ["Rôle", "Taille", "Région", "Région de l'acheteur", "Compté"],
-                 [False] * 5, rows, with_period=False)
-
-
 # --- AGEC --------------------------------------------------------------------------------------
 
 def _agec(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
-    query = _with_holder(
+    query = with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                Declaration.period_end, func.sum(AgecLine.total_excl_vat),
                func.sum(AgecLine.reuse_excl_vat), func.sum(AgecLine.recycled_excl_vat),
@@ -228,7 +136,7 @@ def _agec(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
         group_by=(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                   Declaration.period_end),
         order_by=(Contract.reference, Declaration.period_start, Declaration.id))
-    rows = [Row(cid, ref, name, did, _period(start, end),
+    rows = [Row(cid, ref, name, did, period_text(start, end),
                 [money(cents(total)), money(cents(reuse)), money(cents(recycled)), number(n)])
             for cid, ref, did, start, end, total, reuse, recycled, n, name
             in fetch(query)]
@@ -269,7 +177,7 @@ def _surveys(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
 
 def _on_time(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     # The indicator's own conditions: the first submission decides (counted_for_on_time).
-    query = _with_holder(
+    query = with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                Declaration.period_end, Commitment.kind, Declaration.due_on,
                Declaration.first_submitted_at, Declaration.submitted_at, Declaration.status,
@@ -281,9 +189,9 @@ def _on_time(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     for (cid, ref, did, start, end, kind, due_on, first_at, last_at, status, on_time,
          holder) in fetch(query):
         again = day(last_at) if last_at is not None and last_at != first_at else "—"
-        rows.append(Row(cid, ref, holder, did, _period(start, end), [
+        rows.append(Row(cid, ref, holder, did, period_text(start, end), [
             _kind_label(kind), day(due_on), day(first_at) if first_at is not None else "—",
-            again, STATUS_LABELS.get(status, status), _yes(bool(on_time))]))
+            again, STATUS_LABELS.get(status, status), yes(bool(on_time))]))
     return Drill("", "", f"Déclarations dues {scope.period.during} dont l'échéance est passée ou "
                  "qui ont déjà été déposées ; « À temps » : premier dépôt au plus tard le jour "
                  "de l'échéance (heure de Paris), même si l'acheteur l'a renvoyée ou rouverte "
@@ -301,7 +209,7 @@ def _review_delays(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     review = aliased(AuditEvent)
     # The same rule as the indicator: the latest submission at or before the review.
     submitted_at = answered_submission(db, review).scalar_subquery()
-    query = _with_holder(
+    query = with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                Declaration.period_end, review.action, submitted_at, review.at)
         .select_from(review).join(Declaration, Declaration.id == review.entity_id)
@@ -313,7 +221,7 @@ def _review_delays(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     for cid, ref, did, start, end, action, filed_at, reviewed_at, holder in fetch(query):
         delay = ((reviewed_at - filed_at).total_seconds() / 86400
                  if filed_at is not None else None)
-        rows.append(Row(cid, ref, holder, did, _period(start, end), [
+        rows.append(Row(cid, ref, holder, did, period_text(start, end), [
             "Validation" if action == "validate" else "Renvoi", day(filed_at), day(reviewed_at),
             number(delay, 1) if delay is not None else "—"]))
     return Drill("", "", f"Examens (validations et renvois) faits {scope.period.during}, avec "
@@ -325,7 +233,7 @@ def _review_delays(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
 def _plans(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
     plans = plans_in_force(scope, Contract.id.label("contract_id"))
     done = action_done_on_time(plans)
-    query = _with_holder(
+    query = with_holder(
         select(Contract.id, Contract.reference, plans.c.id, PlanAction.key, PlanAction.title,
                PlanAction.deadline, done)
         .select_from(plans).join(Contract, Contract.id == plans.c.contract_id)
@@ -334,7 +242,7 @@ def _plans(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
         .where(plans.c.rank == 1)).order_by(Contract.reference, PlanAction.deadline,
                                         PlanAction.id)
     rows = [Row(cid, ref, holder, did, "Plan en vigueur", [f"{key} — {title}", day(deadline),
-                                                            _yes(bool(on_time))])
+                                                            yes(bool(on_time))])
             for cid, ref, did, key, title, deadline, on_time, holder in fetch(query)]
     return Drill("", "", f"Actions à échéance {scope.period.during} des plans de progrès en "
                  "vigueur (dernier plan accepté) ; « Réalisée à temps » : déclarée réalisée dans "
@@ -345,15 +253,15 @@ def _plans(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
 def _reports(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
     kind = (CommitmentKind.csr_report if indicator_id == "csr_reports_received"
             else CommitmentKind.concession_report)
-    query = _with_holder(
+    query = with_holder(
         select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
                Declaration.period_end, Declaration.status)
         .select_from(Declaration).join(Declaration.commitment).join(Commitment.contract)
         .where(Commitment.kind == kind, yearly_report_due(scope),
                scope.of_buyer())).order_by(Contract.reference, Declaration.id)
     query = query.add_columns(ever_validated())
-    rows = [Row(cid, ref, holder, did, _period(start, end),
-                [STATUS_LABELS.get(status, status), _yes(bool(received))])
+    rows = [Row(cid, ref, holder, did, period_text(start, end),
+                [STATUS_LABELS.get(status, status), yes(bool(received))])
             for cid, ref, did, start, end, status, holder, received in fetch(query)]
     when = (f"pour {scope.year}" if scope.period.is_year
             else f"dont l'échéance tombe {scope.period.during}")
@@ -369,8 +277,8 @@ _DRILLS: dict[str, Callable[[Session, q.Scope, str, Fetch], Drill]] = {
                     lambda db, s, _i, f: _insertion_contracts(db, s, f)),
     "insertion_positive_exits": lambda db, s, _i, f: _exits(db, s, f),
     **dict.fromkeys(("social_consideration_share", "environmental_consideration_share",
-                     "reserved_contracts"), _notified),
-    **dict.fromkeys(("sme_holders_share", "regional_holders_share"), _holders),
+                     "reserved_contracts"), notified_drill),
+    **dict.fromkeys(("sme_holders_share", "regional_holders_share"), holders_drill),
     **dict.fromkeys(("agec_shares", "agec_completion_rate"),
                     lambda db, s, _i, f: _agec(db, s, f)),
     **dict.fromkeys(("supplier_satisfaction", "buyer_satisfaction"), _surveys),
