@@ -17,6 +17,7 @@ from execution.demo import plan as demo_plan
 from execution.demo import plausibility as demo_plausibility
 from execution.demo import publication as demo_publication
 from execution.demo import reports as demo_reports
+from execution.demo import settings as demo_settings
 from execution.demo import sharing as demo_sharing
 from execution.demo import surveys as demo_surveys
 from execution.demo.flow import at as _at
@@ -126,7 +127,8 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
         _contract(db, index, spec, organisations, agent, holders)
     # The other declaration kinds and the surveys tell their part of the story.
     for part in (demo_facilitation, demo_agec, demo_plan, demo_reports, demo_surveys,
-                 demo_decp, demo_sharing, demo_plausibility, demo_opinions, demo_centrals):
+                 demo_decp, demo_sharing, demo_plausibility, demo_opinions, demo_centrals,
+                 demo_settings):
         part.load(db, organisations, users)
     # Last: the published snapshot freezes the figures of everything above.
     demo_publication.load(db, organisations, users)
