@@ -103,3 +103,19 @@ def period_of(year: int, *, semester: int | None = None,
     if quarter is not None:
         return parse_period(f"{year}-T{quarter}")
     return parse_period(str(year))
+
+
+class AboutAPeriod:
+    """Mixin of the frozen dataclasses that are about a period (the indicator scopes): their
+    ``period`` field also takes a bare year, which means that year (callers written before
+    periods existed); ``year`` is the period's, for what is set per year (targets, trends)."""
+
+    period: ReportingPeriod
+
+    def __post_init__(self) -> None:
+        if isinstance(self.period, int):
+            object.__setattr__(self, "period", ReportingPeriod.of_year(self.period))
+
+    @property
+    def year(self) -> int:
+        return self.period.year

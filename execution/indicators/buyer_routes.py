@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from execution.indicators import buyer_config, config, scope
 from execution.indicators.buyer_config import OWN, BuyerSettingsIn
 from execution.indicators.config import ALL_NOTIFIED, DEFINITIONS, UNIT_LABELS, TargetIn
-from execution.indicators.routes import FIELD_LABELS, target_row
+from execution.indicators.routes import FIELD_LABELS, SETTINGS_FIELDS, TARGET_FIELDS, target_row
 from portal.auth import CurrentUser, DbSession
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
@@ -23,9 +23,6 @@ from portal.web import parsed_form, redirect, refused_form, render, verify_csrf
 router = APIRouter(prefix="/acheteur/parametres", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
 TEMPLATE = "execution/buyer_settings.html"
-VALUE_FIELDS = ("fte_hours", "consideration_threshold_eur", "payment_delay_days",
-                "holder_amount_threshold_eur")
-TARGET_FIELDS = ("indicator_id", "year", "value")
 LABELS = {**FIELD_LABELS, "threshold_mode": "Marchés comptés",
           "payment_delay_days": "Délai légal de paiement",
           "holder_amount_threshold_eur": "Montant minimal des marchés comptés en montant "
@@ -104,7 +101,7 @@ def buyer_settings_page(request: Request, db: DbSession, user: CurrentUser,
 def save_buyer_settings(request: Request, db: DbSession, user: CurrentUser, form: Form,
                         acheteur: str | None = None):
     buyer = _chosen(db, user, acheteur)
-    values = {name: str(form.get(name, "")).strip() for name in (*VALUE_FIELDS,
+    values = {name: str(form.get(name, "")).strip() for name in (*SETTINGS_FIELDS,
                                                                  "threshold_mode")}
     marker = str(form.get("marker", ""))
     try:

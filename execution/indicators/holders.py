@@ -15,45 +15,39 @@ from execution.indicators.indicator import BreakdownRow, Indicator, during, make
 from portal.reporting_period import ReportingPeriod
 
 
-def _by(count: int, total: int, amount: Decimal, amount_total: Decimal,
-        amount_label: str) -> list[BreakdownRow]:
-    return [BreakdownRow("En nombre d'attributaires", ratio(count, total), Decimal(count),
-                         Decimal(total), {"code": "number", "share": ratio(count, total)}),
-            BreakdownRow(amount_label, ratio(amount, amount_total), amount, amount_total,
-                         {"code": "amount", "share": ratio(amount, amount_total)})]
-
-
 def holder_indicators(h: q.Holders, y: ReportingPeriod | int,
                       amount_rule: str) -> list[Indicator]:
     """``amount_rule`` says which contracts enter the shares by amount (« d'un montant
     supérieur ou égal à 40 000 € HT », or each buyer's threshold in the all-buyers view)."""
-    amount_label = f"En montant (marchés {amount_rule})"
-    by_amount = (f" En montant : montant HT des marchés notifiés {during(y)} {amount_rule} dont le "
-                 "titulaire est {what}, divisé par le montant de tous ces marchés (la part d'un "
-                 "co-traitant n'est pas connue).")
+
+    def share(indicator_id: str, count: int, total: int, amount: Decimal, by_number: str,
+              titulaire: str, unknown: dict[str, int]) -> Indicator:
+        by_amount = (f" En montant : montant HT des marchés notifiés {during(y)} {amount_rule} "
+                     f"dont le titulaire est {titulaire}, divisé par le montant de tous ces "
+                     "marchés (la part d'un co-traitant n'est pas connue).")
+        return make(indicator_id, ratio(count, total), Decimal(count), Decimal(total),
+                    by_number + by_amount, total,
+                    details={**unknown, "amount": amount, "amount_total": h.above_amount,
+                             "amount_share": ratio(amount, h.above_amount),
+                             "amount_contracts": h.above},
+                    breakdowns={"measure": [
+                        BreakdownRow("En nombre d'attributaires", ratio(count, total),
+                                     Decimal(count), Decimal(total),
+                                     {"code": "number", "share": ratio(count, total)}),
+                        BreakdownRow(f"En montant (marchés {amount_rule})",
+                                     ratio(amount, h.above_amount), amount, h.above_amount,
+                                     {"code": "amount",
+                                      "share": ratio(amount, h.above_amount)})]})
+
     return [
-        make("sme_holders_share", ratio(h.sme, h.organisations), Decimal(h.sme),
-             Decimal(h.organisations),
-             f"Entreprises attributaires (titulaires et co-traitants, chacune une fois) des "
-             f"marchés notifiés {during(y)} qui sont des TPE ou des PME, divisées par toutes ; une "
-             "taille inconnue compte comme non PME."
-             + by_amount.format(what="une TPE ou une PME"), h.organisations,
-             details={"unknown_size": h.unknown_size, "amount": h.sme_amount,
-                      "amount_total": h.above_amount,
-                      "amount_share": ratio(h.sme_amount, h.above_amount),
-                      "amount_contracts": h.above},
-             breakdowns={"measure": _by(h.sme, h.organisations, h.sme_amount, h.above_amount,
-                                        amount_label)}),
-        make("regional_holders_share", ratio(h.regional, h.pairs), Decimal(h.regional),
-             Decimal(h.pairs),
-             f"Attributaires (titulaires et co-traitants) des marchés notifiés {during(y)} situés "
-             "dans la région de l'acheteur, divisés par tous (une fois par acheteur) ; une "
-             "région inconnue compte comme hors région."
-             + by_amount.format(what="situé dans la région de l'acheteur"), h.pairs,
-             details={"unknown_region": h.unknown_region, "amount": h.regional_amount,
-                      "amount_total": h.above_amount,
-                      "amount_share": ratio(h.regional_amount, h.above_amount),
-                      "amount_contracts": h.above},
-             breakdowns={"measure": _by(h.regional, h.pairs, h.regional_amount, h.above_amount,
-                                        amount_label)}),
+        share("sme_holders_share", h.sme, h.organisations, h.sme_amount,
+              "Entreprises attributaires (titulaires et co-traitants, chacune une fois) des "
+              f"marchés notifiés {during(y)} qui sont des TPE ou des PME, divisées par toutes ; "
+              "une taille inconnue compte comme non PME.", "une TPE ou une PME",
+              {"unknown_size": h.unknown_size}),
+        share("regional_holders_share", h.regional, h.pairs, h.regional_amount,
+              f"Attributaires (titulaires et co-traitants) des marchés notifiés {during(y)} "
+              "situés dans la région de l'acheteur, divisés par tous (une fois par acheteur) ; "
+              "une région inconnue compte comme hors région.",
+              "situé dans la région de l'acheteur", {"unknown_region": h.unknown_region}),
     ]

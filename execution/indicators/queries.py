@@ -41,7 +41,7 @@ from portal.models import (
 )
 from portal.money import cents, from_cents
 from portal.permissions import facilitated_contract_ids
-from portal.reporting_period import ReportingPeriod
+from portal.reporting_period import AboutAPeriod, ReportingPeriod
 from portal.sql import year_of
 from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
@@ -58,7 +58,7 @@ SME_SIZES = ("TPE", "PME")
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(AboutAPeriod):
     """What the aggregates are about: a reporting period (a year, a semester or a quarter,
     portal.reporting_period) and a buyer organisation (None: all of them)."""
 
@@ -72,16 +72,6 @@ class Scope:
     # these buyer organisations (the central's and its members'); ``buyer_org_id`` is then the
     # central, so that every « one buyer » branch below filters through ``of_buyer``.
     buyer_org_ids: tuple[int, ...] | None = None
-
-    def __post_init__(self) -> None:
-        # A bare year still means that year (the callers written before periods existed).
-        if isinstance(self.period, int):
-            object.__setattr__(self, "period", ReportingPeriod.of_year(self.period))
-
-    @property
-    def year(self) -> int:
-        """The period's year: targets are set per year."""
-        return self.period.year
 
     @property
     def first_day(self) -> date:

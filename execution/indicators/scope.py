@@ -14,14 +14,14 @@ from portal.errors import Forbidden, NotFound
 from portal.facilitators import FacilitatorAssignment
 from portal.identity import find_organisation_by_siret
 from portal.models import Organisation, OrgKind, User
-from portal.reporting_period import BadPeriod, ReportingPeriod, parse_period
+from portal.reporting_period import AboutAPeriod, BadPeriod, ReportingPeriod, parse_period
 
 FIRST_YEAR = 2000
 TREND_YEARS = 5  # the trends show the year asked and the four before it
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(AboutAPeriod):
     period: ReportingPeriod  # a year, a semester or a quarter (a bare year is turned into one)
     buyer: Organisation | None  # None: every buyer organisation (administrators only)
     # A facilitator's scope: the contracts its organisation works on, of ``buyer`` or of every
@@ -30,15 +30,6 @@ class Scope:
     # A purchasing central's consolidation (« centrale + membres »): ``buyer`` is the central,
     # these the ids of the central and its members (portal.centrals.consolidated_ids).
     buyer_org_ids: tuple[int, ...] | None = None
-
-    def __post_init__(self) -> None:
-        if isinstance(self.period, int):
-            object.__setattr__(self, "period", ReportingPeriod.of_year(self.period))
-
-    @property
-    def year(self) -> int:
-        """The period's year: the trends, the targets and the year select read it."""
-        return self.period.year
 
     @property
     def buyer_org_id(self) -> int | None:
