@@ -1,6 +1,8 @@
 """The one shape of every API error, as OpenAPI documents it: `{"detail": "…", "errors":
 {"field": "message"}}` (portal.app renders every error this way on /api/)."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -18,9 +20,9 @@ RETRY_AFTER = {"Retry-After": {"description": "Secondes à attendre avant de ré
                                "schema": {"type": "integer"}}}
 
 
-def error_responses(descriptions: dict[int, str]) -> dict[int, dict]:
+def error_responses(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
     """`responses=` entries for these status codes, each with the ErrorOut body."""
-    responses: dict[int, dict] = {}
+    responses: dict[int | str, dict[str, Any]] = {}
     for status, description in descriptions.items():
         responses[status] = {"model": ErrorOut, "description": description}
         if status == 429:

@@ -72,8 +72,11 @@ LABELS = {
     "valeurGlobale": "valeur globale",
 }
 
-Nature = Literal[MARKET_NATURES + CONCESSION_NATURES]  # type: ignore[valid-type]
-Procedure = Literal[MARKET_PROCEDURES + CONCESSION_PROCEDURES]  # type: ignore[valid-type]
+# Named, so that mypy reads each alias as the neighbours below (a sum is no type expression).
+_NATURES = MARKET_NATURES + CONCESSION_NATURES
+_PROCEDURES = MARKET_PROCEDURES + CONCESSION_PROCEDURES
+Nature = Literal[_NATURES]  # type: ignore[valid-type]
+Procedure = Literal[_PROCEDURES]  # type: ignore[valid-type]
 PlaceCodeType = Literal[PLACE_CODE_TYPES]  # type: ignore[valid-type]
 PriceForm = Literal[PRICE_FORMS]  # type: ignore[valid-type]
 PriceType = Literal[PRICE_TYPES]  # type: ignore[valid-type]
@@ -176,7 +179,7 @@ class DecpFactsIn(BaseModel):
         natures, procedures = ((CONCESSION_NATURES, CONCESSION_PROCEDURES) if concession
                                else (MARKET_NATURES, MARKET_PROCEDURES))
         what = "d'une concession" if concession else "d'un marché public"
-        errors = {}
+        errors: dict[str, str] = {}
         if self.nature is not None and self.nature not in natures:
             errors["decp.nature"] = f"Choisissez une nature {what}."
         if self.procedure is not None and self.procedure not in procedures:
@@ -215,7 +218,7 @@ def _text(key: str, value: Any) -> str:
     if isinstance(value, dict):
         if key == "lieuExecution":
             return f"{value.get('code', '')} ({value.get('typeCode', '')})"
-        items = next(iter(value.values()), [])
+        items: Any = next(iter(value.values()), [])
         return ", ".join(str(item) for item in items) if isinstance(items, list) else str(items)
     if key in ("montantSubventionPublique", "valeurGlobale") and not isinstance(value, str):
         return money(Decimal(str(value)))

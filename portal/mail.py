@@ -78,7 +78,8 @@ def queue_mail(db: Session, *, to: str, subject: str, text: str, html: str | Non
     db.add(mail)
     db.flush()
     one = isinstance(about, tuple) and len(about) == 2 and isinstance(about[0], str)
-    records = [about] if one else list(about or [])
+    # The check above tells one (entity, id) pair from an iterable of pairs.
+    records = [cast(About, about)] if one else list(cast(Iterable[About], about or []))
     db.add_all(MailAbout(mail_id=mail.id, entity=entity, entity_id=entity_id)
                for entity, entity_id in dict.fromkeys(records))
     db.flush()

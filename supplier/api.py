@@ -1,6 +1,6 @@
 """Declarations API for holders (read, save, submit); reviewers use execution.api."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
@@ -30,6 +30,7 @@ from supplier.schemas import (
     FacilitatorReviewOut,
     FlagOut,
     LineCheckOut,
+    Opinion,
 )
 
 router = APIRouter(prefix="/api/v1/declarations", tags=["declarations"], responses=COMMON)
@@ -86,7 +87,8 @@ def _facilitator(declaration: Declaration, user: User) -> FacilitatorReviewOut |
                      checked_at=line.checked_at)
         for line in declaration.insertion_lines]
     by = declaration.facilitator_by
-    return FacilitatorReviewOut(opinion=declaration.facilitator_opinion,
+    # Stored as text, always a FacilitatorOpinion value (checks.give_opinion refuses others).
+    return FacilitatorReviewOut(opinion=cast(Opinion | None, declaration.facilitator_opinion),
                                 comment=declaration.facilitator_comment,
                                 given_by=by.full_name if by else None,
                                 given_at=declaration.facilitator_at, line_checks=checks)

@@ -7,11 +7,11 @@ different filters; what a user may see is decided by `supplier.service.visible_d
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from portal.clock import today
 from portal.models import Commitment, CommitmentKind, Contract, ContractParty, Organisation, User
@@ -143,8 +143,9 @@ def search_declarations(db: Session, user: User, filters: DeclarationFilters, *,
     when ``user`` may not read it). The order is the queue's index order (due date, or
     submission for the review queue), and the page's ids are chosen before anything is joined
     to them: a page of a queue of thousands reads fifty contracts, not all."""
-    order = ((Declaration.submitted_at, Declaration.id) if filters.state == "to_review"
-             else (Declaration.due_on, Declaration.id))
+    order: tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...] = (
+        (Declaration.submitted_at, Declaration.id) if filters.state == "to_review"
+        else (Declaration.due_on, Declaration.id))
     if user.is_facilitator:
         # What still waits for its check first (filed, no opinion yet), oldest filing first.
         waiting = and_(Declaration.status == Status.submitted,

@@ -11,8 +11,9 @@ contract, filing organisation, year and status (« personnes accompagnées »).
 
 from collections import Counter
 from datetime import date
+from typing import cast
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import CursorResult, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from portal.clock import today
@@ -72,7 +73,7 @@ def _people_first_seen(db: Session, declaration_ids: list[int]) -> Counter:
                InsertionLine.beneficiary_ref.is_not(None))
         .order_by(Declaration.period_start, Declaration.id, InsertionLine.id))
     seen: set[tuple] = set()
-    first = Counter()
+    first: Counter[tuple] = Counter()
     for commitment, organisation, y, validated, ref, declaration_id, *group in lines:
         person = (commitment, organisation, int(y), validated, ref)
         if person not in seen:
@@ -114,11 +115,13 @@ def forget_exit_references(db: Session) -> int:
     """The exit outcomes of contracts past the retention period lose their reference too: the
     positive-exits indicator reads outcomes and dates only."""
     expired = select(Contract.id).where(Contract.end_date < retention_limit())
-    return db.execute(update(InsertionExit)
-                      .where(InsertionExit.contract_id.in_(expired),
-                             InsertionExit.beneficiary_ref.is_not(None))
-                      .values(beneficiary_ref=None)
-                      .execution_options(synchronize_session=False)).rowcount
+    # An UPDATE's result is a CursorResult, which has the row count.
+    return cast(CursorResult, db.execute(update(InsertionExit)
+                                         .where(InsertionExit.contract_id.in_(expired),
+                                                InsertionExit.beneficiary_ref.is_not(None))
+                                         .values(beneficiary_ref=None)
+                                         .execution_options(synchronize_session=False))
+                ).rowcount
 
 
 def remove_expired_detail(db: Session) -> str:

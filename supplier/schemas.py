@@ -153,10 +153,14 @@ class LineCheckOut(BaseModel):
     checked_at: datetime | None
 
 
+# The values of supplier.models.FacilitatorOpinion, the only ones the service stores.
+Opinion = Literal["compliant", "to_correct", "unverifiable"]
+
+
 class FacilitatorReviewOut(BaseModel):
     """The facilitator's opinion on the current filing of an insertion declaration."""
 
-    opinion: Literal["compliant", "to_correct", "unverifiable"] | None = Field(description=(
+    opinion: Opinion | None = Field(description=(
         "compliant : conforme ; to_correct : à corriger (avec commentaire) ; unverifiable : "
         "non vérifiable ; null tant qu'aucun avis n'est donné sur ce dépôt."))
     comment: str | None

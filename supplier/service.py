@@ -78,12 +78,12 @@ def period_changes(db: Session, contract: Contract, *,
                 existing[key] = declaration
         for organisation in filers:
             for subject, period in wanted:
-                declaration = existing.pop((subject, period.start, organisation), None)
-                if declaration is None:
+                found = existing.pop((subject, period.start, organisation), None)
+                if found is None:
                     changes.added.append((commitment, subject, period, organisation))
-                elif declaration.status in OPEN_STATUSES and (
-                        (declaration.period_end, declaration.due_on) != (period.end, period.due)):
-                    changes.moved.append((declaration, period))
+                elif found.status in OPEN_STATUSES and (
+                        (found.period_end, found.due_on) != (period.end, period.due)):
+                    changes.moved.append((found, period))
         leftovers.extend(existing.values())
         for leftover in sorted(leftovers, key=lambda d: d.period_start):
             (changes.withdrawn if leftover.status == Status.expected

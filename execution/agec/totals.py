@@ -26,6 +26,7 @@ from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.formatting import money, plural
 from portal.models import Organisation, User
 from portal.money import cents
+from portal.reporting_period import ReportingPeriod
 from portal.validation import PlainText, french_errors, whole_number
 from supplier.compliance.agec import percent
 
@@ -117,7 +118,7 @@ def declared_by_holders(db: Session, buyer_org_id: int, year: int) -> list[q.Age
     """What the holders declared on the buyer's contracts for the year, per category: the
     AGEC lines of VALIDATED declarations whose period starts in the year (the indicators'
     selection), summed in one SQL statement."""
-    return q.agec_spend(db, q.Scope(year, buyer_org_id, today()))
+    return q.agec_spend(db, q.Scope(ReportingPeriod.of_year(year), buyer_org_id, today()))
 
 
 @dataclass

@@ -28,6 +28,7 @@ from portal.clock import today
 from portal.considerations import environmental_consideration
 from portal.models import Commitment, CommitmentKind, Contract, Organisation, User
 from portal.money import cents
+from portal.reporting_period import ReportingPeriod
 from supplier.models import Declaration, InsertionLine, Status
 
 CENTRAL_SENTENCE = (
@@ -82,7 +83,7 @@ def _year_hours(scope: q.Scope):
 
 def central_rows(db: Session, *, year: int, central_id: int | None = None) -> list[CentralRow]:
     """One row per central (or the one asked), by name: three grouped statements."""
-    scope = q.Scope(year, None, today())
+    scope = q.Scope(ReportingPeriod.of_year(year), None, today())
     centrals = select(CentralMembership.central_org_id)
     if central_id is not None:
         centrals = centrals.where(CentralMembership.central_org_id == central_id)
@@ -112,7 +113,7 @@ def central_rows(db: Session, *, year: int, central_id: int | None = None) -> li
 
 def member_shares(db: Session, *, year: int, member_id: int) -> list[MemberShare]:
     """The member's line for each central whose contracts it uses: one grouped statement."""
-    scope = q.Scope(year, None, today())
+    scope = q.Scope(ReportingPeriod.of_year(year), None, today())
     hours = _year_hours(scope)
     contract_hours = func.coalesce(hours.c.hours, 0)
     amount, total = CentralContractUse.amount_excl_vat, Contract.amount_excl_vat

@@ -5,8 +5,9 @@ file), each record created, updated, unchanged or rejected with its reasons."""
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from portal.clock import now
@@ -118,13 +119,14 @@ def fail_stale(db: Session) -> str:
     """Marks failed the imports whose process died (pending or running, silent for too
     long): scheduled, so that the page never shows « en cours » forever."""
     limit = now() - STALE_AFTER
-    count = db.execute(
+    # An UPDATE's result is a CursorResult, which has the row count.
+    count = cast(CursorResult, db.execute(
         update(DecpImport)
         .where(DecpImport.status.in_([ImportStatus.pending, ImportStatus.running]),
                DecpImport.created_at < limit,
                (DecpImport.progressed_at.is_(None)) | (DecpImport.progressed_at < limit))
         .values(status=ImportStatus.failed, error=INTERRUPTED, finished_at=now())
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False))).rowcount
     return plural(count, "import DECP interrompu marqué en échec",
                   "imports DECP interrompus marqués en échec")
 

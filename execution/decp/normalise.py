@@ -98,7 +98,8 @@ class _Reader:
     """Collects every problem of a record instead of stopping at the first."""
 
     def __init__(self, data: dict[str, Any]):
-        self.data, self.problems = data, []
+        self.data = data
+        self.problems: list[Problem] = []
 
     def get(self, parser, key: str, *, required: str | None = None, source=None,
             label: str | None = None):
@@ -169,9 +170,10 @@ def normalise(raw: RawRecord, *, only_buyer: str | None = None) -> Record:
     data, concession = raw.data, _is_concession(raw)
     reader = _Reader(data)
     buyer_key = "autoriteConcedante" if concession and "acheteur" not in data else "acheteur"
-    buyer = data.get(buyer_key) if isinstance(data.get(buyer_key), dict) else {}
+    buyer: dict[str, Any] = data[buyer_key] if isinstance(data.get(buyer_key), dict) else {}
     holder_key = "concessionnaires" if concession and "titulaires" not in data else "titulaires"
-    holders_raw = data.get(holder_key) if isinstance(data.get(holder_key), list) else []
+    holders_raw: list[Any] = (data[holder_key] if isinstance(data.get(holder_key), list)
+                              else [])
     if test := _test_marker(data, buyer, holders_raw):
         raise Rejected([test])
 
@@ -206,7 +208,7 @@ def normalise(raw: RawRecord, *, only_buyer: str | None = None) -> Record:
         total = reader.get(v.amount, "valeurGlobale", required="valeur globale manquante")
         notified, starts = signed, begins or signed
         facts = concession_facts(data, signed, begins, total)
-        nature = contract_nature(None, facts.get("nature", "Concession de service"))
+        nature: str = contract_nature(None, facts.get("nature", "Concession de service"))
     else:
         cpv = reader.get(v.cpv, "codeCPV", required="code CPV manquant")
         notified = reader.get(v.day, "dateNotification",

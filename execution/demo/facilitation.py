@@ -19,5 +19,6 @@ def load(db: Session, organisations: dict[str, Organisation], users: dict[str, U
         FacilitatorAssignment.buyer_org_id == buyer.id,
         FacilitatorAssignment.contract_id.is_(None))
     if db.scalar(attached) is None:
+        assert buyer.siret is not None  # the demo's métropole is registered with its SIRET
         assignments.attach(db, admin=users[ADMIN], facilitator_org_id=facilitator.id,
                            buyer_siret=buyer.siret)

@@ -185,7 +185,11 @@ def _contract(db, index, spec, organisations, agent, holders) -> None:
         insertion=InsertionHoursParams(
             target_hours=Decimal(target),
             penalty_per_missing_hour=Decimal(penalty) if penalty else None),
-        **{field: True for field in considerations},
+        social_clause="social_clause" in considerations,
+        social_criterion="social_criterion" in considerations,
+        reserved="reserved" in considerations,
+        environmental_clause="environmental_clause" in considerations,
+        environmental_criterion="environmental_criterion" in considerations,
         # The reserved one is held by an insertion workshop (an SIAE).
         reserved_basis=ReservedBasis.insertion if "reserved" in considerations else None,
     )

@@ -88,8 +88,9 @@ def _before_review(db: Session, metropole: Organisation, ines: User) -> None:
     would have been: « conforme » on every validated quarter, « à corriger » on the returned
     month of the piscine."""
     returned = _one(db, metropole, RETURNED[0], Status.returned)
-    said = {d.id: (FacilitatorOpinion.compliant, None) for d in db.scalars(
-        _insertion(metropole).where(Declaration.status == Status.validated))}
+    said: dict[int, tuple[FacilitatorOpinion, str | None]] = {
+        d.id: (FacilitatorOpinion.compliant, None) for d in db.scalars(
+            _insertion(metropole).where(Declaration.status == Status.validated))}
     if returned is not None:
         said[returned.id] = (FacilitatorOpinion.to_correct, RETURNED[1])
     for declaration in db.scalars(select(Declaration).where(Declaration.id.in_(said),

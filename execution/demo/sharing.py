@@ -34,9 +34,7 @@ HOLDER = "direction@batir-ouest.example.fr"
 CO_HOLDER = "contact@tremplin-vert.example.fr"
 # The buyer's split of the 4 200 hours.
 SHARES = {"btp": Decimal("3000"), "siae": Decimal("1200")}
-REGIE = dict(name="Régie de quartier Nantes Nord", siret="79451238600028",
-             kind=OrgKind.supplier, size=OrgSize.tpe, is_siae=True, is_ess=True,
-             postcode="44300", address="12 rue de la Bottière, Nantes")
+REGIE_SIRET = "79451238600028"
 V, S = Status.validated, Status.submitted
 # Tremplin Vert's own quarters from 2024: four validated, the fifth awaiting review.
 STATUSES = [V, V, V, V, S]
@@ -48,7 +46,9 @@ def load(db: Session, organisations: dict[str, Organisation], users: dict[str, U
     contract = db.scalar(select(Contract).where(
         Contract.buyer_org_id == organisations["metropole"].id,
         Contract.reference == REFERENCE))
-    commitment = contract.commitment(CommitmentKind.insertion_hours) if contract else None
+    if contract is None:
+        return  # not there
+    commitment = contract.commitment(CommitmentKind.insertion_hours)
     if commitment is None or commitment.shares:
         return  # not there, or already shared: the demo is loaded
     co_holder = organisations["siae"]
@@ -80,10 +80,13 @@ def _file_co_holder(db: Session, commitment_id: int, co_holder: Organisation,
 
 def _subcontract(db: Session, contract: Contract, holder: User) -> None:
     clock.freeze(None)
-    regie = identity.find_organisation_by_siret(db, REGIE["siret"])
+    regie = identity.find_organisation_by_siret(db, REGIE_SIRET)
     if regie is None:
-        regie = identity.create_organisation(db, **REGIE)
-    subcontracting.add_subcontractor(db, contract.id, siret=regie.siret, name=regie.name,
+        regie = identity.create_organisation(
+            db, name="Régie de quartier Nantes Nord", siret=REGIE_SIRET, kind=OrgKind.supplier,
+            size=OrgSize.tpe, is_siae=True, is_ess=True, postcode="44300",
+            address="12 rue de la Bottière, Nantes")
+    subcontracting.add_subcontractor(db, contract.id, siret=REGIE_SIRET, name=regie.name,
                                      files_own=False, user=holder)
     # The holder's lines of 2024 whose hours were done through an SIAE were filed (and
     # validated) before the sub-contractor was declared: the régie is named on them here.

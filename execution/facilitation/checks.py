@@ -71,6 +71,7 @@ def check_line(db: Session, declaration_id: int, line_id: int, *, facilitator: U
     if missing:
         raise Invalid("Indiquez si le public éligible est confirmé et si le justificatif a "
                       "été vu.", field_errors=missing)
+    assert eligibility_confirmed is not None and proof_seen is not None  # refused above
     line.eligibility_confirmed, line.proof_seen = eligibility_confirmed, proof_seen
     line.check_comment = _optional_comment(comment)
     line.checked_by_id, line.checked_at = facilitator.id, now()

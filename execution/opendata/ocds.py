@@ -349,7 +349,8 @@ def _contract_terms(rows: ContractRows) -> dict[str, str]:
     return result
 
 
-_TERMS = {
+# Keyed by CommitmentKind values: Commitment.kind is stored as text.
+_TERMS: dict[str, str] = {
     CommitmentKind.agec_share: "parts d'achats issus du réemploi, de la réutilisation ou du "
                                "recyclage (loi AGEC, art. 58)",
     CommitmentKind.progress_plan: "plan de progrès",

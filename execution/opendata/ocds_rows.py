@@ -117,6 +117,8 @@ def _documents(db: Session, buyer: Organisation) -> dict[int, list[DocumentRow]]
             .where(Contract.buyer_org_id == buyer.id, Commitment.kind == kind,
                    Attachment.role == role, Declaration.status == Status.validated)
             .order_by(Commitment.contract_id, Declaration.period_start, Document.id))
-        for contract_id, *values in db.execute(statement):
-            found[contract_id].append(DocumentRow(*values))
+        for (contract_id, document_id, commitment_kind, filename, content_type, period_start,
+             validated_at) in db.execute(statement):
+            found[contract_id].append(DocumentRow(document_id, commitment_kind, filename,
+                                                  content_type, period_start, validated_at))
     return found

@@ -217,8 +217,11 @@ def hours_by_filer(db: Session, contract: Contract, commitment: Commitment) -> l
         .join(InsertionLine, InsertionLine.declaration_id == Declaration.id)
         .where(Declaration.commitment_id == commitment.id)
         .group_by(Declaration.holder_org_id))}
-    names = {p.organisation_id: p.organisation.name for p in contract.parties}
-    targets = {share.organisation_id: share.target_hours for share in commitment.shares}
+    # Keyed like the filers (int | None), which may name an organisation no longer a party.
+    names: dict[int | None, str] = {p.organisation_id: p.organisation.name
+                                    for p in contract.parties}
+    targets: dict[int | None, Decimal | None] = {share.organisation_id: share.target_hours
+                                                 for share in commitment.shares}
     filers = filing_organisations(contract, commitment)
     # An organisation no longer sharing keeps what it filed: it still counts.
     filers += [org_id for org_id in rows if org_id not in filers]

@@ -34,10 +34,12 @@ def subcontractors_page(request: Request, db: DbSession, user: SupplierUser,
 @router.post("/contrats/{contract_id}/sous-traitants")
 def add_subcontractor(request: Request, db: DbSession, user: SupplierUser, contract_id: RowId,
                       form: Form):
-    values = {"siret": str(form.get("siret", "")), "name": str(form.get("name", "")),
-              "files_own": form.get("files_own") == "on"}
+    siret, name = str(form.get("siret", "")), str(form.get("name", ""))
+    files_own = form.get("files_own") == "on"
+    values = {"siret": siret, "name": name, "files_own": files_own}
     try:
-        added = subcontracting.add_subcontractor(db, contract_id, user=user, **values)
+        added = subcontracting.add_subcontractor(db, contract_id, user=user, siret=siret,
+                                                 name=name, files_own=files_own)
     except (Invalid, Conflict) as error:
         return refused_form(request, db, error, PAGE, lambda errors, summary: _context(
             db, subcontracting.holder_contract(db, contract_id, user), values=values,
