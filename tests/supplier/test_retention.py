@@ -10,6 +10,7 @@ from execution.indicators.queries import Scope
 from execution.indicators.service import compute_indicators
 from execution.review import service as review
 from portal import clock
+from portal.reporting_period import ReportingPeriod
 from portal.scheduler import JOBS_BY_NAME
 from supplier.models import InsertionExit, InsertionLine
 from supplier.retention import remove_expired_detail, retention_limit
@@ -79,7 +80,8 @@ def test_lines_are_merged_per_group_and_only_past_the_retention_period(db, world
     assert remove_expired_detail(db).startswith("0 ligne ")
     # The export of the lines says what a merged line stands for.
     exported = export_data.insertion_lines(
-        db, Scope(year=2025, buyer_org_id=world.buyer.organisation_id, today=date(2031, 1, 1)))
+        db, Scope(ReportingPeriod.of_year(2025), buyer_org_id=world.buyer.organisation_id,
+                  today=date(2031, 1, 1)))
     assert "2 lignes regroupées" in {cell for row in exported.rows for cell in row}
 
 
