@@ -34,8 +34,10 @@ ROLES = ("supplier", "buyer")
 
 # A 422 on schema-valid data is right where the rule cannot be said in JSON Schema: a contract's
 # dates in order and its holder named one way or the other, a declaration's content in the shape
-# of its kind, an answer on its question's scale.
+# of its kind, an answer on its question's scale, the indicators' period (a year, a semester or
+# a quarter: a French sentence says which part is wrong) and its year that agree.
 BUSINESS_RULES = ["POST /api/v1/contracts", "PUT /api/v1/contracts/{contract_id}",
+                  "GET /api/v1/indicators",
                   "PUT /api/v1/declarations/{declaration_id}",
                   "POST /api/v1/surveys/{invitation_id}/answers"]
 ACCEPTED = ["2xx", 401, 403, 404, 409, 429]

@@ -3,10 +3,11 @@ central's contracts it uses. Each is one grouped SQL aggregate whatever the numb
 members or contracts.
 
 - Per central, on the contracts the central itself signed: the insertion hours of validated
-  declarations whose period lies in Y, and the share of its contracts notified in Y at or above
-  the threshold that have an environmental consideration (portal.considerations).
+  declarations whose period lies in the period shown, and the share of its contracts notified in
+  it and counted by the central's own rule (its threshold, or all notified contracts) that have an
+  environmental consideration (portal.considerations).
 - A member's line, for each central whose contracts it uses (portal.centrals.CentralContractUse),
-  over those contracts active in Y: the validated insertion hours of Y, and its share of them:
+  over those contracts active in the period: their validated insertion hours, and its share:
   where its amount is given, the hours × its amount / the contract's amount (at most all of
   them); where it is not, the contract's hours are given whole, as « contrats utilisés », not
   apportioned. The consolidation itself (the central and its members' contracts) is the
@@ -20,7 +21,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from execution.indicators import queries as q
-from execution.indicators.config import current_settings
+from execution.indicators.buyer_config import Settings
 from execution.indicators.scope import Scope
 from execution.indicators.service import ratio
 from portal.centrals import CentralContractUse, CentralMembership, is_central
@@ -33,13 +34,13 @@ from supplier.models import Declaration, InsertionLine, Status
 
 CENTRAL_SENTENCE = (
     "Sur les contrats signés par la centrale elle-même : heures des lignes d'insertion des "
-    "déclarations validées dont la période se situe en {year} ; part des contrats notifiés en "
-    "{year} d'un montant supérieur ou égal au seuil qui comportent une considération "
-    "environnementale (clause ou critère).")
+    "déclarations validées dont la période se situe {during} ; part des contrats notifiés "
+    "{during} et retenus selon la règle de la centrale (son seuil, ou tous les contrats "
+    "notifiés) qui comportent une considération environnementale (clause ou critère).")
 MEMBER_SENTENCE = (
     "Contrats de la centrale que votre organisation utilise (marchés subséquents, bons de "
-    "commande) en cours d'exécution en {year}, et leurs heures d'insertion validées dont la "
-    "période se situe en {year}. Votre part : pour chaque contrat dont votre montant est "
+    "commande) en cours d'exécution {during}, et leurs heures d'insertion validées dont la "
+    "période se situe {during}. Votre part : pour chaque contrat dont votre montant est "
     "renseigné, ses heures × votre montant / le montant du contrat (au plus toutes ses "
     "heures) ; les contrats utilisés sans montant renseigné sont comptés à part, heures "
     "entières, sans prorata. Ces heures restent celles de la centrale dans ses indicateurs.")
@@ -63,13 +64,13 @@ class MemberShare:
     central: Organisation
     contracts: int
     with_amount: int
-    hours: Decimal  # every used contract's hours of Y, whole
+    hours: Decimal  # every used contract's hours of the period, whole
     share_hours: Decimal  # pro rata of the member's amount, contracts with an amount
     unapportioned_hours: Decimal  # the hours of the used contracts without an amount
 
 
-def _year_hours(scope: q.Scope):
-    """Validated insertion hours of periods in Y, per contract (a subquery)."""
+def _period_hours(scope: q.Scope):
+    """Validated insertion hours of the declarations of the period, per contract (a subquery)."""
     return (select(Commitment.contract_id.label("contract_id"),
                    func.sum(InsertionLine.hours).label("hours"))
             .select_from(InsertionLine)
@@ -81,9 +82,10 @@ def _year_hours(scope: q.Scope):
             .group_by(Commitment.contract_id).subquery())
 
 
-def central_rows(db: Session, *, year: int, central_id: int | None = None) -> list[CentralRow]:
+def central_rows(db: Session, *, period: ReportingPeriod,
+                 central_id: int | None = None) -> list[CentralRow]:
     """One row per central (or the one asked), by name: three grouped statements."""
-    scope = q.Scope(ReportingPeriod.of_year(year), None, today())
+    scope = q.Scope(period, None, today())
     centrals = select(CentralMembership.central_org_id)
     if central_id is not None:
         centrals = centrals.where(CentralMembership.central_org_id == central_id)
@@ -93,16 +95,17 @@ def central_rows(db: Session, *, year: int, central_id: int | None = None) -> li
         .group_by(CentralMembership.central_org_id)).all())
     if not members:
         return []
-    hours = _year_hours(scope)
+    hours = _period_hours(scope)
     by_hours = {org_id: cents(total) for org_id, total in db.execute(
         select(Contract.buyer_org_id, func.sum(hours.c.hours))
         .join(hours, hours.c.contract_id == Contract.id)
         .where(Contract.buyer_org_id.in_(centrals)).group_by(Contract.buyer_org_id))}
-    threshold = Decimal(str(current_settings(db).consideration_threshold_eur))
-    above = Contract.amount_excl_vat >= threshold
+    # Each central's contracts counted by its own rule (or the instance's), as its indicators.
+    sql = Settings.of(db, None).sql
+    above = sql.counted(Contract.amount_excl_vat)
     by_share = {org_id: (int(green), int(n)) for org_id, green, n in db.execute(
-        select(Contract.buyer_org_id, q.count_if(above & environmental_consideration()),
-               q.count_if(above))
+        sql.join(select(Contract.buyer_org_id, q.count_if(above & environmental_consideration()),
+                        q.count_if(above)), Contract.buyer_org_id)
         .where(Contract.buyer_org_id.in_(centrals), scope.in_period(Contract.notified_on))
         .group_by(Contract.buyer_org_id))}
     organisations = db.scalars(select(Organisation).where(Organisation.id.in_(list(members)))
@@ -111,10 +114,10 @@ def central_rows(db: Session, *, year: int, central_id: int | None = None) -> li
                        *by_share.get(org.id, (0, 0))) for org in organisations]
 
 
-def member_shares(db: Session, *, year: int, member_id: int) -> list[MemberShare]:
+def member_shares(db: Session, *, period: ReportingPeriod, member_id: int) -> list[MemberShare]:
     """The member's line for each central whose contracts it uses: one grouped statement."""
-    scope = q.Scope(ReportingPeriod.of_year(year), None, today())
-    hours = _year_hours(scope)
+    scope = q.Scope(period, None, today())
+    hours = _period_hours(scope)
     contract_hours = func.coalesce(hours.c.hours, 0)
     amount, total = CentralContractUse.amount_excl_vat, Contract.amount_excl_vat
     apportioned = and_(amount.is_not(None), total > 0)
@@ -136,6 +139,11 @@ def member_shares(db: Session, *, year: int, member_id: int) -> list[MemberShare
                   key=lambda s: (s.central.name, s.central.id))
 
 
+def can_consolidate(db: Session, scope: Scope) -> bool:
+    """Whether the pages' filters offer « centrale + membres »: the scope is a central's."""
+    return scope.buyer is not None and is_central(db, scope.buyer.id)
+
+
 def dashboard_context(db: Session, user: User, scope: Scope) -> dict:
     """What the dashboard shows of centrals for this scope: administrators every central's
     figures (all buyers) or the chosen central's; a central's agents its own row and the
@@ -143,14 +151,14 @@ def dashboard_context(db: Session, user: User, scope: Scope) -> dict:
     never another member's figures."""
     buyer = scope.buyer
     if buyer is None:
-        rows = central_rows(db, year=scope.year) if user.is_admin else []
+        rows = central_rows(db, period=scope.period) if user.is_admin else []
         return {"central_rows": rows, "member_shares": [], "can_consolidate": False,
-                "central_sentence": CENTRAL_SENTENCE.format(year=scope.year)}
+                "central_sentence": CENTRAL_SENTENCE.format(during=scope.period.during)}
     central = is_central(db, buyer.id)
     return {
-        "central_rows": central_rows(db, year=scope.year, central_id=buyer.id) if central
+        "central_rows": central_rows(db, period=scope.period, central_id=buyer.id) if central
         else [],
         "can_consolidate": central,
-        "member_shares": member_shares(db, year=scope.year, member_id=buyer.id),
-        "central_sentence": CENTRAL_SENTENCE.format(year=scope.year),
-        "member_sentence": MEMBER_SENTENCE.format(year=scope.year)}
+        "member_shares": member_shares(db, period=scope.period, member_id=buyer.id),
+        "central_sentence": CENTRAL_SENTENCE.format(during=scope.period.during),
+        "member_sentence": MEMBER_SENTENCE.format(during=scope.period.during)}

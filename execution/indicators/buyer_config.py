@@ -204,6 +204,13 @@ class Settings:
         effective = effective_settings(db, buyer_org_id)
         return cls(effective, effective.buyers_differ)
 
+    @classmethod
+    def of_scope(cls, db: Session, buyer_org_id: int | None,
+                 buyer_org_ids: tuple[int, ...] | None) -> "Settings":
+        """A central's consolidation (``buyer_org_ids``) counts each contract by its own
+        buyer's settings, as the all-buyers view does: members keep their rules."""
+        return cls.of(db, None if buyer_org_ids is not None else buyer_org_id)
+
     @property
     def sql(self) -> SettingsSql:
         return settings_sql(self.effective)

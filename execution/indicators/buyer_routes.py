@@ -14,7 +14,13 @@ from starlette.datastructures import FormData
 from execution.indicators import buyer_config, config, scope
 from execution.indicators.buyer_config import OWN, BuyerSettingsIn
 from execution.indicators.config import ALL_NOTIFIED, DEFINITIONS, UNIT_LABELS, TargetIn
-from execution.indicators.routes import FIELD_LABELS, SETTINGS_FIELDS, TARGET_FIELDS, target_row
+from execution.indicators.routes import (
+    FIELD_LABELS,
+    SETTINGS_FIELDS,
+    TARGET_FIELDS,
+    query_number,
+    target_row,
+)
 from portal.auth import CurrentUser, DbSession
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
@@ -33,9 +39,7 @@ REFUSALS = ("Vous ne pouvez consulter que les paramètres de votre organisation.
 
 def _buyer(db, user, acheteur: str | None):
     """The organisation the page is about; an administrator without one gets None (a chooser)."""
-    if acheteur is not None and acheteur.strip() and not acheteur.strip().isdigit():
-        raise NotFound("Organisation inconnue.")
-    buyer_id = int(acheteur) if acheteur and acheteur.strip() else None
+    buyer_id = query_number(acheteur, what="Organisation")
     return scope.chosen_buyer(db, user, buyer_id, refusals=REFUSALS)
 
 

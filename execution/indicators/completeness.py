@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session, aliased
 
 from execution.indicators import queries as q
 from execution.indicators.config import BY_ID
-from execution.indicators.declarations import yearly_report_due
+from execution.indicators.declarations import ever_validated, yearly_report_due
+from execution.indicators.drilldown_rows import kind_label
 from portal.models import Commitment, CommitmentKind, Contract, Organisation
 from portal.pagination import PER_PAGE, Page, paginate
-from supplier.kinds import HANDLERS
 from supplier.models import Declaration, Status, Subject
 
 REPORT_KINDS = (CommitmentKind.csr_report, CommitmentKind.concession_report)
@@ -78,11 +78,6 @@ class Completeness:
         return sum(f.validated for f in self.families)
 
 
-def kind_label(kind: str) -> str:
-    handler = HANDLERS.get(kind)
-    return handler.label if handler is not None else kind
-
-
 def of_the_period(scope: q.Scope):
     """SQL: the declaration is one of the period's, as the indicators count it."""
     return and_(Declaration.subject == Subject.period,
@@ -94,7 +89,9 @@ def of_the_period(scope: q.Scope):
 def _pairs(scope: q.Scope, search: str = ""):
     """One row per (commitment, filing organisation) with a declaration of the period."""
     filer = aliased(Organisation)
-    validated = q.count_if(Declaration.status == Status.validated)
+    # A yearly report validated once and reopened since was received, as its indicator says.
+    validated = q.count_if(or_(Declaration.status == Status.validated,
+                               and_(Commitment.kind.in_(REPORT_KINDS), ever_validated())))
     query = (select(Contract.id.label("contract_id"), Contract.reference, Commitment.kind,
                     filer.name.label("holder"), func.count().label("expected"),
                     validated.label("validated"),
@@ -106,7 +103,9 @@ def _pairs(scope: q.Scope, search: str = ""):
              .where(of_the_period(scope))
              .group_by(Contract.id, Contract.reference, Commitment.id, Commitment.kind,
                        Declaration.holder_org_id, filer.name))
-    if scope.buyer_org_id is not None:
+    if scope.buyer_org_ids is not None:  # a central's consolidation
+        query = query.where(Declaration.buyer_org_id.in_(scope.buyer_org_ids))
+    elif scope.buyer_org_id is not None:
         query = query.where(Declaration.buyer_org_id == scope.buyer_org_id)
     if term := search.strip().lower():
         pattern = f"%{term}%"

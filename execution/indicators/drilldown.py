@@ -20,7 +20,15 @@ from execution.indicators.declarations import (
     yearly_report_due,
 )
 from execution.indicators.drilldown_contracts import holders_drill, notified_drill
-from execution.indicators.drilldown_rows import Drill, Fetch, Row, period_text, with_holder, yes
+from execution.indicators.drilldown_rows import (
+    Drill,
+    Fetch,
+    Row,
+    kind_label,
+    period_text,
+    with_holder,
+    yes,
+)
 from execution.indicators.indicator import reporting_period
 from portal.clock import today
 from portal.errors import NotFound
@@ -38,7 +46,6 @@ from portal.reporting_period import ReportingPeriod
 from supplier.compliance.insertion import standing as insertion_standing
 from supplier.compliance.insertion import validated_line_hours
 from supplier.exits import KNOWN, POSITIVE
-from supplier.kinds import HANDLERS
 from supplier.models import (
     AgecLine,
     Declaration,
@@ -190,7 +197,7 @@ def _on_time(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
          holder) in fetch(query):
         again = day(last_at) if last_at is not None and last_at != first_at else "—"
         rows.append(Row(cid, ref, holder, did, period_text(start, end), [
-            _kind_label(kind), day(due_on), day(first_at) if first_at is not None else "—",
+            kind_label(kind), day(due_on), day(first_at) if first_at is not None else "—",
             again, STATUS_LABELS.get(status, status), yes(bool(on_time))]))
     return Drill("", "", f"Déclarations dues {scope.period.during} dont l'échéance est passée ou "
                  "qui ont déjà été déposées ; « À temps » : premier dépôt au plus tard le jour "
@@ -198,11 +205,6 @@ def _on_time(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:
                  "depuis.",
                  ["Engagement", "Échéance", "Premier dépôt", "Dernier dépôt", "Statut",
                   "À temps"], [False] * 6, rows)
-
-
-def _kind_label(kind: str) -> str:
-    handler = HANDLERS.get(kind)
-    return handler.label if handler is not None else kind
 
 
 def _review_delays(db: Session, scope: q.Scope, fetch: Fetch) -> Drill:

@@ -15,7 +15,7 @@ from portal.models import AWARDEES, Contract, ContractParty, Organisation, Party
 
 
 def notified_drill(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
-    settings = Settings.of(db, scope.buyer_org_id)
+    settings = Settings.of_scope(db, scope.buyer_org_id, scope.buyer_org_ids)
     # Counted or not by the indicator's own SQL rule (portal.considerations), not a copy of it.
     query = with_holder(select(Contract, social_consideration(), environmental_consideration())
                          .where(scope.in_period(Contract.notified_on), scope.of_buyer()),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from portal.models import Contract, ContractParty, Organisation, PartyRole
 from portal.pagination import Page
 from portal.periods import period_label
+from supplier.kinds import HANDLERS
 
 # Runs a drill-down's statement: every row, or one page of them.
 Fetch = Callable[[Select], Iterable]
@@ -61,3 +62,9 @@ def period_text(start: date, end: date) -> str:
 
 def yes(flag: bool) -> str:
     return YES if flag else NO
+
+
+def kind_label(kind: str) -> str:
+    """The French name of a kind of commitment (« Heures d'insertion », « Rapport RSE »…)."""
+    handler = HANDLERS.get(kind)
+    return handler.label if handler is not None else kind

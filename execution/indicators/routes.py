@@ -25,6 +25,7 @@ from execution.indicators.config import (
     SettingsIn,
     TargetIn,
 )
+from execution.indicators.drilldown_rows import kind_label
 from execution.indicators.format import value_text
 from execution.indicators.service import compute_indicators
 from execution.indicators.trends import compute_trends
@@ -33,24 +34,27 @@ from portal.clock import today
 from portal.errors import Conflict, Invalid, NotFound
 from portal.formatting import number_input
 from portal.pagination import page_number
+from portal.validation import row_id
 from portal.web import download, parsed_form, redirect, refused_form, render, verify_csrf
 
 router = APIRouter(prefix="/indicateurs")
 
 
-def _number(raw: str | None, *, what: str) -> int | None:
-    """A GET parameter: empty means "not chosen" (the « toutes » option of a select)."""
+def query_number(raw: str | None, *, what: str) -> int | None:
+    """A GET parameter: empty means "not chosen" (the « toutes » option of a select); anything
+    but a plain whole number that fits a row id (« ² », « 1e9 », 99…9) names nothing: 404."""
     if raw is None or raw.strip() in ("", "tous"):
         return None
-    if not raw.strip().isdigit():
+    number = row_id(raw)
+    if number is None:
         raise NotFound(f"{what} inconnue.")
-    return int(raw)
+    return number
 
 
 def _scope(db, user, annee: str | None, acheteur: str | None,
            periode: str | None = None, perimetre: str | None = None) -> scope.Scope:
-    return scope.resolve(db, user, year=_number(annee, what="Année"),
-                         buyer_id=_number(acheteur, what="Organisation"), period=periode,
+    return scope.resolve(db, user, year=query_number(annee, what="Année"),
+                         buyer_id=query_number(acheteur, what="Organisation"), period=periode,
                          perimeter=perimetre)
 
 
@@ -59,7 +63,7 @@ def _common(db, user, current: scope.Scope) -> dict:
             "years": scope.years(current.year), "periods": scope.periods(current.period),
             "buyers": scope.buyer_organisations(db) if user.is_admin else [],
             "datasets": exports.DATASETS, "workbook": exports.WORKBOOK,
-            **central_figures.dashboard_context(db, user, current)}
+            "can_consolidate": central_figures.can_consolidate(db, current)}
 
 
 @router.get("")
@@ -79,6 +83,8 @@ def dashboard_page(request: Request, db: DbSession, user: ContractSideUser,
         by_year[current.year] = indicator_charts.by_id(indicators)
     return render(request, "execution/dashboard.html", {
         **_common(db, user, current),
+        # The centrals' figures are the dashboard's alone (not the drill-downs').
+        **central_figures.dashboard_context(db, user, current),
         "indicators": indicators,
         "year_panels": indicator_charts.year_panels(
             indicators, "de l'année" if current.period.is_year else f"du {current.period.label}"),
@@ -114,9 +120,9 @@ def completeness_page(request: Request, db: DbSession, user: ContractSideUser,
     return render(request, "execution/completeness.html", {
         **_common(db, user, current), "search": search,
         "result": completeness.completeness(db, scope_q, page=page_number(page), search=search),
-        "kind_label": completeness.kind_label,
+        "kind_label": kind_label,
         "base": "/indicateurs/completude" + (f"?{filters}" if filters else ""),
-        "links": user.is_buyer,
+        "links": user.is_buyer and current.buyer_org_ids is None,  # members' are not theirs
     }, block="indicateurs")
 
 

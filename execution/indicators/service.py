@@ -72,7 +72,7 @@ def compute_indicators(db: Session, *, year: int | None = None,
     for all of them, each contract with its own buyer's, and the instance's targets."""
     scope = q.Scope(reporting_period(year, period), buyer_org_id, today(),
                     buyer_org_ids=buyer_org_ids)
-    settings = Settings.of(db, buyer_org_id)
+    settings = Settings.of_scope(db, buyer_org_id, buyer_org_ids)
     indicators = [
         *_insertion(db, scope, settings),
         *contract_indicators(q.notified_contracts(db, scope, settings=settings.sql), scope.period,

@@ -37,7 +37,7 @@ def compute_trends(db: Session, *, years: Sequence[int], buyer_org_id: int | Non
     first, last = min(years), max(years)
     scope = q.Scope(ReportingPeriod.of_year(last), buyer_org_id, today(),
                     buyer_org_ids=buyer_org_ids)
-    settings = Settings.of(db, buyer_org_id)
+    settings = Settings.of_scope(db, buyer_org_id, buyer_org_ids)
     hours = q.insertion_hours_by_year(db, scope, since=first)
     notified = q.notified_by_year(db, scope, settings=settings.sql, since=first)
     surveys = satisfaction_by_year(db, years=years, buyer_org_id=buyer_org_id,

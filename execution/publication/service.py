@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from execution.indicators.config import BY_ID, DEFINITIONS
+from execution.indicators.config import BY_ID, DEFINITIONS, may_edit
 from execution.indicators.service import Indicator, compute_indicators
 from execution.publication.models import Publication, PublishedIndicator
 from execution.reports.annual import annual_report_pdf
@@ -30,14 +30,16 @@ NOTHING_CHOSEN = "Choisissez au moins un indicateur à publier."
 NOT_STARTED = "Cette période n'a pas encore commencé : il n'y a rien à publier."
 RACE = ("Une autre publication de cette période vient d'être enregistrée ; rechargez la page "
         "pour voir ses versions, puis publiez à nouveau si besoin.")
+NO_SIRET = ("Votre organisation n'a pas de SIRET enregistré : ses indicateurs publiés n'auraient "
+            "pas d'adresse publique. Demandez à un administrateur de le renseigner.")
 NOT_PUBLISHED = "Aucune publication ne correspond à cette adresse."
 MANAGERS_ONLY = ("Seuls les gestionnaires de l'organisation acheteuse (ou un administrateur) "
                  "publient ses indicateurs.")
 
 
 def may_publish(user: User, buyer: Organisation) -> bool:
-    return user.is_admin or (user.is_buyer and user.is_manager
-                             and user.organisation_id == buyer.id)
+    """Who sets a buyer's settings and targets publishes its figures (execution.indicators)."""
+    return may_edit(user, buyer.id)
 
 
 def choose_period(text: str) -> ReportingPeriod:
@@ -80,6 +82,9 @@ def publish(db: Session, actor: User, buyer: Organisation, period: ReportingPeri
         raise NotFound("Cette organisation acheteuse n'existe pas.")
     if not may_publish(actor, buyer):
         raise Forbidden(MANAGERS_ONLY)
+    if not buyer.siret:
+        # The public address is /publication/{siret}/{period}: without one, nobody could read it.
+        raise Invalid(NO_SIRET)
     ids = set(_chosen(indicator_ids))
     indicators = [i for i in _indicators_of(db, buyer, period) if i.id in ids]
     last = db.scalar(select(func.max(Publication.version)).where(

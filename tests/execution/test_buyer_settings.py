@@ -297,3 +297,15 @@ def test_an_instance_without_threshold_applies_to_buyers_without_their_own(clien
     settings = effective_settings(db, world["metropole_org"].id)
     assert (settings.threshold, settings.payment_delay_days) == (None, 45)
     assert settings.source("threshold") == "valeur par défaut de l'instance"
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "99999999999999999999", "1e3", "-1", "abc"])
+def test_an_odd_organisation_in_the_address_is_a_404_not_a_500(client, login, world, value):
+    for user in (world["metropole"], world["admin"]):
+        login(user)
+        for path in ("/indicateurs", "/indicateurs/completude", "/acheteur/parametres",
+                     "/indicateurs/export/indicateurs.csv", "/indicateurs/insertion_hours"):
+            response = client.get(path, params={"acheteur": value})
+            assert response.status_code == 404, (user.email, path, value, response.status_code)
+            if "export" not in path:
+                assert "Organisation inconnue." in text(response)

@@ -294,3 +294,13 @@ def test_a_semester_is_published_with_its_own_figures(client, login, post, w):
     assert second["indicators"][0]["value"] == "0"
     page = public(client, f"/publication/{w.siret}/2025-S1").text
     assert "1er semestre 2025" in visible_text(page)
+
+
+def test_a_buyer_without_siret_is_told_why_it_cannot_publish(client, db, login, post, w):
+    w.buyer.organisation.siret = None
+    db.commit()
+    login(w.buyer)
+    response = publish(post)
+    assert response.status_code == 422
+    assert "n'a pas de SIRET" in visible_text(response.text)
+    assert db.scalar(select(Publication)) is None

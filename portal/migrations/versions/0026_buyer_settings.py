@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.Column('payment_delay_days', sa.Integer(), nullable=True),
     sa.Column('holder_amount_threshold_eur', sa.Numeric(precision=14, scale=2), nullable=True),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', sa.DateTime(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['buyer_org_id'], ['organisation.id'], name=op.f('fk_buyer_indicator_settings_buyer_org_id_organisation'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_buyer_indicator_settings_updated_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_buyer_indicator_settings')),
