@@ -12,6 +12,7 @@ from portal.centrals import consolidated_ids, is_central
 from portal.clock import today
 from portal.errors import Forbidden, NotFound
 from portal.facilitators import FacilitatorAssignment
+from portal.formatting import plural
 from portal.identity import find_organisation_by_siret
 from portal.models import Organisation, OrgKind, User
 from portal.reporting_period import AboutAPeriod, BadPeriod, ReportingPeriod, parse_period
@@ -38,8 +39,8 @@ class Scope(AboutAPeriod):
     @property
     def label(self) -> str:
         if self.buyer is not None and self.buyer_org_ids is not None:
-            return f"{self.buyer.name} et ses {len(self.buyer_org_ids) - 1} membres (centrale " \
-                "d'achat, consolidé)"
+            members = plural(len(self.buyer_org_ids) - 1, "membre")
+            return f"{self.buyer.name} et ses {members} (centrale d'achat, consolidé)"
         return self.buyer.name if self.buyer is not None else \
             "Toutes les organisations acheteuses"
 

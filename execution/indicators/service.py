@@ -25,7 +25,6 @@ from execution.indicators.buyer_config import Settings, euros
 from execution.indicators.config import BY_ID, targets_for
 from execution.indicators.fte import fte_indicator
 from execution.indicators.holders import holder_indicators
-from execution.indicators.indicator import HUNDRED as HUNDRED
 from execution.indicators.indicator import (
     TENTH,
     Indicator,

@@ -156,11 +156,14 @@ def publication_page(request: Request, db: DbSession, siret: str, period: str,
                      version: str | None = None):
     number = _version(version)
     publication = publications.published(db, siret, period, number)
+    shown = parse_period(publication.period)
     every = publications.versions(db, publication)
     base = documents.base_url(publication)
     suffix = f"?version={publication.version}"
     return render(request, "execution/publication/public.html", {
-        "p": publication, "period_label": parse_period(publication.period).label,
+        "p": publication, "period_label": shown.label,
+        # « Indicateurs 2025 », « Indicateurs du 1er semestre 2025 ».
+        "period_heading": shown.label if shown.is_year else f"du {shown.label}",
         "lines": documents.lines(publication), "versions": every, "base": base,
         "latest": every[-1][0] if every else publication.version,
         "files": {"json": f"{base}.json{suffix}", "csv": f"{base}.csv{suffix}",

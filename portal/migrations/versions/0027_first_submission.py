@@ -3,7 +3,7 @@ again: « filed on time » is decided by it. Backfilled from the earliest submit
 audit where there is one, else from the submission in force.
 
 Revision ID: 0027_first_submission
-Revises: 0025_notices
+Revises: 0026_buyer_settings
 Create Date: 2026-12-06 01:40:00.000000
 """
 from collections.abc import Sequence

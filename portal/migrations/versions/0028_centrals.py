@@ -3,7 +3,7 @@ a contract of the central (with the amount each orders), and the legal basis of 
 contract (L2113-12, L2113-13, L2113-15; empty for the rows before)
 
 Revision ID: 0028_centrals
-Revises: 0025_notices
+Revises: 0027_first_submission
 Create Date: 2026-12-06 01:40:00.000000
 """
 from collections.abc import Sequence

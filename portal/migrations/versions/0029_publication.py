@@ -2,7 +2,7 @@
 (one version per publication), read publicly at /publication
 
 Revision ID: 0029_publication
-Revises: 0025_notices
+Revises: 0028_centrals
 Create Date: 2026-12-06 01:40:00.000000
 """
 from collections.abc import Sequence
