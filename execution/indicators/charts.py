@@ -231,7 +231,7 @@ def _insertion_by_public(found: dict[str, Indicator]) -> Panel | None:
         return None
     if not rows:
         return _empty("publics", "Heures d'insertion par public éligible", indicator.id,
-                      "Aucune heure d'insertion validée pour cette année.")
+                      "Aucune heure d'insertion validée pour cette période.")
     total = sum((r.value or Decimal(0) for r in rows), Decimal(0))
     chart = bar_chart(
         title="Heures d'insertion par public éligible",
@@ -260,7 +260,7 @@ def _insertion_by_person(found: dict[str, Indicator]) -> Panel | None:
         return None
     if not any(segment.value for stack in stacks for segment in stack.segments):
         return _empty("sexe-age", "Heures d'insertion par sexe et par tranche d'âge", owner,
-                      "Aucune heure d'insertion validée pour cette année.")
+                      "Aucune heure d'insertion validée pour cette période.")
     chart = stacked_bar_chart(
         title="Heures d'insertion par sexe et par tranche d'âge",
         desc="Deux barres de 100 % découpées en segments à motifs ; sous chaque barre, chaque "
@@ -276,7 +276,8 @@ def _reserved(found: dict[str, Indicator]) -> Panel | None:
     if indicator is None:
         return None
     if not any(r.value for r in rows):
-        return _empty("reserves", title, indicator.id, "Aucun marché réservé notifié cette année.")
+        return _empty("reserves", title, indicator.id,
+                      "Aucun marché réservé notifié sur cette période.")
     chart = bar_chart(
         title=title, desc="Une barre par base légale de la réservation, son nombre de marchés "
         "et leur montant écrits à sa suite.", tick_format=lambda v: number(v),
@@ -311,7 +312,7 @@ def _agec(found: dict[str, Indicator]) -> Panel | None:
         return None
     if not rows:
         return _empty("agec", "Parts AGEC par catégorie", indicator.id,
-                      "Aucune dépense AGEC validée pour cette année.")
+                      "Aucune dépense AGEC validée pour cette période.")
     # Only the shares some category is held to get a column.
     used = [(key, name) for key, name in AGEC_SERIES
             if any(f"{key}_share" in r.extra for r in rows)]
@@ -357,7 +358,7 @@ def _satisfaction(found: dict[str, Indicator]) -> Panel | None:
         return None
     if not any(_detail(i, "invitations") for i in present):
         return _empty("satisfaction", "Satisfaction dans les deux sens", present[0].id,
-                      "Aucune enquête de fin de contrat n'a été close cette année.")
+                      "Aucune enquête de fin de contrat n'a été close sur cette période.")
     groups, table_rows = [], []
     for i in present:
         rate = _detail(i, "response_rate")

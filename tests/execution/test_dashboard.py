@@ -56,7 +56,7 @@ def test_buyer_sees_the_year_with_charts_and_tables(client, db, login):
     assert "Par sexe — Femme 35,00 h 63,6 %" in page and "Par sexe — Homme 20,00 h 36,4 %" in page
     assert "Heures d'insertion réalisées par année — tableau des valeurs" in page
     assert "2024 0,00 h — 2025 55,00 h 400,00 h" in page
-    assert "Aucune dépense AGEC validée pour cette année." in page
+    assert "Aucune dépense AGEC validée pour cette période." in page
     # Export links keep the filters.
     org = world.buyer.organisation_id
     assert f'href="/indicateurs/export/indicateurs.csv?annee=2025&amp;acheteur={org}"' \
@@ -160,7 +160,7 @@ def test_drill_down_lists_the_contracts_and_declarations_counted(client, db, log
     assert "Clause sociale Non" in page
     # Another year: nothing counted.
     page = text_of(client.get("/indicateurs/insertion_hours?annee=2024"))
-    assert "Aucun contrat ni aucune déclaration n'est compté pour cette année." in page
+    assert "Aucun contrat ni aucune déclaration n'est compté pour cette période." in page
     assert client.get("/indicateurs/inconnu?annee=2025").status_code == 404
     assert client.get("/indicateurs/insertion_hours?annee=1850").status_code == 404
     assert client.get("/indicateurs/insertion_hours?annee=abc").status_code == 404
