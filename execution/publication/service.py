@@ -129,6 +129,11 @@ class Published:
         return f"/publication/{self.siret}/{self.period.slug}"
 
 
+# The newest year first; within a year « 2025 », then « 2025-S1 », « 2025-S2 », then « 2025-T1 »…
+NEWEST_YEAR_FIRST = (func.substr(Publication.period, 1, 4).desc(), func.length(Publication.period),
+                     Publication.period)
+
+
 def index(db: Session, *, search: str = "", page: int = 1) -> Page:
     """One page of the organisations and periods published (``search``: a piece of the name or
     of the SIRET), in two statements whatever their number; items are ``Published``."""
@@ -137,9 +142,7 @@ def index(db: Session, *, search: str = "", page: int = 1) -> Page:
              .join(Organisation, Organisation.id == Publication.buyer_org_id)
              .where(Organisation.siret.is_not(None))
              .group_by(Organisation.id, Organisation.name, Organisation.siret, Publication.period)
-             # « 2025-T1 » after « 2025-S2 » after « 2025 »: the newest year first.
-             .order_by(func.lower(Organisation.name), Organisation.siret,
-                       Publication.period.desc()))
+             .order_by(func.lower(Organisation.name), Organisation.siret, *NEWEST_YEAR_FIRST))
     words = " ".join(search.split()).lower()[:100]
     if words:
         query = query.where(or_(func.lower(Organisation.name).contains(words, autoescape=True),
@@ -153,7 +156,7 @@ def index(db: Session, *, search: str = "", page: int = 1) -> Page:
 def publications_of(db: Session, buyer: Organisation) -> list[Publication]:
     """The buyer page's list: every version, the newest first (without the PDFs)."""
     return list(db.scalars(select(Publication).where(Publication.buyer_org_id == buyer.id)
-                           .order_by(Publication.period.desc(), Publication.version.desc())))
+                           .order_by(*NEWEST_YEAR_FIRST, Publication.version.desc())))
 
 
 def published_buyer(db: Session, siret: str) -> Organisation:

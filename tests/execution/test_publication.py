@@ -304,3 +304,14 @@ def test_a_buyer_without_siret_is_told_why_it_cannot_publish(client, db, login, 
     assert response.status_code == 422
     assert "n'a pas de SIRET" in visible_text(response.text)
     assert db.scalar(select(Publication)) is None
+
+
+def test_periods_are_listed_newest_year_first_then_year_semesters_quarters(client, login, post,
+                                                                          w):
+    login(w.buyer)
+    for period in ("2025-T1", "2025-S2", "2025", "2025-S1", "2024"):
+        assert publish(post, period=period).status_code == 303
+    text = visible_text(public(client, "/publication").text)
+    places = [text.index(label) for label in ("2025", "1er semestre 2025", "2e semestre 2025",
+                                              "1er trimestre 2025", "2024")]
+    assert places == sorted(places), text
