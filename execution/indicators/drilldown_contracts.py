@@ -50,24 +50,35 @@ def notified_drill(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch)
 
 
 def holders_drill(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Drill:
+    """Each attributaire of the period's contracts, counted or not by number; and, on the
+    titulaire's line, whether the contract's amount enters the share by amount (from its
+    buyer's amount threshold) and goes to it."""
+    sql = Settings.of_scope(db, scope.buyer_org_id, scope.buyer_org_ids).sql
     party, holder, buyer = aliased(ContractParty), aliased(Organisation), aliased(Organisation)
-    query = (select(Contract.id, Contract.reference, holder.name, party.role, holder.size,
-                    holder.region, buyer.region)
-             .join(party, and_(party.contract_id == Contract.id, party.role.in_(AWARDEES)))
-             .join(holder, holder.id == party.organisation_id)
-             .join(buyer, buyer.id == Contract.buyer_org_id)
-             .where(scope.in_period(Contract.notified_on), scope.of_buyer())
+    by_amount = and_(party.role == PartyRole.holder,
+                     Contract.amount_excl_vat >= sql.holder_amount_threshold)
+    query = sql.join(
+        select(Contract.id, Contract.reference, holder.name, party.role, holder.size,
+               holder.region, buyer.region, Contract.amount_excl_vat, by_amount)
+        .join(party, and_(party.contract_id == Contract.id, party.role.in_(AWARDEES)))
+        .join(holder, holder.id == party.organisation_id)
+        .join(buyer, buyer.id == Contract.buyer_org_id), Contract.buyer_org_id)
+    query = (query.where(scope.in_period(Contract.notified_on), scope.of_buyer())
              .order_by(Contract.reference, party.id))
     rows = []
-    for cid, ref, name, role, size, region, buyer_region in fetch(query):
+    for cid, ref, name, role, size, region, buyer_region, amount, in_amount in fetch(query):
         counted = (size in q.SME_SIZES if indicator_id == "sme_holders_share"
                    else region is not None and region == buyer_region)
         rows.append(Row(cid, ref, name, cells=[
             "Titulaire" if role == PartyRole.holder else "Co-traitant",
             labels.SIZES.get(size, "Inconnue") if size else "Inconnue", region or "Inconnue",
-            buyer_region or "Inconnue", yes(counted)]))
+            buyer_region or "Inconnue", yes(counted),
+            money(amount) if in_amount else "—",
+            yes(counted) if in_amount else "Non compté"]))
     return Drill("", "", f"Attributaires (titulaires et co-traitants) des marchés notifiés "
                  f"{scope.period.during} ; chaque entreprise ne compte qu'une fois dans "
-                 "l'indicateur.",
-                 ["Rôle", "Taille", "Région", "Région de l'acheteur", "Compté"],
-                 [False] * 5, rows, with_period=False)
+                 "l'indicateur en nombre. En montant : le montant des marchés à partir du seuil "
+                 "de leur acheteur, compté sur la ligne de leur titulaire.",
+                 ["Rôle", "Taille", "Région", "Région de l'acheteur", "Compté en nombre",
+                  "Montant retenu", "Compté en montant"],
+                 [False, False, False, False, False, True, False], rows, with_period=False)

@@ -182,6 +182,11 @@ def test_shares_of_tpe_pme_and_local_firms_by_number_and_by_amount(client, db, l
     # And beside the value on the dashboard.
     page = text(client.get(f"/indicateurs?annee={YEAR}"))
     assert "Part en valeur : 33,3 %" in page
+    # The drill-down shows which amounts the share by amount took (métropole: from 90 000 €).
+    drill = text(client.get(f"/indicateurs/sme_holders_share?annee={YEAR}"))
+    assert "Compté en montant" in drill and "Montant retenu" in drill
+    assert "100 000,00 €" in drill and "200 000,00 €" in drill
+    assert "50 000,00 €" not in drill and "20 000,00 €" not in drill
 
 
 def test_the_agent_reads_the_settings_and_cannot_change_them(client, db, login, post, world):
