@@ -225,8 +225,9 @@ def normalise(raw: RawRecord, *, only_buyer: str | None = None) -> Record:
                                    "concessionnaires" if concession else "titulaires")
     if reader.problems:
         raise Rejected(reader.problems)
-    assert reference and buyer_siret and objet and total is not None and duration is not None
-    assert starts is not None
+    # The reader recorded a problem for each of these that is missing: none is left here.
+    assert reference and buyer_siret and objet and total is not None and duration is not None  # nosec B101
+    assert starts is not None  # nosec B101
     latest_amount = next((m.amount for m in reversed(modifications) if m.amount is not None),
                          total)
     latest_duration = next((m.duration_months for m in reversed(modifications)

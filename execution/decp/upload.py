@@ -29,7 +29,8 @@ def storage_dir() -> Path:
 
 
 def stored_path(job: DecpImport) -> Path:
-    assert job.sha256 is not None
+    if job.sha256 is None:  # a job row is written with its file's digest
+        raise RuntimeError("import DECP sans empreinte de fichier")
     return storage_dir() / job.sha256
 
 

@@ -18,7 +18,7 @@ def load(db: Session, organisations: dict[str, Organisation], users: dict[str, U
         FacilitatorAssignment.facilitator_org_id == facilitator.id,
         FacilitatorAssignment.buyer_org_id == buyer.id,
         FacilitatorAssignment.contract_id.is_(None))
-    if db.scalar(attached) is None:
-        assert buyer.siret is not None  # the demo's métropole is registered with its SIRET
+    # The demo's métropole is registered with its SIRET.
+    if db.scalar(attached) is None and buyer.siret is not None:
         assignments.attach(db, admin=users[ADMIN], facilitator_org_id=facilitator.id,
                            buyer_siret=buyer.siret)

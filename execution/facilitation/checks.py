@@ -65,13 +65,12 @@ def check_line(db: Session, declaration_id: int, line_id: int, *, facilitator: U
                                                  InsertionLine.declaration_id == declaration.id))
     if line is None:
         raise NotFound("Cette ligne n'existe pas dans cette déclaration.")
-    missing = {field: "Répondez par oui ou par non." for field, value in (
-        ("eligibility_confirmed", eligibility_confirmed), ("proof_seen", proof_seen))
-        if value is None}
-    if missing:
+    if eligibility_confirmed is None or proof_seen is None:
+        missing = {field: "Répondez par oui ou par non." for field, value in (
+            ("eligibility_confirmed", eligibility_confirmed), ("proof_seen", proof_seen))
+            if value is None}
         raise Invalid("Indiquez si le public éligible est confirmé et si le justificatif a "
                       "été vu.", field_errors=missing)
-    assert eligibility_confirmed is not None and proof_seen is not None  # refused above
     line.eligibility_confirmed, line.proof_seen = eligibility_confirmed, proof_seen
     line.check_comment = _optional_comment(comment)
     line.checked_by_id, line.checked_at = facilitator.id, now()
