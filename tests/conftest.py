@@ -187,3 +187,19 @@ def portal_command(monkeypatch, capsys):
         out, err = capsys.readouterr()
         return exit_.value.code, out, err
     return call
+
+
+@pytest.fixture(scope="session", autouse=True)
+def light_password_hashing():
+    """Accounts made by the tests hash with argon2's lightest parameters: the default costs
+    0.15 s per hash and per login on these machines, which was a third of the suite's time.
+    tests/portal/test_security.py checks the parameters production keeps."""
+    from argon2 import PasswordHasher
+
+    from portal import security
+
+    production = security._hasher, security._DUMMY_HASH
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    security._DUMMY_HASH = security._hasher.hash("factice")
+    yield
+    security._hasher, security._DUMMY_HASH = production
