@@ -26,6 +26,7 @@ from portal.locks import AdvisoryLock, hold_lease, new_owner_id, release_lease
 from supplier import jobs as supplier_jobs
 from supplier import retention as supplier_retention
 from surveys import jobs as survey_jobs
+from surveys.candidates import jobs as candidate_jobs
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Europe/Paris"
@@ -59,6 +60,9 @@ JOBS = [
     Job("close_surveys", survey_jobs.close_campaigns,
         lambda: CronTrigger(hour=0, minute=30, timezone=TIMEZONE),
         "clôt les enquêtes dont la date limite est passée"),
+    Job("erase_candidate_addresses", candidate_jobs.erase_expired_addresses,
+        lambda: CronTrigger(hour=0, minute=40, timezone=TIMEZONE),
+        "efface les adresses des candidats évincés dont le lien d'enquête a expiré"),
     Job("purge_tokens", portal_jobs.purge_tokens,
         lambda: CronTrigger(hour=3, minute=0, timezone=TIMEZONE),
         "supprime les sessions, jetons et liens expirés"),

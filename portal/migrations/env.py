@@ -8,6 +8,7 @@ import execution.indicators.buyer_config  # noqa: F401  (registers the indicator
 import execution.publication.models  # noqa: F401  (registers the published snapshots)
 import execution.reports.models  # noqa: F401  (registers the report tables)
 import supplier.models  # noqa: F401  (registers the declaration tables)
+import surveys.candidates.models  # noqa: F401  (registers the candidate survey tables)
 import surveys.models  # noqa: F401  (registers the survey tables)
 from portal import (  # noqa: F401  (registers the kernel's tables)
     access,

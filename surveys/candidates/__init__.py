@@ -1,0 +1,1 @@
+"""The survey of a procedure's unsuccessful candidates: anonymous, shown only in groups of five."""
