@@ -12,9 +12,13 @@ from execution.indicators.config import DEFINITIONS
 from execution.indicators.exports import DATASETS, WORKBOOK
 from execution.publication import service as publications
 from execution.reports import attestation as attestations
+from portal.models import Contract as ContractRow
 from portal.notifications import Notification
 from portal.reporting_period import parse_period
+from portal.security import token_digest
 from supplier.models import CsrReport
+from surveys.candidates import service as candidate_surveys
+from surveys.candidates.models import CandidateInvitation
 from surveys.models import Question
 from tests.matrix_world import NOBODY, PEOPLE, Target
 
@@ -106,6 +110,8 @@ def _families(db, w):
     f["mail"] = [Target(f"courriel {s}", {"mail_id": w.people[s].mail}, side=s) for s in sides]
     # The one-time link is the credential: one is enough.
     f["link"] = [Target("lien d'invitation A", {"token": w.people["A"].link}, side="A")]
+    f["candidate_link"] = [Target("lien d'enquête de candidat A",
+                                  {"token": _candidate_token(db, w)}, side="A", contract=c["A"])]
     f["invite_org"] = [Target(f"organisation {k}", side=side, org=k, extra={"kind": o[k].kind})
                        for k, side in (("H", "A"), ("S", "B"), ("BA", "BA"))] + [
         Target(f"facilitateur {k}", side=k, org=k, extra={"kind": o[k].kind, "buyer": buyer})
@@ -173,6 +179,18 @@ def _families(db, w):
                          ["insertion_hours"])
     f["publication"] = [Target("publication 2025 de BA",
                                {"siret": o["BA"].siret, "period": "2025"}, org="BA")]
+
+
+def _candidate_token(db, w) -> str:
+    """A candidate of contract A invited by mail: its link's token (only the digest is kept, so
+    the matrix's own token replaces the one mailed)."""
+    contract = db.get(ContractRow, w.contracts["A"].id)
+    candidate_surveys.invite(db, contract, ["candidat@exemple.fr"], user=w.users["buyer"])
+    invitation = db.scalar(select(CandidateInvitation))
+    token = "jeton-de-candidat-de-la-matrice"
+    invitation.token_digest = token_digest(token)
+    db.flush()
+    return token
 
 
 def _notification_id(db, w, side) -> int:

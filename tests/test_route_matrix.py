@@ -33,6 +33,11 @@ from tests.conftest import rolled_back_session
 from tests.matrix_runner import Matrix, Row, Rule, codes, every_route, row
 from tests.matrix_world import NEW_PASSWORD, Actor
 
+
+def _candidate_answer(w, t) -> dict:
+    return {"q-1": "3", "q-7": "Consultation claire."}
+
+
 # --- Who may call what ---------------------------------------------------------------------------
 
 def _role(role: str, name: str) -> Rule:
@@ -371,6 +376,16 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/enquetes/resultats/fournisseurs/{organisation_id}"): row(SURVEYED_BY),
     ("POST", "/enquetes/contrats/{contract_id}/lancer"): row(CONTRACT_BUYER),
     ("GET", "/enquetes/campagnes/{campaign_id}/export.csv"): row(CONTRACT_BUYER),
+    # Unsuccessful candidates' survey: the buyer of the contract; the mailed link is the key.
+    ("GET", "/enquetes-candidats"): row(BUYERS),
+    ("GET", "/enquetes-candidats/resultats"): row(BUYERS),
+    ("GET", "/enquetes-candidats/contrats/{contract_id}"): row(CONTRACT_BUYER),
+    ("POST", "/enquetes-candidats/contrats/{contract_id}"): row(CONTRACT_BUYER, form=lambda w, t: {
+        "adresses": "autre.candidat@exemple.fr", "action": "envoyer"}),
+    ("POST", "/enquetes-candidats/contrats/{contract_id}/relancer"): row(CONTRACT_BUYER),
+    ("GET", "/enquete-candidats/{token}"): row(ANYONE, "candidate_link", public_data=True),
+    ("POST", "/enquete-candidats/{token}"): row(ANYONE, "candidate_link", public_data=True,
+                                                form=_candidate_answer),
     ("GET", "/enquetes/{invitation_id}"): row(SURVEY_PARTIES),
     ("POST", "/enquetes/{invitation_id}"): row(RESPONDENT, "open_invitation",
                                                form=lambda w, t: {"action": "save"}),

@@ -78,12 +78,12 @@ def send_invitations(request: Request, db: DbSession, user: BuyerUser, contract_
             return render(request, CONTRACT_PAGE, _contract_context(
                 db, contract, addresses=both,
                 summary=None) | {"imported": len(imported.splitlines())})
-        invited, known = service.invite(db, contract, checked_addresses(typed), user=user)
+        tokens, known = service.invite(db, contract, checked_addresses(typed), user=user)
     except PortalError as error:
         return refused_form(request, db, error, CONTRACT_PAGE, lambda errors, summary:
                             _contract_context(db, contract, addresses=typed, errors=errors,
                                               summary=summary))
-    message = f"Enquête envoyée à {invited} adresse(s)."
+    message = f"Enquête envoyée à {len(tokens)} adresse(s)."
     if known:
         message += f" {known} adresse(s) déjà invitée(s) n'ont pas reçu de second message."
     return redirect(request, f"/enquetes-candidats/contrats/{contract_id}", message=message)
@@ -110,8 +110,8 @@ def _answer_context(db, invitation, *, values=None, errors=None, summary=None) -
 
 
 def _dead(request, error: PortalError):
-    return render(request, ANSWER_PAGE, {"dead": error.message, "thanks": False}, status_code=error.status_code,
-                  headers=NO_REFERRER)
+    return render(request, ANSWER_PAGE, {"dead": error.message, "thanks": False},
+                  status_code=error.status_code, headers=NO_REFERRER)
 
 
 @public_router.get("/{token}")

@@ -82,9 +82,11 @@ def _mail(db: Session, invitation: CandidateInvitation, contract: Contract, toke
                kind="candidate_survey", about=("candidate_survey", invitation.survey_id))
 
 
-def invite(db: Session, contract: Contract, addresses: list[str], *, user: User) -> tuple[int, int]:
+def invite(db: Session, contract: Contract, addresses: list[str], *,
+           user: User) -> tuple[list[str], int]:
     """Mails each new address its link (creating the contract's survey the first time);
-    returns (invited now, already invited before)."""
+    returns the tokens mailed (for the demo; they are not stored) and how many addresses had
+    already been invited."""
     survey = survey_of(db, contract.id)
     if survey is None:
         survey = CandidateSurvey(contract_id=contract.id, created_by_id=user.id)
@@ -96,8 +98,10 @@ def invite(db: Session, contract: Contract, addresses: list[str], *, user: User)
         CandidateInvitation.survey_id == survey.id,
         CandidateInvitation.address_digest.in_(digests))))
     fresh = [(digest, address) for digest, address in digests.items() if digest not in known]
+    tokens = []
     for digest, address in fresh:
         token = new_token()
+        tokens.append(token)
         invitation = CandidateInvitation(survey_id=survey.id, email=address,
                                          address_digest=digest, token_digest=token_digest(token),
                                          sent_at=now(), expires_at=now() + EXPIRY)
@@ -107,7 +111,7 @@ def invite(db: Session, contract: Contract, addresses: list[str], *, user: User)
     if fresh:
         audit(db, user, "candidate_survey", survey.id, "invite",
               comment=f"{len(fresh)} invitation(s) envoyée(s)")
-    return len(fresh), len(known)
+    return tokens, len(known)
 
 
 def remind(db: Session, contract: Contract, *, user: User) -> int:
