@@ -64,8 +64,10 @@ def send_invitations(request: Request, db: DbSession, user: BuyerUser, contract_
     typed = str(form.get(FIELD, ""))[:60_000]
     upload = form.get("fichier")
     try:
-        if form.get("action") == "importer":
-            if not isinstance(upload, UploadFile) or not upload.filename:
+        attached = isinstance(upload, UploadFile) and bool(upload.filename)
+        # A file attached is imported for a check first, whichever button was pressed.
+        if form.get("action") == "importer" or attached:
+            if not isinstance(upload, UploadFile) or not attached:
                 raise Invalid("Aucune adresse n'a été importée.",
                               field_errors={"fichier": "Choisissez le fichier CSV à importer."})
             try:

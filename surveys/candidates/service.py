@@ -3,7 +3,7 @@ anonymous answer per token."""
 
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.audit import audit
@@ -186,8 +186,14 @@ def answer(db: Session, token: str, raw: dict[int, str]) -> None:
                       field_errors=errors)
     if not values:
         raise Invalid("Votre réponse n'a pas été enregistrée : répondez à au moins une question.")
-    # Spent first, in the same transaction: a second submission of the link finds it used.
-    invitation.used, invitation.email = True, None
+    # Spent by one conditional update: of two submissions of the link at once, the second one
+    # finds it used (it waits for the first one's commit, then matches no row).
+    spent = db.execute(update(CandidateInvitation)
+                       .where(CandidateInvitation.id == invitation.id,
+                              CandidateInvitation.used.is_(False))
+                       .values(used=True, email=None)).rowcount
+    if spent != 1:
+        raise Conflict(ANSWERED)
     response = CandidateResponse(survey_id=invitation.survey_id)
     db.add(response)
     db.flush()

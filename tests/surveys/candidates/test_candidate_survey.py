@@ -107,13 +107,18 @@ def test_csv_import_fills_the_list_without_sending(db, buyer, client, login, pos
     assert response.status_code == 200
     assert "zeta@exemple.fr\nalpha@exemple.fr\nbeta@exemple.fr" in response.text
     assert db.scalar(select(OutgoingMail.id)) is None
+    # « Envoyer » with a file attached imports it for a check too: nothing is sent unseen.
+    response = post(_page(buyer.contract), {"action": "envoyer", "adresses": ""},
+                    files={"fichier": ("candidats.csv", csv, "text/csv")})
+    assert response.status_code == 200 and "alpha@exemple.fr" in response.text
+    assert db.scalar(select(OutgoingMail.id)) is None
     pdf = post(_page(buyer.contract), {"action": "importer"},
                files={"fichier": ("candidats.csv", b"%PDF-1.4 ...", "text/csv")})
     assert pdf.status_code == 422
     assert "n'est pas un fichier CSV" in page_text(pdf)
 
 
-def test_results_hidden_below_five_then_shown(db, buyer, sent, client, login, post):
+def test_results_hidden_below_five_then_shown(db, buyer, sent, client, login, post, api):
     q = _questions(db)
     links = list(sent.values())
     comments = ["Zèle apprécié.", "Délai trop court.", "Merci pour le retour.",
@@ -129,6 +134,9 @@ def test_results_hidden_below_five_then_shown(db, buyer, sent, client, login, po
         assert HIDDEN in page
         assert "4 réponses" not in page and "Moyenne" not in page
         assert not any(comment in page for comment in comments)
+    # Nor through the surveys' API (there is no other export of candidate answers).
+    listed = api(buyer).get("/api/v1/surveys?per_page=200").text
+    assert not any(comment in listed for comment in comments)
     client.cookies.clear()
     answer(client, post, links[4], **{f"q-{q[1]}": "3", f"q-{q[2]}": "2", f"q-{q[6]}": "0",
                                       f"q-{q[7]}": comments[4]})
@@ -243,3 +251,13 @@ def test_list_is_searchable(db, buyer, sent, client, login):
     assert ESP_REF in client.get("/enquetes-candidats?q=espaces").text
     missing = client.get("/enquetes-candidats?q=voirie")
     assert ESP_REF not in missing.text and "Aucun résultat" in page_text(missing)
+
+
+def test_addresses_of_expired_links_are_erased_by_the_daily_job(db, buyer, sent, client, post):
+    from surveys.candidates.jobs import erase_expired_addresses
+
+    assert erase_expired_addresses(db) == "0 adresse de candidat effacée"
+    clock.freeze(SENT + timedelta(days=31))
+    assert erase_expired_addresses(db) == "6 adresses de candidats effacées"
+    assert set(db.scalars(select(CandidateInvitation.email))) == {None}
+    assert erase_expired_addresses(db) == "0 adresse de candidat effacée"
