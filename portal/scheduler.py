@@ -62,7 +62,7 @@ JOBS = [
         "clôt les enquêtes dont la date limite est passée"),
     Job("erase_candidate_addresses", candidate_jobs.erase_expired_addresses,
         lambda: CronTrigger(hour=0, minute=40, timezone=TIMEZONE),
-        "efface les adresses des candidats évincés dont le lien d'enquête a expiré"),
+        "efface les adresses des candidats évincés : liens expirés, courriels envoyés"),
     Job("purge_tokens", portal_jobs.purge_tokens,
         lambda: CronTrigger(hour=3, minute=0, timezone=TIMEZONE),
         "supprime les sessions, jetons et liens expirés"),

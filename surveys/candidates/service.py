@@ -30,6 +30,7 @@ from .models import (
 EXPIRY = timedelta(days=30)
 MAX_COMMENT = 2000
 PUBLIC_PATH = "/enquete-candidats"
+MAIL_KIND = "candidate_survey"
 # The answers offered for each scale (value sent, label); « Sans avis » is blank.
 OPTIONS = {
     CandidateScale.agreement: [("1", "Pas du tout d'accord"), ("2", "Plutôt pas d'accord"),
@@ -79,7 +80,7 @@ def _mail(db: Session, invitation: CandidateInvitation, contract: Contract, toke
         "contract": contract, "link": _link(token), "expires_at": invitation.expires_at,
         "reminder": reminder})
     queue_mail(db, to=invitation.email or "", subject=subject, text=text, html=html,
-               kind="candidate_survey", about=("candidate_survey", invitation.survey_id))
+               kind=MAIL_KIND, about=("candidate_survey", invitation.survey_id))
 
 
 def invite(db: Session, contract: Contract, addresses: list[str], *,

@@ -257,7 +257,15 @@ def test_addresses_of_expired_links_are_erased_by_the_daily_job(db, buyer, sent,
     from surveys.candidates.jobs import erase_expired_addresses
 
     assert erase_expired_addresses(db) == "0 adresse de candidat effacée"
+    delivered = db.scalars(select(OutgoingMail)).all()
+    delivered[0].status = "sent"
+    db.commit()
+    erase_expired_addresses(db)
+    assert delivered[0].to_address == "adresse effacée"
+    assert "enquete-candidats" not in delivered[0].text_body
+    assert delivered[1].to_address in ADDRESSES  # not delivered yet: kept to send
     clock.freeze(SENT + timedelta(days=31))
     assert erase_expired_addresses(db) == "6 adresses de candidats effacées"
     assert set(db.scalars(select(CandidateInvitation.email))) == {None}
+    assert set(db.scalars(select(OutgoingMail.to_address))) == {"adresse effacée"}
     assert erase_expired_addresses(db) == "0 adresse de candidat effacée"
