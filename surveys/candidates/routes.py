@@ -44,7 +44,7 @@ def organisation_results_page(request: Request, db: DbSession, user: BuyerUser):
 def _contract_context(db, contract, *, addresses="", errors=None, summary=None) -> dict:
     survey = service.survey_of(db, contract.id)
     return {"contract": contract, "survey": survey,
-            "counts": service.invitation_counts(db, survey.id) if survey else (0, 0),
+            "invited": service.invited_count(db, survey.id) if survey else 0,
             "results": group_results(db, survey_id=survey.id) if survey else None,
             "hidden": HIDDEN, "minimum": MIN_ANSWERS_SHOWN, "expiry_days": service.EXPIRY.days,
             "addresses": addresses, "errors": errors or {}, "error_summary": summary,
@@ -94,10 +94,10 @@ def send_invitations(request: Request, db: DbSession, user: BuyerUser, contract_
 @router.post("/contrats/{contract_id}/relancer")
 def remind_candidates(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId):
     contract = service.contract_for_buyer(db, contract_id, user=user)
-    reminded = service.remind(db, contract, user=user)
-    message = (f"Relance envoyée à {reminded} adresse(s) sans réponse." if reminded else
-               "Personne à relancer : chaque adresse a répondu, a déjà été relancée ou son lien "
-               "a expiré.")
+    service.remind(db, contract, user=user)
+    # The same words whoever was reminded: how many were would tell how many answered.
+    message = ("Relance envoyée aux candidats qui n'avaient pas encore répondu et ne l'avaient "
+               "pas déjà été.")
     return redirect(request, f"/enquetes-candidats/contrats/{contract_id}", message=message)
 
 

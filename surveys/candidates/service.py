@@ -61,13 +61,10 @@ def survey_of(db: Session, contract_id: int) -> CandidateSurvey | None:
     return db.scalar(select(CandidateSurvey).where(CandidateSurvey.contract_id == contract_id))
 
 
-def invitation_counts(db: Session, survey_id: int) -> tuple[int, int]:
-    """(invited, reminded): what the buyer did, never how many answered (that would tell
-    the count of a group under five)."""
-    invited, reminded = db.execute(
-        select(func.count(), func.count(CandidateInvitation.reminded_at))
-        .where(CandidateInvitation.survey_id == survey_id)).one()
-    return invited, reminded
+def invited_count(db: Session, survey_id: int) -> int:
+    """What the buyer did; never how many answered, nor how many were reminded (the rest): that
+    would tell the size of a group under five."""
+    return db.scalar(select(func.count()).where(CandidateInvitation.survey_id == survey_id)) or 0
 
 
 def _link(token: str) -> str:
@@ -129,9 +126,8 @@ def remind(db: Session, contract: Contract, *, user: User) -> int:
         token = new_token()
         invitation.token_digest, invitation.reminded_at = token_digest(token), now()
         _mail(db, invitation, contract, token, reminder=True)
-    if waiting:
-        audit(db, user, "candidate_survey", survey.id, "remind",
-              comment=f"{len(waiting)} relance(s)")
+    # Audited without the count, which would tell how many answered.
+    audit(db, user, "candidate_survey", survey.id, "remind")
     return len(waiting)
 
 

@@ -215,6 +215,10 @@ def test_reminder_mails_a_new_link_once(db, buyer, sent, client, login, post):
     login(buyer)
     url = _page(buyer.contract) + "/relancer"
     assert post(url).status_code == 303
+    page = page_text(client.get(_page(buyer.contract)))
+    # Neither the message nor the page tells how many were reminded (6 − answered).
+    assert "Relance envoyée aux candidats qui n'avaient pas encore répondu" in page
+    assert "5 adresse" not in page and "relancée" not in page and "Invitations envoyées 6" in page
     links = _links(db)
     assert len(db.scalars(select(OutgoingMail)).all()) == 11  # 6 invitations + 5 reminders
     assert links[ADDRESSES[1]] != sent[ADDRESSES[1]]
