@@ -9,6 +9,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from portal.models import Contract
+from portal.pagination import Page, paginate
 
 from .models import (
     CandidateAnswer,
@@ -45,11 +46,12 @@ class GroupResults:
     shown: bool
     answers: int | None = None
     questions: tuple[QuestionFigures, ...] = ()
-    comments: tuple[str, ...] = ()
+    comments: Page | None = None  # a page of the comments, alphabetical
 
 
-def _group(db: Session, responses: Select) -> GroupResults:
-    """The results of the responses the query selects (a query of response ids)."""
+def _group(db: Session, responses: Select, *, search: str, page: int) -> GroupResults:
+    """The results of the responses the query selects (a query of response ids), with one page
+    of the comments that contain ``search``."""
     ids = responses.subquery()
     count = db.scalar(select(func.count()).select_from(ids)) or 0
     if not results_shown(count):
@@ -73,16 +75,19 @@ def _group(db: Session, responses: Select) -> GroupResults:
                                       int(agree))
                       for position, wording, scale, answered, mean, agree in rows)
     # Alphabetical, not in the order given: the order would tell who wrote what.
-    comments = tuple(db.scalars(
-        select(CandidateAnswer.text)
-        .where(CandidateAnswer.response_id.in_(select(ids.c.id)),
-               CandidateAnswer.text.is_not(None))
-        .order_by(func.lower(CandidateAnswer.text), CandidateAnswer.text)))
-    return GroupResults(shown=True, answers=count, questions=questions, comments=comments)
+    comments = (select(CandidateAnswer.text)
+                .where(CandidateAnswer.response_id.in_(select(ids.c.id)),
+                       CandidateAnswer.text.is_not(None))
+                .order_by(func.lower(CandidateAnswer.text), CandidateAnswer.text))
+    if search:
+        comments = comments.where(func.lower(CandidateAnswer.text).contains(search.lower(),
+                                                                            autoescape=True))
+    return GroupResults(shown=True, answers=count, questions=questions,
+                        comments=paginate(db, comments, page=page))
 
 
-def group_results(db: Session, *, survey_id: int | None = None,
-                  buyer_org_id: int | None = None) -> GroupResults:
+def group_results(db: Session, *, survey_id: int | None = None, buyer_org_id: int | None = None,
+                  search: str = "", page: int = 1) -> GroupResults:
     """The results of one survey, or of every survey of a buyer organisation."""
     responses = select(CandidateResponse.id)
     if survey_id is not None:
@@ -90,4 +95,4 @@ def group_results(db: Session, *, survey_id: int | None = None,
     if buyer_org_id is not None:
         responses = responses.join(CandidateSurvey).join(Contract).where(
             Contract.buyer_org_id == buyer_org_id)
-    return _group(db, responses)
+    return _group(db, responses, search=search, page=page)

@@ -35,26 +35,35 @@ def surveys_page(request: Request, db: DbSession, user: BuyerUser, q: str = "", 
 
 
 @router.get("/resultats")
-def organisation_results_page(request: Request, db: DbSession, user: BuyerUser):
+def organisation_results_page(request: Request, db: DbSession, user: BuyerUser, q: str = "",
+                              page: str = ""):
+    search = q.strip()[:100]
     return render(request, "surveys/candidates/results.html", {
-        "results": group_results(db, buyer_org_id=user.organisation_id),
-        "hidden": HIDDEN, "minimum": MIN_ANSWERS_SHOWN})
+        "results": group_results(db, buyer_org_id=user.organisation_id, search=search,
+                                 page=page_number(page)),
+        "hidden": HIDDEN, "minimum": MIN_ANSWERS_SHOWN, "search": search,
+        "base": "/enquetes-candidats/resultats" + (f"?{urlencode({'q': search})}"
+                                                   if search else "")})
 
 
-def _contract_context(db, contract, *, addresses="", errors=None, summary=None) -> dict:
+def _contract_context(db, contract, *, addresses="", errors=None, summary=None,
+                      page: int = 1) -> dict:
     survey = service.survey_of(db, contract.id)
     return {"contract": contract, "survey": survey,
             "invited": service.invited_count(db, survey.id) if survey else 0,
-            "results": group_results(db, survey_id=survey.id) if survey else None,
+            "results": group_results(db, survey_id=survey.id, page=page) if survey else None,
+            "search": "", "base": f"/enquetes-candidats/contrats/{contract.id}",
             "hidden": HIDDEN, "minimum": MIN_ANSWERS_SHOWN, "expiry_days": service.EXPIRY.days,
             "addresses": addresses, "errors": errors or {}, "error_summary": summary,
             "imported": 0}
 
 
 @router.get("/contrats/{contract_id}")
-def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId):
+def contract_page(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId,
+                  page: str = ""):
     contract = service.contract_for_buyer(db, contract_id, user=user)
-    return render(request, CONTRACT_PAGE, _contract_context(db, contract))
+    return render(request, CONTRACT_PAGE, _contract_context(db, contract,
+                                                            page=page_number(page)))
 
 
 @router.post("/contrats/{contract_id}")

@@ -153,6 +153,9 @@ def test_results_hidden_below_five_then_shown(db, buyer, sent, client, login, po
         # Alphabetically, not in the order given.
         positions = [page.index(c) for c in sorted(comments, key=str.lower)]
         assert positions == sorted(positions)
+    found = page_text(client.get("/enquetes-candidats/resultats?q=DÉLAI"))
+    assert "Commentaires (1 contenant « DÉLAI »)" in found
+    assert "Délai trop court." in found and "Bonne procédure." not in found
 
 
 def test_a_link_serves_once_and_expires(db, buyer, sent, client, post):
