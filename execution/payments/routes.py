@@ -31,8 +31,8 @@ LABELS = {"number": "Numéro de facture", "received_on": "Reçue le",
           "suspended_days": "Jours de suspension", "suspension_reason": "Motif de la suspension",
           "interest_paid_eur": "Intérêts moratoires payés", "fee_paid": "Indemnité payée",
           "contract_id": "Contrat"}
-COMMON = {"field_labels": LABELS, "source_labels": SOURCE_LABELS,
-          "status_labels": STATUS_LABELS}
+COMMON = {"field_labels": LABELS, "invoice_source_labels": SOURCE_LABELS,
+          "invoice_status_labels": STATUS_LABELS}
 
 
 def _typed(form: FormData) -> dict[str, str]:
