@@ -73,7 +73,8 @@ def _day(value: str | None):
     try:
         return day(date_from_text(value or ""))
     except BadValue as bad:
-        raise BadValue(f"{bad.reason} ou JJ/MM/AAAA") from None
+        raise BadValue(bad.reason.replace("au format AAAA-MM-JJ",
+                                          "au format JJ/MM/AAAA ou AAAA-MM-JJ")) from None
 
 
 def read_rows(content: str) -> tuple[dict[int, str], list[tuple[int, list[str]]]]:
@@ -127,8 +128,8 @@ def import_invoices(db: Session, raw: bytes, *, buyer_siret: str) -> ImportResul
     columns, rows = read_rows(decode(raw))
     contracts = {c.reference.strip().lower(): c for c in db.scalars(
         select(Contract).where(Contract.buyer_org_id == buyer.id))}
-    known = set(db.execute(select(Invoice.contract_id, Invoice.number)
-                           .where(Invoice.buyer_org_id == buyer.id)).tuples())
+    known = {(contract_id, number) for contract_id, number in db.execute(
+        select(Invoice.contract_id, Invoice.number).where(Invoice.buyer_org_id == buyer.id))}
     result = ImportResult()
     for line, cells in rows:
         values = {key: cells[n] if n < len(cells) else "" for n, key in columns.items()}

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Integer, and_, case, cast, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from execution.indicators.indicator import ratio
 from execution.indicators.queries import SME_SIZES, count_if
@@ -21,6 +21,7 @@ from portal.models import Organisation, OrgSize
 from portal.money import cents, from_cents
 
 TENTH = Decimal("0.1")
+BUYER = aliased(Organisation, name="buyer_org")
 SIZE_ORDER = [OrgSize.tpe, OrgSize.pme, OrgSize.eti, OrgSize.ge]
 SIZE_LABELS = {OrgSize.tpe: "TPE", OrgSize.pme: "PME", OrgSize.eti: "ETI",
                OrgSize.ge: "Grande entreprise", None: "Taille inconnue"}
@@ -55,6 +56,7 @@ def _rows(db: Session, key, label_of, *, year: int, buyer_org_id: int | None,
                    EcbRate.id.is_(None).label("no_rate"),
                    Invoice.interest_paid_eur.label("paid"), Invoice.fee_paid.label("fee_paid"))
             .join(Organisation, Organisation.id == Invoice.supplier_org_id)
+            .join(BUYER, BUYER.id == Invoice.buyer_org_id)
             .outerjoin(EcbRate, payment_sql.rate_join())
             .where(Invoice.status == InvoiceStatus.confirmed,
                    Invoice.received_on >= date(year, 1, 1),
@@ -116,7 +118,5 @@ def sme_only(db: Session, *, year: int, buyer_org_id: int | None) -> PaymentFigu
 
 
 def by_buyer(db: Session, *, year: int, buyer_org_id: int | None) -> list[PaymentFigures]:
-    buyer = select(Organisation.name).where(Organisation.id == Invoice.buyer_org_id) \
-        .scalar_subquery()
-    return _rows(db, buyer, lambda name: name, year=year, buyer_org_id=buyer_org_id,
+    return _rows(db, BUYER.name, lambda name: name, year=year, buyer_org_id=buyer_org_id,
                  order=lambda f: f.label.lower())
