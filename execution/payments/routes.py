@@ -79,7 +79,7 @@ def add_invoice(request: Request, db: DbSession, user: BuyerUser, contract_id: R
     except (ValidationError, Invalid) as error:
         return refused_form(request, db, error, CONTRACT_PAGE, lambda errors, summary: (
             _contract_context(db, user, contract_id, values=values, errors=errors,
-                              summary=summary)), block="invoice-form")
+                              summary=summary)), block="invoice_form")
     return redirect(request, f"/acheteur/contrats/{contract_id}/factures",
                     message=f"Facture {invoice.number} enregistrée.")
 
@@ -120,7 +120,7 @@ def update_invoice(request: Request, db: DbSession, user: BuyerUser, invoice_id:
             raise
         return refused_form(request, db, error, EDIT_PAGE, lambda errors, summary: (
             _edit_context(db, user, invoice_id, values=values, errors=errors,
-                          summary=summary)), block="invoice-form")
+                          summary=summary)), block="invoice_edit_form")
     return redirect(request, f"/acheteur/factures/{invoice.id}",
                     message=f"Facture {invoice.number} enregistrée.")
 
@@ -182,7 +182,7 @@ def declare_invoice(request: Request, db: DbSession, user: SupplierUser, form: F
     except (ValidationError, Invalid) as error:
         return refused_form(request, db, error, DECLARE_PAGE, lambda errors, summary: (
             _declare_context(db, user, values=values, errors=errors, summary=summary)),
-            block="invoice-form")
+            block="invoice_declare_form")
     return redirect(request, f"/fournisseur/factures/{invoice.id}", message=(
         f"Facture {invoice.number} déclarée : l'acheteur doit maintenant la confirmer."))
 
