@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, select
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators.indicator import ratio
@@ -33,8 +33,9 @@ class PaymentFigures:
     invoices: int
     mean_days: Decimal | None
     median_days: Decimal | None
-    on_time: int
+    on_time: int  # paid within the legal maximum
     late: int
+    settled: int  # paid, or late already: whether it was paid on time is known
     interest_due: Decimal
     interest_unknown: int  # late invoices whose half-year rate is not entered
     interest_paid: Decimal
@@ -43,7 +44,8 @@ class PaymentFigures:
 
     @property
     def on_time_share(self) -> Decimal | None:
-        return ratio(self.on_time, self.invoices)
+        """Unpaid invoices still within the maximum are not counted yet, either way."""
+        return ratio(self.on_time, self.settled)
 
 
 def _rows(db: Session, key, label_of, *, year: int, buyer_org_id: int | None,
@@ -54,7 +56,8 @@ def _rows(db: Session, key, label_of, *, year: int, buyer_org_id: int | None,
     base = (select(key.label("key"), delay.label("delay"), late.label("late"),
                    payment_sql.interest_cents(on).label("interest"),
                    EcbRate.id.is_(None).label("no_rate"),
-                   Invoice.interest_paid_eur.label("paid"), Invoice.fee_paid.label("fee_paid"))
+                   Invoice.interest_paid_eur.label("paid"), Invoice.fee_paid.label("fee_paid"),
+                   Invoice.paid_on.is_not(None).label("is_paid"))
             .join(Organisation, Organisation.id == Invoice.supplier_org_id)
             .join(BUYER, BUYER.id == Invoice.buyer_org_id)
             .outerjoin(EcbRate, payment_sql.rate_join())
@@ -71,7 +74,9 @@ def _rows(db: Session, key, label_of, *, year: int, buyer_org_id: int | None,
     is_late = ranked.c.late == literal(True)
     query = (select(ranked.c.key, func.count(), func.avg(ranked.c.delay),
                     func.avg(case((middle, ranked.c.delay))),
-                    count_if(~is_late), count_if(is_late),
+                    count_if(and_(~is_late, ranked.c.is_paid == literal(True))),
+                    count_if(is_late),
+                    count_if(or_(is_late, ranked.c.is_paid == literal(True))),
                     func.sum(case((is_late, ranked.c.interest), else_=0)),
                     count_if(and_(is_late, ranked.c.no_rate == literal(True))),
                     func.sum(ranked.c.paid),
@@ -79,9 +84,9 @@ def _rows(db: Session, key, label_of, *, year: int, buyer_org_id: int | None,
              .group_by(ranked.c.key))
     found = [PaymentFigures(
         label_of(key), int(count), _tenth(mean), _tenth(median), int(on_time), int(n_late),
-        from_cents(cast_int(interest)), int(unknown), cents(paid), FLAT_FEE * int(n_late),
-        FLAT_FEE * int(fees_paid))
-        for key, count, mean, median, on_time, n_late, interest, unknown, paid, fees_paid
+        int(settled), from_cents(cast_int(interest)), int(unknown), cents(paid),
+        FLAT_FEE * int(n_late), FLAT_FEE * int(fees_paid))
+        for key, count, mean, median, on_time, n_late, settled, interest, unknown, paid, fees_paid
         in db.execute(query)]
     return sorted(found, key=order) if order else found
 
@@ -97,7 +102,7 @@ def _tenth(value) -> Decimal | None:
 def total(db: Session, *, year: int, buyer_org_id: int | None) -> PaymentFigures:
     found = _rows(db, literal(1), lambda _key: "Toutes les factures", year=year,
                   buyer_org_id=buyer_org_id)
-    return found[0] if found else PaymentFigures("Toutes les factures", 0, None, None, 0, 0,
+    return found[0] if found else PaymentFigures("Toutes les factures", 0, None, None, 0, 0, 0,
                                                  Decimal("0.00"), 0, Decimal("0.00"),
                                                  Decimal("0.00"), Decimal("0.00"))
 

@@ -92,6 +92,15 @@ def test_who_reads_the_payment_indicators(client, db, login, w):
         client.get("/indicateurs/paiements").text)
 
 
+def test_an_unpaid_invoice_within_the_delay_is_not_yet_counted_on_time(client, db, login, w):
+    # Received 20 May 2025, unpaid on 1 June: 12 days, within 30: its delay counts in the
+    # mean, but whether it will be paid on time is not known yet (no share: « — »).
+    enter(db, w, w.contract, "E", "2025-05-20", "100")
+    login(w.buyer)
+    text = visible_text(client.get("/indicateurs/paiements?annee=2025").text)
+    assert "Toutes les factures 1 12,0 j 12,0 j — 0,00 €" in text
+
+
 def _invoices(db, w, count: int, offset: int):
     for n in range(count):
         enter(db, w, w.contract if n % 2 else w.big_contract, f"S-{offset + n:03d}",
