@@ -55,12 +55,14 @@ def payment_indicators_page(request: Request, db: DbSession, user: ContractSideU
                             annee: Year = None, acheteur: QueryId = None):
     buyer = chosen_buyer(db, user, acheteur, refusals=INDICATOR_REFUSALS)
     year = valid_year(annee)
-    scope = {"year": year, "buyer_org_id": buyer.id if buyer is not None else None}
+    buyer_org_id = buyer.id if buyer is not None else None
     query = {"annee": year, **({"acheteur": buyer.id} if user.is_admin and buyer else {})}
     return render(request, "execution/payments/indicators.html", {
         "year": year, "years": years(year), "buyer": buyer,
         "organisations": buyer_organisations(db) if user.is_admin else [],
-        "total": indicators.total(db, **scope), "sme": indicators.sme_only(db, **scope),
-        "by_size": indicators.by_size(db, **scope),
-        "by_buyer": indicators.by_buyer(db, **scope) if buyer is None else [],
+        "total": indicators.total(db, year=year, buyer_org_id=buyer_org_id),
+        "sme": indicators.sme_only(db, year=year, buyer_org_id=buyer_org_id),
+        "by_size": indicators.by_size(db, year=year, buyer_org_id=buyer_org_id),
+        "by_buyer": (indicators.by_buyer(db, year=year, buyer_org_id=None)
+                     if buyer is None else []),
         "query": urlencode(query)}, block="indicateurs")

@@ -40,7 +40,8 @@ def _typed(form: FormData) -> dict[str, str]:
 
 
 def _parse(values: dict[str, str]) -> InvoiceForm:
-    return InvoiceForm(**{k: v for k, v in values.items() if k != "fee_paid" or v})
+    return InvoiceForm.model_validate({k: v for k, v in values.items()
+                                       if k != "fee_paid" or v})
 
 
 def _values_of(invoice: Invoice) -> dict[str, str]:
