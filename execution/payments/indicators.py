@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators.indicator import ratio
@@ -22,6 +22,7 @@ from portal.money import cents, from_cents
 
 TENTH = Decimal("0.1")
 BUYER = aliased(Organisation, name="buyer_org")
+SEPARATOR = "|"
 SIZE_ORDER = [OrgSize.tpe, OrgSize.pme, OrgSize.eti, OrgSize.ge]
 SIZE_LABELS = {OrgSize.tpe: "TPE", OrgSize.pme: "PME", OrgSize.eti: "ETI",
                OrgSize.ge: "Grande entreprise", None: "Taille inconnue"}
@@ -123,5 +124,7 @@ def sme_only(db: Session, *, year: int, buyer_org_id: int | None) -> PaymentFigu
 
 
 def by_buyer(db: Session, *, year: int, buyer_org_id: int | None) -> list[PaymentFigures]:
-    return _rows(db, BUYER.name, lambda name: name, year=year, buyer_org_id=buyer_org_id,
-                 order=lambda f: f.label.lower())
+    # Keyed by name and id: two organisations of the same name stay two lines.
+    key = BUYER.name.concat(SEPARATOR).concat(cast(BUYER.id, String))
+    return _rows(db, key, lambda named: named.rsplit(SEPARATOR, 1)[0], year=year,
+                 buyer_org_id=buyer_org_id, order=lambda f: f.label.lower())
