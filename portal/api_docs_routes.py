@@ -21,6 +21,10 @@ OPENAPI_TAGS = [
                                             "d'insertion et donne son avis."},
     {"name": "surveys", "description": "Enquêtes de satisfaction de fin de contrat."},
     {"name": "indicators", "description": "Indicateurs SPASER d'une année."},
+    {"name": "invoices", "description": "Factures et délais de paiement : l'acheteur lit "
+                                        "celles de son organisation, l'entreprise les siennes, "
+                                        "avec le retard, les intérêts moratoires et "
+                                        "l'indemnité dus."},
 ]
 
 

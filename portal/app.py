@@ -24,6 +24,9 @@ from execution.indicators import api as indicator_api
 from execution.indicators import buyer_routes as indicator_buyer_routes
 from execution.indicators import routes as indicator_routes
 from execution.opendata import routes as opendata_routes
+from execution.payments import admin_routes as payment_admin_routes
+from execution.payments import api as payment_api
+from execution.payments import routes as payment_routes
 from execution.publication import routes as publication_routes
 from execution.reports import routes as report_routes
 from execution.review import api as review_api
@@ -212,6 +215,9 @@ def create_app() -> FastAPI:
                 surveys_routes.router, surveys_api.router, candidate_routes.router,
                 candidate_routes.public_router, agec_routes.router,
                 agec_routes.declaration_router,
+                # Before the indicators' router: its /indicateurs/{indicator_id} would take
+                # /indicateurs/paiements.
+                payment_admin_routes.router, payment_routes.router, payment_api.router,
                 indicator_routes.router, indicator_routes.settings_router,
                 indicator_buyer_routes.router, indicator_api.router,
                 report_routes.router, review_routes.router, review_api.router,

@@ -194,6 +194,29 @@ def import_decp(
     typer.echo(summary(job))
 
 
+@app.command("import-invoices")
+def import_invoices(
+    file: Annotated[Path, typer.Argument(help="Export CSV des factures de la comptabilité.")],
+    buyer: Annotated[str, typer.Option(help="SIRET de l'acheteur dont les marchés sont "
+                                             "facturés.")],
+) -> None:
+    """Importe des factures (délais de paiement) : chaque ligne rejetée est signalée avec son
+    numéro et sa raison ; un nouvel import du même fichier ne crée pas de doublon."""
+    from execution.payments.importing import UnreadableFile, import_invoices, read_file
+    from portal.db import new_session
+
+    try:
+        raw = read_file(file)
+        with new_session(writes=True) as db:
+            result = import_invoices(db, raw, buyer_siret=buyer)
+            db.commit()
+    except UnreadableFile as error:
+        fail(error.message)
+    for line, reason in result.rejected:
+        typer.echo(f"Ligne {line} rejetée : {reason}")
+    typer.echo(result.summary)
+
+
 def write_output(output: Path, content: bytes) -> None:
     """Writes an exported file, or fails with the reason in French."""
     try:

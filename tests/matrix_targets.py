@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from execution.indicators.config import DEFINITIONS
 from execution.indicators.exports import DATASETS, WORKBOOK
+from execution.payments import service as invoices
+from execution.payments.schemas import InvoiceForm
 from execution.publication import service as publications
 from execution.reports import attestation as attestations
 from portal.models import Contract as ContractRow
@@ -31,6 +33,7 @@ FAMILY_OF_PARAMETER = {
     "document_id": "document", "code": "attestation", "token": "link",
     "indicator_id": "indicator", "path": "static", "job_id": "decp_import",
     "assignment_id": "assignment", "fmt": "followup_file", "membership_id": "membership",
+    "invoice_id": "invoice",
 }
 
 
@@ -179,6 +182,21 @@ def _families(db, w):
                          ["insertion_hours"])
     f["publication"] = [Target("publication 2025 de BA",
                                {"siret": o["BA"].siret, "period": "2025"}, org="BA")]
+    # The contract a supplier names in the invoice declaration's form (not in its address).
+    f["invoice_contract"] = [Target(f"contrat {k} (choisi dans le formulaire)", side=k,
+                                    contract=c[k]) for k in ("A", "B")]
+    # An invoice each holder declared unpaid, awaiting its buyer's confirmation.
+    f["invoice"] = []
+    for side, holder in holders.items():
+        word = {"A": "ALDERAAN", "B": "SULLUST"}[side]
+        invoice = invoices.declare(db, actor=w.users[holder], contract_id=c[side].id,
+                                   data=InvoiceForm(number=f"FAC-{word}-1",
+                                                    received_on="2025-01-15",
+                                                    amount_incl_vat="1000"))
+        db.flush()
+        f["invoice"].append(Target(f"facture déclarée {side}", {"invoice_id": invoice.id},
+                                   side=side, contract=c[side], org=holder_orgs[side],
+                                   version=invoice.version))
 
 
 def _candidate_token(db, w) -> str:
@@ -248,6 +266,9 @@ def _markers(w):
                                                         "BEN-SUL-02"))):
         for marker in markers:
             m[marker] = m[marker] | {facilitator}
+    # An invoice is its buyer's and its holder's, not the co-holder's.
+    m["FAC-ALDERAAN-1"] = _actors_of(w, "BA", "H")
+    m["FAC-SULLUST-1"] = _actors_of(w, "BB", "S")
     m["Action Alderaan de tri"] = _actors_of(w, "BA", "H", "C")
     m["Action Sullust de tri"] = _actors_of(w, "BB", "S")
     m["decp-naboo.json"] = m["Rejet naboo"] = _actors_of(w, "BA")

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from execution.payments import service as invoices
+from execution.payments.schemas import InvoiceForm
 from portal.agec import AgecThreshold
 from portal.centrals import CentralMembership
 from portal.facilitators import FacilitatorAssignment
@@ -106,12 +108,30 @@ def _central_uses(db, world):
         f"amount_{member.id}": "beaucoup"}
 
 
+def _invoice(db, world):
+    return world.buyer, f"/acheteur/contrats/{world.contract.id}/factures", {
+        "number": "F-1", "received_on": "2025-03-01", "amount_incl_vat": "douze"}
+
+
+def _invoice_edit(db, world):
+    invoice = invoices.create(db, actor=world.buyer, contract=world.contract, data=InvoiceForm(
+        number="F-2", received_on="2025-03-01", amount_incl_vat="100"))
+    db.commit()
+    return world.buyer, f"/acheteur/factures/{invoice.id}", {"paid_on": "2025-02-01"}
+
+
+def _invoice_declare(db, world):
+    return world.holder, "/fournisseur/factures/declarer", {
+        "number": "T-1", "received_on": "2025-03-01", "amount_incl_vat": "-5"}
+
+
 CASES = {"declaration_form": _declaration, "survey_form": _survey, "contract_form": _contract,
          "subcontractor_form": _subcontractor, "threshold_form": _threshold,
          "settings_form": _settings, "target_form": _target, "review_form": _review,
          "commentary_form": _commentary, "opinion_form": _opinion,
          "uses_form": _central_uses, "buyer_settings_form": _buyer_settings,
-         "buyer_target_form": _buyer_target}
+         "buyer_target_form": _buyer_target, "invoice_form": _invoice,
+         "invoice_edit_form": _invoice_edit, "invoice_declare_form": _invoice_declare}
 
 
 def test_every_form_block_has_a_case():

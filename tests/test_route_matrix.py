@@ -116,6 +116,10 @@ SETTINGS_EDITORS = Rule(
     "les gestionnaires de l'organisation acheteuse, l'administrateur pour l'organisation choisie",
     lambda a, t: (a.role == "buyer" and a.manager and t.org in (None, a.org))
     or (a.role == "admin" and t.org is not None))
+INVOICE_BUYER = Rule("les acheteurs de l'acheteur de la facture",
+                      lambda a, t: a.role == "buyer" and a.org == t.contract.buyer)
+INVOICE_SUPPLIER = Rule("l'entreprise qui a émis la facture",
+                        lambda a, t: a.role == "supplier" and a.org == t.org)
 OWN_NOTIFICATION = Rule("son destinataire", lambda a, t: t.owner in (None, a.name))
 
 
@@ -457,6 +461,31 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/acheteur/contrats/{contract_id}/membres"): row(
         CENTRAL_BUYER, "central_contract", form=lambda w, t: {
             "members": str(w.yavin.id), f"amount_{w.yavin.id}": "1 000", "marker": ""}),
+    # Payment delays: the contract's buyer enters its invoices, its holder declares unpaid ones
+    # and reads its own across buyers; administrators keep the ECB rates.
+    ("GET", "/acheteur/contrats/{contract_id}/factures"): row(CONTRACT_BUYER),
+    ("POST", "/acheteur/contrats/{contract_id}/factures"): row(CONTRACT_BUYER, form=lambda w, t: {
+        "number": "F-MATRICE", "received_on": "2025-01-15", "amount_incl_vat": "100"}),
+    ("GET", "/acheteur/factures"): row(BUYERS, exact=BUYER_PAGE),
+    ("GET", "/acheteur/factures/{invoice_id}"): row(INVOICE_BUYER),
+    ("POST", "/acheteur/factures/{invoice_id}"): row(INVOICE_BUYER, form=lambda w, t: {
+        "number": "F-MATRICE", "received_on": "2025-01-15", "amount_incl_vat": "100",
+        "version": t.version}),
+    ("POST", "/acheteur/factures/{invoice_id}/confirmer"): row(INVOICE_BUYER, form=_version),
+    ("POST", "/acheteur/factures/{invoice_id}/rejeter"): row(INVOICE_BUYER, form=_version),
+    ("GET", "/fournisseur/factures"): row(SUPPLIERS),
+    ("GET", "/fournisseur/factures/declarer"): row(SUPPLIERS),
+    ("POST", "/fournisseur/factures/declarer"): row(CONTRACT_HOLDER, "invoice_contract",
+                                                    form=lambda w, t: {
+        "contract_id": str(t.contract.id), "number": "T-MATRICE", "received_on": "2025-01-15",
+        "amount_incl_vat": "100"}),
+    ("GET", "/fournisseur/factures/{invoice_id}"): row(INVOICE_SUPPLIER),
+    ("GET", "/api/v1/invoices"): row(BUYERS | SUPPLIERS),
+    ("GET", "/api/v1/invoices/{invoice_id}"): row(INVOICE_BUYER | INVOICE_SUPPLIER),
+    ("GET", "/admin/taux-bce"): row(ADMIN, exact={None: codes(403, admin=200)}),
+    ("POST", "/admin/taux-bce"): row(ADMIN, exact={None: codes(403, admin=303)},
+                                     form=lambda w, t: {"half_year": "2026-S1", "rate": "2"}),
+    ("GET", "/indicateurs/paiements"): row(INDICATORS, "scope", query=YEAR),
 }
 
 

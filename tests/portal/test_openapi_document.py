@@ -29,8 +29,10 @@ OPERATION_IDS = {
     ("GET", "/api/v1/surveys/{invitation_id}"): "surveys-get",
     ("POST", "/api/v1/surveys/{invitation_id}/answers"): "surveys-answer",
     ("GET", "/api/v1/indicators"): "indicators-get",
+    ("GET", "/api/v1/invoices"): "invoices-list",
+    ("GET", "/api/v1/invoices/{invoice_id}"): "invoices-get",
 }
-TAGS = ["identity", "contracts", "declarations", "surveys", "indicators"]
+TAGS = ["identity", "contracts", "declarations", "surveys", "indicators", "invoices"]
 KEBAB = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
