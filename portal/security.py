@@ -10,8 +10,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 # argon2id with RFC 9106's second recommended profile (64 MiB, 3 passes, 4 lanes): about 0.15 s
 # per hash or check on a 2-core machine. Written out so that a library upgrade cannot lower it.
-HASHER_PARAMETERS = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
-_hasher = PasswordHasher(**HASHER_PARAMETERS)
+TIME_COST, MEMORY_COST_KIB, PARALLELISM = 3, 65536, 4
+_hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB,
+                         parallelism=PARALLELISM)
 # Verifying against this when the e-mail is unknown takes as long as a real check, so the answer
 # time does not tell whether an account exists.
 _DUMMY_HASH = _hasher.hash("mot de passe factice pour égaliser les temps de réponse")

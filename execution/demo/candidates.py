@@ -16,7 +16,7 @@ from surveys.candidates import service
 
 CLAIRE = "claire.martin@loire-estuaire.example.fr"
 # Answers by question position (1–5 agreement 1–4, 6 likelihood 0–10, 7 comment).
-ANSWERS = {
+ANSWERS: dict[str, list[dict[int, int | str]]] = {
     "LE-2026-003": [
         {1: 4, 2: 2, 3: 3, 4: 3, 5: 2, 6: 8, 7: "Délai de trois semaines trop court en été."},
         {1: 3, 2: 2, 3: 2, 4: 4, 5: 1, 6: 6,

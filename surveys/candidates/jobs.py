@@ -2,7 +2,9 @@
 (link expired) and from the outgoing mails that carried them (once delivered, or given up):
 they served only to send and remind. Idempotent."""
 
-from sqlalchemy import or_, update
+from typing import cast
+
+from sqlalchemy import CursorResult, or_, update
 from sqlalchemy.orm import Session
 
 from portal.clock import now
@@ -18,10 +20,10 @@ ERASED_BODY = ("Invitation à l'enquête auprès des candidats évincés : adres
 
 
 def erase_expired_addresses(db: Session) -> str:
-    erased = db.execute(update(CandidateInvitation)
-                        .where(CandidateInvitation.email.is_not(None),
-                               CandidateInvitation.expires_at <= now())
-                        .values(email=None)).rowcount
+    erased = cast(CursorResult, db.execute(
+        update(CandidateInvitation)
+        .where(CandidateInvitation.email.is_not(None), CandidateInvitation.expires_at <= now())
+        .values(email=None))).rowcount
     # A mail keeps its row (the « Envois » page counts it) without the address or the link.
     db.execute(update(OutgoingMail)
                .where(OutgoingMail.kind == MAIL_KIND, OutgoingMail.to_address != ERASED,

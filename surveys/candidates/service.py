@@ -2,8 +2,9 @@
 anonymous answer per token."""
 
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.audit import audit
@@ -185,10 +186,10 @@ def answer(db: Session, token: str, raw: dict[int, str]) -> None:
         raise Invalid("Votre réponse n'a pas été enregistrée : répondez à au moins une question.")
     # Spent by one conditional update: of two submissions of the link at once, the second one
     # finds it used (it waits for the first one's commit, then matches no row).
-    spent = db.execute(update(CandidateInvitation)
-                       .where(CandidateInvitation.id == invitation.id,
-                              CandidateInvitation.used.is_(False))
-                       .values(used=True, email=None)).rowcount
+    spent = cast(CursorResult, db.execute(
+        update(CandidateInvitation)
+        .where(CandidateInvitation.id == invitation.id, CandidateInvitation.used.is_(False))
+        .values(used=True, email=None))).rowcount
     if spent != 1:
         raise Conflict(ANSWERED)
     response = CandidateResponse(survey_id=invitation.survey_id)

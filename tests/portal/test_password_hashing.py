@@ -6,7 +6,8 @@ from portal import security
 
 
 def test_production_hashes_with_argon2id_64_mib_3_passes():
-    stored = PasswordHasher(**security.HASHER_PARAMETERS).hash("un mot de passe")
+    stored = PasswordHasher(time_cost=security.TIME_COST, memory_cost=security.MEMORY_COST_KIB,
+                            parallelism=security.PARALLELISM).hash("un mot de passe")
 
     assert stored.startswith("$argon2id$")
     assert "m=65536,t=3,p=4" in stored
