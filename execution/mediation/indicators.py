@@ -1,0 +1,78 @@
+"""The mediation indicators of a buyer organisation over a reporting period, as SQL aggregates:
+requests opened and closed in the period, and the mean and median days to the first answer
+(requests first answered in the period) and to the closing (requests closed in the period).
+
+Durations are exact (fractional days between the two instants), rounded to a tenth for show.
+The median is the middle row(s) of a row_number window: the same statement on SQLite and
+PostgreSQL."""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from execution.indicators.queries import count_if, day_number
+from execution.mediation.models import MediationRequest
+from portal.formatting import PARIS
+from portal.reporting_period import ReportingPeriod
+
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Durations:
+    count: int = 0
+    mean_days: Decimal | None = None
+    median_days: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class MediationFigures:
+    period: ReportingPeriod
+    opened: int
+    closed: int
+    first_answer: Durations
+    closing: Durations
+
+
+def _bounds(period: ReportingPeriod) -> tuple[datetime, datetime]:
+    """The period's first and next first instants in Paris, as the users live them."""
+    return (datetime.combine(period.first_day, time(0), tzinfo=PARIS),
+            datetime.combine(period.next_first_day, time(0), tzinfo=PARIS))
+
+
+def _rounded(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(TENTH, ROUND_HALF_UP)
+
+
+def _durations(db: Session, buyer_org_id: int, end_column, start: datetime,
+               end: datetime) -> Durations:
+    """Count, mean and median of (end_column - opened_at) in days, over the requests of the
+    buyer whose ``end_column`` falls in [start, end)."""
+    delays = (select((day_number(db, end_column) - day_number(db, MediationRequest.opened_at))
+                     .label("days"))
+              .where(MediationRequest.buyer_org_id == buyer_org_id,
+                     end_column >= start, end_column < end)
+              .subquery())
+    ranked = select(delays.c.days, func.row_number().over(order_by=delays.c.days).label("k"),
+                    func.count().over().label("n")).subquery()
+    middle = ranked.c.k.in_(((ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2))
+    count, mean, median = db.execute(select(
+        func.count(ranked.c.days), func.avg(ranked.c.days),
+        func.avg(case((middle, ranked.c.days))))).one()
+    return Durations(int(count), _rounded(mean), _rounded(median))
+
+
+def mediation_figures(db: Session, buyer_org_id: int,
+                      period: ReportingPeriod) -> MediationFigures:
+    start, end = _bounds(period)
+    opened_in = (MediationRequest.opened_at >= start) & (MediationRequest.opened_at < end)
+    closed_in = (MediationRequest.closed_at >= start) & (MediationRequest.closed_at < end)
+    opened, closed = db.execute(select(count_if(opened_in), count_if(closed_in)).where(
+        MediationRequest.buyer_org_id == buyer_org_id)).one()
+    return MediationFigures(
+        period=period, opened=int(opened), closed=int(closed),
+        first_answer=_durations(db, buyer_org_id, MediationRequest.first_answer_at, start, end),
+        closing=_durations(db, buyer_org_id, MediationRequest.closed_at, start, end))
