@@ -21,6 +21,9 @@ OPENAPI_TAGS = [
                                             "d'insertion et donne son avis."},
     {"name": "surveys", "description": "Enquêtes de satisfaction de fin de contrat."},
     {"name": "indicators", "description": "Indicateurs SPASER d'une année."},
+    {"name": "mediation", "description": "Demandes de médiation, en lecture : l'entreprise "
+                                         "qui les a ouvertes et les médiateurs de l'acheteur, "
+                                         "personne d'autre."},
 ]
 
 

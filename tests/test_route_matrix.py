@@ -478,6 +478,10 @@ POLICY: dict[tuple[str, str], Row] = {
                                                       exact={"A": codes(404, holder=200,
                                                                         colleague=200,
                                                                         buyer=200)}),
+    # The API reads with the same rule (an empty list for anyone else).
+    ("GET", "/api/v1/mediation-requests"): row(LOGGED),
+    ("GET", "/api/v1/mediation-requests/{request_id}"): row(MEDIATION_PARTIES,
+                                                            "mediation_request"),
     # The mediator flag: a gestionnaire of a buyer organisation (or an administrator) on its
     # agents; on a company's people it is refused (409).
     ("POST", "/organisation/membres/{user_id}/mediateur"): row(

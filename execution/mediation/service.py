@@ -28,7 +28,7 @@ from portal.clock import now
 from portal.documents import Document, store_upload
 from portal.errors import Conflict, Invalid, NotFound, TooLarge
 from portal.models import AWARDEES, Contract, ContractParty, Organisation, User
-from portal.pagination import Page, paginate
+from portal.pagination import PER_PAGE, Page, paginate
 
 NOT_FOUND = "Cette demande de médiation n'existe pas ou vous n'y avez pas accès."
 NO_CONTRACT = "Ce contrat n'existe pas ou votre entreprise n'en est pas titulaire."
@@ -77,7 +77,7 @@ def side_of(user: User) -> Side:
 
 
 def requests_page(db: Session, user: User, *, search: str = "", status: str = "",
-                  page: int = 1) -> Page:
+                  page: int = 1, per_page: int = PER_PAGE) -> Page:
     """One page of the requests ``user`` reads, the latest first, searched in the subject, the
     contract's reference and object and the company's name; ``status`` one of STATUS_FILTERS.
     Two statements (the contract, the company and the author are joined)."""
@@ -93,7 +93,8 @@ def requests_page(db: Session, user: User, *, search: str = "", status: str = ""
                                   in (MediationRequest.subject, Contract.reference,
                                       Contract.object, Organisation.name))))
     return paginate(db, query.order_by(MediationRequest.opened_at.desc(),
-                                       MediationRequest.id.desc()), page=page)
+                                       MediationRequest.id.desc()), page=page,
+                    per_page=per_page)
 
 
 def contract_to_mediate(db: Session, contract_id: int, user: User) -> Contract:

@@ -248,3 +248,19 @@ def test_the_lists_search_and_filter(client, db, login, w):
     assert "Pénalités de retard" in text and "Retard de paiement" in text
     fragment = client.get("/fournisseur/mediation?q=paiement", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<div id="results">')
+
+
+def test_the_api_reads_requests_with_the_same_rule(db, api, w):
+    request = mediation_world.open_request(db, w, when=at("2026-03-02"), with_file=True)
+    for user in (w.holder, w.mediator):
+        listing = api(user).get("/api/v1/mediation-requests?status=open")
+        assert listing.status_code == 200
+        body = listing.json()
+        assert body["total"] == 1 and body["items"][0]["subject"] == "Retard de paiement"
+        detail = api(user).get(f"/api/v1/mediation-requests/{request.id}").json()
+        assert detail["attachments"] == [f"/mediation/pieces/{request.attachments[0].id}"]
+    for user in (w.agent, w.admin, w.other_supplier, w.facilitator):
+        assert api(user).get("/api/v1/mediation-requests").json()["total"] == 0
+        response = api(user).get(f"/api/v1/mediation-requests/{request.id}")
+        assert response.status_code == 404 and "detail" in response.json()
+    assert api(w.holder).get("/api/v1/mediation-requests?status=bidon").status_code == 422
