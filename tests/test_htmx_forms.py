@@ -106,12 +106,37 @@ def _central_uses(db, world):
         f"amount_{member.id}": "beaucoup"}
 
 
+def _mediation(db, world):
+    from execution.mediation import service as mediation
+
+    world.buyer.is_mediator = True
+    request = mediation.open_request(db, user=world.holder, contract_id=world.contract.id,
+                                     subject="Retard de paiement", description="Les faits.")
+    db.commit()
+    return request
+
+
+def _mediation_request(db, world):
+    return world.holder, f"/fournisseur/contrats/{world.contract.id}/mediation", {
+        "subject": "  ", "description": "Gardé tel quel."}
+
+
+def _mediation_reply(db, world):
+    return world.buyer, f"/acheteur/mediation/{_mediation(db, world).id}", {"body": " "}
+
+
+def _mediation_close(db, world):
+    return world.buyer, f"/acheteur/mediation/{_mediation(db, world).id}", {
+        "outcome": "", "comment": "Gardé tel quel."}
+
+
 CASES = {"declaration_form": _declaration, "survey_form": _survey, "contract_form": _contract,
          "subcontractor_form": _subcontractor, "threshold_form": _threshold,
          "settings_form": _settings, "target_form": _target, "review_form": _review,
          "commentary_form": _commentary, "opinion_form": _opinion,
          "uses_form": _central_uses, "buyer_settings_form": _buyer_settings,
-         "buyer_target_form": _buyer_target}
+         "buyer_target_form": _buyer_target, "request_form": _mediation_request,
+         "reply_form": _mediation_reply, "close_form": _mediation_close}
 
 
 def test_every_form_block_has_a_case():

@@ -126,7 +126,8 @@ def open_request(request: Request, db: DbSession, user: SupplierParty, contract_
 # --- One request --------------------------------------------------------------------------------
 
 def _request_context(db, user: User, request_id: int, *, values=None, errors=None,
-                     summary=None) -> dict:
+                     summary=None, failed: str | None = None) -> dict:
+    """The request page; ``failed``: the form (« reply », « close ») whose refusal it shows."""
     found: MediationRequest = service.get_visible(db, request_id, user)
     files: dict[int | None, list] = {}
     for attachment in found.attachments:
@@ -134,7 +135,8 @@ def _request_context(db, user: User, request_id: int, *, values=None, errors=Non
     return {"r": found, "files": files, "mediator": service.side_of(user) == "mediator",
             "space": "/fournisseur" if user.is_supplier else "/acheteur",
             "outcomes": list(OUTCOME_LABELS.items()), "values": values or {},
-            "errors": errors or {}, "error_summary": summary, "field_labels": FIELD_LABELS}
+            "errors": errors or {}, "error_summary": summary, "field_labels": FIELD_LABELS,
+            "failed": failed}
 
 
 @router.get("/fournisseur/mediation/{request_id}")
@@ -157,7 +159,7 @@ def _reply(request: Request, db, user: User, request_id: int, form: FormData, sp
         summary = error.message + (FILE_AGAIN if upload is not None else "")
         return refused_form(request, db, error, REQUEST_PAGE, lambda errors, _summary: (
             _request_context(db, user, request_id, values=values, errors=errors,
-                             summary=summary)), block="reply_form")
+                             summary=summary, failed="reply")), block="reply_form")
     return redirect(request, f"{space}/mediation/{request_id}", message="Message envoyé.")
 
 
@@ -182,7 +184,7 @@ def close_request(request: Request, db: DbSession, user: Mediator, request_id: R
     except (Invalid, Conflict) as error:
         return refused_form(request, db, error, REQUEST_PAGE, lambda errors, summary: (
             _request_context(db, user, request_id, values=values, errors=errors,
-                             summary=summary)), block="close_form")
+                             summary=summary, failed="close")), block="close_form")
     return redirect(request, f"/acheteur/mediation/{request_id}",
                     message=f"Demande clôturée : {closed.outcome_label}.")
 
