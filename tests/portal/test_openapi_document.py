@@ -29,8 +29,10 @@ OPERATION_IDS = {
     ("GET", "/api/v1/surveys/{invitation_id}"): "surveys-get",
     ("POST", "/api/v1/surveys/{invitation_id}/answers"): "surveys-answer",
     ("GET", "/api/v1/indicators"): "indicators-get",
+    ("GET", "/api/v1/mediation-requests"): "mediation-requests-list",
+    ("GET", "/api/v1/mediation-requests/{request_id}"): "mediation-requests-get",
 }
-TAGS = ["identity", "contracts", "declarations", "surveys", "indicators"]
+TAGS = ["identity", "contracts", "declarations", "surveys", "indicators", "mediation"]
 KEBAB = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
