@@ -67,6 +67,9 @@ class MediationRequest(Base):
     first_answer_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Two mediators closing (or answering) at once: the second one's UPDATE matches no row
+    # (StaleDataError → 409), never a silent overwrite of the outcome.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     contract: Mapped[Contract] = relationship(lazy="joined", innerjoin=True)
     supplier: Mapped[Organisation] = relationship(foreign_keys=[supplier_org_id], lazy="joined",
@@ -78,6 +81,8 @@ class MediationRequest(Base):
     attachments: Mapped[list["MediationAttachment"]] = relationship(
         back_populates="request", order_by="MediationAttachment.id",
         cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def status_label(self) -> str:

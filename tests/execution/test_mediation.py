@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from execution.mediation.models import MediationAttachment, MediationRequest
 from portal import clock
@@ -264,3 +264,16 @@ def test_the_api_reads_requests_with_the_same_rule(db, api, w):
         response = api(user).get(f"/api/v1/mediation-requests/{request.id}")
         assert response.status_code == 404 and "detail" in response.json()
     assert api(w.holder).get("/api/v1/mediation-requests?status=bidon").status_code == 422
+
+
+def test_two_mediators_closing_at_once_one_gets_a_conflict(client, db, login, post, w):
+    request = mediation_world.open_request(db, w, when=at("2026-03-02"))
+    login(w.mediator)
+    # Another mediator closed it between this page's reading and the click.
+    db.execute(update(MediationRequest).where(MediationRequest.id == request.id).values(
+        version=MediationRequest.version + 1, status="closed", outcome="desaccord")
+        .execution_options(synchronize_session=False))
+    response = post(f"/acheteur/mediation/{request.id}/cloture", data={"outcome": "accord"})
+    assert response.status_code == 409
+    db.expire_all()
+    assert db.get(MediationRequest, request.id).outcome == "desaccord"

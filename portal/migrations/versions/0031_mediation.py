@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('first_answer_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['buyer_org_id'], ['organisation.id'], name=op.f('fk_mediation_request_buyer_org_id_organisation')),
     sa.ForeignKeyConstraint(['closed_by_id'], ['user_account.id'], name=op.f('fk_mediation_request_closed_by_id_user_account')),
     sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], name=op.f('fk_mediation_request_contract_id_contract'), ondelete='CASCADE'),
