@@ -458,6 +458,9 @@ POLICY: dict[tuple[str, str], Row] = {
         None: codes(404, **dict.fromkeys(SUPPLIER_NAMES, 200))}),
     ("GET", "/acheteur/mediation"): row(MEDIATORS, exact={
         None: codes(404, buyer=200, other_buyer=200)}),
+    # Aggregates only: any agent of a buyer for its organisation, the administrator for all.
+    ("GET", "/acheteur/mediation/indicateurs"): row(BUYERS | ADMIN, exact={
+        None: codes(403, **dict.fromkeys((*BUYER_NAMES, "admin"), 200))}),
     ("GET", "/fournisseur/contrats/{contract_id}/mediation"): row(CONTRACT_AWARDEE,
                                                                  "mediation_contract"),
     ("POST", "/fournisseur/contrats/{contract_id}/mediation"): row(

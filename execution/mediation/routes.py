@@ -8,16 +8,17 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
+from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
 from execution.mediation import service
-from execution.mediation.indicators import mediation_figures
+from execution.mediation.indicators import figures_by_buyer, mediation_figures
 from execution.mediation.models import OUTCOME_LABELS, MediationRequest
 from execution.mediation.service import NOT_FOUND, STATUS_FILTERS, Upload
 from portal.auth import CurrentUser, DbSession
 from portal.clock import today
-from portal.errors import Conflict, Invalid, NotFound, TooLarge
-from portal.models import User
+from portal.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from portal.models import Organisation, User
 from portal.pagination import page_number
 from portal.reporting_period import BadPeriod, parse_period
 from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
@@ -91,6 +92,29 @@ def mediator_list_page(request: Request, db: DbSession, user: Mediator, q: str =
         error = str(bad)
     return _list(request, db, user, space="/acheteur", q=q, statut=statut, page=page,
                  figures=figures, period_text=typed, period_error=error)
+
+
+# --- Indicators (aggregates only: any agent of the buyer, every buyer for an administrator) ---
+
+@router.get("/acheteur/mediation/indicateurs")
+def indicators_page(request: Request, db: DbSession, user: CurrentUser,
+                    periode: str | None = None):
+    if not (user.is_buyer or user.is_admin):
+        raise Forbidden("Les indicateurs de médiation sont réservés aux acheteurs et aux "
+                        "administrateurs.")
+    typed = (periode if periode is not None else str(today().year))[:20]
+    rows, error, period = [], None, None
+    try:
+        period = parse_period(typed)
+    except BadPeriod as bad:
+        error = str(bad)
+    if period is not None:
+        found = figures_by_buyer(db, period, None if user.is_admin else user.organisation_id)
+        names = {org_id: name for org_id, name in db.execute(select(
+            Organisation.id, Organisation.name).where(Organisation.id.in_(found)))}
+        rows = sorted(((names.get(k, ""), f) for k, f in found.items()), key=lambda r: r[0])
+    return render(request, "execution/mediation/indicators.html", {
+        "rows": rows, "period": period, "period_text": typed, "period_error": error})
 
 
 # --- Opening ------------------------------------------------------------------------------------

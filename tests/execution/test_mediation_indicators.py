@@ -7,6 +7,7 @@ from execution.mediation import service
 from execution.mediation.indicators import mediation_figures
 from portal import clock
 from portal.reporting_period import parse_period
+from tests.conftest import visible_text
 from tests.execution import mediation_world
 from tests.execution.mediation_world import at
 
@@ -79,3 +80,27 @@ def test_the_list_page_shows_them_and_refuses_an_odd_period(client, db, login):
     assert "Indicateurs — 2026" in page and "2,5 jours" in page
     odd = client.get("/acheteur/mediation?periode=2026-X9")
     assert odd.status_code == 200 and "n&#39;est pas une période" in odd.text
+
+
+def test_the_indicators_page_by_buyer_organisation(client, db, login):
+    """Any agent reads its organisation's aggregates (not the requests); the administrator
+    every buyer organisation's, by organisation; a supplier nothing."""
+    w = mediation_world.build(db)
+    first = mediation_world.open_request(db, w, when=at("2026-01-05"))
+    _answer(db, w, first, at("2026-01-06"))
+    other = mediation_world.build(db)
+    second = mediation_world.open_request(db, other, when=at("2026-02-02"))
+    clock.freeze(at("2026-02-05"))
+    service.reply(db, second.id, user=other.mediator, body="Réponse")
+    db.commit()
+    clock.freeze(at("2026-03-01"))
+    login(w.agent)
+    page = visible_text(client.get("/acheteur/mediation/indicateurs?periode=2026-T1").text)
+    assert "Ville de Naboo 1 0 1,0 j (1,0 j) sur 1 demande" in page
+    assert "Retard de paiement" not in page and "3,0 j" not in page
+    login(w.admin)
+    page = visible_text(client.get("/acheteur/mediation/indicateurs?periode=2026").text)
+    assert "1,0 j (1,0 j)" in page and "3,0 j (3,0 j)" in page
+    assert "Aucune demande" in client.get("/acheteur/mediation/indicateurs?periode=2025").text
+    login(w.holder)
+    assert client.get("/acheteur/mediation/indicateurs").status_code == 403
