@@ -25,6 +25,9 @@ OPENAPI_TAGS = [
                                         "celles de son organisation, l'entreprise les siennes, "
                                         "avec le retard, les intérêts moratoires et "
                                         "l'indemnité dus."},
+    {"name": "mediation", "description": "Demandes de médiation, en lecture : l'entreprise "
+                                         "qui les a ouvertes et les médiateurs de l'acheteur, "
+                                         "personne d'autre."},
 ]
 
 

@@ -23,6 +23,8 @@ from execution.facilitation import routes as facilitation_routes
 from execution.indicators import api as indicator_api
 from execution.indicators import buyer_routes as indicator_buyer_routes
 from execution.indicators import routes as indicator_routes
+from execution.mediation import api as mediation_api
+from execution.mediation import routes as mediation_routes
 from execution.opendata import routes as opendata_routes
 from execution.payments import admin_routes as payment_admin_routes
 from execution.payments import api as payment_api
@@ -222,7 +224,7 @@ def create_app() -> FastAPI:
                 indicator_buyer_routes.router, indicator_api.router,
                 report_routes.router, review_routes.router, review_api.router,
                 opendata_routes.router, decp_routes.router, api_docs_routes.router,
-                publication_routes.router,
+                publication_routes.router, mediation_routes.router, mediation_api.router,
                 facilitation_routes.router, facilitation_routes.admin_router,
                 facilitation_routes.buyer_router, facilitation_check_routes.router,
                 facilitation_api.router, central_routes.admin_router, central_routes.router]

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.clock import now
@@ -46,6 +46,9 @@ class Document(Base):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # Read only through the page that attached it (a mediation request's parties), never by
+    # the uploader's whole organisation through /documents/{id}.
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def path(self) -> Path:
@@ -100,7 +103,8 @@ def received_file(stream: BinaryIO, directory: Path) -> Iterator[tuple[Path, str
 
 
 def store_upload(db: Session, *, filename: str | None, stream: BinaryIO, uploader: User,
-                 allowed: tuple[str, ...] = ("application/pdf",)) -> Document:
+                 allowed: tuple[str, ...] = ("application/pdf",),
+                 confidential: bool = False) -> Document:
     """Checks and stores an upload; raises a French error and stores nothing when it is refused."""
     storage = storage_dir()
     with received_file(stream, storage) as (received, sha, size, head):
@@ -116,7 +120,7 @@ def store_upload(db: Session, *, filename: str | None, stream: BinaryIO, uploade
     os.replace(received, target)  # same content, same place: storing twice is harmless
     document = Document(organisation_id=uploader.organisation_id, uploaded_by_id=uploader.id,
                         filename=safe_filename(filename, default=f"document.{kind.split('/')[1]}"),
-                        content_type=kind, size=size, sha256=sha)
+                        content_type=kind, size=size, sha256=sha, confidential=confidential)
     db.add(document)
     db.flush()
     return document

@@ -79,6 +79,15 @@ def set_manager(request: Request, db: DbSession, user: CurrentUser, user_id: Row
     return redirect(request, "/organisation", message=f"{member.full_name} {text}.")
 
 
+@router.post("/membres/{user_id}/mediateur")
+def set_mediator(request: Request, db: DbSession, user: CurrentUser, user_id: RowId, form: Form):
+    grant = form.get("mediateur") == "oui"
+    member = members.set_mediator(db, actor=user, user_id=user_id, mediator=grant)
+    text = "est désormais médiateur" if grant else "n'est plus médiateur"
+    return redirect(request, "/organisation", message=f"{member.full_name} {text} de "
+                    "l'organisation.")
+
+
 @router.post("/demandes/{request_id}/accepter")
 def accept_request(request: Request, db: DbSession, user: CurrentUser, request_id: RowId):
     invited = access.accept(db, manager=user, request_id=request_id)

@@ -1,5 +1,6 @@
 """An organisation's people, managed by its gestionnaires (and by the administrators): who is
-there, who leaves, who holds the gestionnaire flag. Every change is audited."""
+there, who leaves, who holds the gestionnaire flag and, in a buyer organisation, the mediator
+flag. Every change is audited."""
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -8,7 +9,7 @@ from portal import accounts, identity
 from portal.audit import audit
 from portal.clock import now
 from portal.errors import Conflict, Forbidden, NotFound
-from portal.models import User
+from portal.models import OrgKind, Role, User
 from portal.pagination import Page, paginate
 
 
@@ -53,6 +54,7 @@ def deactivate(db: Session, *, actor: User, user_id: int) -> User:
         raise Conflict("Ce compte est déjà désactivé.")
     was_manager = member.is_manager
     member.is_active, member.is_manager, member.deactivated_at = False, False, now()
+    member.is_mediator = False
     identity.end_tokens(db, member)
     accounts.kill_links(db, member)
     db.flush()
@@ -98,4 +100,20 @@ def set_manager(db: Session, *, actor: User, user_id: int, manager: bool) -> Use
     member.is_manager = manager
     db.flush()
     audit(db, actor, "user", member.id, "grant_manager" if manager else "revoke_manager")
+    return member
+
+
+def set_mediator(db: Session, *, actor: User, user_id: int, mediator: bool) -> User:
+    """Names or withdraws one of a buyer organisation's mediators (execution.mediation): the
+    agents who read and answer its suppliers' mediation requests."""
+    member = _member(db, actor, user_id)
+    if member.is_mediator == mediator:
+        return member
+    if mediator and (member.role != Role.buyer or member.organisation.kind != OrgKind.buyer):
+        raise Conflict("Seuls les agents d'une organisation acheteuse peuvent être médiateurs.")
+    if mediator and not member.is_active:
+        raise Conflict("Réactivez d'abord ce compte.")
+    member.is_mediator = mediator
+    db.flush()
+    audit(db, actor, "user", member.id, "grant_mediator" if mediator else "revoke_mediator")
     return member

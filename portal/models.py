@@ -112,6 +112,9 @@ class User(Base):
     mail_digest: Mapped[bool] = mapped_column(default=True, server_default="1")
     # A gestionnaire manages the organisation's people: invites, deactivates, hands the flag on.
     is_manager: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A buyer organisation's internal mediator (RFAR « médiateur »): reads and answers the
+    # mediation requests its suppliers open (execution.mediation); set by a gestionnaire.
+    is_mediator: Mapped[bool] = mapped_column(default=False, server_default=false())
     deactivated_at: Mapped[datetime | None]
     # Set when an administrator erased the person (GDPR art. 17): the row stays, pseudonymised,
     # so that filings and the audit trail still name an author.

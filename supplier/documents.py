@@ -29,7 +29,7 @@ def get_readable_document(db: Session, document_id: int, user: User) -> Document
     linked = select(Attachment.document_id).where(
         Attachment.declaration_id.in_(readable_declarations))
     document = db.scalar(select(Document).where(
-        Document.id == document_id,
+        Document.id == document_id, Document.confidential.is_(False),
         or_(Document.organisation_id == user.organisation_id, Document.id.in_(linked))))
     if document is None or not document.path.exists():
         raise NotFound("Ce document n'existe pas ou vous n'y avez pas accès.")

@@ -103,6 +103,8 @@ def _families(db, w):
     members = {"A": w.users["colleague"], "B": w.people["B"].invited}
     f["member"] = [Target(f"membre de {members[s].organisation.name}",
                           {"user_id": members[s].id}, side=s, org=holder_orgs[s]) for s in sides]
+    f["mediator_member"] = [*f["member"], Target(
+        "agent de Ville de Naboo", {"user_id": w.users["buyer_agent"].id}, side="A", org="BA")]
     f["access_request"] = [Target(f"demande d'ajout {s}", {"request_id": w.people[s].request.id},
                                   side=s, org=holder_orgs[s]) for s in sides]
     f["personal_token"] = [Target(f"jeton {s}", {"token_id": w.people[s].token.id}, side=s,
@@ -180,6 +182,16 @@ def _families(db, w):
     # Naboo published its 2025 hours: the public pages read it (Hoth published nothing: 404).
     publications.publish(db, w.users["buyer"], o["BA"], parse_period("2025"),
                          ["insertion_hours"])
+    supplier_of = {"A": "H", "B": "S"}
+    f["mediation_request"] = [
+        Target(f"demande de médiation {side}", {"request_id": m.request.id}, side=side,
+               contract=c[side], extra={"supplier": supplier_of[side]})
+        for side, m in w.mediation.items()]
+    f["mediation_contract"] = [contract("A", "A"), contract("B", "B"), contract("X", "X")]
+    f["mediation_attachment"] = [
+        Target(f"pièce de médiation {side}", {"attachment_id": m.attachment.id}, side=side,
+               contract=c[side], extra={"supplier": supplier_of[side]})
+        for side, m in w.mediation.items()]
     f["publication"] = [Target("publication 2025 de BA",
                                {"siret": o["BA"].siret, "period": "2025"}, org="BA")]
     # The contract a supplier names in the invoice declaration's form (not in its address).
@@ -287,6 +299,13 @@ def _markers(w):
     m["Jeton Sullust"] = frozenset({"other_supplier"})
     m["Notification Alderaan a lire"] = frozenset({"holder"})
     m["Notification Sullust a lire"] = frozenset({"other_supplier"})
+    # A mediation request: the company that opened it and the buyer's mediators, nobody else
+    # (not even the administrator).
+    for word, readers in (("Alderaan", ("holder", "colleague", "buyer")),
+                          ("Sullust", ("other_supplier", "other_buyer"))):
+        m[f"Litige {word} confidentiel"] = frozenset(readers)
+        m[f"Expose {word.lower()}"] = frozenset(readers)
+        m[f"mediation-{word.lower()}.pdf"] = frozenset(readers)
     m["invite@alderaan.example.fr"] = _actors_of(w, "H")
     m["invite@sullust.example.fr"] = _actors_of(w, "S")
     m["demande@alderaan.example.fr"] = _actors_of(w, "H", "BA")

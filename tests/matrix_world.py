@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from execution.agec.models import BuyerAgecTotal
 from execution.decp.models import DecpImport, DecpRejection, ImportStatus
+from execution.mediation import service as mediation
 from execution.reports import attestation as attestations
 from execution.review import service as review
 from portal import access, agec, api_tokens, identity
@@ -64,6 +65,7 @@ class Actor:
     follows: frozenset[str] = frozenset()  # a facilitator's contracts (keys of w.contracts)
     cookies: dict[str, str] = field(default_factory=dict)
     bearer: dict[str, str] = field(default_factory=dict)
+    mediator: bool = False  # a buyer organisation's mediator (execution.mediation)
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ def build(db) -> SimpleNamespace:
     _surveys(db, w)
     _people_objects(db, w)
     _reference_objects(db, w)
+    _mediation(db, w)
     db.commit()
     w.partners = {key: {key} for key in w.orgs}
     for contract in w.contracts.values():
@@ -367,6 +370,22 @@ def _reference_objects(db, w):
                               updated_by_id=w.users[user].id))
 
 
+def _mediation(db, w):
+    """Each buyer's gestionnaire is its mediator (Naboo's agent is not); each holder opened a
+    request on its main contract, with a file."""
+    w.mediation = {}
+    for side, buyer, holder, word in (("A", "buyer", "holder", "alderaan"),
+                                      ("B", "other_buyer", "other_supplier", "sullust")):
+        w.users[buyer].is_mediator = True
+        request = mediation.open_request(
+            db, user=w.users[holder], contract_id=w.sides[side].main.id,
+            subject=f"Litige {word.title()} confidentiel", description=f"Expose {word}",
+            upload=mediation.Upload(f"mediation-{word}.pdf", BytesIO(PDF)))
+        db.flush()
+        w.mediation[side] = SimpleNamespace(request=request,
+                                            attachment=request.attachments[0])
+
+
 # --- Actors ---------------------------------------------------------------------------------------
 
 def _actors(db, w) -> list[Actor]:
@@ -382,6 +401,7 @@ def _actors(db, w) -> list[Actor]:
                             frozenset(w.partners[org] - {org}), w.follows.get(org, frozenset()),
                             cookies={CSRF_COOKIE: csrf,
                                      SESSION_COOKIE: signer("session").sign(session)},
-                            bearer={"Authorization": f"Bearer {bearer}"}))
+                            bearer={"Authorization": f"Bearer {bearer}"},
+                            mediator=user.is_mediator))
     return actors
 

@@ -123,6 +123,28 @@ def _invoice_edit(db, world):
 def _invoice_declare(db, world):
     return world.holder, "/fournisseur/factures/declarer", {
         "number": "T-1", "received_on": "2025-03-01", "amount_incl_vat": "-5"}
+def _mediation(db, world):
+    from execution.mediation import service as mediation
+
+    world.buyer.is_mediator = True
+    request = mediation.open_request(db, user=world.holder, contract_id=world.contract.id,
+                                     subject="Retard de paiement", description="Les faits.")
+    db.commit()
+    return request
+
+
+def _mediation_request(db, world):
+    return world.holder, f"/fournisseur/contrats/{world.contract.id}/mediation", {
+        "subject": "  ", "description": "Gardé tel quel."}
+
+
+def _mediation_reply(db, world):
+    return world.buyer, f"/acheteur/mediation/{_mediation(db, world).id}", {"body": " "}
+
+
+def _mediation_close(db, world):
+    return world.buyer, f"/acheteur/mediation/{_mediation(db, world).id}", {
+        "outcome": "", "comment": "Gardé tel quel."}
 
 
 CASES = {"declaration_form": _declaration, "survey_form": _survey, "contract_form": _contract,
@@ -131,7 +153,9 @@ CASES = {"declaration_form": _declaration, "survey_form": _survey, "contract_for
          "commentary_form": _commentary, "opinion_form": _opinion,
          "uses_form": _central_uses, "buyer_settings_form": _buyer_settings,
          "buyer_target_form": _buyer_target, "invoice_form": _invoice,
-         "invoice_edit_form": _invoice_edit, "invoice_declare_form": _invoice_declare}
+         "invoice_edit_form": _invoice_edit, "invoice_declare_form": _invoice_declare,
+         "request_form": _mediation_request, "reply_form": _mediation_reply,
+         "close_form": _mediation_close}
 
 
 def test_every_form_block_has_a_case():

@@ -22,6 +22,7 @@ def demo(db):
     ("direction@batir-ouest.example.fr", 20),
     ("rse@proprete-atlantique.example.fr", 10),
     ("admin@loire-estuaire.example.fr", 1),
+    ("lucas.fontaine@loire-estuaire.example.fr", 5),
 ])
 def test_every_link_of_the_demo_opens(client, db, demo, email, at_least):
     response = client.post("/connexion", data={"email": email, "password": DEFAULT_PASSWORD,

@@ -13,6 +13,7 @@ from execution.demo import candidates as demo_candidates
 from execution.demo import centrals as demo_centrals
 from execution.demo import decp as demo_decp
 from execution.demo import facilitation as demo_facilitation
+from execution.demo import mediation as demo_mediation
 from execution.demo import opinions as demo_opinions
 from execution.demo import payments as demo_payments
 from execution.demo import plan as demo_plan
@@ -130,14 +131,15 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
     # The other declaration kinds and the surveys tell their part of the story.
     for part in (demo_facilitation, demo_agec, demo_plan, demo_reports, demo_surveys,
                  demo_decp, demo_sharing, demo_plausibility, demo_opinions, demo_centrals,
-                 demo_settings, demo_candidates, demo_payments):
+                 demo_settings, demo_candidates, demo_payments, demo_mediation):
         part.load(db, organisations, users)
     # Last: the published snapshot freezes the figures of everything above.
     demo_publication.load(db, organisations, users)
     _pending_request(db, users, organisations)
     roles = {"admin": "administrateur", "buyer": "acheteur", "supplier": "entreprise",
              "facilitator": "facilitatrice"}
-    return [(u.email, roles[u.role] + (", gestionnaire" if u.is_manager else ""),
+    return [(u.email, roles[u.role] + (", gestionnaire" if u.is_manager else "")
+             + (", médiateur" if u.is_mediator else ""),
              u.organisation.name) for u in users.values()]
 
 

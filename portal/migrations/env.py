@@ -5,6 +5,7 @@ from alembic import context
 import execution.agec.models  # noqa: F401  (registers the buyers' AGEC totals)
 import execution.decp.models  # noqa: F401  (registers the DECP import tables)
 import execution.indicators.buyer_config  # noqa: F401  (registers the indicator settings tables)
+import execution.mediation.models  # noqa: F401  (registers the mediation requests)
 import execution.payments.models  # noqa: F401  (registers the invoices and ECB rates)
 import execution.publication.models  # noqa: F401  (registers the published snapshots)
 import execution.reports.models  # noqa: F401  (registers the report tables)

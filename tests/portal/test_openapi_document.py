@@ -31,8 +31,11 @@ OPERATION_IDS = {
     ("GET", "/api/v1/indicators"): "indicators-get",
     ("GET", "/api/v1/invoices"): "invoices-list",
     ("GET", "/api/v1/invoices/{invoice_id}"): "invoices-get",
+    ("GET", "/api/v1/mediation-requests"): "mediation-requests-list",
+    ("GET", "/api/v1/mediation-requests/{request_id}"): "mediation-requests-get",
 }
-TAGS = ["identity", "contracts", "declarations", "surveys", "indicators", "invoices"]
+TAGS = ["identity", "contracts", "declarations", "surveys", "indicators", "invoices",
+        "mediation"]
 KEBAB = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
