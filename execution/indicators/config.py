@@ -45,7 +45,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 class Definition:
     id: str
     label: str
-    unit: str  # "h", "ETP", "%", "nombre", "jours", "score"
+    unit: str  # "h", "ETP", "%", "nombre", "jours", "score", "tCO2e"
 
 
 DEFINITIONS: tuple[Definition, ...] = (
@@ -62,6 +62,10 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("environmental_consideration_share",
                "Part des contrats comportant une considération environnementale", "%"),
     Definition("reserved_contracts", "Marchés réservés", "nombre"),
+    Definition("carbon_clause_share", "Contrats comportant une clause carbone", "%"),
+    Definition("global_cost_criterion_share",
+               "Contrats attribués avec un critère de coût global", "%"),
+    Definition("carbon_emissions", "Émissions déclarées par nature de contrat", "tCO2e"),
     Definition("agec_shares", "Parts AGEC par catégorie", "%"),
     Definition("agec_completion_rate", "Taux de réalisation des objectifs AGEC", "%"),
     Definition("supplier_satisfaction",
@@ -79,7 +83,7 @@ DEFINITIONS: tuple[Definition, ...] = (
 )
 BY_ID = {d.id: d for d in DEFINITIONS}
 UNIT_LABELS = {"h": "heures", "ETP": "ETP", "%": "%", "nombre": "nombre", "jours": "jours",
-               "score": "score sur 100"}
+               "score": "score sur 100", "tCO2e": "tonnes équivalent CO2"}
 
 
 class IndicatorSettings(Base):

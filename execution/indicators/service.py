@@ -22,6 +22,7 @@ from execution.agec.totals import buyer_totals_by_category
 from execution.indicators import declarations as qd
 from execution.indicators import queries as q
 from execution.indicators.buyer_config import Settings, euros
+from execution.indicators.climate import climate_indicators
 from execution.indicators.config import BY_ID, targets_for
 from execution.indicators.fte import fte_indicator
 from execution.indicators.holders import holder_indicators
@@ -78,6 +79,9 @@ def compute_indicators(db: Session, *, year: int | None = None,
                              settings.threshold, per_buyer=settings.per_buyer,
                              source=settings.effective.source("threshold"),
                              by_basis=q.reserved_by_basis(db, scope)),
+        *climate_indicators(db, scope, settings=settings.sql, population=notified_population(
+            scope.period, settings.threshold, per_buyer=settings.per_buyer,
+            source=settings.effective.source("threshold"))),
         *_agec(db, scope),
         *satisfaction_indicators(satisfaction_in(
             db, start=scope.start, end=scope.end, buyer_org_id=scope.buyer_org_id,
@@ -211,12 +215,9 @@ def reserved_breakdown(by_basis: dict[str | None, tuple[int, Decimal]]) -> list[
             for count, amount in [by_basis.get(basis, (0, Decimal("0.00")))]]
 
 
-def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Decimal | None, *,
-                        per_buyer: bool = False, source: str | None = None,
-                        by_basis: dict | None = None) -> list[Indicator]:
-    """The indicators of the contracts notified in period ``y`` (a year for trends: no split
-    by basis); ``threshold`` None: every notified contract; ``per_buyer``: each contract by its
-    buyer's rule."""
+def notified_population(y: ReportingPeriod | int, threshold: Decimal | None, *,
+                        per_buyer: bool = False, source: str | None = None) -> str:
+    """Which notified contracts enter the shares of contracts, in French."""
     population = f"marchés et concessions notifiés {during(y)}"
     if per_buyer:
         population += (" retenus selon la règle de leur acheteur (seuil ou tous les contrats "
@@ -228,6 +229,16 @@ def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Deci
         population += " (aucun seuil : tous les contrats notifiés)"
     if source is not None and not per_buyer:
         population += f" (règle {source})"
+    return population
+
+
+def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Decimal | None, *,
+                        per_buyer: bool = False, source: str | None = None,
+                        by_basis: dict | None = None) -> list[Indicator]:
+    """The indicators of the contracts notified in period ``y`` (a year for trends: no split
+    by basis); ``threshold`` None: every notified contract; ``per_buyer``: each contract by its
+    buyer's rule."""
+    population = notified_population(y, threshold, per_buyer=per_buyer, source=source)
 
     def share_of(kind: str, count: int, value: Decimal, what: str) -> Indicator:
         return make(kind, ratio(count, n.above), Decimal(count), Decimal(n.above),
