@@ -62,10 +62,6 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("environmental_consideration_share",
                "Part des contrats comportant une considération environnementale", "%"),
     Definition("reserved_contracts", "Marchés réservés", "nombre"),
-    Definition("carbon_clause_share", "Contrats comportant une clause carbone", "%"),
-    Definition("global_cost_criterion_share",
-               "Contrats attribués avec un critère de coût global", "%"),
-    Definition("carbon_emissions", "Émissions déclarées par nature de contrat", "tCO2e"),
     Definition("agec_shares", "Parts AGEC par catégorie", "%"),
     Definition("agec_completion_rate", "Taux de réalisation des objectifs AGEC", "%"),
     Definition("supplier_satisfaction",
@@ -80,6 +76,11 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("csr_reports_received", "Rapports RSE reçus", "%"),
     Definition("concession_reports_received",
                "Rapports annuels des concessionnaires reçus", "%"),
+    # Issue 17 (the MEL and Lille schemes: « suivi de l'impact carbone », « coût global »).
+    Definition("carbon_clause_share", "Contrats comportant une clause carbone", "%"),
+    Definition("global_cost_criterion_share",
+               "Contrats attribués avec un critère de coût global", "%"),
+    Definition("carbon_emissions", "Émissions déclarées par nature de contrat", "tCO2e"),
 )
 BY_ID = {d.id: d for d in DEFINITIONS}
 UNIT_LABELS = {"h": "heures", "ETP": "ETP", "%": "%", "nombre": "nombre", "jours": "jours",
