@@ -39,7 +39,7 @@ from execution.indicators.indicator import display as display
 from portal import agec
 from portal.agec import Regime
 from portal.clock import today
-from portal.considerations import SOCIAL_RULE
+from portal.considerations import ENVIRONMENTAL_RULE, SOCIAL_RULE
 from portal.formatting import plural
 from portal.labels import NO_RESERVED_BASIS, RESERVED_BASES
 from portal.models import CommitmentKind
@@ -252,7 +252,7 @@ def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Deci
         share_of("social_consideration_share", n.social, n.social_amount,
                  SOCIAL_RULE),
         share_of("environmental_consideration_share", n.environmental, n.environmental_amount,
-                 "au moins une considération environnementale (clause ou critère)"),
+                 ENVIRONMENTAL_RULE),
         make("reserved_contracts", Decimal(n.reserved), Decimal(n.reserved), None,
              f"Nombre et montant HT des marchés notifiés {during(y)} réservés (articles L2113-12, "
              f"L2113-13 et L2113-15 du code de la commande publique), sur "
