@@ -14,10 +14,10 @@ from starlette.datastructures import FormData
 from portal.errors import Invalid
 from portal.models import CommitmentKind
 from portal.validation import row_id, whole_number
+from supplier.carbon_schemas import SCOPE_LABELS
 from supplier.kinds import agec, carbon, insertion, plan, plan_update
 from supplier.kinds.yearly import uploads
 from supplier.models import Declaration
-from supplier.carbon_schemas import SCOPE_LABELS
 from supplier.plan_schemas import MAX_ACTIONS, Upload
 from supplier.report_schemas import CONCESSION_FIGURES, CSR_FIGURES
 from supplier.schemas import MAX_LINES

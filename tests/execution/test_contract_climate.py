@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from portal.models import CommitmentKind, Contract
 from tests import factories
-from tests.supplier.report_helpers import text
 from tests.execution.test_contracts import FORM
+from tests.supplier.report_helpers import text
 
 CLIMATE = {"carbon_clause": "on", "global_cost_criterion": "on", "carbon_report": "on"}
 
