@@ -166,3 +166,16 @@ def test_dashboard_and_drill_down_show_the_same_figures(client, login, world):
     # The denominator's four contracts, A-TX and A-SV counted; A-PETIT is below the threshold.
     assert "Clause carbone" in clause and "A-RIEN" in clause and "A-FO" in clause
     assert "A-PETIT" not in clause and "B-TX" not in clause
+
+
+def test_the_export_lists_the_validated_declarations(client, login, world):
+    from tests.execution.test_exports import read_csv
+
+    login(world.buyer_a)
+    header, *rows = read_csv(client.get("/indicateurs/export/emissions-carbone.csv?annee=2025"))
+    rows = [dict(zip(header, row, strict=True)) for row in rows]
+    # A-2024's 2025 period, A-SV 2025, A-TX T1 and T2 (by reference, then period).
+    assert [row["Référence du contrat"] for row in rows] == ["A-2024", "A-SV", "A-TX", "A-TX"]
+    first_tx = rows[2]
+    assert first_tx["Nature"] == "Travaux" and first_tx["Scope 3 (tCO2e)"] == ""
+    assert first_tx["Scope 2 (tCO2e)"] == "2,500" and first_tx["Méthode"] == "Bilan Carbone®"
