@@ -1,7 +1,8 @@
 """The climate indicators: the contracts notified in the period with a carbon clause or awarded
 on a global-cost criterion (the population of the consideration shares: each buyer's threshold
-rule), and the emissions the holders declared, summed by contract nature and by scope. Each is
-one SQL aggregate whatever the number of contracts; Python only divides what comes back."""
+rule; counted by execution.indicators.queries.notified_by_year in the same statement), and the
+emissions the holders declared, summed by contract nature and by scope. Each is an SQL aggregate
+whatever the number of contracts; Python only divides what comes back."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,41 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from execution.indicators import queries as q
-from execution.indicators.buyer_config import SettingsSql
 from execution.indicators.drilldown_rows import Drill, Fetch, Row, period_text, with_holder
 from execution.indicators.indicator import BreakdownRow, Indicator, during, make, ratio
 from portal.formatting import number_input
 from portal.labels import NATURES
 from portal.models import Commitment, CommitmentKind, Contract
-from portal.money import cents
 from supplier.carbon_schemas import CARBON_METHODS, SCOPE_LABELS, SCOPES
 from supplier.models import CarbonReport, Declaration, Status
 
 TONNE_QUANTUM = Decimal("0.001")
-
-
-@dataclass(frozen=True)
-class ClimateContracts:
-    above: int = 0  # notified in Y and counted by their buyer's rule: the denominator
-    above_amount: Decimal = Decimal(0)
-    carbon: int = 0
-    carbon_amount: Decimal = Decimal(0)
-    global_cost: int = 0
-    global_cost_amount: Decimal = Decimal(0)
-
-
-def climate_contracts(db: Session, scope: q.Scope, *, settings: SettingsSql) -> ClimateContracts:
-    amount = Contract.amount_excl_vat
-    above = settings.counted(amount)
-    carbon = above & Contract.carbon_clause.is_(True)
-    global_cost = above & Contract.global_cost_criterion.is_(True)
-    row = db.execute(settings.join(
-        select(q.count_if(above), q.sum_if(above, amount), q.count_if(carbon),
-               q.sum_if(carbon, amount), q.count_if(global_cost), q.sum_if(global_cost, amount)),
-        Contract.buyer_org_id)
-        .where(scope.in_period(Contract.notified_on), scope.of_buyer())).one()
-    return ClimateContracts(int(row[0]), cents(row[1]), int(row[2]), cents(row[3]),
-                            int(row[4]), cents(row[5]))
 
 
 @dataclass(frozen=True)
@@ -85,11 +60,11 @@ def emissions_by_nature(db: Session, scope: q.Scope) -> list[NatureEmissions]:
             for nature in order]
 
 
-def climate_indicators(db: Session, scope: q.Scope, *, settings: SettingsSql,
+def climate_indicators(db: Session, scope: q.Scope, c: q.Notified, *,
                        population: str) -> list[Indicator]:
-    """``population`` says which notified contracts enter the shares (the sentence of the
+    """``c``: the contracts notified in Y (counted with the consideration shares, in their
+    statement); ``population`` says which of them enter the shares (the sentence of the
     consideration shares, execution.indicators.service)."""
-    c = climate_contracts(db, scope, settings=settings)
 
     def share_of(indicator_id: str, count: int, amount: Decimal, what: str) -> Indicator:
         return make(indicator_id, ratio(count, c.above), Decimal(count), Decimal(c.above),

@@ -73,15 +73,15 @@ def compute_indicators(db: Session, *, year: int | None = None,
     scope = q.Scope(reporting_period(year, period), buyer_org_id, today(),
                     buyer_org_ids=buyer_org_ids)
     settings = Settings.of_scope(db, buyer_org_id, buyer_org_ids)
+    notified = q.notified_contracts(db, scope, settings=settings.sql)
+    source = settings.effective.source("threshold")
     indicators = [
         *_insertion(db, scope, settings),
-        *contract_indicators(q.notified_contracts(db, scope, settings=settings.sql), scope.period,
-                             settings.threshold, per_buyer=settings.per_buyer,
-                             source=settings.effective.source("threshold"),
+        *contract_indicators(notified, scope.period, settings.threshold,
+                             per_buyer=settings.per_buyer, source=source,
                              by_basis=q.reserved_by_basis(db, scope)),
-        *climate_indicators(db, scope, settings=settings.sql, population=notified_population(
-            scope.period, settings.threshold, per_buyer=settings.per_buyer,
-            source=settings.effective.source("threshold"))),
+        *climate_indicators(db, scope, notified, population=notified_population(
+            scope.period, settings.threshold, per_buyer=settings.per_buyer, source=source)),
         *_agec(db, scope),
         *satisfaction_indicators(satisfaction_in(
             db, start=scope.start, end=scope.end, buyer_org_id=scope.buyer_org_id,
