@@ -117,9 +117,9 @@ class ContractIn(BaseModel):
                                   "de santé, sociaux, culturels); required when reserved."))] = None
     environmental_clause: StrictBool = False
     environmental_criterion: StrictBool = False
-    global_cost_criterion: StrictBool = Field(False, description=(
+    global_cost_criterion: StrictBool = Field(default=False, description=(
         "The award weighed the global cost (coût du cycle de vie, art. R2152-9 and R2152-10)."))
-    carbon_clause: StrictBool = Field(False, description=(
+    carbon_clause: StrictBool = Field(default=False, description=(
         "The contract carries a carbon clause (reduction or follow-up of emissions)."))
     insertion: InsertionHoursParams | None = None
     insertion_shares: list[CommitmentShareIn] = Field(
@@ -133,7 +133,7 @@ class ContractIn(BaseModel):
     progress_plan: ProgressPlanParams | None = None
     csr_report: StrictBool = False
     concession_report: StrictBool = False
-    carbon_report: StrictBool = Field(False, description=(
+    carbon_report: StrictBool = Field(default=False, description=(
         "The holder declares its emissions (tCO2e by scope, method, evidence file) each "
         "period of the contract."))
     # The DECP facts the open-data export needs (procedure, lieu d'exécution…); absent: the

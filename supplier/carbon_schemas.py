@@ -44,7 +44,8 @@ NO_SCOPE = ("Indiquez les émissions d'au moins un scope (1, 2 ou 3), en tonnes 
             "laissez vide un scope que vous n'avez pas mesuré.")
 MAX_NOTE = 4000
 
-CarbonMethod = Literal[tuple(CARBON_METHODS)]  # type: ignore[valid-type]
+# Spelled out for the type checker; the same codes as CARBON_METHODS, in its order.
+CarbonMethod = Literal["bilan_carbone", "base_empreinte", "ghg_protocol", "iso_14064", "other"]
 # Constraints sit on the inner type: pydantic cannot compare None with a bound.
 Tonnes = Annotated[
     Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=3)] | None,
@@ -62,7 +63,8 @@ class CarbonFigures(BaseModel):
         "bilan_carbone, base_empreinte, ghg_protocol, iso_14064 or other (then name it in "
         "method_other)."))
     method_other: Annotated[Annotated[str, Field(max_length=200)] | None,
-                            BeforeValidator(blank_to_none)] = Field(None, validate_default=True)
+                            BeforeValidator(blank_to_none)] = Field(default=None,
+                                                                    validate_default=True)
     note: Note = None
 
     @field_validator("method_other")

@@ -19,7 +19,14 @@ from execution import setup
 from execution.demo.flow import at, take_to
 from execution.demo.reports import demo_pdf
 from portal import clock
-from portal.models import CommitmentKind, Contract, Organisation, User
+from portal.models import (
+    CommitmentKind,
+    Contract,
+    ContractNature,
+    Frequency,
+    Organisation,
+    User,
+)
 from portal.schemas import ContractIn
 from supplier import service as filing
 from supplier.carbon_schemas import CarbonDeclarationIn
@@ -28,6 +35,7 @@ from supplier.models import Status
 AGENT = "claire.martin@loire-estuaire.example.fr"
 HOLDER = "direction@batir-ouest.example.fr"
 REFERENCE = "LE-2025-031"
+NOTIFIED_ON = date(2024, 11, 20)
 # (status, scope 1, scope 2, scope 3) of each quarter, in order.
 QUARTERS = [
     (Status.validated, "42.6", "8.1", "315.4"),
@@ -53,13 +61,13 @@ def load(db: Session, organisations: dict[str, Organisation], users: dict[str, U
 
 def _story(db: Session, agent: User, holder: User, holder_org: Organisation) -> None:
     data = ContractIn(reference=REFERENCE, object="Réhabilitation thermique du groupe scolaire "
-                      "Jules-Verne (isolation, menuiseries, chaufferie bois)", nature="works",
-                      cpv_code="45321000-3", holder_id=holder_org.id,
+                      "Jules-Verne (isolation, menuiseries, chaufferie bois)",
+                      nature=ContractNature.works, cpv_code="45321000-3", holder_id=holder_org.id,
                       starts_on=date(2025, 1, 1), ends_on=date(2026, 6, 30),
-                      notified_on=date(2024, 11, 20), frequency="quarterly",
+                      notified_on=NOTIFIED_ON, frequency=Frequency.quarterly,
                       amount_excl_vat=Decimal("2350000"), environmental_criterion=True,
                       global_cost_criterion=True, carbon_clause=True, carbon_report=True)
-    clock.freeze(at(data.notified_on))
+    clock.freeze(at(NOTIFIED_ON))
     contract = setup.create_contract(db, data, buyer=agent)
     declarations = [d for d in filing.declarations_of(db, contract)
                     if d.commitment.kind == CommitmentKind.carbon_report]

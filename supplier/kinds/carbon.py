@@ -5,7 +5,7 @@ declares its greenhouse-gas emissions in tCO2e by scope, the method used and an 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
@@ -30,6 +30,7 @@ from supplier.kinds.yearly import (
     year_status,
 )
 from supplier.models import Attachment, CarbonReport, Declaration
+from supplier.schemas import DeclarationIn
 
 EVIDENCE_ROLE = "evidence"
 FIELDS = (*SCOPES, "method", "method_other", "note")
@@ -80,8 +81,9 @@ class CarbonReportKind(KindHandler):
         return {"carbon": report, "carbon_total": total(report),
                 "carbon_methods": CARBON_METHODS, "evidence": evidence_of(db, declaration.id)}
 
-    def apply(self, db: Session, declaration: Declaration, data: CarbonDeclarationIn, *,
+    def apply(self, db: Session, declaration: Declaration, data: DeclarationIn, *,
               user: User) -> None:
+        data = cast(CarbonDeclarationIn, data)  # supplier.service checked it is of this kind
         report = report_of(db, declaration.id)
         if report is None:
             report = CarbonReport(declaration_id=declaration.id)
@@ -103,6 +105,8 @@ class CarbonReportKind(KindHandler):
 
     def content_out(self, declaration: Declaration) -> dict[str, Any]:
         db = object_session(declaration)
+        if db is None:
+            raise RuntimeError("A declaration's content is read from its session.")
         report = report_of(db, declaration.id)
         evidence = evidence_of(db, declaration.id)
         figures = None
@@ -123,7 +127,8 @@ class CarbonReportKind(KindHandler):
         declarations = commitment_declarations(db, commitment)
         reports = {r.declaration_id: r for r in db.scalars(select(CarbonReport).where(
             CarbonReport.declaration_id.in_([d.id for d in declarations])))}
-        periods, validated = [], dict.fromkeys(SCOPES, Decimal(0))
+        periods: list[dict[str, Any]] = []
+        validated = dict.fromkeys(SCOPES, Decimal(0))
         for declaration in declarations:
             report = reports.get(declaration.id) if seen_by_buyer(declaration) else None
             status = year_status(declaration)

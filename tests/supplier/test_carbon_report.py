@@ -198,3 +198,11 @@ def test_only_the_parties_see_it(client, db, login, post, api, w):
                 {"version": first.version}).status_code in (403, 404)
     db.expire_all()
     assert first.status == Status.submitted
+
+
+def test_the_form_offers_exactly_the_methods_the_schema_accepts():
+    from typing import get_args
+
+    from supplier.carbon_schemas import CARBON_METHODS, CarbonMethod
+
+    assert list(get_args(CarbonMethod)) == list(CARBON_METHODS)
