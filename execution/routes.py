@@ -22,7 +22,7 @@ from portal.considerations import (
 from portal.contracts import get_contract_for_reviewer, supplier_organisations
 from portal.errors import Conflict, Invalid
 from portal.formatting import agree, day, plural
-from portal.labels import CONSIDERATIONS
+from portal.labels import CLIMATE_FLAGS, CONSIDERATIONS
 from portal.models import CommitmentKind, Contract, PartyRole
 from portal.permissions import is_reviewer
 from portal.schemas import ContractIn
@@ -228,7 +228,7 @@ def contract_payload(form: FormData) -> dict:
     # One SIRET a line (or separated by commas), spaces inside a SIRET allowed.
     typed = str(form.get("co_holder_sirets", "")).replace(",", "\n").splitlines()
     payload["co_holder_sirets"] = [line.strip() for line in typed if line.strip()]
-    for field in CONSIDERATIONS:
+    for field in (*CONSIDERATIONS, *CLIMATE_FLAGS):
         payload[field] = form.get(field) == "on"
     payload["reserved_basis"] = str(form.get("reserved_basis", ""))
     target = str(form.get("insertion_target_hours", "")).strip()
@@ -243,6 +243,7 @@ def contract_payload(form: FormData) -> dict:
         if form.get("has_progress_plan") == "on" else None)
     payload["csr_report"] = form.get("csr_report") == "on"
     payload["concession_report"] = form.get("concession_report") == "on"
+    payload["carbon_report"] = form.get("carbon_report") == "on"
     payload["decp"] = decp_payload(form)
     return payload
 
@@ -296,7 +297,7 @@ def form_values(contract: Contract) -> dict:
     values["amount_excl_vat"] = contract.amount_excl_vat  # the template writes it (number_input)
     values["holder_id"] = contract.holder.id if contract.holder else None
     values["co_holder_sirets"] = [o.identifier for o in contract.co_holders]
-    for field in CONSIDERATIONS:
+    for field in (*CONSIDERATIONS, *CLIMATE_FLAGS):
         values[field] = getattr(contract, field)
     values["reserved_basis"] = contract.reserved_basis or ""
     commitment = contract.commitment(CommitmentKind.insertion_hours)
@@ -320,6 +321,7 @@ def form_values(contract: Contract) -> dict:
     values["progress_plan"] = params_of(plan).model_dump() if plan is not None else None
     values["csr_report"] = contract.commitment(CommitmentKind.csr_report) is not None
     values["concession_report"] = contract.commitment(CommitmentKind.concession_report) is not None
+    values["carbon_report"] = contract.commitment(CommitmentKind.carbon_report) is not None
     values["decp"] = dict(contract.decp_facts or {})
     return values
 

@@ -67,12 +67,20 @@ class ConcessionReportParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class CarbonReportParams(BaseModel):
+    """The holder declares its greenhouse-gas emissions (tCO2e, scopes 1 to 3) each period of
+    the contract, with the method used and an evidence file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 PARAMS_BY_KIND: dict[CommitmentKind, type[BaseModel]] = {
     CommitmentKind.insertion_hours: InsertionHoursParams,
     CommitmentKind.agec_share: AgecParams,
     CommitmentKind.progress_plan: ProgressPlanParams,
     CommitmentKind.csr_report: CsrReportParams,
     CommitmentKind.concession_report: ConcessionReportParams,
+    CommitmentKind.carbon_report: CarbonReportParams,
 }
 
 

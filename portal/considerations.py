@@ -4,6 +4,13 @@ the indicators, their drill-down and the contract form read (../shared/reference
 A contract with an insertion-hours commitment has a social consideration (an insertion clause)
 even if the buyer ticked none of the DECP flags: the flags are what the DECP publishes, the
 commitment is what the contract requires. The contract form warns when they disagree.
+
+Likewise a carbon clause (Contract.carbon_clause, issue 17) is an environmental clause: a contract
+with one counts as having an environmental consideration even if « Clause environnementale » is
+not ticked. The global-cost criterion does not count by itself: weighing the life-cycle cost is
+an economic rule of the award, which is environmental only when the buyer says so (the
+« Critère environnemental » box). The carbon-report commitment alone does not count either: it
+asks the holder to measure, not to reduce.
 """
 
 from sqlalchemy import ColumnElement, exists, or_
@@ -33,8 +40,13 @@ def social_consideration() -> ColumnElement[bool]:
                has_insertion_commitment())
 
 
+ENVIRONMENTAL_RULE = ("au moins une considération environnementale (clause, critère, ou une "
+                      "clause carbone même sans case cochée)")
+
+
 def environmental_consideration() -> ColumnElement[bool]:
-    return or_(*(getattr(Contract, flag).is_(True) for flag in ENVIRONMENTAL_FLAGS))
+    return or_(*(getattr(Contract, flag).is_(True) for flag in ENVIRONMENTAL_FLAGS),
+               Contract.carbon_clause.is_(True))
 
 
 def insertion_without_social_flag(contract: Contract) -> bool:

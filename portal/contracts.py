@@ -35,7 +35,7 @@ from portal.siret import siret_error
 _SCALAR_FIELDS = ("reference", "object", "kind", "nature", "cpv_code", "amount_excl_vat",
                   "notified_on", "starts_on", "ends_on", "frequency", "social_clause",
                   "social_criterion", "reserved", "reserved_basis", "environmental_clause",
-                  "environmental_criterion")
+                  "environmental_criterion", "global_cost_criterion", "carbon_clause")
 
 
 def supplier_organisations(db: Session, buyer_org_id: int) -> list[Organisation]:
@@ -228,6 +228,7 @@ def commitment_params(data: ContractIn) -> dict[CommitmentKind, dict | None]:
         CommitmentKind.progress_plan: dump(data.progress_plan),
         CommitmentKind.csr_report: {} if data.csr_report else None,
         CommitmentKind.concession_report: {} if data.concession_report else None,
+        CommitmentKind.carbon_report: {} if data.carbon_report else None,
     }
 
 

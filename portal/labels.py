@@ -18,6 +18,21 @@ CONSIDERATIONS = {
     "environmental_criterion": "Critère environnemental",
 }
 
+# The climate follow-up of a contract (not DECP considerations: the DECP has no field for them),
+# with the hint the contract form shows under each box.
+CLIMATE_FLAGS = {
+    "global_cost_criterion": "Critère d'attribution fondé sur le coût global (coût du cycle de "
+                             "vie)",
+    "carbon_clause": "Clause carbone",
+}
+CLIMATE_HINTS = {
+    "global_cost_criterion": "Les offres ont été comparées sur leur coût global : achat, usage, "
+                             "maintenance, fin de vie et, le cas échéant, coût des émissions "
+                             "(articles R2152-9 et R2152-10 du code de la commande publique).",
+    "carbon_clause": "Le contrat impose au titulaire de réduire ou de suivre les émissions de "
+                     "gaz à effet de serre liées à son exécution.",
+}
+
 # The legal basis of a reserved contract (code de la commande publique): Contract.reserved_basis.
 RESERVED_BASES: dict[str, str] = {
     ReservedBasis.adapted: "L2113-12 — entreprises adaptées et ESAT",
@@ -30,3 +45,7 @@ NO_RESERVED_BASIS = "Base non renseignée"
 
 def considerations(contract: Contract) -> list[str]:
     return [label for field, label in CONSIDERATIONS.items() if getattr(contract, field)]
+
+
+def climate(contract: Contract) -> list[str]:
+    return [label for field, label in CLIMATE_FLAGS.items() if getattr(contract, field)]

@@ -218,6 +218,10 @@ class Contract(Base):
     reserved_basis: Mapped[str | None] = mapped_column(String(10))
     environmental_clause: Mapped[bool] = mapped_column(default=False)
     environmental_criterion: Mapped[bool] = mapped_column(default=False)
+    # Climate follow-up (not DECP considerations): the award weighed the global cost (coût du
+    # cycle de vie, art. R2152-9 and R2152-10), and the contract carries a carbon clause.
+    global_cost_criterion: Mapped[bool] = mapped_column(default=False, server_default=false())
+    carbon_clause: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(20), default=ContractStatus.active)
     closed_on: Mapped[date | None]
     # As first published (DECP montant / dureeMois): amount_excl_vat and ends_on follow the
@@ -339,6 +343,7 @@ class CommitmentKind(StrEnum):
     progress_plan = "progress_plan"
     csr_report = "csr_report"
     concession_report = "concession_report"
+    carbon_report = "carbon_report"
 
 
 class Commitment(Base):

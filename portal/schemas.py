@@ -117,6 +117,10 @@ class ContractIn(BaseModel):
                                   "de santé, sociaux, culturels); required when reserved."))] = None
     environmental_clause: StrictBool = False
     environmental_criterion: StrictBool = False
+    global_cost_criterion: StrictBool = Field(default=False, description=(
+        "The award weighed the global cost (coût du cycle de vie, art. R2152-9 and R2152-10)."))
+    carbon_clause: StrictBool = Field(default=False, description=(
+        "The contract carries a carbon clause (reduction or follow-up of emissions)."))
     insertion: InsertionHoursParams | None = None
     insertion_shares: list[CommitmentShareIn] = Field(
         default_factory=list, max_length=21,
@@ -129,6 +133,9 @@ class ContractIn(BaseModel):
     progress_plan: ProgressPlanParams | None = None
     csr_report: StrictBool = False
     concession_report: StrictBool = False
+    carbon_report: StrictBool = Field(default=False, description=(
+        "The holder declares its emissions (tCO2e by scope, method, evidence file) each "
+        "period of the contract."))
     # The DECP facts the open-data export needs (procedure, lieu d'exécution…); absent: the
     # contract's facts stay as they are.
     decp: DecpFactsIn | None = None
@@ -224,5 +231,7 @@ class ContractOut(BaseModel):
     reserved_basis: str | None
     environmental_clause: bool
     environmental_criterion: bool
+    global_cost_criterion: bool
+    carbon_clause: bool
     commitments: list[CommitmentOut]
     created_at: datetime

@@ -14,7 +14,8 @@ from starlette.datastructures import FormData
 from portal.errors import Invalid
 from portal.models import CommitmentKind
 from portal.validation import row_id, whole_number
-from supplier.kinds import agec, insertion, plan, plan_update
+from supplier.carbon_schemas import SCOPE_LABELS
+from supplier.kinds import agec, carbon, insertion, plan, plan_update
 from supplier.kinds.yearly import uploads
 from supplier.models import Declaration
 from supplier.plan_schemas import MAX_ACTIONS, Upload
@@ -76,6 +77,12 @@ def read_concession(form: FormData) -> Payload:
             "remove_annexes": [number for v in form.getlist("remove_annexes")
                                if isinstance(v, str) and (number := row_id(v))],
             "annexes": uploads(form.getlist("annexes"))}
+
+
+def read_carbon(form: FormData) -> Payload:
+    return {**common_payload(form),
+            **{name: str(form.get(name, "")) for name in carbon.FIELDS},
+            "evidence": next(iter(uploads(form.getlist("evidence"))), None)}
 
 
 def _upload(value: Any) -> Upload | None:
@@ -158,6 +165,9 @@ FORMS: dict[str, KindForm] = {
             "comments": "Commentaires",
             "annexes": "Annexes",
             "remove_annexes": "Annexes à retirer"}),
+    CommitmentKind.carbon_report: _form("carbon", read_carbon, multipart=True, labels={
+        **SCOPE_LABELS, "method": "Méthode de calcul", "method_other": "Autre méthode",
+        "note": "Note", "evidence": "Justificatif"}),
     # The periodic update carries evidence files; the plan form is simply sent the same way.
     CommitmentKind.progress_plan: _form("plan", read_plan, multipart=True, labels={
         "key": "identifiant", "axis": "axe", "title": "intitulé", "owner": "responsable",

@@ -36,7 +36,8 @@ CENTRAL_SENTENCE = (
     "Sur les contrats signés par la centrale elle-même : heures des lignes d'insertion des "
     "déclarations validées dont la période se situe {during} ; part des contrats notifiés "
     "{during} et retenus selon la règle de la centrale (son seuil, ou tous les contrats "
-    "notifiés) qui comportent une considération environnementale (clause ou critère).")
+    "notifiés) qui comportent une considération environnementale (clause, critère ou clause "
+    "carbone).")
 MEMBER_SENTENCE = (
     "Contrats de la centrale que votre organisation utilise (marchés subséquents, bons de "
     "commande) en cours d'exécution {during}, et leurs heures d'insertion validées dont la "

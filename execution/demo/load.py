@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from execution import setup
 from execution.demo import agec as demo_agec
 from execution.demo import candidates as demo_candidates
+from execution.demo import carbon as demo_carbon
 from execution.demo import centrals as demo_centrals
 from execution.demo import decp as demo_decp
 from execution.demo import facilitation as demo_facilitation
@@ -131,7 +132,8 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
     # The other declaration kinds and the surveys tell their part of the story.
     for part in (demo_facilitation, demo_agec, demo_plan, demo_reports, demo_surveys,
                  demo_decp, demo_sharing, demo_plausibility, demo_opinions, demo_centrals,
-                 demo_settings, demo_candidates, demo_payments, demo_mediation):
+                 demo_settings, demo_candidates, demo_payments, demo_mediation,
+                 demo_carbon):
         part.load(db, organisations, users)
     # Last: the published snapshot freezes the figures of everything above.
     demo_publication.load(db, organisations, users)

@@ -29,7 +29,8 @@ from portal.formatting import hours, money, number, share
 # The shares shown together against their targets on the year's chart.
 SHARE_IDS = ("insertion_completion_rate", "insertion_women_share", "insertion_positive_exits",
              "social_consideration_share",
-             "environmental_consideration_share", "agec_completion_rate", "on_time_declarations",
+             "environmental_consideration_share", "carbon_clause_share",
+             "global_cost_criterion_share", "agec_completion_rate", "on_time_declarations",
              "progress_plans", "sme_holders_share", "regional_holders_share",
              "csr_reports_received", "concession_reports_received")
 SATISFACTION_IDS = ("supplier_satisfaction", "buyer_satisfaction")

@@ -34,6 +34,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     CommitmentKind.progress_plan: ("progress_plans",),
     CommitmentKind.csr_report: ("csr_reports_received",),
     CommitmentKind.concession_report: ("concession_reports_received",),
+    CommitmentKind.carbon_report: ("carbon_emissions",),
 }
 
 

@@ -45,7 +45,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 class Definition:
     id: str
     label: str
-    unit: str  # "h", "ETP", "%", "nombre", "jours", "score"
+    unit: str  # "h", "ETP", "%", "nombre", "jours", "score", "tCO2e"
 
 
 DEFINITIONS: tuple[Definition, ...] = (
@@ -76,10 +76,15 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("csr_reports_received", "Rapports RSE reçus", "%"),
     Definition("concession_reports_received",
                "Rapports annuels des concessionnaires reçus", "%"),
+    # Issue 17 (the MEL and Lille schemes: « suivi de l'impact carbone », « coût global »).
+    Definition("carbon_clause_share", "Contrats comportant une clause carbone", "%"),
+    Definition("global_cost_criterion_share",
+               "Contrats attribués avec un critère de coût global", "%"),
+    Definition("carbon_emissions", "Émissions déclarées par nature de contrat", "tCO2e"),
 )
 BY_ID = {d.id: d for d in DEFINITIONS}
 UNIT_LABELS = {"h": "heures", "ETP": "ETP", "%": "%", "nombre": "nombre", "jours": "jours",
-               "score": "score sur 100"}
+               "score": "score sur 100", "tCO2e": "tonnes équivalent CO2"}
 
 
 class IndicatorSettings(Base):

@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators import queries as q
+from execution.indicators.climate import emissions_drill
 from execution.indicators.config import BY_ID
 from execution.indicators.declarations import (
     action_done_on_time,
@@ -279,7 +280,9 @@ _DRILLS: dict[str, Callable[[Session, q.Scope, str, Fetch], Drill]] = {
                     lambda db, s, _i, f: _insertion_contracts(db, s, f)),
     "insertion_positive_exits": lambda db, s, _i, f: _exits(db, s, f),
     **dict.fromkeys(("social_consideration_share", "environmental_consideration_share",
-                     "reserved_contracts"), notified_drill),
+                     "reserved_contracts", "carbon_clause_share", "global_cost_criterion_share"),
+                    notified_drill),
+    "carbon_emissions": lambda db, s, _i, f: emissions_drill(s, f),
     **dict.fromkeys(("sme_holders_share", "regional_holders_share"), holders_drill),
     **dict.fromkeys(("agec_shares", "agec_completion_rate"),
                     lambda db, s, _i, f: _agec(db, s, f)),

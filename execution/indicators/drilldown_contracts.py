@@ -35,8 +35,11 @@ def notified_drill(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch)
     rows = []
     for contract, social, green, holder in fetch(query):
         counted = {"social_consideration_share": social,
-                   "environmental_consideration_share": green}.get(indicator_id, True)
-        shown = labels.considerations(contract)
+                   "environmental_consideration_share": green,
+                   "carbon_clause_share": contract.carbon_clause,
+                   "global_cost_criterion_share": contract.global_cost_criterion,
+                   }.get(indicator_id, True)
+        shown = labels.considerations(contract) + labels.climate(contract)
         if contract.reserved:
             shown.append(labels.RESERVED_BASES.get(contract.reserved_basis or "",
                                                    labels.NO_RESERVED_BASIS))

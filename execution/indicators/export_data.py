@@ -12,10 +12,13 @@ from execution.indicators import queries as q
 from execution.indicators.declarations import plans_in_force
 from portal.agec import AgecCategory
 from portal.formatting import plural
+from portal.labels import NATURES
 from portal.models import Commitment, Contract, ContractParty, Organisation, PartyRole
 from portal.money import cents
+from supplier.carbon_schemas import CARBON_METHODS
 from supplier.models import (
     AgecLine,
+    CarbonReport,
     Declaration,
     InsertionLine,
     PlanAction,
@@ -80,6 +83,29 @@ def insertion_lines(db: Session, scope: q.Scope) -> Dataset:
         Column("Fin de période", "date"), Column("Référence du bénéficiaire"),
         Column("Public éligible"), Column("Sexe"), Column("Tranche d'âge"),
         Column("Modalité d'exécution"), Column("Heures", "decimal")], rows)
+
+
+def carbon_reports(db: Session, scope: q.Scope) -> Dataset:
+    """The validated carbon declarations of periods starting in Y (the `carbon_emissions`
+    indicator's), one row each; an empty scope stays empty (not measured is not zero)."""
+    query, joins = _base(scope, Contract.nature, Declaration.period_start,
+                         Declaration.period_end, CarbonReport.scope1_tco2e,
+                         CarbonReport.scope2_tco2e, CarbonReport.scope3_tco2e,
+                         CarbonReport.method, CarbonReport.method_other)
+    query = joins(query.select_from(CarbonReport).join(
+                      Declaration, Declaration.id == CarbonReport.declaration_id)
+                  .join(Declaration.commitment).join(Commitment.contract)
+                  .where(Declaration.status == Status.validated,
+                         scope.in_period(Declaration.period_start))
+                  ).order_by(Contract.reference, Declaration.period_start, Declaration.id)
+    rows = [[*head, NATURES.get(nature, nature), start, end, s1, s2, s3,
+             CARBON_METHODS.get(method, method) + (f" ({other})" if other else "")]
+            for *head, nature, start, end, s1, s2, s3, method, other in db.execute(query)]
+    return Dataset("emissions-carbone", "Émissions déclarées", [
+        *_contract_columns(), Column("Nature"), Column("Début de période", "date"),
+        Column("Fin de période", "date"), Column("Scope 1 (tCO2e)", "decimal"),
+        Column("Scope 2 (tCO2e)", "decimal"), Column("Scope 3 (tCO2e)", "decimal"),
+        Column("Méthode")], rows)
 
 
 def agec_lines(db: Session, scope: q.Scope) -> Dataset:

@@ -33,7 +33,8 @@ DASH = "—"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BREAKDOWN_NAMES = {"public": "Public éligible", "sex": "Sexe", "age_band": "Tranche d'âge",
                    "category": "Catégorie de produits", "basis": "Base légale de la réservation",
-                   "measure": "Mesure (nombre ou montant)"}
+                   "measure": "Mesure (nombre ou montant)", "nature": "Nature de contrat",
+                   "scope": "Périmètre d'émissions (scope)"}
 _XLSX_FORMATS = {"int": "0", "decimal": "#,##0.00", "share": "0.0", "date": "DD/MM/YYYY",
                  "datetime": "DD/MM/YYYY HH:MM"}
 
@@ -100,6 +101,8 @@ DATASETS: dict[str, tuple[str, Builder]] = {
     "lignes-agec": ("Lignes AGEC validées", _declarations(export_data.agec_lines)),
     "actions-plans": ("Actions des plans de progrès en vigueur",
                       _declarations(export_data.plan_actions)),
+    "emissions-carbone": ("Déclarations carbone validées",
+                          _declarations(export_data.carbon_reports)),
     "reponses-enquetes": ("Réponses aux enquêtes closes dans la période",
                           _declarations(export_data.survey_answers)),
     # Also the annual report's annex (execution.reports.routes).

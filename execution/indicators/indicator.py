@@ -62,6 +62,7 @@ def display(value: Decimal | None, unit: str) -> str:
             "ETP": lambda: f"{number(value, 1)}\u00a0ETP",
             "jours": lambda: f"{number(value, 1)}\u00a0j",
             "score": lambda: f"{number(value, 1)}\u00a0/\u00a0100",
+            "tCO2e": lambda: f"{number(value, 1)}\u00a0tCO2e",
             "€": lambda: money(value)}.get(unit, lambda: number(value))()
 
 

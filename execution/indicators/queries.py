@@ -260,6 +260,11 @@ class Notified:
     environmental_amount: Decimal = Decimal(0)
     reserved: int = 0
     reserved_amount: Decimal = Decimal(0)
+    # The climate follow-up (execution.indicators.climate), counted like the considerations.
+    carbon: int = 0
+    carbon_amount: Decimal = Decimal(0)
+    global_cost: int = 0
+    global_cost_amount: Decimal = Decimal(0)
 
 
 def notified_by_year(db: Session, scope: Scope, *, settings: SettingsSql,
@@ -271,17 +276,22 @@ def notified_by_year(db: Session, scope: Scope, *, settings: SettingsSql,
     social = above & social_consideration()
     environmental = above & environmental_consideration()
     reserved = Contract.reserved.is_(True)
+    carbon = above & Contract.carbon_clause.is_(True)
+    global_cost = above & Contract.global_cost_criterion.is_(True)
     year = year_of(Contract.notified_on)
     first_day = date(since, 1, 1) if since is not None else scope.first_day
     rows = db.execute(
         settings.join(select(year, func.count(), count_if(above), sum_if(above, amount),
                              count_if(social), sum_if(social, amount), count_if(environmental),
                              sum_if(environmental, amount), count_if(reserved),
-                             sum_if(reserved, amount)), Contract.buyer_org_id)
+                             sum_if(reserved, amount), count_if(carbon), sum_if(carbon, amount),
+                             count_if(global_cost), sum_if(global_cost, amount)),
+                      Contract.buyer_org_id)
         .where(Contract.notified_on.between(first_day, scope.last_day), scope.of_buyer())
         .group_by(year))
     return {int(y): Notified(int(row[0]), int(row[1]), cents(row[2]), int(row[3]), cents(row[4]),
-                             int(row[5]), cents(row[6]), int(row[7]), cents(row[8]))
+                             int(row[5]), cents(row[6]), int(row[7]), cents(row[8]),
+                             int(row[9]), cents(row[10]), int(row[11]), cents(row[12]))
             for y, *row in rows}
 
 

@@ -22,6 +22,7 @@ from execution.agec.totals import buyer_totals_by_category
 from execution.indicators import declarations as qd
 from execution.indicators import queries as q
 from execution.indicators.buyer_config import Settings, euros
+from execution.indicators.climate import climate_indicators
 from execution.indicators.config import BY_ID, targets_for
 from execution.indicators.fte import fte_indicator
 from execution.indicators.holders import holder_indicators
@@ -38,7 +39,7 @@ from execution.indicators.indicator import display as display
 from portal import agec
 from portal.agec import Regime
 from portal.clock import today
-from portal.considerations import SOCIAL_RULE
+from portal.considerations import ENVIRONMENTAL_RULE, SOCIAL_RULE
 from portal.formatting import plural
 from portal.labels import NO_RESERVED_BASIS, RESERVED_BASES
 from portal.models import CommitmentKind
@@ -72,12 +73,15 @@ def compute_indicators(db: Session, *, year: int | None = None,
     scope = q.Scope(reporting_period(year, period), buyer_org_id, today(),
                     buyer_org_ids=buyer_org_ids)
     settings = Settings.of_scope(db, buyer_org_id, buyer_org_ids)
+    notified = q.notified_contracts(db, scope, settings=settings.sql)
+    source = settings.effective.source("threshold")
     indicators = [
         *_insertion(db, scope, settings),
-        *contract_indicators(q.notified_contracts(db, scope, settings=settings.sql), scope.period,
-                             settings.threshold, per_buyer=settings.per_buyer,
-                             source=settings.effective.source("threshold"),
+        *contract_indicators(notified, scope.period, settings.threshold,
+                             per_buyer=settings.per_buyer, source=source,
                              by_basis=q.reserved_by_basis(db, scope)),
+        *climate_indicators(db, scope, notified, population=notified_population(
+            scope.period, settings.threshold, per_buyer=settings.per_buyer, source=source)),
         *_agec(db, scope),
         *satisfaction_indicators(satisfaction_in(
             db, start=scope.start, end=scope.end, buyer_org_id=scope.buyer_org_id,
@@ -211,12 +215,9 @@ def reserved_breakdown(by_basis: dict[str | None, tuple[int, Decimal]]) -> list[
             for count, amount in [by_basis.get(basis, (0, Decimal("0.00")))]]
 
 
-def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Decimal | None, *,
-                        per_buyer: bool = False, source: str | None = None,
-                        by_basis: dict | None = None) -> list[Indicator]:
-    """The indicators of the contracts notified in period ``y`` (a year for trends: no split
-    by basis); ``threshold`` None: every notified contract; ``per_buyer``: each contract by its
-    buyer's rule."""
+def notified_population(y: ReportingPeriod | int, threshold: Decimal | None, *,
+                        per_buyer: bool = False, source: str | None = None) -> str:
+    """Which notified contracts enter the shares of contracts, in French."""
     population = f"marchés et concessions notifiés {during(y)}"
     if per_buyer:
         population += (" retenus selon la règle de leur acheteur (seuil ou tous les contrats "
@@ -228,6 +229,16 @@ def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Deci
         population += " (aucun seuil : tous les contrats notifiés)"
     if source is not None and not per_buyer:
         population += f" (règle {source})"
+    return population
+
+
+def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Decimal | None, *,
+                        per_buyer: bool = False, source: str | None = None,
+                        by_basis: dict | None = None) -> list[Indicator]:
+    """The indicators of the contracts notified in period ``y`` (a year for trends: no split
+    by basis); ``threshold`` None: every notified contract; ``per_buyer``: each contract by its
+    buyer's rule."""
+    population = notified_population(y, threshold, per_buyer=per_buyer, source=source)
 
     def share_of(kind: str, count: int, value: Decimal, what: str) -> Indicator:
         return make(kind, ratio(count, n.above), Decimal(count), Decimal(n.above),
@@ -241,7 +252,7 @@ def contract_indicators(n: q.Notified, y: ReportingPeriod | int, threshold: Deci
         share_of("social_consideration_share", n.social, n.social_amount,
                  SOCIAL_RULE),
         share_of("environmental_consideration_share", n.environmental, n.environmental_amount,
-                 "au moins une considération environnementale (clause ou critère)"),
+                 ENVIRONMENTAL_RULE),
         make("reserved_contracts", Decimal(n.reserved), Decimal(n.reserved), None,
              f"Nombre et montant HT des marchés notifiés {during(y)} réservés (articles L2113-12, "
              f"L2113-13 et L2113-15 du code de la commande publique), sur "

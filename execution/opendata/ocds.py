@@ -356,6 +356,8 @@ _TERMS: dict[str, str] = {
     CommitmentKind.progress_plan: "plan de progrès",
     CommitmentKind.csr_report: "rapport RSE annuel",
     CommitmentKind.concession_report: "rapport annuel du concessionnaire",
+    CommitmentKind.carbon_report: "déclaration périodique des émissions de gaz à effet de serre "
+                                  "(tCO2e par scope)",
 }
 
 

@@ -2,6 +2,7 @@
 
 from supplier.kinds import (
     agec,  # noqa: F401
+    carbon,  # noqa: F401
     concession,  # noqa: F401
     csr,  # noqa: F401
     insertion,  # noqa: F401

@@ -2,6 +2,7 @@
 
 from supplier.models.agec import AgecLine as AgecLine  # re-exported
 from supplier.models.attachment import Attachment
+from supplier.models.carbon import CarbonReport as CarbonReport  # re-exported
 from supplier.models.concession import ConcessionReport as ConcessionReport  # re-exported
 from supplier.models.csr import CsrFiling as CsrFiling  # re-exported
 from supplier.models.csr import CsrReport as CsrReport  # re-exported

@@ -99,7 +99,8 @@ def test_breakdowns_and_the_complete_workbook(client, db, login):
     workbook = read_xlsx(client.get("/indicateurs/export/classeur.xlsx?annee=2025"))
     assert workbook.sheetnames == ["Indicateurs", "Ventilations", "Heures d'insertion",
                                    "Lignes AGEC", "Actions des plans de progrès",
-                                   "Réponses aux enquêtes", "Contrats de l'année"]
+                                   "Émissions déclarées", "Réponses aux enquêtes",
+                                   "Contrats de l'année"]
     assert workbook["Heures d'insertion"].max_row == 3  # header and two validated lines
     assert workbook["Contrats de l'année"].max_row == 2  # header and the one contract
 

@@ -52,7 +52,9 @@ def test_every_indicator_of_the_reference_is_there_in_its_order(db, ds):
         "environmental_consideration_share", "reserved_contracts", "agec_shares",
         "agec_completion_rate", "supplier_satisfaction", "buyer_satisfaction",
         "on_time_declarations", "review_delay_days", "progress_plans", "sme_holders_share",
-        "regional_holders_share", "csr_reports_received", "concession_reports_received"]
+        "regional_holders_share", "csr_reports_received", "concession_reports_received",
+        # Issue 17: the climate follow-up.
+        "carbon_clause_share", "global_cost_criterion_share", "carbon_emissions"]
 
 
 def test_insertion_hours_fte_and_women_share(db, ds):
