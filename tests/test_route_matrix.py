@@ -121,15 +121,16 @@ INVOICE_BUYER = Rule("les acheteurs de l'acheteur de la facture",
 INVOICE_SUPPLIER = Rule("l'entreprise qui a émis la facture",
                         lambda a, t: a.role == "supplier" and a.org == t.org)
 OWN_NOTIFICATION = Rule("son destinataire", lambda a, t: t.owner in (None, a.name))
-# A mediation request: the company that opened it and the mediators of the contract's buyer;
-# nobody else, administrators included (execution.mediation.service).
+# A mediation request: its two parties, the company that opened it and the contract's buyer
+# (whose mediators alone close it); nobody else, administrators included
+# (execution.mediation.service).
 MEDIATION_SUPPLIER = Rule("l'entreprise qui a ouvert la demande",
                           lambda a, t: a.role == "supplier" and a.org == t.extra["supplier"])
+MEDIATION_BUYER = Rule("les acheteurs de l'acheteur du contrat",
+                       lambda a, t: a.role == "buyer" and a.org == t.contract.buyer)
 MEDIATION_MEDIATOR = Rule("les médiateurs de l'acheteur du contrat",
-                          lambda a, t: a.role == "buyer" and a.mediator
-                          and a.org == t.contract.buyer)
-MEDIATION_PARTIES = MEDIATION_SUPPLIER | MEDIATION_MEDIATOR
-MEDIATORS = Rule("les médiateurs des acheteurs", lambda a, t: a.role == "buyer" and a.mediator)
+                          lambda a, t: MEDIATION_BUYER(a, t) and a.mediator)
+MEDIATION_PARTIES = MEDIATION_SUPPLIER | MEDIATION_BUYER
 CONTRACT_AWARDEE = Rule("le titulaire et les co-traitants du contrat",
                         lambda a, t: a.role == "supplier" and a.org in t.contract.parties)
 
@@ -500,8 +501,8 @@ POLICY: dict[tuple[str, str], Row] = {
     # Disputes and mediation: 404 for whoever is not a party, lists included.
     ("GET", "/fournisseur/mediation"): row(SUPPLIERS, exact={
         None: codes(404, **dict.fromkeys(SUPPLIER_NAMES, 200))}),
-    ("GET", "/acheteur/mediation"): row(MEDIATORS, exact={
-        None: codes(404, buyer=200, other_buyer=200)}),
+    ("GET", "/acheteur/mediation"): row(BUYERS, exact={
+        None: codes(404, **dict.fromkeys(BUYER_NAMES, 200))}),
     # Aggregates only: any agent of a buyer for its organisation, the administrator for all.
     ("GET", "/acheteur/mediation/indicateurs"): row(BUYERS | ADMIN, exact={
         None: codes(403, **dict.fromkeys((*BUYER_NAMES, "admin"), 200))}),
@@ -515,16 +516,18 @@ POLICY: dict[tuple[str, str], Row] = {
                                                                           colleague=200)}),
     ("POST", "/fournisseur/mediation/{request_id}/messages"): row(
         MEDIATION_SUPPLIER, "mediation_request", form=lambda w, t: {"body": "Un mot"}),
-    ("GET", "/acheteur/mediation/{request_id}"): row(MEDIATION_MEDIATOR, "mediation_request",
-                                                     exact={"A": codes(404, buyer=200)}),
+    ("GET", "/acheteur/mediation/{request_id}"): row(MEDIATION_BUYER, "mediation_request",
+                                                     exact={"A": codes(404, buyer=200,
+                                                                       buyer_agent=200)}),
     ("POST", "/acheteur/mediation/{request_id}/messages"): row(
-        MEDIATION_MEDIATOR, "mediation_request", form=lambda w, t: {"body": "Une réponse"}),
+        MEDIATION_BUYER, "mediation_request", form=lambda w, t: {"body": "Une réponse"}),
     ("POST", "/acheteur/mediation/{request_id}/cloture"): row(
         MEDIATION_MEDIATOR, "mediation_request", form=lambda w, t: {"outcome": "accord"}),
     ("GET", "/mediation/pieces/{attachment_id}"): row(MEDIATION_PARTIES, "mediation_attachment",
                                                       exact={"A": codes(404, holder=200,
                                                                         colleague=200,
-                                                                        buyer=200)}),
+                                                                        buyer=200,
+                                                                        buyer_agent=200)}),
     # The API reads with the same rule (an empty list for anyone else).
     ("GET", "/api/v1/mediation-requests"): row(LOGGED),
     ("GET", "/api/v1/mediation-requests/{request_id}"): row(MEDIATION_PARTIES,

@@ -31,7 +31,7 @@ def list_requests(db: DbSession, user: ApiUser, paging: ApiPage,
                       description="open, answered, closed, ongoing (non clôturées)")] = "",
                   q: Annotated[str, Query(max_length=100)] = ""
                   ) -> PageOut[MediationRequestOut]:
-    """The requests the user reads (its company's, or its buyer's as a mediator), the latest
+    """The requests the user reads (its company's, or its buyer organisation's), the latest
     first; empty for anyone else."""
     page = service.requests_page(db, user, search=q, status=status, page=paging.page,
                                  per_page=paging.per_page)

@@ -44,6 +44,7 @@ OUTCOME_LABELS = {Outcome.agreement: "Accord trouvé",
 
 class Side(StrEnum):
     supplier = "supplier"
+    buyer = "buyer"  # an agent of the contract's buyer, the other party
     mediator = "mediator"
 
 

@@ -1,5 +1,6 @@
 """Who is told of what in a mediation: the buyer's mediators of a new request and of the
-supplier's messages, the supplier of the mediator's answers and of the closing. A bell
+parties' messages, the supplier of the mediator's and the buyer's agents' messages and of the
+closing. A bell
 notification each, and a mail for those who keep their alerts by mail."""
 
 from sqlalchemy import select
@@ -60,6 +61,15 @@ def opened(db: Session, request: MediationRequest) -> int:
 
 
 def replied(db: Session, request: MediationRequest, message: MediationMessage) -> int:
+    if message.side == Side.buyer:
+        told = (f"{message.author.full_name} a écrit sur la demande de médiation "
+                f"« {request.subject} ».")
+        return (_tell(_supplier_people(db, request), db, request, event=f"message:{message.id}",
+                      subject="Nouveau message de l'acheteur", message=told,
+                      link=f"/fournisseur/mediation/{request.id}")
+                + _tell(mediators(db, request.buyer_org_id), db, request,
+                        event=f"message:{message.id}", subject="Nouveau message de l'acheteur",
+                        message=told, link=f"/acheteur/mediation/{request.id}"))
     if message.side == Side.mediator:
         return _tell(_supplier_people(db, request), db, request, event=f"message:{message.id}",
                      subject="Réponse du médiateur",

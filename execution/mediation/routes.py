@@ -1,5 +1,5 @@
-"""Mediation pages: the supplier's (/fournisseur/mediation) and the buyer's mediators'
-(/acheteur/mediation), and the download of a request's files (/mediation/pieces/{id}).
+"""Mediation pages: the supplier's (/fournisseur/mediation) and the buyer's, for its agents and
+mediators (/acheteur/mediation), and the download of a request's files (/mediation/pieces/{id}).
 
 Whoever is not a party gets 404 everywhere, lists included (execution.mediation.service)."""
 
@@ -39,14 +39,16 @@ async def supplier_party(user: CurrentUser) -> User:
     return user
 
 
-async def mediator(user: CurrentUser) -> User:
-    if not (user.is_buyer and user.is_mediator):
+async def buyer_party(user: CurrentUser) -> User:
+    """An agent of a buyer: which requests it reads is the service's rule (its organisation's);
+    only mediators close them."""
+    if not user.is_buyer:
         raise NotFound(NOT_FOUND)
     return user
 
 
 SupplierParty = Annotated[User, Depends(supplier_party)]
-Mediator = Annotated[User, Depends(mediator)]
+BuyerParty = Annotated[User, Depends(buyer_party)]
 
 
 def _upload(form: FormData) -> Upload | None:
@@ -82,7 +84,7 @@ def supplier_list_page(request: Request, db: DbSession, user: SupplierParty, q: 
 
 
 @router.get("/acheteur/mediation")
-def mediator_list_page(request: Request, db: DbSession, user: Mediator, q: str = "",
+def mediator_list_page(request: Request, db: DbSession, user: BuyerParty, q: str = "",
                        statut: str = "", page: str = "", periode: str | None = None):
     typed = (periode if periode is not None else str(today().year))[:20]
     figures, error = None, None
@@ -170,7 +172,7 @@ def supplier_request_page(request: Request, db: DbSession, user: SupplierParty,
 
 
 @router.get("/acheteur/mediation/{request_id}")
-def mediator_request_page(request: Request, db: DbSession, user: Mediator, request_id: RowId):
+def mediator_request_page(request: Request, db: DbSession, user: BuyerParty, request_id: RowId):
     return render(request, REQUEST_PAGE, _request_context(db, user, request_id))
 
 
@@ -194,13 +196,13 @@ def supplier_reply(request: Request, db: DbSession, user: SupplierParty, request
 
 
 @router.post("/acheteur/mediation/{request_id}/messages")
-def mediator_answer(request: Request, db: DbSession, user: Mediator, request_id: RowId,
+def mediator_answer(request: Request, db: DbSession, user: BuyerParty, request_id: RowId,
                     form: Form):
     return _reply(request, db, user, request_id, form, "/acheteur")
 
 
 @router.post("/acheteur/mediation/{request_id}/cloture")
-def close_request(request: Request, db: DbSession, user: Mediator, request_id: RowId,
+def close_request(request: Request, db: DbSession, user: BuyerParty, request_id: RowId,
                   form: Form):
     values = {"outcome": _text(form, "outcome", 40), "comment": _text(form, "comment")}
     try:

@@ -1,11 +1,13 @@
 """Mediation requests: who reads them, opening, the thread, the closing.
 
-The access rule (issue 17, « only the two parties and the mediator »): the supplier
-organisation that opened the request (its users: a company speaks as one) and the mediators of
-the contract's buyer organisation, who speak for the buyer side. Nobody else, whatever their
-role: not the buyer's other agents (a dispute is often about them), not a co-holder that did
-not open it, not a facilitator, not an administrator of the instance (who runs the platform
-and reads no contents; the indicators are aggregates). For them a request does not exist: 404.
+The access rule (issue 17, « only the two parties and the mediator »): the two parties are the
+supplier organisation that opened the request (its users: a company speaks as one) and the
+contract's buyer organisation (its agents read the request and write in the thread, as on every
+page of their contracts); the mediators of that buyer organisation answer for the mediation and
+alone close it. Nobody else, whatever their role: not a co-holder that did not open it, not
+another buyer (a central's members included), not a facilitator, not an administrator of the
+instance (who runs the platform and reads no contents; the indicators are aggregates). For them
+a request does not exist: 404.
 """
 
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from execution.mediation.models import (
 from portal.audit import audit
 from portal.clock import now
 from portal.documents import Document, store_upload
-from portal.errors import Conflict, Invalid, NotFound, TooLarge
+from portal.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from portal.models import AWARDEES, Contract, ContractParty, Organisation, User
 from portal.pagination import PER_PAGE, Page, paginate
 
@@ -58,7 +60,7 @@ def visible_requests(user: User) -> Select:
     query = select(MediationRequest)
     if user.is_supplier:
         return query.where(MediationRequest.supplier_org_id == user.organisation_id)
-    if user.is_buyer and user.is_mediator:
+    if user.is_buyer:
         return query.where(MediationRequest.buyer_org_id == user.organisation_id)
     return query.where(false())
 
@@ -73,7 +75,9 @@ def get_visible(db: Session, request_id: int, user: User) -> MediationRequest:
 
 
 def side_of(user: User) -> Side:
-    return Side.supplier if user.is_supplier else Side.mediator
+    if user.is_supplier:
+        return Side.supplier
+    return Side.mediator if user.is_mediator else Side.buyer
 
 
 def requests_page(db: Session, user: User, *, search: str = "", status: str = "",
@@ -172,7 +176,9 @@ def open_request(db: Session, *, user: User, contract_id: int, subject: str,
 
 def reply(db: Session, request_id: int, *, user: User, body: str,
           upload: Upload | None = None) -> MediationMessage:
-    """A message of either party; the mediator's first one dates the first answer."""
+    """A message of a party or of the mediator; the mediator's first one dates the first answer
+    and makes the request « answered », the company's puts it back before the mediator, the
+    buyer's agents' leaves its status alone (the mediator still has to answer)."""
     request = get_visible(db, request_id, user)
     if request.status == MediationStatus.closed:
         raise Conflict(CLOSED)
@@ -187,7 +193,7 @@ def reply(db: Session, request_id: int, *, user: User, body: str,
     if side == Side.mediator:
         request.first_answer_at = request.first_answer_at or message.created_at
         request.status = MediationStatus.answered
-    else:
+    elif side == Side.supplier:
         request.status = MediationStatus.open
     audit(db, user, "mediation_request", request.id, "answer" if side == Side.mediator
           else "reply", from_status=before, to_status=request.status)
@@ -200,7 +206,8 @@ def close(db: Session, request_id: int, *, user: User, outcome: str,
     """The mediator closes the request with its outcome (and a last word, optional)."""
     request = get_visible(db, request_id, user)
     if side_of(user) != Side.mediator:
-        raise NotFound(NOT_FOUND)
+        raise Forbidden("Seuls les médiateurs de l'organisation clôturent une demande de "
+                        "médiation.")
     if request.status == MediationStatus.closed:
         raise Conflict("Cette demande de médiation est déjà clôturée.")
     if outcome not in {o.value for o in Outcome}:

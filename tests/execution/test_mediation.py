@@ -104,8 +104,10 @@ def test_the_full_cycle_from_opening_to_closing(client, db, login, post, w):
 
 
 def test_the_gestionnaire_names_the_mediators_audited(client, db, login, post, w):
+    request = mediation_world.open_request(db, w, when=at("2026-03-02"))
     login(w.agent)
-    assert client.get("/acheteur/mediation").status_code == 404
+    assert post(f"/acheteur/mediation/{request.id}/cloture",
+                data={"outcome": "accord"}).status_code == 403
     assert post(f"/organisation/membres/{w.agent.id}/mediateur",
                 data={"mediateur": "oui"}).status_code == 403
     login(w.manager)
@@ -115,7 +117,7 @@ def test_the_gestionnaire_names_the_mediators_audited(client, db, login, post, w
     assert db.scalar(select(AuditEvent.action).where(
         AuditEvent.entity == "user", AuditEvent.entity_id == w.agent.id)) == "grant_mediator"
     login(w.agent)
-    assert client.get("/acheteur/mediation").status_code == 200
+    assert "Clôturer la demande" in client.get(f"/acheteur/mediation/{request.id}").text
     # A company has no mediator: it is the other party.
     login(w.holder)
     assert post(f"/organisation/membres/{w.colleague.id}/mediateur",
@@ -129,8 +131,7 @@ def test_without_a_mediator_the_gestionnaires_are_asked_to_name_one(db, w):
     assert "aucun médiateur" in mails_to(db, w.manager)[-1].text_body
 
 
-OUTSIDERS = ["agent", "manager", "co_holder", "other_supplier", "other_buyer", "facilitator",
-             "admin"]
+OUTSIDERS = ["co_holder", "other_supplier", "other_buyer", "facilitator", "admin"]
 
 
 @pytest.mark.parametrize("name", OUTSIDERS)
@@ -154,6 +155,33 @@ def test_only_the_parties_and_the_mediator_see_a_request(client, db, login, post
     # Nor through the generic download of documents (facilitators: 403 there, as always).
     assert client.get(f"/documents/{attachment.document_id}").status_code in (403, 404)
     assert db.scalar(select(func.count(AuditEvent.id))) == requests_before
+
+
+def test_the_buyers_agents_are_a_party_they_read_and_write_but_do_not_close(
+        client, db, login, post, w):
+    request = mediation_world.open_request(db, w, when=at("2026-03-02"), with_file=True)
+    clock.freeze(at("2026-03-03"))
+    login(w.agent)
+    listing = visible_text(client.get("/acheteur/mediation").text)
+    assert "Retard de paiement" in listing
+    page = client.get(f"/acheteur/mediation/{request.id}").text
+    assert "La facture de mars n'est pas payée." in page.replace("&#39;", "'")
+    assert "Clôturer la demande" not in page
+    assert client.get(f"/mediation/pieces/{request.attachments[0].id}").content == PDF
+    assert post(f"/acheteur/mediation/{request.id}/messages",
+                data={"body": "Le mandat part demain."}).status_code == 303
+    # Still waiting for the mediator: an agent's word is not the mediator's answer.
+    db.refresh(request)
+    assert request.status == "open" and request.first_answer_at is None
+    assert "Nouveau message de l'acheteur" in mails_to(db, w.holder)[-1].subject
+    assert "Nouveau message de l'acheteur" in mails_to(db, w.mediator)[-1].subject
+    refused = post(f"/acheteur/mediation/{request.id}/cloture", data={"outcome": "accord"})
+    assert refused.status_code == 403 and "Seuls les médiateurs" in refused.text
+    db.refresh(request)
+    assert request.status == "open"
+    login(w.holder)
+    thread = visible_text(client.get(f"/fournisseur/mediation/{request.id}").text)
+    assert "Le mandat part demain." in thread and "Ville de Naboo, acheteur" in thread
 
 
 def test_the_buyer_side_never_writes_as_the_supplier_and_back(client, db, login, post, w):
@@ -252,14 +280,14 @@ def test_the_lists_search_and_filter(client, db, login, w):
 
 def test_the_api_reads_requests_with_the_same_rule(db, api, w):
     request = mediation_world.open_request(db, w, when=at("2026-03-02"), with_file=True)
-    for user in (w.holder, w.mediator):
+    for user in (w.holder, w.mediator, w.agent):
         listing = api(user).get("/api/v1/mediation-requests?status=open")
         assert listing.status_code == 200
         body = listing.json()
         assert body["total"] == 1 and body["items"][0]["subject"] == "Retard de paiement"
         detail = api(user).get(f"/api/v1/mediation-requests/{request.id}").json()
         assert detail["attachments"] == [f"/mediation/pieces/{request.attachments[0].id}"]
-    for user in (w.agent, w.admin, w.other_supplier, w.facilitator):
+    for user in (w.admin, w.other_supplier, w.other_buyer, w.facilitator):
         assert api(user).get("/api/v1/mediation-requests").json()["total"] == 0
         response = api(user).get(f"/api/v1/mediation-requests/{request.id}")
         assert response.status_code == 404 and "detail" in response.json()
