@@ -53,6 +53,7 @@ from supplier import routes as supplier_routes
 from supplier.service import STALE
 from supplier.subcontractors import routes as subcontracting_routes
 from surveys import api as surveys_api
+from surveys import facilitator_routes as surveys_facilitator_routes
 from surveys import routes as surveys_routes
 
 log = logging.getLogger(__name__)
@@ -208,7 +209,8 @@ def create_app() -> FastAPI:
     routers += [supplier_routes.documents_router, supplier_plan_routes.router,
                 supplier_exit_routes.router, supplier_exit_routes.facilitator_router,
                 subcontracting_routes.router,
-                surveys_routes.router, surveys_api.router, agec_routes.router,
+                surveys_routes.router, surveys_facilitator_routes.router, surveys_api.router,
+                agec_routes.router,
                 agec_routes.declaration_router,
                 indicator_routes.router, indicator_routes.settings_router,
                 indicator_buyer_routes.router, indicator_api.router,
