@@ -137,7 +137,11 @@ def test_the_satisfaction_of_the_year_counts_end_of_contract_surveys_only(
     for user in (buyer, holder):
         client.cookies.clear()
         token_client = api(user)
-        for survey in token_client.get("/api/v1/surveys?per_page=50").json()["items"]:
+        surveys = token_client.get("/api/v1/surveys?per_page=50").json()["items"]
+        assert {(s["contract_reference"], s["survey"], s["anniversary"]) for s in surveys} == {
+            ("VOIRIE-3A", "Revue annuelle 2027", 1),
+            ("VOIRIE-1A", "Enquête de fin de contrat", 0)}
+        for survey in surveys:
             detail = token_client.get(f"/api/v1/surveys/{survey['id']}").json()
             answers = {str(q["id"]): (8 if q["scale"] == "likelihood" else
                                       "yes" if q["scale"].startswith("yes") else
