@@ -192,9 +192,9 @@ def survey_page(request: Request, db: DbSession, user: ContractSideUser, invitat
     return render(request, "surveys/survey.html", survey_context(db, invitation, user))
 
 
-def answers_from_form(invitation, form: FormData) -> dict[int, object]:
+def answers_from_form(invitation, form: FormData) -> dict[int | str, object]:
     """Every question of the form (a question left blank clears its answer)."""
-    answers: dict[int, object] = {}
+    answers: dict[int | str, object] = {}
     for answer in invitation.answers:
         raw = form.get(f"q-{answer.id}")
         raw = raw if isinstance(raw, str) else None

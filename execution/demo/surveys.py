@@ -37,7 +37,7 @@ SUPPLIER_USERS = {"btp": "direction@batir-ouest.example.fr",
                   "siae": "contact@tremplin-vert.example.fr"}
 
 # Answers by question position of the default banks.
-RATINGS = {
+RATINGS: dict[str, tuple[dict[int, object], dict[int, object]]] = {
     "LE-2025-007": (
         {1: 5, 2: 5, 3: 4, 4: 5, 5: 5, 6: 4, 7: 4, 8: 4, 9: 10,
          10: "Équipe très investie ; accompagnement exemplaire des salariés en insertion."},
