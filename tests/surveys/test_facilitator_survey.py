@@ -165,6 +165,9 @@ def test_the_buyer_reads_it_at_once_the_holder_at_the_closing(client, db, login,
     assert "Tutorat exemplaire" not in page
     results = page_text(client.get(f"/enquetes/resultats/contrats/{insertion.followed.id}"))
     assert "Tutorat exemplaire" not in results
+    received = page_text(client.get("/enquetes?vue=recues"))
+    assert "Maison de l'emploi du Val" in received
+    assert "Déposée ; lisible à la clôture (31/01/2026)" in received
 
     clock.freeze(at(date(2026, 2, 1), 4))
     close_expired_campaigns(db, date(2026, 2, 1))
