@@ -58,6 +58,7 @@ from supplier import routes as supplier_routes
 from supplier.service import STALE
 from supplier.subcontractors import routes as subcontracting_routes
 from surveys import api as surveys_api
+from surveys import facilitator_routes as surveys_facilitator_routes
 from surveys import routes as surveys_routes
 from surveys.candidates import routes as candidate_routes
 
@@ -214,8 +215,8 @@ def create_app() -> FastAPI:
     routers += [supplier_routes.documents_router, supplier_plan_routes.router,
                 supplier_exit_routes.router, supplier_exit_routes.facilitator_router,
                 subcontracting_routes.router,
-                surveys_routes.router, surveys_api.router, candidate_routes.router,
-                candidate_routes.public_router, agec_routes.router,
+                surveys_routes.router, surveys_facilitator_routes.router, surveys_api.router,
+                candidate_routes.router, candidate_routes.public_router, agec_routes.router,
                 agec_routes.declaration_router,
                 # Before the indicators' router: its /indicateurs/{indicator_id} would take
                 # /indicateurs/paiements.

@@ -66,6 +66,9 @@ class SurveySummaryOut(BaseModel):
     campaign_id: RowId
     contract_id: RowId
     contract_reference: str
+    survey: str = Field(description="« Enquête de fin de contrat » ou « Revue annuelle 2026 »")
+    anniversary: int = Field(description="0 pour l'enquête de fin de contrat ; n pour la revue "
+                                         "annuelle du n-ième anniversaire du début du contrat")
     direction: str
     respondent: OrganisationRef
     subject: OrganisationRef
@@ -96,7 +99,8 @@ def _summary(invitation: Invitation) -> dict:
     campaign = invitation.campaign
     return dict(
         id=invitation.id, campaign_id=campaign.id, contract_id=campaign.contract_id,
-        contract_reference=campaign.contract.reference, direction=invitation.direction,
+        contract_reference=campaign.contract.reference, survey=campaign.title,
+        anniversary=campaign.anniversary, direction=invitation.direction,
         respondent=OrganisationRef(id=invitation.respondent.id, name=invitation.respondent.name),
         subject=OrganisationRef(id=invitation.subject.id, name=invitation.subject.name),
         status=invitation.status, due_on=campaign.due_on, closed=campaign.is_closed,

@@ -9,11 +9,21 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.clock import now
 from portal.db import Base
 from portal.models import Contract, Organisation, OrgKind
+from portal.periods import add_months
 
 
 class Direction(StrEnum):
     buyer_rates_holder = "buyer_rates_holder"  # the buyer evaluates a supplier of the contract
     holder_rates_buyer = "holder_rates_buyer"  # « évaluation inversée »
+    # The facilitator following the contract's insertion clause, a third party of the
+    # end-of-contract survey: it evaluates the clause's execution by a holder (and the help of
+    # the buyer). Its answers are read by the buyer at once, by the holder once the survey is
+    # closed (service.answers_visible).
+    facilitator_rates_clause = "facilitator_rates_clause"
+
+
+# The two parties of the contract evaluating each other (double-blind).
+PARTY_DIRECTIONS = (Direction.buyer_rates_holder, Direction.holder_rates_buyer)
 
 
 class Scale(StrEnum):
@@ -28,6 +38,7 @@ class LaunchReason(StrEnum):
     ended = "ended"
     closed_early = "closed_early"
     manual = "manual"
+    anniversary = "anniversary"  # the yearly review of a multi-year contract
 
 
 class InvitationStatus(StrEnum):
@@ -52,13 +63,17 @@ class Question(Base):
 
 
 class Campaign(Base):
-    """The end-of-contract survey of one contract, in both directions."""
+    """A survey of one contract, in both directions: its end-of-contract survey (anniversary
+    0), or the yearly review on the n-th anniversary of a multi-year contract's start."""
 
     __tablename__ = "survey_campaign"
+    # One end-of-contract survey per contract, one review per anniversary: the job launching
+    # them may run twice, or two schedulers at once, and still launch each once.
+    __table_args__ = (UniqueConstraint("contract_id", "anniversary"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"),
-                                             unique=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"))
+    anniversary: Mapped[int] = mapped_column(default=0, server_default="0")
     reason: Mapped[str] = mapped_column(String(20))
     launched_at: Mapped[datetime] = mapped_column(default=now)
     launched_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -72,6 +87,25 @@ class Campaign(Base):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def is_yearly_review(self) -> bool:
+        return self.anniversary > 0
+
+    @property
+    def anniversary_on(self) -> date | None:
+        """The anniversary of the contract's start the yearly review follows."""
+        if not self.is_yearly_review:
+            return None
+        return add_months(self.contract.starts_on, 12 * self.anniversary)
+
+    @property
+    def title(self) -> str:
+        """How pages and mails name the survey: « Revue annuelle 2026 » or « Enquête de fin de
+        contrat »."""
+        if self.anniversary_on is None:
+            return "Enquête de fin de contrat"
+        return f"Revue annuelle {self.anniversary_on.year}"
 
 
 class Invitation(Base):

@@ -19,9 +19,15 @@ from portal.formatting import PARIS
 from portal.models import Contract, ContractParty, Organisation, User
 from portal.pagination import Page, paginate
 from surveys.models import Answer, Campaign, Direction, Invitation, InvitationStatus, Scale
-from surveys.service import answers_visible, campaign_of, involves
+from surveys.service import answers_visible, involves
 
 ONE_DECIMAL = Decimal("0.1")
+# What the aggregates across contracts (a supplier's results, the year's, the indicators)
+# count: the end-of-contract surveys only. A four-year contract reviewed every year would
+# otherwise weigh four times as much as a one-year contract in the year's satisfaction, and
+# its holder's last-year score would count twice (the review and the final survey). The
+# yearly reviews are read on the contract's own results pages.
+END_OF_CONTRACT = Campaign.anniversary == 0
 
 
 def _ratio(numerator: int, denominator: int, scale: int = 100) -> Decimal | None:
@@ -157,18 +163,23 @@ def _fill(figures: Figures, counts) -> None:
 
 # --- Who reads which results --------------------------------------------------------------------
 
-def contract_results(db: Session, contract_id: int, *, user: User
+def contract_results(db: Session, contract_id: int, *, user: User, anniversary: int = 0
                      ) -> tuple[Campaign, dict[str, DirectionResult]]:
     """For users of the buyer organisation and of the contract's suppliers: the invitations that
-    involve their organisation."""
+    involve their organisation, in its end-of-contract survey or (``anniversary`` n > 0) the
+    yearly review of its n-th anniversary."""
     org = user.organisation_id
     party = exists().where(ContractParty.contract_id == Contract.id,
                            ContractParty.organisation_id == org)
     member = db.scalar(select(Contract.id).where(Contract.id == contract_id,
                                                  (Contract.buyer_org_id == org) | party))
-    campaign = campaign_of(db, contract_id) if member is not None else None
+    campaign = None
+    if member is not None:
+        campaign = db.scalar(select(Campaign).where(Campaign.contract_id == contract_id,
+                                                    Campaign.anniversary == anniversary))
     if campaign is None:
-        raise NotFound("Aucune enquête de fin de contrat n'existe pour ce contrat, ou vous n'y "
+        raise NotFound(("Aucune enquête de fin de contrat" if anniversary == 0 else
+                        "Aucune revue annuelle") + " n'existe pour ce contrat, ou vous n'y "
                        "avez pas accès.")
     scope = [Campaign.id == campaign.id, involves(user.organisation_id)]
     return campaign, _results(db, scope, answers_visible(user.organisation_id))
@@ -181,10 +192,10 @@ def supplier_results(db: Session, supplier_org_id: int, *, user: User
     supplier = db.get(Organisation, supplier_org_id)
     surveyed = select(func.count(Invitation.id)).join(Invitation.campaign).join(
         Campaign.contract).where(Contract.buyer_org_id == buyer_org,
-                                 involves(supplier_org_id))
+                                 involves(supplier_org_id), END_OF_CONTRACT)
     if supplier is None or not user.is_buyer or not db.scalar(surveyed):
         raise NotFound("Aucune enquête ne concerne cette entreprise dans votre organisation.")
-    scope = [Contract.buyer_org_id == buyer_org, involves(supplier_org_id)]
+    scope = [Contract.buyer_org_id == buyer_org, involves(supplier_org_id), END_OF_CONTRACT]
     contracts = db.scalar(select(func.count(func.distinct(Campaign.id))).join(
         Campaign.invitations).join(Campaign.contract).where(*scope))
     return supplier, _results(db, scope, answers_visible(buyer_org)), contracts
@@ -197,7 +208,7 @@ def suppliers_rated(db: Session, *, user: User, search: str = "", page: int = 1)
              .select_from(Invitation).join(Invitation.campaign).join(Campaign.contract)
              .join(Organisation, Organisation.id == Invitation.subject_org_id)
              .where(Contract.buyer_org_id == user.organisation_id,
-                    Invitation.direction == Direction.buyer_rates_holder)
+                    Invitation.direction == Direction.buyer_rates_holder, END_OF_CONTRACT)
              .group_by(Organisation.id, Organisation.name)
              .order_by(Organisation.name, Organisation.id))
     if search := search.strip().lower():
@@ -214,7 +225,7 @@ def _year_scope(year: int, buyer_org_id: int | None, *, since: int | None = None
     """Campaigns closed in the year (or from the start of ``since`` to the end of ``year``), of
     one buyer organisation's contracts or (a central's consolidation) of several's."""
     scope = [Campaign.closed_at >= _paris_start(since if since is not None else year),
-             Campaign.closed_at < _paris_start(year + 1)]
+             Campaign.closed_at < _paris_start(year + 1), END_OF_CONTRACT]
     if buyer_org_ids is not None:
         scope.append(Contract.buyer_org_id.in_(buyer_org_ids))
     elif buyer_org_id is not None:
@@ -262,7 +273,7 @@ def satisfaction_in(db: Session, *, start: datetime, end: datetime, buyer_org_id
     """Both directions' figures of the surveys closed from ``start`` to before ``end`` (a
     year, a semester or a quarter of the indicators), of one buyer organisation or (a central's
     consolidation) of several: two statements."""
-    scope = [Campaign.closed_at >= start, Campaign.closed_at < end]
+    scope = [Campaign.closed_at >= start, Campaign.closed_at < end, END_OF_CONTRACT]
     if buyer_org_ids is not None:
         scope.append(Contract.buyer_org_id.in_(buyer_org_ids))
     elif buyer_org_id is not None:

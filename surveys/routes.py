@@ -3,7 +3,7 @@
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import FormData
 
 from portal.auth import BuyerUser, ContractSideUser, DbSession
@@ -26,6 +26,8 @@ from surveys.models import Direction, Scale
 
 router = APIRouter(prefix="/enquetes", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
+# The n-th yearly review of a contract (a contract of a hundred years is not one).
+Review = Annotated[int | None, Query(ge=1, le=100)]
 
 
 # The tabs of the survey page: (address value, title); « entreprises » is for buyers.
@@ -125,8 +127,10 @@ def year_results_page(request: Request, db: DbSession, user: ContractSideUser,
 
 @router.get("/resultats/contrats/{contract_id}")
 def contract_results_page(request: Request, db: DbSession, user: ContractSideUser,
-                          contract_id: RowId):
-    campaign, by_direction = results.contract_results(db, contract_id, user=user)
+                          contract_id: RowId, revue: Review = None):
+    """The end-of-contract survey's results, or (``revue`` n) the n-th yearly review's."""
+    campaign, by_direction = results.contract_results(db, contract_id, user=user,
+                                                      anniversary=revue or 0)
     return render(request, "surveys/results_contract.html", {
         "campaign": campaign, "contract": campaign.contract, "results": by_direction,
         "invitations": [i for i in campaign.invitations
@@ -162,7 +166,7 @@ def export_campaign(db: DbSession, user: ContractSideUser, campaign_id: RowId):
 
 # --- Answering ----------------------------------------------------------------------------------
 
-def _survey_context(db, invitation, user, *, values=None, errors=None, summary=None):
+def survey_context(db, invitation, user, *, values=None, errors=None, summary=None):
     other = service.counterpart(db, invitation)
     readable = service.can_read_answers(db, invitation, user=user)
     if values is None:
@@ -177,18 +181,20 @@ def _survey_context(db, invitation, user, *, values=None, errors=None, summary=N
         "errors": errors or {}, "error_summary": summary,
         "other": other,
         "other_readable": other is not None and service.can_read_answers(db, other, user=user),
+        # The facilitator answers through its own pages.
+        "base": "/facilitateur/enquetes" if user.is_facilitator else "/enquetes",
     }
 
 
 @router.get("/{invitation_id}")
 def survey_page(request: Request, db: DbSession, user: ContractSideUser, invitation_id: RowId):
     invitation = service.get_invitation(db, invitation_id, user=user)
-    return render(request, "surveys/survey.html", _survey_context(db, invitation, user))
+    return render(request, "surveys/survey.html", survey_context(db, invitation, user))
 
 
-def _answers_from_form(invitation, form: FormData) -> dict[int, object]:
+def answers_from_form(invitation, form: FormData) -> dict[int | str, object]:
     """Every question of the form (a question left blank clears its answer)."""
-    answers: dict[int, object] = {}
+    answers: dict[int | str, object] = {}
     for answer in invitation.answers:
         raw = form.get(f"q-{answer.id}")
         raw = raw if isinstance(raw, str) else None
@@ -205,12 +211,12 @@ def save_survey(request: Request, db: DbSession, user: ContractSideUser, invitat
                 form: Form):
     invitation = service.get_invitation(db, invitation_id, user=user)
     submit = form.get("action") == "submit"
-    answers = _answers_from_form(invitation, form)
+    answers = answers_from_form(invitation, form)
     try:
         service.save_answers(db, invitation_id, answers, user=user, submit=submit)
     except (Invalid, Conflict) as error:
         return refused_form(request, db, error, "surveys/survey.html",
-                            lambda errors, summary: _survey_context(
+                            lambda errors, summary: survey_context(
                                 db, service.get_invitation(db, invitation_id, user=user), user,
                                 values=answers, errors=errors, summary=summary),
                             block="survey_form")

@@ -11,13 +11,14 @@ from portal.clock import now, today
 from portal.contracts import get_contract_for_reviewer
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.formatting import day
-from portal.models import Contract, Organisation, PartyRole, User
+from portal.models import Commitment, CommitmentKind, Contract, Organisation, PartyRole, User
 from portal.notifications import Notification
 from portal.pagination import PER_PAGE, Page, paginate
-from portal.permissions import is_reviewer
+from portal.permissions import attached_facilitators, is_reviewer
 from portal.settings import get_settings
 from surveys.bank import bank, ensure_bank
 from surveys.models import (
+    PARTY_DIRECTIONS,
     Answer,
     Campaign,
     Direction,
@@ -34,7 +35,16 @@ NOT_SAVED = "Vos réponses n'ont pas été enregistrées : corrigez les question
 # --- Launching -------------------------------------------------------------------------------
 
 def campaign_of(db: Session, contract_id: int) -> Campaign | None:
-    return db.scalar(select(Campaign).where(Campaign.contract_id == contract_id))
+    """The contract's end-of-contract survey (its yearly reviews are `yearly_reviews`)."""
+    return db.scalar(select(Campaign).where(Campaign.contract_id == contract_id,
+                                            Campaign.anniversary == 0))
+
+
+def yearly_reviews(db: Session, contract_id: int) -> list[Campaign]:
+    """The contract's yearly reviews, the latest first."""
+    return list(db.scalars(select(Campaign).where(Campaign.contract_id == contract_id,
+                                                  Campaign.anniversary > 0)
+                           .order_by(Campaign.anniversary.desc())).unique())
 
 
 def answers_due_on(launch_day: date) -> date:
@@ -42,25 +52,45 @@ def answers_due_on(launch_day: date) -> date:
     return launch_day + timedelta(days=get_settings().survey_due_days)
 
 
+def following_facilitators(db: Session, contract: Contract) -> list[int]:
+    """The facilitator organisations following the contract's insertion clause (none when the
+    contract has no insertion commitment)."""
+    insertion = select(Commitment.id).where(Commitment.contract_id == contract.id,
+                                            Commitment.kind == CommitmentKind.insertion_hours)
+    if db.scalar(insertion.limit(1)) is None:
+        return []
+    return sorted(set(db.scalars(attached_facilitators(contract.buyer_org_id, contract.id))))
+
+
 def launch_campaign(db: Session, contract: Contract, *, reason: LaunchReason,
-                    by: User | None = None, on: date | None = None) -> Campaign:
+                    by: User | None = None, on: date | None = None,
+                    anniversary: int = 0) -> Campaign:
     """The contract's campaign, created with its invitations if it does not exist yet: one
-    campaign per contract, whatever launched it first."""
-    existing = campaign_of(db, contract.id)
+    end-of-contract campaign per contract, whatever launched it first, and one yearly review
+    per anniversary (``anniversary`` n > 0: the n-th anniversary of its start)."""
+    existing = db.scalar(select(Campaign).where(Campaign.contract_id == contract.id,
+                                                Campaign.anniversary == anniversary))
     if existing is not None:
         return existing
-    campaign = Campaign(contract_id=contract.id, reason=reason, launched_at=now(),
-                        launched_by_id=by.id if by else None,
+    campaign = Campaign(contract_id=contract.id, anniversary=anniversary, reason=reason,
+                        launched_at=now(), launched_by_id=by.id if by else None,
                         due_on=answers_due_on(on or today()))
-    for direction in Direction:
+    # The facilitator is a third party of the end-of-contract survey only: the yearly reviews
+    # are the two parties' conversation.
+    facilitators = following_facilitators(db, contract) if anniversary == 0 else []
+    directions = [*PARTY_DIRECTIONS,
+                  *([Direction.facilitator_rates_clause] if facilitators else [])]
+    for direction in directions:
         ensure_bank(db, contract.buyer_org_id, direction)
     questions = {direction: bank(db, contract.buyer_org_id, direction, active_only=True)
-                 for direction in Direction}
+                 for direction in directions}
     # The holder and co-holders answer; a sub-contractor (declared by the holder) is not the
     # buyer's supplier.
     for party in [p for p in contract.parties if p.role != PartyRole.subcontractor]:
-        pairs = ((Direction.buyer_rates_holder, contract.buyer_org_id, party.organisation_id),
-                 (Direction.holder_rates_buyer, party.organisation_id, contract.buyer_org_id))
+        pairs = [(Direction.buyer_rates_holder, contract.buyer_org_id, party.organisation_id),
+                 (Direction.holder_rates_buyer, party.organisation_id, contract.buyer_org_id)]
+        pairs += [(Direction.facilitator_rates_clause, facilitator, party.organisation_id)
+                  for facilitator in facilitators]
         for direction, respondent, subject in pairs:
             campaign.invitations.append(Invitation(
                 direction=direction, respondent_org_id=respondent, subject_org_id=subject,
@@ -68,7 +98,8 @@ def launch_campaign(db: Session, contract: Contract, *, reason: LaunchReason,
                          for n, q in enumerate(questions[direction], start=1)]))
     db.add(campaign)
     db.flush()
-    audit(db, by, "survey_campaign", campaign.id, "launch", to_status="open", comment=reason)
+    audit(db, by, "survey_campaign", campaign.id, "launch", to_status="open",
+          comment=reason if anniversary == 0 else f"{reason} {anniversary}")
     return campaign
 
 
@@ -130,18 +161,39 @@ def mirrored_submitted() -> ColumnElement[bool]:
                           other.status == InvitationStatus.submitted)
 
 
+def _buyer_of_contract(org_id: int) -> ColumnElement[bool]:
+    """The organisation is the buyer of the invitation's contract."""
+    campaign, contract = aliased(Campaign), aliased(Contract)
+    return exists().where(campaign.id == Invitation.campaign_id,
+                          contract.id == campaign.contract_id, contract.buyer_org_id == org_id)
+
+
+def _read_by_buyer(org_id: int) -> ColumnElement[bool]:
+    """A facilitator's evaluation, and the organisation is the contract's buyer (the
+    facilitator works for it)."""
+    return and_(Invitation.direction == Direction.facilitator_rates_clause,
+                _buyer_of_contract(org_id))
+
+
 def answers_visible(org_id: int) -> ColumnElement[bool]:
     """SQL condition (on Invitation joined to its Campaign): the organisation may read these
     submitted answers. Its own always; the other side's evaluation of itself only once it has
-    answered too, or once the campaign is closed, so no answer can be tuned to the other."""
+    answered too, or once the campaign is closed, so no answer can be tuned to the other.
+
+    A facilitator's evaluation of a holder: the buyer, for whom the facilitator works, reads
+    it once submitted (it answers nothing the facilitator could tune to); the holder like any
+    evaluation of itself, and as it never evaluates the facilitator, once the campaign is
+    closed. The two parties' double-blind is untouched."""
     return and_(Invitation.status == InvitationStatus.submitted,
                 or_(Invitation.respondent_org_id == org_id,
                     and_(Invitation.subject_org_id == org_id,
-                         or_(Campaign.closed_at.is_not(None), mirrored_submitted()))))
+                         or_(Campaign.closed_at.is_not(None), mirrored_submitted())),
+                    _read_by_buyer(org_id)))
 
 
 def involves(org_id: int) -> ColumnElement[bool]:
-    return or_(Invitation.respondent_org_id == org_id, Invitation.subject_org_id == org_id)
+    return or_(Invitation.respondent_org_id == org_id, Invitation.subject_org_id == org_id,
+               _read_by_buyer(org_id))
 
 
 def get_invitation(db: Session, invitation_id: int, *, user: User) -> Invitation:
@@ -258,7 +310,8 @@ def contract_section(db: Session, contract: Contract, user: User) -> dict:
     """What the contract page shows of its survey."""
     campaign = campaign_of(db, contract.id)
     return {"campaign": campaign, "can_launch": campaign is None and is_reviewer(user, contract),
-            "is_open": campaign is not None and accepts_answers(campaign)}
+            "is_open": campaign is not None and accepts_answers(campaign),
+            "reviews": yearly_reviews(db, contract.id)}
 
 
 # --- Answering ----------------------------------------------------------------------------------

@@ -35,15 +35,39 @@ DEFAULT_BANKS: dict[Direction, list[tuple[str, Scale]]] = {
          "acheteur ?", L),
         ("Commentaire libre", T),
     ],
+    # The facilitator's view of the insertion clause at the end of the contract (Alliance
+    # Villes Emploi's follow-up topics): the holder's and the buyer's cooperation, the pathways
+    # offered, whether the hours declared match what it observed.
+    Direction.facilitator_rates_clause: [
+        ("Coopération du titulaire avec le facilitateur (disponibilité, échanges, "
+         "transmission des informations)", S),
+        ("Anticipation des besoins de recrutement par le titulaire (fiches de poste, "
+         "calendrier des interventions)", S),
+        ("Qualité des parcours proposés aux personnes en insertion (tutorat, accueil, "
+         "formation, diversité des tâches)", S),
+        ("Les heures déclarées par le titulaire correspondent-elles à celles que vous avez "
+         "constatées ?", YNU),
+        ("Des personnes en insertion ont-elles obtenu un contrat durable ou une formation "
+         "qualifiante à l'issue de leur mission ?", YNU),
+        ("Appui de l'acheteur dans la mise en œuvre de la clause (information, relances, "
+         "suivi)", S),
+        ("Qualité de la coordination entre l'acheteur, le titulaire et le facilitateur", S),
+        ("Souhaiteriez-vous travailler à nouveau avec ce titulaire sur une clause "
+         "d'insertion ?", L),
+        ("Commentaire libre", T),
+    ],
 }
 
 DIRECTIONS = {
     Direction.buyer_rates_holder: "Évaluation du titulaire par l'acheteur",
     Direction.holder_rates_buyer: "Évaluation de l'acheteur par le titulaire (évaluation "
                                   "inversée)",
+    Direction.facilitator_rates_clause: "Évaluation de la clause d'insertion par le "
+                                        "facilitateur (fin de contrat)",
 }
 DIRECTIONS_SHORT = {Direction.buyer_rates_holder: "Acheteur → titulaire",
-                    Direction.holder_rates_buyer: "Titulaire → acheteur"}
+                    Direction.holder_rates_buyer: "Titulaire → acheteur",
+                    Direction.facilitator_rates_clause: "Facilitateur → clause d'insertion"}
 SCALES = {
     Scale.satisfaction: "Satisfaction de 1 à 5 (ou « Non concerné »)",
     Scale.likelihood: "Probabilité de 0 à 10",
@@ -60,7 +84,8 @@ CHOICES = {
     Scale.yes_no: {"yes": "Oui", "no": "Non"},
 }
 REASONS = {"ended": "fin du contrat", "closed_early": "clôture anticipée du contrat",
-           "manual": "lancée par l'acheteur"}
+           "manual": "lancée par l'acheteur",
+           "anniversary": "anniversaire du début du contrat"}
 MAX_TEXT = 2000
 MAX_WORDING = 500
 

@@ -137,7 +137,8 @@ def _families(db, w):
             f"enquête {side} de {keys[respondent]} sur {keys[subject]}",
             {"invitation_id": invitation.id}, side=side, contract=c[side],
             extra={"respondent": keys[respondent], "subject": keys[subject],
-                   "submitted": invitation.status == "submitted"}))
+                   "submitted": invitation.status == "submitted",
+                   "facilitator": invitation.direction == "facilitator_rates_clause"}))
     f["invitation"] = invitations
     f["open_invitation"] = [t for t in invitations if not t.extra["submitted"]]
     f["survey_view"] = [NOBODY, *(Target(f"vue={view}", query={"vue": view})

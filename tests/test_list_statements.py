@@ -58,7 +58,7 @@ def contracts_of(db, size: int) -> SimpleNamespace:
                                      buyer_org_id=buyer.organisation_id, contract_id=contract.id))
     db.commit()
     return SimpleNamespace(buyer=buyer, holder=holder, facilitator=facilitator, admin=admin,
-                           contract=contracts[0])
+                           contract=contracts[0], contracts=contracts)
 
 
 @pytest.fixture
@@ -103,6 +103,24 @@ def test_facilitator_and_assignment_pages_cost_the_same_statements_at_two_sizes(
     assert client.get("/facilitateur/suivi").text.count("<tr>") >= 8
     login(large.admin)
     assert client.get("/admin/facilitateurs").text.count("/retirer") >= 7
+
+
+def test_the_facilitator_survey_list_costs_the_same_statements_at_two_sizes(
+        client, engine, db, login, two_sizes):
+    """Every contract's end-of-contract survey launched: the facilitator evaluates each."""
+    from surveys.models import LaunchReason
+    from surveys.service import launch_campaign
+
+    urls = ["/facilitateur/enquetes", "/facilitateur/enquetes?vue=deposees",
+            "/facilitateur/enquetes?q=c-"]
+    for world in two_sizes:
+        for contract in world.contracts:
+            launch_campaign(db, contract, reason=LaunchReason.manual, by=world.buyer)
+    db.commit()
+    small, large = two_sizes
+    assert (counts(client, engine, db, login, small, "facilitator", urls)
+            == counts(client, engine, db, login, large, "facilitator", urls))
+    assert client.get(urls[0]).text.count('href="/facilitateur/enquetes/') == 7
 
 
 def test_api_lists_cost_the_same_statements_at_two_sizes(engine, db, api, two_sizes):

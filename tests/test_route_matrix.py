@@ -77,10 +77,16 @@ ORG_MANAGER = Rule("les gestionnaires de son organisation",
 ORG_BUYER = Rule("les acheteurs de son organisation",
                  lambda a, t: a.role == "buyer" and a.org == t.org)
 OWNER = Rule("son propriétaire", lambda a, t: a.name == t.owner)
-SURVEY_PARTIES = Rule("les deux organisations de l'enquête", lambda a, t: a.role != "admin"
-                      and a.org in (t.extra["respondent"], t.extra["subject"]))
-RESPONDENT = Rule("l'organisation qui répond",
-                  lambda a, t: a.role != "admin" and a.org == t.extra["respondent"])
+# A facilitator answers on its own pages; the buyer of the contract reads its evaluation.
+SURVEY_PARTIES = Rule(
+    "les deux organisations de l'enquête, et l'acheteur du contrat pour celle du facilitateur",
+    lambda a, t: a.role not in ("admin", "facilitator")
+    and (a.org in (t.extra["respondent"], t.extra["subject"])
+         or (t.extra["facilitator"] and a.org == t.contract.buyer)))
+RESPONDENT = Rule("l'organisation qui répond", lambda a, t: a.role not in ("admin", "facilitator")
+                  and a.org == t.extra["respondent"])
+FACILITATOR_RESPONDENT = Rule("le facilitateur qui répond", lambda a, t: a.role == "facilitator"
+                              and a.org == t.extra["respondent"])
 SURVEYED_BY = Rule("l'acheteur qui l'a évaluée",
                    lambda a, t: a.role == "buyer" and a.org in t.extra["surveyed_by"])
 CENTRAL_BUYER = Rule("l'acheteur du contrat d'une centrale d'achat",
@@ -405,6 +411,11 @@ POLICY: dict[tuple[str, str], Row] = {
     ("GET", "/enquetes/{invitation_id}"): row(SURVEY_PARTIES),
     ("POST", "/enquetes/{invitation_id}"): row(RESPONDENT, "open_invitation",
                                                form=lambda w, t: {"action": "save"}),
+    # The facilitator's end-of-contract evaluations of the insertion contracts it follows.
+    ("GET", "/facilitateur/enquetes"): row(FACILITATORS, exact=FACILITATOR_PAGE),
+    ("GET", "/facilitateur/enquetes/{invitation_id}"): row(FACILITATOR_RESPONDENT),
+    ("POST", "/facilitateur/enquetes/{invitation_id}"): row(
+        FACILITATOR_RESPONDENT, "open_invitation", form=lambda w, t: {"action": "save"}),
     # Indicators and reports: a buyer its organisation's, an administrator all or one.
     ("GET", "/indicateurs"): row(INDICATORS, "scope", query=YEAR),
     # Agents read their organisation's settings, its gestionnaires change them.

@@ -4,7 +4,12 @@
 - LE-2026-011 (ended twelve days before loading): both sides answered, still open;
 - LE-2026-014 (closed early eight days before loading, with a co-holder): the holder answered,
   the buyer only saved a draft, the co-holder has not started;
-- LE-2026-018 (ended three days before loading): launched, nobody has answered yet.
+- LE-2026-018 (ended three days before loading): launched, nobody has answered yet;
+- LE-2025-007 has an insertion clause followed by the Maison de l'emploi: Inès Garnier
+  answered the facilitator's evaluation before the campaign closed;
+- LE-2024-001 (2024–2026) had its yearly review on its second anniversary (« Revue annuelle
+  2026 », 01/01/2026): the buyer and the holder answered, the co-holder did not, closed on
+  01/02/2026.
 
 The open campaigns are dated from the day the demo is loaded so that they are still open when
 someone looks at them. Loading twice changes nothing.
@@ -25,13 +30,14 @@ from surveys import service
 from surveys.models import Direction, Invitation, LaunchReason
 
 CLAIRE = "claire.martin@loire-estuaire.example.fr"
+INES = "ines.garnier@maison-emploi-loire.example.fr"
 KARIM = "karim.benali@loire-estuaire.example.fr"
 SUPPLIER_USERS = {"btp": "direction@batir-ouest.example.fr",
                   "proprete": "rse@proprete-atlantique.example.fr",
                   "siae": "contact@tremplin-vert.example.fr"}
 
 # Answers by question position of the default banks.
-RATINGS = {
+RATINGS: dict[str, tuple[dict[int, object], dict[int, object]]] = {
     "LE-2025-007": (
         {1: 5, 2: 5, 3: 4, 4: 5, 5: 5, 6: 4, 7: 4, 8: 4, 9: 10,
          10: "Équipe très investie ; accompagnement exemplaire des salariés en insertion."},
@@ -54,7 +60,18 @@ RATINGS = {
         {1: 4, 2: 4},  # the buyer's draft, not submitted
         {1: 3, 2: 2, 3: 4, 4: "yes", 5: 4, 6: 2, 7: 3, 8: 4, 9: 2, 10: "yes", 11: 6,
          12: "La clôture anticipée nous a été annoncée tardivement."}),
+    # The yearly review of LE-2024-001's second year.
+    "LE-2024-001": (
+        {1: 4, 2: 4, 3: 3, 4: 4, 5: 4, 6: 3, 7: 3, 8: 4, 9: 7,
+         10: "Retard sur le groupe scolaire Jules-Verne, rattrapé en fin d'année."},
+        {1: 4, 2: 4, 3: 3, 4: "no", 5: 4, 6: 3, 7: 4, 8: 4, 9: 4, 10: "yes", 11: 8,
+         12: "Ordres de service parfois tardifs ; bonne coordination sur les chantiers."}),
 }
+# The facilitator's evaluation of LE-2025-007's insertion clause.
+FACILITATOR_RATING = {
+    1: 5, 2: 4, 3: 5, 4: "yes", 5: "yes", 6: 4, 7: 4, 8: 10,
+    9: "Deux salariés en insertion embauchés en CDI à l'issue du contrat ; heures conformes à "
+       "nos relevés de chantier."}
 
 
 
@@ -73,6 +90,7 @@ def load(db: Session, organisations: dict[str, Organisation], users: dict[str, U
         _open_campaign_both_answered(db, organisations, users, today)
         _closed_early_one_side_answered(db, organisations, users, today)
         _open_campaign_no_answer(db, organisations, users, today)
+        _yearly_review(db, organisations, users, today)
     finally:
         clock.freeze(None)
 
@@ -119,6 +137,11 @@ def _closed_campaign(db, organisations, users) -> None:
             users[CLAIRE], on=date(2026, 7, 8))
     _answer(db, _invitation(campaign, Direction.holder_rates_buyer, siae), holder_rating,
             users[SUPPLIER_USERS["siae"]], on=date(2026, 7, 15))
+    # The Maison de l'emploi follows the contract's insertion clause (demo.facilitation).
+    facilitator = next((i for i in campaign.invitations
+                        if i.direction == Direction.facilitator_rates_clause), None)
+    if facilitator is not None:
+        _answer(db, facilitator, FACILITATOR_RATING, users[INES], on=date(2026, 7, 20))
     clock.freeze(_at(date(2026, 8, 1), 4))
     service.close_campaign(db, campaign)
 
@@ -194,3 +217,24 @@ def _open_campaign_no_answer(db, organisations, users, today: date) -> None:
         amount="58000", reserved=True, reserved_basis="L2113-13", environmental_clause=True)
     clock.freeze(_at(ends_on + timedelta(days=1), 5))
     service.launch_campaign(db, contract, reason=LaunchReason.ended)
+
+
+def _yearly_review(db, organisations, users, today: date) -> None:
+    """LE-2024-001's review of its second year, as the daily job launched it on the
+    anniversary; a demo loaded before it was over has none."""
+    contract = _find(db, organisations, "LE-2024-001")
+    anniversary_on = date(2026, 1, 1)
+    if contract is None or today <= anniversary_on + timedelta(days=31) or \
+            service.yearly_reviews(db, contract.id):
+        return
+    clock.freeze(_at(anniversary_on, 5))
+    campaign = service.launch_campaign(db, contract, reason=LaunchReason.anniversary,
+                                       on=anniversary_on, anniversary=2)
+    btp = organisations["btp"]
+    buyer_rating, holder_rating = RATINGS["LE-2024-001"]
+    _answer(db, _invitation(campaign, Direction.buyer_rates_holder, btp), buyer_rating,
+            users[CLAIRE], on=date(2026, 1, 9))
+    _answer(db, _invitation(campaign, Direction.holder_rates_buyer, btp), holder_rating,
+            users[SUPPLIER_USERS["btp"]], on=date(2026, 1, 14))
+    clock.freeze(_at(campaign.due_on + timedelta(days=1), 4))
+    service.close_campaign(db, campaign)

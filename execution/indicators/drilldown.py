@@ -168,7 +168,8 @@ def _surveys(db: Session, scope: q.Scope, indicator_id: str, fetch: Fetch) -> Dr
              .join(respondent, respondent.id == Invitation.respondent_org_id)
              .join(subject, subject.id == Invitation.subject_org_id)
              .where(Invitation.direction == direction, Campaign.closed_at >= scope.start,
-                    Campaign.closed_at < scope.end, scope.of_buyer())
+                    Campaign.closed_at < scope.end, Campaign.anniversary == 0,
+                    scope.of_buyer())
              .order_by(Contract.reference, Invitation.id))
     rows = [Row(cid, ref, None, cells=[who, whom, day(closed_at),
                                        "Déposé" if status == InvitationStatus.submitted

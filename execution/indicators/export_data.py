@@ -182,6 +182,7 @@ def survey_answers(db: Session, scope: q.Scope) -> Dataset:
                   .join(subject, subject.id == Invitation.subject_org_id)
                   .where(Invitation.status == InvitationStatus.submitted,
                          Campaign.closed_at >= scope.start, Campaign.closed_at < scope.end,
+                         Campaign.anniversary == 0,  # end-of-contract surveys, as the indicators
                          Answer.scale != Scale.text)
                   ).order_by(Contract.reference, Invitation.direction, Invitation.id,
                              Answer.position)

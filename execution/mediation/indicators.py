@@ -57,11 +57,11 @@ def _durations(db: Session, end_column, start: datetime, end: datetime,
               .where(end_column >= start, end_column < end))
     if buyer_org_id is not None:
         delays = delays.where(MediationRequest.buyer_org_id == buyer_org_id)
-    delays = delays.subquery()
-    ranked = select(delays.c.buyer, delays.c.days,
-                    func.row_number().over(partition_by=delays.c.buyer,
-                                           order_by=delays.c.days).label("k"),
-                    func.count().over(partition_by=delays.c.buyer).label("n")).subquery()
+    timed = delays.subquery()
+    ranked = select(timed.c.buyer, timed.c.days,
+                    func.row_number().over(partition_by=timed.c.buyer,
+                                           order_by=timed.c.days).label("k"),
+                    func.count().over(partition_by=timed.c.buyer).label("n")).subquery()
     middle = ranked.c.k.in_(((ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2))
     rows = db.execute(select(ranked.c.buyer, func.count(ranked.c.days), func.avg(ranked.c.days),
                              func.avg(case((middle, ranked.c.days))))

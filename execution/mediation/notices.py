@@ -6,7 +6,7 @@ notification each, and a mail for those who keep their alerts by mail."""
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from execution.mediation.models import OUTCOME_LABELS, MediationMessage, MediationRequest, Side
+from execution.mediation.models import MediationMessage, MediationRequest, Side
 from portal.models import Role, User
 from portal.notifications import notify
 
@@ -83,7 +83,7 @@ def replied(db: Session, request: MediationRequest, message: MediationMessage) -
 
 
 def closed(db: Session, request: MediationRequest) -> int:
-    outcome = OUTCOME_LABELS.get(request.outcome or "", "")
+    outcome = request.outcome_label or ""
     return _tell(_supplier_people(db, request), db, request, event="close",
                  subject="Demande de médiation clôturée",
                  message=(f"Le médiateur a clôturé votre demande « {request.subject} » : "

@@ -16,7 +16,7 @@ from supplier import service as filing
 from supplier import vocabulary
 from supplier.compliance.summary import commitment_summaries
 from supplier.models import Declaration, InsertionLine, Status
-from surveys.models import Direction
+from surveys.models import PARTY_DIRECTIONS, Direction
 from surveys.results import contract_results
 from surveys.vocabulary import DIRECTIONS
 
@@ -47,7 +47,9 @@ def surveys_of(db: Session, contract: Contract, user: User) -> dict | None:
     except NotFound:
         return None
     return {"campaign": campaign,
-            "directions": [(DIRECTIONS[d], results[d.value]) for d in Direction]}
+            # The facilitator's evaluation only where the contract's survey invited one.
+            "directions": [(DIRECTIONS[d], results[d.value]) for d in Direction
+                           if d in PARTY_DIRECTIONS or results[d.value].figures.invitations]}
 
 
 def contract_report_context(db: Session, contract: Contract, *, user: User) -> dict:

@@ -26,4 +26,8 @@ def test_the_demo_mediator_reads_an_open_and_a_closed_request(client, db, login)
     assert "Demandes ouvertes 2" in page and "Demandes clôturées 1" in page
     agent = db.scalar(select(User).where(User.email == "claire.martin@loire-estuaire.example.fr"))
     login(agent, password=demo.DEFAULT_PASSWORD)
-    assert client.get("/acheteur/mediation").status_code == 404
+    # An agent of the buyer, a party: reads both, closes neither.
+    listing = visible_text(client.get("/acheteur/mediation?periode=2026").text)
+    assert "Pénalités appliquées sur les heures" in listing
+    opened = db.scalar(select(MediationRequest.id).where(MediationRequest.status == "open"))
+    assert "Clôturer la demande" not in client.get(f"/acheteur/mediation/{opened}").text

@@ -2,7 +2,7 @@
 seeded question bank, invitations (address and token digest) and answers with no link to them
 
 Revision ID: 0033_candidate_survey
-Revises: 0031_mediation
+Revises: 0032_survey_voices
 Create Date: 2026-12-06 05:00:00.000000
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0033_candidate_survey'
-down_revision: str | None = '0031_mediation'
+down_revision: str | None = '0032_survey_voices'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
