@@ -1,6 +1,15 @@
 """Portable SQL pieces the ORM does not spell the same way on SQLite and PostgreSQL."""
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, extract, func, literal_column
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Subquery,
+    extract,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -58,3 +67,15 @@ def _utc_instant_postgresql(element, compiler, **kw):
 def _utc_instant_sqlite(element, compiler, **kw):
     day, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"datetime({day}, '{seconds} seconds')"
+
+
+def ranked_by(rows: Subquery, value: str, *, within: str) -> tuple[Subquery, ColumnElement]:
+    """``rows`` with each row's rank by ``value`` within its ``within`` group, and the condition
+    that holds on the group's middle row(s). Grouped by ``within``, the median of ``value`` is
+    then ``func.avg(case((middle, ranked.c[value])))``: the mean of the middle row(s), the same
+    statement on SQLite (which has no percentile function) and on PostgreSQL."""
+    ranked = select(rows, func.row_number().over(partition_by=rows.c[within],
+                                                 order_by=rows.c[value]).label("_rank"),
+                    func.count().over(partition_by=rows.c[within]).label("_rows")).subquery()
+    middle = ranked.c._rank.in_(((ranked.c._rows + 1) // 2, (ranked.c._rows + 2) // 2))
+    return ranked, middle

@@ -47,6 +47,12 @@ def ratio(numerator: Decimal | int, denominator: Decimal | int, scale: int = 100
     return (Decimal(numerator) * scale / Decimal(denominator)).quantize(quantum, ROUND_HALF_UP)
 
 
+def tenth(value: Decimal | float | int | str | None) -> Decimal | None:
+    """A figure read from SQL (a mean, a median of days) to a tenth, half up; None stays None.
+    Through str: a float average is taken as it prints, not as its binary expansion."""
+    return None if value is None else Decimal(str(value)).quantize(TENTH, ROUND_HALF_UP)
+
+
 def make(indicator_id: str, value, numerator, denominator, sentence: str, records: int,
          **extra) -> Indicator:
     definition = BY_ID[indicator_id]

@@ -14,7 +14,7 @@ divides the sums it gets back. Trends (execution.indicators.trends) are built by
 Shares are in percent, rounded half up to one decimal (what `share` shows, so showing them does
 not round twice); scores are on 100; durations in days with one decimal."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -26,15 +26,15 @@ from execution.indicators.climate import climate_indicators
 from execution.indicators.config import BY_ID, targets_for
 from execution.indicators.fte import fte_indicator
 from execution.indicators.holders import holder_indicators
+from execution.indicators.indicator import BreakdownRow as BreakdownRow
 from execution.indicators.indicator import (
-    TENTH,
     Indicator,
     during,
     make,
     ratio,
     reporting_period,
+    tenth,
 )
-from execution.indicators.indicator import BreakdownRow as BreakdownRow
 from execution.indicators.indicator import display as display
 from portal import agec
 from portal.agec import Regime
@@ -347,7 +347,6 @@ def _declarations(db: Session, scope: q.Scope) -> list[Indicator]:
     t = qd.on_time(db, scope)
     d = qd.review_delays(db, scope)
     p = qd.progress_plans(db, scope)
-    median = d.median_days.quantize(TENTH, ROUND_HALF_UP) if d.median_days is not None else None
     return [
         make("on_time_declarations", ratio(t.on_time, t.considered), Decimal(t.on_time),
              Decimal(t.considered),
@@ -355,11 +354,11 @@ def _declarations(db: Session, scope: q.Scope) -> list[Indicator]:
              "leur échéance (heure de Paris ; un renvoi ou une réouverture par l'acheteur ne "
              f"change rien), divisées par les déclarations dues {y} dont l'échéance est passée "
              "ou qui ont déjà été déposées.", t.considered),
-        make("review_delay_days", ratio(d.total_days, d.reviews, 1), d.total_days.quantize(
-                 TENTH, ROUND_HALF_UP), Decimal(d.reviews),
+        make("review_delay_days", ratio(d.total_days, d.reviews, 1), tenth(d.total_days),
+             Decimal(d.reviews),
              f"Moyenne et médiane des jours écoulés entre le dépôt d'une déclaration et sa "
              f"validation ou son renvoi, pour les examens faits {y} (journal d'audit).",
-             d.reviews, details={"median": median}),
+             d.reviews, details={"median": tenth(d.median_days)}),
         make("progress_plans", ratio(p.done_on_time, p.actions_due), Decimal(p.done_on_time),
              Decimal(p.actions_due),
              f"Plans de progrès en vigueur {y} (dernier plan accepté, marché en cours) ; "

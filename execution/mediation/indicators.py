@@ -8,17 +8,17 @@ PostgreSQL."""
 
 from dataclasses import dataclass
 from datetime import datetime, time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from execution.indicators.indicator import tenth
 from execution.indicators.queries import count_if, day_number
 from execution.mediation.models import MediationRequest
 from portal.formatting import PARIS
 from portal.reporting_period import ReportingPeriod
-
-TENTH = Decimal("0.1")
+from portal.sql import ranked_by
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,6 @@ def _bounds(period: ReportingPeriod) -> tuple[datetime, datetime]:
             datetime.combine(period.next_first_day, time(0), tzinfo=PARIS))
 
 
-def _rounded(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(TENTH, ROUND_HALF_UP)
-
 
 def _durations(db: Session, end_column, start: datetime, end: datetime,
                buyer_org_id: int | None) -> dict[int, Durations]:
@@ -57,16 +54,11 @@ def _durations(db: Session, end_column, start: datetime, end: datetime,
               .where(end_column >= start, end_column < end))
     if buyer_org_id is not None:
         delays = delays.where(MediationRequest.buyer_org_id == buyer_org_id)
-    timed = delays.subquery()
-    ranked = select(timed.c.buyer, timed.c.days,
-                    func.row_number().over(partition_by=timed.c.buyer,
-                                           order_by=timed.c.days).label("k"),
-                    func.count().over(partition_by=timed.c.buyer).label("n")).subquery()
-    middle = ranked.c.k.in_(((ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2))
+    ranked, middle = ranked_by(delays.subquery(), "days", within="buyer")
     rows = db.execute(select(ranked.c.buyer, func.count(ranked.c.days), func.avg(ranked.c.days),
                              func.avg(case((middle, ranked.c.days))))
                       .group_by(ranked.c.buyer))
-    return {buyer: Durations(int(count), _rounded(mean), _rounded(median))
+    return {buyer: Durations(int(count), tenth(mean), tenth(median))
             for buyer, count, mean, median in rows}
 
 

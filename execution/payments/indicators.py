@@ -6,12 +6,12 @@ PostgreSQL both compute (no percentile_cont on SQLite)."""
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from execution.indicators.indicator import ratio
+from execution.indicators.indicator import ratio, tenth
 from execution.indicators.queries import SME_SIZES, count_if
 from execution.payments import sql as payment_sql
 from execution.payments.models import EcbRate, Invoice, InvoiceStatus
@@ -19,8 +19,8 @@ from execution.payments.rules import FLAT_FEE
 from portal.clock import today
 from portal.models import Organisation, OrgSize
 from portal.money import cents, from_cents
+from portal.sql import ranked_by
 
-TENTH = Decimal("0.1")
 BUYER = aliased(Organisation, name="buyer_org")
 SEPARATOR = "|"
 SIZE_ORDER = [OrgSize.tpe, OrgSize.pme, OrgSize.eti, OrgSize.ge]
@@ -68,10 +68,7 @@ def _rows(db: Session, key, label_of, *, year: int, buyer_org_id: int | None,
     if buyer_org_id is not None:
         base = base.where(Invoice.buyer_org_id == buyer_org_id)
     rows = base.subquery()
-    ranked = select(rows, func.row_number().over(partition_by=rows.c.key,
-                                                 order_by=rows.c.delay).label("k"),
-                    func.count().over(partition_by=rows.c.key).label("n")).subquery()
-    middle = ranked.c.k.in_(((ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2))
+    ranked, middle = ranked_by(rows, "delay", within="key")
     is_late = ranked.c.late == literal(True)
     query = (select(ranked.c.key, func.count(), func.avg(ranked.c.delay),
                     func.avg(case((middle, ranked.c.delay))),
@@ -84,7 +81,7 @@ def _rows(db: Session, key, label_of, *, year: int, buyer_org_id: int | None,
                     count_if(and_(is_late, ranked.c.fee_paid == literal(True))))
              .group_by(ranked.c.key))
     found = [PaymentFigures(
-        label_of(key), int(count), _tenth(mean), _tenth(median), int(on_time), int(n_late),
+        label_of(key), int(count), tenth(mean), tenth(median), int(on_time), int(n_late),
         int(settled), from_cents(cast_int(interest)), int(unknown), cents(paid),
         FLAT_FEE * int(n_late), FLAT_FEE * int(fees_paid))
         for key, count, mean, median, on_time, n_late, settled, interest, unknown, paid, fees_paid
@@ -95,9 +92,6 @@ def _rows(db: Session, key, label_of, *, year: int, buyer_org_id: int | None,
 def cast_int(value) -> int:
     return int(Decimal(str(value))) if value is not None else 0
 
-
-def _tenth(value) -> Decimal | None:
-    return Decimal(str(value)).quantize(TENTH, ROUND_HALF_UP) if value is not None else None
 
 
 def total(db: Session, *, year: int, buyer_org_id: int | None) -> PaymentFigures:
