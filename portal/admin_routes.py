@@ -10,7 +10,7 @@ from portal import directory, members, privacy
 from portal.auth import AdminUser, DbSession
 from portal.errors import NotFound
 from portal.models import AuditEvent, User
-from portal.pagination import page_number
+from portal.pagination import MAX_SEARCH, page_number
 from portal.web import RowId, parsed_form, redirect, render, verify_csrf
 
 router = APIRouter(prefix="/admin/comptes", dependencies=[Depends(verify_csrf)])
@@ -20,7 +20,7 @@ Form = Annotated[FormData, Depends(parsed_form)]
 @router.get("")
 def accounts_page(request: Request, db: DbSession, user: AdminUser, q: str = "",
                   page: str = ""):
-    search = q.strip()[:directory.MAX_SEARCH]
+    search = q.strip()[:MAX_SEARCH]
     return render(request, "portal/admin_accounts.html", {
         "accounts": directory.accounts(db, search=search, page=page_number(page)),
         "search": search}, block="accounts")

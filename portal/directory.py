@@ -5,18 +5,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.models import Contract, Organisation, OrgKind, User
-from portal.pagination import Page, paginate
-
-MAX_SEARCH = 100
+from portal.pagination import Page, contains_text, paginate, search_words
 
 
 def organisations(db: Session, *, search: str = "", kind: str = "", page: int = 1) -> Page:
     """One page of organisations by name or SIRET, buyers first."""
     query = select(Organisation)
-    if search := search.strip().lower():
-        compact = search.replace(" ", "")
-        query = query.where(or_(func.lower(Organisation.name).contains(search, autoescape=True),
-                                Organisation.siret.contains(compact, autoescape=True)))
+    if words := search_words(search):
+        query = query.where(or_(contains_text(words, Organisation.name),
+                                Organisation.siret.contains(words.replace(" ", ""),
+                                                            autoescape=True)))
     if kind in set(OrgKind):
         query = query.where(Organisation.kind == kind)
     return paginate(db, query.order_by(Organisation.kind, Organisation.name, Organisation.id),
@@ -36,9 +34,6 @@ def contract_counts(db: Session, organisations: list[Organisation]) -> dict[int,
 def accounts(db: Session, *, search: str = "", page: int = 1) -> Page:
     """One page of accounts by e-mail, name or organisation name (loaded with the rows)."""
     query = select(User).join(User.organisation)
-    if search := search.strip().lower():
-        query = query.where(or_(User.email.contains(search, autoescape=True),
-                                func.lower(User.full_name).contains(search, autoescape=True),
-                                func.lower(Organisation.name).contains(search,
-                                                                       autoescape=True)))
+    if words := search_words(search):
+        query = query.where(contains_text(words, User.email, User.full_name, Organisation.name))
     return paginate(db, query.order_by(User.email, User.id), page=page)

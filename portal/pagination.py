@@ -1,4 +1,5 @@
-"""One way to cut a list into pages: a total, ~50 rows a page, the page asked for kept in range."""
+"""One way to cut a list into pages (a total, ~50 rows a page, the page asked for kept in range)
+and to search it (what the search box asks for, how a row matches it)."""
 
 from collections import namedtuple
 from collections.abc import Iterable
@@ -7,10 +8,23 @@ from functools import lru_cache
 from math import ceil
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 PER_PAGE = 50
+MAX_SEARCH = 100
+
+
+def search_words(raw: str | None) -> str:
+    """What a list's search box asks for: spaces collapsed, lower case, MAX_SEARCH characters
+    at most; "" when nothing is asked."""
+    return " ".join(str(raw or "").split()).lower()[:MAX_SEARCH]
+
+
+def contains_text(words: str, *columns) -> ColumnElement[bool]:
+    """Rows where one of ``columns`` contains ``words`` whatever the case (``%`` and ``_`` are
+    plain characters there)."""
+    return or_(*(func.lower(column).contains(words, autoescape=True) for column in columns))
 
 
 @dataclass(frozen=True)

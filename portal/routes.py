@@ -17,7 +17,7 @@ from portal.auth import (
     start_session,
 )
 from portal.errors import Invalid
-from portal.pagination import page_number
+from portal.pagination import MAX_SEARCH, page_number
 from portal.web import client_address, parsed_form, redirect, render, retry_after, verify_csrf
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -82,7 +82,7 @@ def healthz(db: DbSession):
 @router.get("/admin")
 def admin_page(request: Request, db: DbSession, user: AdminUser, q: str = "", kind: str = "",
                page: str = ""):
-    search = q.strip()[:directory.MAX_SEARCH]
+    search = q.strip()[:MAX_SEARCH]
     organisations = directory.organisations(db, search=search, kind=kind,
                                             page=page_number(page))
     return render(request, "portal/admin.html", {

@@ -25,7 +25,7 @@ from portal.models import (
     PartyRole,
     User,
 )
-from portal.pagination import PER_PAGE, Page, named_rows, paginate
+from portal.pagination import MAX_SEARCH, PER_PAGE, Page, named_rows, paginate
 from portal.permissions import visible_contracts
 from supplier.compliance.insertion import standing
 
@@ -33,7 +33,6 @@ ContractState = Literal["current", "upcoming", "ended", "closed"]
 STATES: dict[ContractState, str] = {
     "current": "En cours d'exécution", "upcoming": "À venir", "ended": "Terminés",
     "closed": "Clos par anticipation"}
-MAX_SEARCH = 100
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 administrators add and remove members, audited; one level only: a central is no member, a
 member is no central."""
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
 from portal import identity
@@ -10,9 +10,8 @@ from portal.audit import audit
 from portal.centrals import CentralMembership
 from portal.errors import Conflict, Invalid, NotFound
 from portal.models import Organisation, OrgKind, User
-from portal.pagination import Page, paginate
+from portal.pagination import Page, contains_text, paginate, search_words
 
-MAX_SEARCH = 100
 REFUSED = "Le membre n'a pas été ajouté : corrigez les champs signalés."
 
 
@@ -24,10 +23,9 @@ def memberships(db: Session, *, search: str = "", page: int = 1) -> Page:
              .join(central, central.id == CentralMembership.central_org_id)
              .join(member, member.id == CentralMembership.member_org_id)
              .order_by(central.name, member.name, CentralMembership.id))
-    if words := search.strip().lower()[:MAX_SEARCH]:
-        query = query.where(or_(*(func.lower(column).contains(words, autoescape=True)
-                                  for column in (central.name, member.name, central.siret,
-                                                 member.siret))))
+    if words := search_words(search):
+        query = query.where(contains_text(words, central.name, member.name, central.siret,
+                                          member.siret))
     return paginate(db, query, page=page)
 
 

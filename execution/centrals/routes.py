@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 from execution.centrals import memberships, uses
 from portal.auth import AdminUser, BuyerUser, DbSession
 from portal.errors import Conflict, Invalid
-from portal.pagination import page_number
+from portal.pagination import MAX_SEARCH, page_number
 from portal.validation import row_id
 from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
 
@@ -36,7 +36,7 @@ def _memberships_context(db, *, search="", page=1, values=None, errors=None, sum
 def memberships_page(request: Request, db: DbSession, user: AdminUser, q: str = "",
                      page: str = ""):
     return render(request, ADMIN_TEMPLATE, _memberships_context(
-        db, search=q.strip()[:memberships.MAX_SEARCH], page=page_number(page)),
+        db, search=q.strip()[:MAX_SEARCH], page=page_number(page)),
         block="memberships")
 
 

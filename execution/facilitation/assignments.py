@@ -2,7 +2,7 @@
 an insertion commitment (contract_id None) or on the contracts named, one row each. Only
 administrators attach and detach (audited); a buyer reads its own."""
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from portal import identity
@@ -10,9 +10,7 @@ from portal.audit import audit
 from portal.errors import Conflict, Invalid, NotFound
 from portal.facilitators import FacilitatorAssignment
 from portal.models import Commitment, CommitmentKind, Contract, Organisation, OrgKind, User
-from portal.pagination import Page, paginate
-
-MAX_SEARCH = 100
+from portal.pagination import Page, contains_text, paginate, search_words
 
 
 def facilitator_organisations(db: Session) -> list[Organisation]:
@@ -40,11 +38,9 @@ def assignments(db: Session, *, search: str = "", page: int = 1) -> Page:
     """One page of every assignment (administrators), by facilitator, buyer or contract
     reference; items are (assignment, contract reference or None)."""
     query, facilitator, buyer = _ordered(_query())
-    if words := search.strip().lower()[:MAX_SEARCH]:
-        query = query.where(or_(func.lower(facilitator.name).contains(words, autoescape=True),
-                                func.lower(buyer.name).contains(words, autoescape=True),
-                                func.lower(Contract.reference).contains(words,
-                                                                        autoescape=True)))
+    if words := search_words(search):
+        query = query.where(contains_text(words, facilitator.name, buyer.name,
+                                          Contract.reference))
     return paginate(db, query, page=page, scalars=False)
 
 

@@ -6,7 +6,7 @@ summed per filing organisation across its contracts; and either as a CSV or XLSX
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from sqlalchemy import Numeric, and_, case, cast, func, or_, select
+from sqlalchemy import Numeric, and_, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from execution.indicators.export_data import Column, Dataset
@@ -15,13 +15,10 @@ from execution.indicators.queries import sum_if
 from portal.errors import NotFound
 from portal.models import Commitment, CommitmentKind, CommitmentShare, Contract, Organisation
 from portal.money import cents
-from portal.pagination import Page, named_rows, paginate
+from portal.pagination import Page, contains_text, named_rows, paginate, search_words
 from portal.permissions import facilitated_contract_ids
 from portal.spreadsheet import CSV_TYPE
 from supplier.models import FILED_STATUSES, Declaration, InsertionLine, Status
-
-MAX_SEARCH = 100
-
 
 # The two views of the table: one row per contract and filing organisation, or per organisation.
 BY_CONTRACT, BY_HOLDER = "contrat", "entreprise"
@@ -73,9 +70,8 @@ def _rows_query(facilitator_org_id: int, filters: FollowupFilters):
                   holder.id, holder.name))
     if filters.buyer_id is not None:
         query = query.where(Contract.buyer_org_id == filters.buyer_id)
-    if words := filters.search.strip().lower()[:MAX_SEARCH]:
-        query = query.where(or_(func.lower(Contract.reference).contains(words, autoescape=True),
-                                func.lower(holder.name).contains(words, autoescape=True)))
+    if words := search_words(filters.search):
+        query = query.where(contains_text(words, Contract.reference, holder.name))
     return query.order_by(buyer.name, Contract.reference, holder.name, Contract.id)
 
 

@@ -15,7 +15,7 @@ from execution.indicators.format import value_text
 from execution.indicators.service import insertion_indicators
 from portal.auth import AdminUser, BuyerUser, DbSession, FacilitatorUser
 from portal.errors import Conflict, Invalid
-from portal.pagination import page_number
+from portal.pagination import MAX_SEARCH, page_number
 from portal.validation import row_id
 from portal.web import RowId, download, parsed_form, redirect, render, verify_csrf
 from supplier.declaration_list import OPINIONS
@@ -43,7 +43,7 @@ def home_page(request: Request, db: DbSession, user: FacilitatorUser):
 
 def _followup_filters(q: str, acheteur: str | None, par: str) -> followup.FollowupFilters:
     return followup.FollowupFilters(
-        search=q.strip()[:followup.MAX_SEARCH], buyer_id=_buyer_id(acheteur),
+        search=q.strip()[:MAX_SEARCH], buyer_id=_buyer_id(acheteur),
         by=followup.BY_HOLDER if par == followup.BY_HOLDER else followup.BY_CONTRACT)
 
 
@@ -105,7 +105,7 @@ def _assignments_page(request, db, *, search="", page=1, values=None, errors=Non
 @admin_router.get("")
 def assignments_page(request: Request, db: DbSession, user: AdminUser, q: str = "",
                      page: str = ""):
-    return _assignments_page(request, db, search=q.strip()[:assignments.MAX_SEARCH],
+    return _assignments_page(request, db, search=q.strip()[:MAX_SEARCH],
                              page=page_number(page))
 
 

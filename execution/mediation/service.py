@@ -13,7 +13,7 @@ a request does not exist: 404.
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session, selectinload
 
 from execution.mediation import notices
@@ -30,7 +30,7 @@ from portal.clock import now
 from portal.documents import Document, store_upload
 from portal.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from portal.models import AWARDEES, Contract, ContractParty, Organisation, User
-from portal.pagination import PER_PAGE, Page, paginate
+from portal.pagination import PER_PAGE, Page, contains_text, paginate, search_words
 
 NOT_FOUND = "Cette demande de médiation n'existe pas ou vous n'y avez pas accès."
 NO_CONTRACT = "Ce contrat n'existe pas ou votre entreprise n'en est pas titulaire."
@@ -91,11 +91,9 @@ def requests_page(db: Session, user: User, *, search: str = "", status: str = ""
         query = query.where(MediationRequest.status != MediationStatus.closed)
     elif status in MediationStatus.__members__:
         query = query.where(MediationRequest.status == status)
-    words = " ".join(search.split()).lower()[:100]
-    if words:
-        query = query.where(or_(*(func.lower(column).contains(words, autoescape=True) for column
-                                  in (MediationRequest.subject, Contract.reference,
-                                      Contract.object, Organisation.name))))
+    if words := search_words(search):
+        query = query.where(contains_text(words, MediationRequest.subject, Contract.reference,
+                                          Contract.object, Organisation.name))
     return paginate(db, query.order_by(MediationRequest.opened_at.desc(),
                                        MediationRequest.id.desc()), page=page,
                     per_page=per_page)

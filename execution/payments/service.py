@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from portal.audit import audit
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.models import Contract, ContractParty, Organisation, PartyRole, User
-from portal.pagination import PER_PAGE, Page, paginate
+from portal.pagination import PER_PAGE, Page, contains_text, paginate, search_words
 from portal.permissions import get_visible_contract, is_filer, is_reviewer
 
 NOT_FOUND = "Cette facture n'existe pas ou vous n'y avez pas accès."
@@ -89,12 +89,10 @@ def editable_contract(db: Session, contract_id: int, user: User) -> Contract:
 
 
 def _searched(query, search: str):
-    words = " ".join(search.split()).lower()[:100]
-    if not words:
-        return query
-    return query.where(or_(func.lower(Invoice.number).contains(words, autoescape=True),
-                           func.lower(Contract.reference).contains(words, autoescape=True),
-                           func.lower(Organisation.name).contains(words, autoescape=True)))
+    if words := search_words(search):
+        return query.where(contains_text(words, Invoice.number, Contract.reference,
+                                         Organisation.name))
+    return query
 
 
 def _listed():

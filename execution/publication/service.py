@@ -23,7 +23,7 @@ from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.identity import find_organisation_by_siret
 from portal.models import Organisation, OrgKind, User
-from portal.pagination import Page, paginate
+from portal.pagination import Page, contains_text, paginate, search_words
 from portal.reporting_period import BadPeriod, ReportingPeriod, parse_period
 
 NOTHING_CHOSEN = "Choisissez au moins un indicateur à publier."
@@ -143,9 +143,8 @@ def index(db: Session, *, search: str = "", page: int = 1) -> Page:
              .where(Organisation.siret.is_not(None))
              .group_by(Organisation.id, Organisation.name, Organisation.siret, Publication.period)
              .order_by(func.lower(Organisation.name), Organisation.siret, *NEWEST_YEAR_FIRST))
-    words = " ".join(search.split()).lower()[:100]
-    if words:
-        query = query.where(or_(func.lower(Organisation.name).contains(words, autoescape=True),
+    if words := search_words(search):
+        query = query.where(or_(contains_text(words, Organisation.name),
                                 Organisation.siret.contains(words.replace(" ", ""),
                                                             autoescape=True)))
     found = paginate(db, query, page=page, scalars=False)

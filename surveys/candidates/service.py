@@ -4,7 +4,7 @@ anonymous answer per token."""
 from datetime import timedelta
 from typing import cast
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from portal.audit import audit
@@ -13,7 +13,7 @@ from portal.errors import Conflict, Invalid, NotFound, PortalError
 from portal.mail import queue_mail
 from portal.models import Contract, User
 from portal.notifications import render_mail
-from portal.pagination import Page, named_rows, paginate
+from portal.pagination import Page, contains_text, named_rows, paginate, search_words
 from portal.security import new_token, token_digest
 from portal.settings import get_settings
 
@@ -212,10 +212,8 @@ def surveys_page(db: Session, *, user: User, search: str, page: int) -> Page:
              .join(Contract, Contract.id == CandidateSurvey.contract_id)
              .where(Contract.buyer_org_id == user.organisation_id)
              .order_by(CandidateSurvey.created_at.desc(), CandidateSurvey.id.desc()))
-    if search:
-        words = search.lower()
-        query = query.where(or_(func.lower(Contract.reference).contains(words, autoescape=True),
-                                func.lower(Contract.object).contains(words, autoescape=True)))
+    if words := search_words(search):
+        query = query.where(contains_text(words, Contract.reference, Contract.object))
     found = paginate(db, query, page=page, scalars=False)
     return Page(items=named_rows(found.items), total=found.total, number=found.number,
                 per_page=found.per_page)
