@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 
 from portal.auth import DbSession, FacilitatorUser
-from portal.errors import Conflict, Invalid, NotFound
+from portal.errors import NotFound
 from portal.models import User
 from portal.pagination import page_number
-from portal.web import RowId, parsed_form, redirect, refused_form, render, verify_csrf
+from portal.web import RowId, parsed_form, render, verify_csrf
 from surveys import service
 from surveys.models import Direction, Invitation
-from surveys.routes import answers_from_form, survey_context
+from surveys.routes import save_from_form, survey_context
 
 BASE = "/facilitateur/enquetes"
 router = APIRouter(prefix=BASE, dependencies=[Depends(verify_csrf)])
@@ -56,17 +56,5 @@ def facilitator_survey_page(request: Request, db: DbSession, user: FacilitatorUs
 @router.post("/{invitation_id}")
 def save_facilitator_survey(request: Request, db: DbSession, user: FacilitatorUser,
                             invitation_id: RowId, form: Form):
-    invitation = _own_invitation(db, invitation_id, user)
-    submit = form.get("action") == "submit"
-    answers = answers_from_form(invitation, form)
-    try:
-        service.save_answers(db, invitation_id, answers, user=user, submit=submit)
-    except (Invalid, Conflict) as error:
-        return refused_form(request, db, error, "surveys/survey.html",
-                            lambda errors, summary: survey_context(
-                                db, _own_invitation(db, invitation_id, user), user,
-                                values=answers, errors=errors, summary=summary),
-                            block="survey_form")
-    message = ("Réponses déposées : merci. Elles ne sont plus modifiables." if submit
-               else "Brouillon enregistré.")
-    return redirect(request, f"{BASE}/{invitation_id}", message=message)
+    return save_from_form(request, db, user, form, url=f"{BASE}/{invitation_id}",
+                          invitation=lambda: _own_invitation(db, invitation_id, user))

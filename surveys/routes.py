@@ -1,5 +1,6 @@
 """Survey pages: my surveys, answering, results, question banks, launch and CSV export."""
 
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -9,6 +10,7 @@ from starlette.datastructures import FormData
 from portal.auth import BuyerUser, ContractSideUser, DbSession
 from portal.clock import today
 from portal.errors import Conflict, Forbidden, Invalid
+from portal.models import User
 from portal.pagination import page_number
 from portal.spreadsheet import CSV_TYPE
 from portal.web import (
@@ -22,7 +24,7 @@ from portal.web import (
     verify_csrf,
 )
 from surveys import bank, export, results, service
-from surveys.models import Direction, Scale
+from surveys.models import Direction, Invitation, Scale
 
 router = APIRouter(prefix="/enquetes", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]
@@ -209,17 +211,25 @@ def answers_from_form(invitation, form: FormData) -> dict[int | str, object]:
 @router.post("/{invitation_id}")
 def save_survey(request: Request, db: DbSession, user: ContractSideUser, invitation_id: RowId,
                 form: Form):
-    invitation = service.get_invitation(db, invitation_id, user=user)
+    return save_from_form(request, db, user, form, url=f"/enquetes/{invitation_id}",
+                          invitation=lambda: service.get_invitation(db, invitation_id, user=user))
+
+
+def save_from_form(request: Request, db, user: User, form: FormData, *, url: str,
+                   invitation: Callable[[], Invitation]):
+    """Saves the answers typed (« submit »: and files them), then back to ``url``; refused,
+    the page again with what was typed. ``invitation`` reads the one answered, with the
+    reader's access rule (it is read again for the refused page)."""
     submit = form.get("action") == "submit"
-    answers = answers_from_form(invitation, form)
+    answers = answers_from_form(invitation(), form)
     try:
-        service.save_answers(db, invitation_id, answers, user=user, submit=submit)
+        service.save_answers(db, invitation().id, answers, user=user, submit=submit)
     except (Invalid, Conflict) as error:
         return refused_form(request, db, error, "surveys/survey.html",
                             lambda errors, summary: survey_context(
-                                db, service.get_invitation(db, invitation_id, user=user), user,
-                                values=answers, errors=errors, summary=summary),
+                                db, invitation(), user, values=answers, errors=errors,
+                                summary=summary),
                             block="survey_form")
     message = ("Réponses déposées : merci. Elles ne sont plus modifiables." if submit
                else "Brouillon enregistré.")
-    return redirect(request, f"/enquetes/{invitation_id}", message=message)
+    return redirect(request, url, message=message)

@@ -7,7 +7,7 @@ whatever the number of contracts; Python only divides what comes back."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from execution.indicators import queries as q
@@ -37,20 +37,24 @@ def tonnes(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(TONNE_QUANTUM)
 
 
+def _validated_in(query: Select, scope: q.Scope) -> Select:
+    """``query`` over the validated carbon declarations whose period starts in the scope's
+    period, with their contract: the rows behind ``carbon_emissions``."""
+    return (query.select_from(CarbonReport)
+            .join(Declaration, Declaration.id == CarbonReport.declaration_id)
+            .join(Commitment, Commitment.id == Declaration.commitment_id)
+            .join(Contract, Contract.id == Commitment.contract_id)
+            .where(Commitment.kind == CommitmentKind.carbon_report,
+                   Declaration.status == Status.validated,
+                   scope.in_period(Declaration.period_start), scope.of_buyer()))
+
+
 def emissions_by_nature(db: Session, scope: q.Scope) -> list[NatureEmissions]:
     """The validated carbon declarations whose period starts in Y, summed by the nature of
     their contract (works, supplies, services) and by scope."""
-    rows = db.execute(
-        select(Contract.nature, func.count(),
-               *(func.sum(getattr(CarbonReport, name)) for name in SCOPES))
-        .select_from(CarbonReport)
-        .join(Declaration, Declaration.id == CarbonReport.declaration_id)
-        .join(Commitment, Commitment.id == Declaration.commitment_id)
-        .join(Contract, Contract.id == Commitment.contract_id)
-        .where(Commitment.kind == CommitmentKind.carbon_report,
-               Declaration.status == Status.validated,
-               scope.in_period(Declaration.period_start), scope.of_buyer())
-        .group_by(Contract.nature))
+    rows = db.execute(_validated_in(select(
+        Contract.nature, func.count(), *(func.sum(getattr(CarbonReport, name)) for name in SCOPES)),
+        scope).group_by(Contract.nature))
     found = {nature: NatureEmissions(nature, int(n), {
                  name: tonnes(value) for name, value in zip(SCOPES, sums, strict=True)})
              for nature, n, *sums in rows}
@@ -106,16 +110,10 @@ def _tonnes_text(value) -> str:
 def emissions_drill(scope: q.Scope, fetch: Fetch) -> Drill:
     """The validated carbon declarations behind ``carbon_emissions``, one row each."""
     query = with_holder(
-        select(Contract.id, Contract.reference, Declaration.id, Declaration.period_start,
-               Declaration.period_end, Contract.nature,
-               *(getattr(CarbonReport, name) for name in SCOPES), CarbonReport.method)
-        .select_from(CarbonReport)
-        .join(Declaration, Declaration.id == CarbonReport.declaration_id)
-        .join(Commitment, Commitment.id == Declaration.commitment_id)
-        .join(Contract, Contract.id == Commitment.contract_id)
-        .where(Commitment.kind == CommitmentKind.carbon_report,
-               Declaration.status == Status.validated,
-               scope.in_period(Declaration.period_start), scope.of_buyer()),
+        _validated_in(select(Contract.id, Contract.reference, Declaration.id,
+                             Declaration.period_start, Declaration.period_end, Contract.nature,
+                             *(getattr(CarbonReport, name) for name in SCOPES),
+                             CarbonReport.method), scope),
         order_by=(Contract.reference, Declaration.period_start, Declaration.id))
     rows = [Row(cid, ref, holder, did, period_text(start, end),
                 [NATURES.get(nature, nature), *(_tonnes_text(v) for v in (s1, s2, s3)),
