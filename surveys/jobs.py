@@ -15,7 +15,7 @@ from portal.models import Contract, ContractStatus, Organisation, OrgKind, Role,
 from portal.notifications import notify
 from portal.periods import add_months
 from surveys.models import Campaign, Direction, Invitation, InvitationStatus, LaunchReason
-from surveys.service import close_campaign, invitation_keys, launch_campaign
+from surveys.service import answers_due_on, close_campaign, invitation_keys, launch_campaign
 
 ROLE_OF_KIND = {OrgKind.buyer: Role.buyer, OrgKind.supplier: Role.supplier,
                 OrgKind.facilitator: Role.facilitator}
@@ -36,13 +36,14 @@ def launch_ended_contracts(db: Session, today: date) -> list[Campaign]:
 def latest_anniversary(contract: Contract, today: date) -> int | None:
     """The latest anniversary n of the contract's start reached by ``today`` that gets a yearly
     review, or None. Only a contract lasting more than twelve months has some, and only those
-    before its end: the end-of-contract survey takes the place of a review on or after it."""
+    whose answering time ends before the contract does: the end-of-contract survey takes the
+    place of a review that would still be open at the end (the two would overlap)."""
     if contract.ends_on <= add_months(contract.starts_on, 12):
         return None
     years = today.year - contract.starts_on.year
     if add_months(contract.starts_on, 12 * years) > today:
         years -= 1
-    if years < 1 or add_months(contract.starts_on, 12 * years) >= contract.end_date:
+    if years < 1 or answers_due_on(add_months(contract.starts_on, 12 * years)) >= contract.end_date:
         return None
     return years
 

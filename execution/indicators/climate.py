@@ -15,9 +15,10 @@ from execution.indicators.drilldown_rows import Drill, Fetch, Row, period_text, 
 from execution.indicators.indicator import BreakdownRow, Indicator, during, make, ratio
 from portal.formatting import number_input
 from portal.labels import NATURES
-from portal.models import Commitment, CommitmentKind, Contract
+from portal.models import Commitment, Contract
 from supplier.carbon_schemas import CARBON_METHODS, SCOPE_LABELS, SCOPES
-from supplier.models import CarbonReport, Declaration, Status
+from supplier.models import CarbonReport, Declaration
+from supplier.models.carbon import validated_reports
 
 TONNE_QUANTUM = Decimal("0.001")
 
@@ -40,13 +41,9 @@ def tonnes(value) -> Decimal:
 def _validated_in(query: Select, scope: q.Scope) -> Select:
     """``query`` over the validated carbon declarations whose period starts in the scope's
     period, with their contract: the rows behind ``carbon_emissions``."""
-    return (query.select_from(CarbonReport)
-            .join(Declaration, Declaration.id == CarbonReport.declaration_id)
-            .join(Commitment, Commitment.id == Declaration.commitment_id)
+    return (validated_reports(query)
             .join(Contract, Contract.id == Commitment.contract_id)
-            .where(Commitment.kind == CommitmentKind.carbon_report,
-                   Declaration.status == Status.validated,
-                   scope.in_period(Declaration.period_start), scope.of_buyer()))
+            .where(scope.in_period(Declaration.period_start), scope.of_buyer()))
 
 
 def emissions_by_nature(db: Session, scope: q.Scope) -> list[NatureEmissions]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from portal.errors import Invalid
-from portal.models import CommitmentKind, Contract, User
+from portal.models import Commitment, CommitmentKind, Contract, User
 from supplier.carbon_schemas import (
     CARBON_METHODS,
     NO_SCOPE,
@@ -30,6 +30,7 @@ from supplier.kinds.yearly import (
     year_status,
 )
 from supplier.models import Attachment, CarbonReport, Declaration
+from supplier.models.carbon import validated_reports
 from supplier.schemas import DeclarationIn
 
 EVIDENCE_ROLE = "evidence"
@@ -128,15 +129,14 @@ class CarbonReportKind(KindHandler):
         reports = {r.declaration_id: r for r in db.scalars(select(CarbonReport).where(
             CarbonReport.declaration_id.in_([d.id for d in declarations])))}
         periods: list[dict[str, Any]] = []
-        validated = dict.fromkeys(SCOPES, Decimal(0))
         for declaration in declarations:
             report = reports.get(declaration.id) if seen_by_buyer(declaration) else None
-            status = year_status(declaration)
-            if report is not None and status.code == "received":
-                for name in SCOPES:
-                    validated[name] += getattr(report, name) or 0
-            periods.append({"declaration": declaration, "status": status, "report": report,
-                            "total": total(report)})
+            periods.append({"declaration": declaration, "status": year_status(declaration),
+                            "report": report, "total": total(report)})
+        sums = db.execute(validated_reports(select(
+            *(func.coalesce(func.sum(getattr(CarbonReport, name)), 0) for name in SCOPES)))
+            .where(Commitment.id == commitment.id)).one()
+        validated = {name: Decimal(str(value)) for name, value in zip(SCOPES, sums, strict=True)}
         received = sum(1 for p in periods if p["status"].code == "received")
         return {"periods": periods, "received": received, "validated": validated,
                 "validated_total": sum(validated.values(), Decimal(0)),

@@ -2,10 +2,12 @@
 
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy import ForeignKey, Numeric, Select, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
+from portal.models import Commitment, CommitmentKind
+from supplier.models.declaration import Declaration, Status
 
 
 class CarbonReport(Base):
@@ -25,3 +27,13 @@ class CarbonReport(Base):
     method: Mapped[str] = mapped_column(String(20))
     method_other: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+def validated_reports(query: Select) -> Select:
+    """``query`` over the carbon declarations the buyer validated, with their commitment: the
+    emissions every figure adds up (the contract's page by scope, the indicators by nature)."""
+    return (query.select_from(CarbonReport)
+            .join(Declaration, Declaration.id == CarbonReport.declaration_id)
+            .join(Commitment, Commitment.id == Declaration.commitment_id)
+            .where(Commitment.kind == CommitmentKind.carbon_report,
+                   Declaration.status == Status.validated))

@@ -162,3 +162,20 @@ def test_the_satisfaction_of_the_year_counts_end_of_contract_surveys_only(
     review = page_text(client.get(f"/enquetes/resultats/contrats/{three_years.id}?revue=1"))
     assert "Elle n'entre pas dans les indicateurs de satisfaction" in review
     assert "100" in review  # its own figures: every answer 5 on 5
+
+
+def test_no_review_whose_answering_time_would_run_into_the_end_of_contract_survey(db, contracts):
+    buyer, holder, *_ = contracts
+    # Answers are due 30 days after the anniversary (15 April 2027): a contract ending before
+    # that gets its end-of-contract survey only; one ending after it gets its review too.
+    ends_in_answering = factories.make_contract(
+        db, buyer, holder.organisation, insertion=None, reference="VOIRIE-13M",
+        starts_on=date(2026, 3, 15), ends_on=date(2027, 4, 10))
+    ends_after = factories.make_contract(
+        db, buyer, holder.organisation, insertion=None, reference="VOIRIE-14M",
+        starts_on=date(2026, 3, 15), ends_on=date(2027, 5, 1))
+
+    _run(db, "launch_yearly_reviews", date(2027, 3, 15))
+
+    assert _reviews(db, ends_in_answering) == []
+    assert _reviews(db, ends_after) == [(1, "anniversary")]
