@@ -1,8 +1,9 @@
 """Payment indicators of the confirmed invoices received in a year: mean and median delay and share
-paid within the legal maximum (all three over the settled invoices: paid, or already late), interest and fees due against paid, in total, by buyer and by
-holder size (TPE and PME first). One SQL statement per breakdown, whatever the number of
-invoices: the median is the mean of the middle row(s) of a row_number window, which SQLite and
-PostgreSQL both compute (no percentile_cont on SQLite)."""
+paid within the legal maximum (all three over the settled invoices: paid, or already late),
+interest and fees due against paid, in total, by buyer and by holder size (TPE and PME first).
+One SQL statement per breakdown, whatever the number of invoices: the median is the mean of the
+middle row(s) of a row_number window, which SQLite and PostgreSQL both compute (no
+percentile_cont on SQLite)."""
 
 from dataclasses import dataclass
 from datetime import date

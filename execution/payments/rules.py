@@ -8,8 +8,8 @@
   the interest started to run, plus 8 points (R2192-31): a delay that runs across 1 July keeps
   the rate of the half-year it started in.
 - Interest = amount × rate × late days / 365, to the cent with a half cent up (the accounting
-  convention, portal.money; the indicators round the same way in SQL); plus a 40 € flat recovery fee once late
-  (R2192-32, D2192-35).
+  convention, portal.money; the indicators round the same way in SQL); plus a 40 € flat
+  recovery fee once late (R2192-32, D2192-35).
 """
 
 from dataclasses import dataclass
