@@ -112,6 +112,8 @@ def test_a_co_holders_invoice_is_seen_by_the_co_holder_not_the_holder(
     add(post, url, invoice_form("F-CO", "2025-05-02", "100",
                                 supplier_org_id=str(co_user.organisation_id)))
     add(post, url, invoice_form("F-MAIN", "2025-05-03", "200"))  # default: the holder
+    # The contract's list names who invoiced once there are co-holders.
+    assert "F-CO Cotitulaire SARL 02/05/2025" in page_text(client, url)
     assert invoice(db, "F-CO").supplier_org_id == co_user.organisation_id
     assert invoice(db, "F-MAIN").supplier_org_id == w.holder.organisation_id
     co = invoice(db, "F-CO")
