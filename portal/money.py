@@ -1,7 +1,7 @@
 """Amounts of money and hours are kept to the hundredth, as the database stores them
 (``Numeric(…, 2)``): the one quantum and the one rounding, in Python and in SQL."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -15,6 +15,21 @@ def cents(value: Decimal | int | float | str | None) -> Decimal:
     sums ``Numeric`` as floating point (42.5 where PostgreSQL gives 42.50), and a sum over no
     row (NULL) is zero."""
     return Decimal(str(value if value is not None else 0)).quantize(CENT)
+
+
+def cents_half_up(value: Decimal) -> Decimal:
+    """An amount computed by a rule (late-payment interest) to the hundredth, half a cent
+    up: the accounting convention, and what ``whole_half_up`` gives in SQL, so a page and an
+    indicator never differ by a cent. ``cents`` keeps half to even for what it reads back."""
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def whole_half_up(value) -> ColumnElement:
+    """SQL: ``value`` to the nearest whole number, a half up (the SQL twin of
+    ``cents_half_up``, applied to a count of cents). PostgreSQL's ``round(numeric)`` and
+    SQLite's ``round`` both round a half away from zero, which is half up on the non-negative
+    amounts it is used for."""
+    return func.round(value)
 
 
 # An API or form value answered the same on both databases: « 42.50 », never « 42.5 ».

@@ -69,13 +69,16 @@ def _utc_instant_sqlite(element, compiler, **kw):
     return f"datetime({day}, '{seconds} seconds')"
 
 
-def ranked_by(rows: Subquery, value: str, *, within: str) -> tuple[Subquery, ColumnElement]:
-    """``rows`` with each row's rank by ``value`` within its ``within`` group, and the condition
-    that holds on the group's middle row(s). Grouped by ``within``, the median of ``value`` is
-    then ``func.avg(case((middle, ranked.c[value])))``: the mean of the middle row(s), the same
-    statement on SQLite (which has no percentile function) and on PostgreSQL."""
-    ranked = select(rows, func.row_number().over(partition_by=rows.c[within],
+def ranked_by(rows: Subquery, value: str, *,
+              within: str | tuple[str, ...]) -> tuple[Subquery, ColumnElement]:
+    """``rows`` with each row's rank by ``value`` within its ``within`` group (one column or
+    several), and the condition that holds on the group's middle row(s). Grouped by ``within``,
+    the median of ``value`` is then ``func.avg(case((middle, ranked.c[value])))``: the mean of
+    the middle row(s), the same statement on SQLite (which has no percentile function) and on
+    PostgreSQL."""
+    groups = [rows.c[name] for name in ((within,) if isinstance(within, str) else within)]
+    ranked = select(rows, func.row_number().over(partition_by=groups,
                                                  order_by=rows.c[value]).label("_rank"),
-                    func.count().over(partition_by=rows.c[within]).label("_rows")).subquery()
+                    func.count().over(partition_by=groups).label("_rows")).subquery()
     middle = ranked.c._rank.in_(((ranked.c._rows + 1) // 2, (ranked.c._rows + 2) // 2))
     return ranked, middle

@@ -87,6 +87,7 @@ def _context(db, user, buyer, *, values=None, errors=None, summary_text=None, ma
         "own_targets": [target_row(t) for t in config.all_targets(db, buyer.id)],
         "instance_targets": [target_row(t) for t in config.all_targets(db)],
         "indicator_options": [(d.id, f"{d.label} ({UNIT_LABELS[d.unit]})") for d in DEFINITIONS],
+        "payment_delay_options": list(config.PAYMENT_DELAY_CHOICES.items()),
         "field_labels": LABELS,
     }
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from sqlalchemy import (
     ForeignKey,
     Index,
@@ -180,7 +180,22 @@ Amount = Annotated[Decimal, BeforeValidator(decimal_from_text)]
 
 FteHours = Annotated[Amount, Field(gt=0, le=8784, max_digits=7, decimal_places=2)]
 Euros = Annotated[Amount, Field(ge=0, max_digits=14, decimal_places=2)]
-PaymentDelay = Annotated[int, Field(gt=0, le=365)]
+# The legal maximum payment delays of the code de la commande publique (R2192-10 and 11): the
+# only values a buyer's organisation can have.
+PAYMENT_DELAY_CHOICES = {
+    30: "30 jours — État, collectivités territoriales et leurs établissements publics",
+    50: "50 jours — établissements publics de santé",
+    60: "60 jours — entreprises publiques",
+}
+
+
+def _legal_delay(value: int) -> int:
+    if value not in PAYMENT_DELAY_CHOICES:
+        raise ValueError("Choisissez un délai légal : 30, 50 ou 60 jours.")
+    return value
+
+
+PaymentDelay = Annotated[int, AfterValidator(_legal_delay)]
 ALL_NOTIFIED = "tous"  # the form's « aucun seuil : tous les contrats notifiés »
 
 

@@ -181,6 +181,7 @@ def _context(db, *, settings_values=None, settings_errors=None, settings_summary
         "target_errors": target_errors or {}, "target_summary": target_summary,
         "targets": [target_row(t) for t in config.all_targets(db)],
         "indicator_options": [(d.id, f"{d.label} ({UNIT_LABELS[d.unit]})") for d in DEFINITIONS],
+        "payment_delay_options": list(config.PAYMENT_DELAY_CHOICES.items()),
         "field_labels": FIELD_LABELS, "buyers": scope.buyer_organisations(db),
     }
 

@@ -2,8 +2,10 @@
 accounting. The file is read as accounting software writes it: semicolon or comma, UTF-8 with or
 without BOM or Latin-1, amounts « 12 345,67 », dates « 31/01/2025 » or « 2025-01-31 », stray
 spaces (the DECP import's value parsers). Each bad line is reported with its number and the
-reason; the good ones are imported; importing the same file again changes nothing (an invoice
-is known by its contract and its number)."""
+reason; the good ones are imported. An invoice is known by its contract and its number: importing
+the same file again changes nothing, and a newer export updates what changed of an invoice
+already known (its payment date, suspension or amount: « mises à jour »). An invoice the buyer
+rejected on the portal (declared by the holder) is left as it is, its line reported."""
 
 import csv
 import io
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from execution.decp.values import BadValue, amount, day, text
 from execution.payments import service
-from execution.payments.models import Invoice, Source
+from execution.payments.models import Invoice, InvoiceStatus, Source
 from execution.payments.schemas import InvoiceForm
 from portal.errors import Invalid, PortalError
 from portal.identity import find_organisation_by_siret
@@ -35,6 +37,8 @@ COLUMNS = {
     "paid_on": ("date paiement", "payée le", "payee le"),
     "suspended_days": ("jours suspendus", "suspension"),
     "suspension_reason": ("motif suspension", "motif"),
+    # Optional: which awardee invoiced (a co-holder); empty or absent: the holder.
+    "supplier_siret": ("siret_titulaire", "siret titulaire"),
 }
 REQUIRED = ("contract", "number", "received_on", "amount")
 
@@ -46,13 +50,14 @@ class UnreadableFile(Invalid):
 @dataclass
 class ImportResult:
     created: int = 0
+    updated: int = 0
     unchanged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
-        return (f"Factures importées : {self.created}, déjà présentes : {self.unchanged}, "
-                f"lignes rejetées : {len(self.rejected)}.")
+        return (f"Factures importées : {self.created}, mises à jour : {self.updated}, "
+                f"déjà présentes : {self.unchanged}, lignes rejetées : {len(self.rejected)}.")
 
 
 def decode(raw: bytes) -> str:
@@ -112,6 +117,19 @@ def _form(values: dict[str, str]) -> InvoiceForm:
         raise BadValue(f"{key} : {message}") from None
 
 
+def _supplier(db: Session, siret: str | None) -> int | None:
+    """The organisation a « siret_titulaire » names (the service checks it is an awardee)."""
+    siret = (siret or "").strip()
+    if not siret:
+        return None
+    if message := siret_error(siret):
+        raise BadValue(f"siret_titulaire « {siret[:20]} » : {message}")
+    found = find_organisation_by_siret(db, normalize(siret))
+    if found is None:
+        raise BadValue(f"aucune entreprise n'a le SIRET « {siret} »")
+    return found.id
+
+
 def _parsed(what: str, parse, value):
     try:
         return parse(value)
@@ -128,8 +146,8 @@ def import_invoices(db: Session, raw: bytes, *, buyer_siret: str) -> ImportResul
     columns, rows = read_rows(decode(raw))
     contracts = {c.reference.strip().lower(): c for c in db.scalars(
         select(Contract).where(Contract.buyer_org_id == buyer.id))}
-    known = {(contract_id, number) for contract_id, number in db.execute(
-        select(Invoice.contract_id, Invoice.number).where(Invoice.buyer_org_id == buyer.id))}
+    known = {(invoice.contract_id, invoice.number): invoice for invoice in db.scalars(
+        select(Invoice).where(Invoice.buyer_org_id == buyer.id))}
     result = ImportResult()
     for line, cells in rows:
         values = {key: cells[n] if n < len(cells) else "" for n, key in columns.items()}
@@ -139,13 +157,18 @@ def import_invoices(db: Session, raw: bytes, *, buyer_siret: str) -> ImportResul
             if contract is None:
                 raise BadValue(f"aucun marché de l'acheteur n'a la référence « {reference} »")
             data = _form(values)
-            if (contract.id, data.number) in known:
+            existing = known.get((contract.id, data.number))
+            if existing is None:
+                data.supplier_org_id = _supplier(db, values.get("supplier_siret"))
+                known[(contract.id, data.number)] = service.create(
+                    db, actor=None, contract=contract, data=data, source=Source.imported)
+                result.created += 1
+            elif existing.status == InvoiceStatus.rejected:
+                raise BadValue(f"facture {data.number} rejetée sur le portail : non modifiée")
+            elif service.update_from_import(db, invoice=existing, data=data):
+                result.updated += 1
+            else:
                 result.unchanged += 1
-                continue
-            service.create(db, actor=None, contract=contract, data=data,
-                           source=Source.imported)
-            known.add((contract.id, data.number))
-            result.created += 1
         except BadValue as bad:
             result.rejected.append((line, bad.reason))
         except PortalError as refused:

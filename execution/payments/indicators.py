@@ -1,8 +1,9 @@
-"""Payment indicators of the confirmed invoices received in a year: mean and median delay, share
-paid within the legal maximum, interest and fees due against paid, in total, by buyer and by
-holder size (TPE and PME first). One SQL statement per breakdown, whatever the number of
-invoices: the median is the mean of the middle row(s) of a row_number window, which SQLite and
-PostgreSQL both compute (no percentile_cont on SQLite)."""
+"""Payment indicators of the confirmed invoices received in a year: mean and median delay and share
+paid within the legal maximum (all three over the settled invoices: paid, or already late),
+interest and fees due against paid, in total, by buyer and by holder size (TPE and PME first).
+One SQL statement per breakdown, whatever the number of invoices: the median is the mean of the
+middle row(s) of a row_number window, which SQLite and PostgreSQL both compute (no
+percentile_cont on SQLite)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +33,7 @@ SIZE_LABELS = {OrgSize.tpe: "TPE", OrgSize.pme: "PME", OrgSize.eti: "ETI",
 class PaymentFigures:
     label: str
     invoices: int
-    mean_days: Decimal | None
+    mean_days: Decimal | None  # over the settled invoices, as the on-time share
     median_days: Decimal | None
     on_time: int  # paid within the legal maximum
     late: int
@@ -58,7 +59,8 @@ def _rows(db: Session, key, label_of, *, year: int, buyer_org_id: int | None,
                    payment_sql.interest_cents(on).label("interest"),
                    EcbRate.id.is_(None).label("no_rate"),
                    Invoice.interest_paid_eur.label("paid"), Invoice.fee_paid.label("fee_paid"),
-                   Invoice.paid_on.is_not(None).label("is_paid"))
+                   Invoice.paid_on.is_not(None).label("is_paid"),
+                   or_(late, Invoice.paid_on.is_not(None)).label("settled"))
             .join(Organisation, Organisation.id == Invoice.supplier_org_id)
             .join(BUYER, BUYER.id == Invoice.buyer_org_id)
             .outerjoin(EcbRate, payment_sql.rate_join())
@@ -68,10 +70,13 @@ def _rows(db: Session, key, label_of, *, year: int, buyer_org_id: int | None,
     if buyer_org_id is not None:
         base = base.where(Invoice.buyer_org_id == buyer_org_id)
     rows = base.subquery()
-    ranked, middle = ranked_by(rows, "delay", within="key")
+    # Mean and median over the settled invoices only (ranked apart from the others): an
+    # unpaid invoice still within the maximum would pull them down with a delay still growing.
+    ranked, middle = ranked_by(rows, "delay", within=("key", "settled"))
     is_late = ranked.c.late == literal(True)
-    query = (select(ranked.c.key, func.count(), func.avg(ranked.c.delay),
-                    func.avg(case((middle, ranked.c.delay))),
+    settled = ranked.c.settled == literal(True)
+    query = (select(ranked.c.key, func.count(), func.avg(case((settled, ranked.c.delay))),
+                    func.avg(case((and_(settled, middle), ranked.c.delay))),
                     count_if(and_(~is_late, ranked.c.is_paid == literal(True))),
                     count_if(is_late),
                     count_if(or_(is_late, ranked.c.is_paid == literal(True))),

@@ -25,12 +25,12 @@ CONTRACT_PAGE = "execution/payments/contract.html"
 EDIT_PAGE = "execution/payments/edit.html"
 DECLARE_PAGE = "execution/payments/declare.html"
 FIELDS = ("number", "received_on", "amount_incl_vat", "paid_on", "suspended_days",
-          "suspension_reason", "interest_paid_eur", "fee_paid")
+          "suspension_reason", "interest_paid_eur", "fee_paid", "supplier_org_id")
 LABELS = {"number": "Numéro de facture", "received_on": "Reçue le",
           "amount_incl_vat": "Montant TTC", "paid_on": "Payée le",
           "suspended_days": "Jours de suspension", "suspension_reason": "Motif de la suspension",
           "interest_paid_eur": "Intérêts moratoires payés", "fee_paid": "Indemnité payée",
-          "contract_id": "Contrat"}
+          "contract_id": "Contrat", "supplier_org_id": "Titulaire qui a émis la facture"}
 COMMON = {"field_labels": LABELS, "invoice_source_labels": SOURCE_LABELS,
           "invoice_status_labels": STATUS_LABELS}
 
@@ -60,6 +60,7 @@ def _values_of(invoice: Invoice) -> dict[str, str]:
 def _contract_context(db, user, contract_id, *, values=None, errors=None, summary=None):
     contract = invoices.editable_contract(db, contract_id, user)
     return {**COMMON, "contract": contract,
+            "awardee_options": [(o.id, o.name) for o in invoices.awardees(contract)],
             "rows": invoices.shown(db, invoices.contract_invoices(db, contract)),
             "legal_max": invoices.legal_max(db, contract.buyer_org_id),
             "values": values or {}, "errors": errors or {}, "error_summary": summary}

@@ -7,15 +7,16 @@
 - The rate is the ECB main refinancing rate in force on the first day of the half-year in which
   the interest started to run, plus 8 points (R2192-31): a delay that runs across 1 July keeps
   the rate of the half-year it started in.
-- Interest = amount × rate × late days / 365; plus a 40 € flat recovery fee once late
-  (R2192-32, D2192-35).
+- Interest = amount × rate × late days / 365, to the cent with a half cent up (the accounting
+  convention, portal.money; the indicators round the same way in SQL); plus a 40 € flat
+  recovery fee once late (R2192-32, D2192-35).
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from portal.money import cents
+from portal.money import cents_half_up
 
 POINTS_ABOVE_ECB = Decimal(8)
 FLAT_FEE = Decimal("40.00")
@@ -73,5 +74,5 @@ def delay(*, received_on: date, paid_on: date | None, today: date, suspended_day
     if rate is None:
         return Delay(days, late_days, start, half, None, None, FLAT_FEE,
                      missing_rate_message(half))
-    interest = cents(amount * rate / 100 * late_days / DAYS_A_YEAR)
+    interest = cents_half_up(amount * rate / 100 * late_days / DAYS_A_YEAR)
     return Delay(days, late_days, start, half, rate, interest, FLAT_FEE, None)

@@ -36,6 +36,8 @@ class InvoiceForm(BaseModel):
                                  BeforeValidator(blank_to_none)] = None
     interest_paid_eur: Annotated[Money | None, BeforeValidator(blank_to_none)] = None
     fee_paid: Annotated[bool, BeforeValidator(_checkbox)] = False
+    # Which awardee invoiced (the holder or a co-holder); none: the holder.
+    supplier_org_id: Annotated[int | None, BeforeValidator(blank_to_none)] = None
 
     @field_validator("received_on", "paid_on")
     @classmethod

@@ -29,6 +29,7 @@ DUPLICATE = "Une facture porte déjà ce numéro sur ce contrat."
 BUYERS_ONLY = "Seuls les agents de l'acheteur du contrat saisissent ses factures."
 HOLDER_ONLY = "Seul le titulaire du contrat déclare une facture impayée."
 NO_HOLDER = "Ce contrat n'a pas de titulaire : ses factures ne peuvent pas être saisies."
+NOT_AN_AWARDEE = "Choisissez le titulaire ou un cotitulaire de ce contrat."
 STATES = {"": "Toutes", "retard": "En retard", "impayees": "Non payées",
           "a-confirmer": "À confirmer"}
 
@@ -132,13 +133,25 @@ def contract_invoices(db: Session, contract: Contract) -> list[Invoice]:
 
 # --- Changes ----------------------------------------------------------------------------------
 
-def _check_dates(data: InvoiceForm) -> None:
+def _refuse(field: str, message: str) -> None:
+    raise Invalid(message, field_errors={field: message})
+
+
+def check_dates(data: InvoiceForm) -> None:
+    """What no invoice can say, typed or imported (one rule): a payment before receipt or in
+    the future, more days suspended than have passed (the delay would be negative)."""
+    on = today()
     if data.paid_on is not None and data.paid_on < data.received_on:
-        message = "La date de paiement précède la date de réception."
-        raise Invalid(message, field_errors={"paid_on": message})
-    if data.received_on > today():
-        message = "La date de réception est dans le futur."
-        raise Invalid(message, field_errors={"received_on": message})
+        _refuse("paid_on", "La date de paiement précède la date de réception.")
+    if data.received_on > on:
+        _refuse("received_on", "La date de réception est dans le futur.")
+    if data.paid_on is not None and data.paid_on > on:
+        _refuse("paid_on", "La date de paiement est dans le futur.")
+    elapsed = ((data.paid_on or on) - data.received_on).days
+    if data.suspended_days > elapsed:
+        until = "au paiement" if data.paid_on is not None else "à aujourd'hui"
+        _refuse("suspended_days", f"Les jours de suspension ({data.suspended_days}) dépassent "
+                f"les {elapsed} jours écoulés de la réception {until}.")
 
 
 def _apply(invoice: Invoice, data: InvoiceForm) -> None:
@@ -159,14 +172,30 @@ def _flush(db: Session) -> None:
         raise Invalid(DUPLICATE, field_errors={"number": DUPLICATE}) from None
 
 
+def awardees(contract: Contract) -> list[Organisation]:
+    """Who may have invoiced: the holder first, then the co-holders."""
+    holder = contract.holder
+    return ([holder] if holder is not None else []) + contract.co_holders
+
+
+def invoicing_awardee(contract: Contract, wanted: int | None) -> Organisation:
+    """The awardee the invoice is from: the one chosen, else the holder."""
+    if contract.holder is None:
+        raise Invalid(NO_HOLDER)
+    if wanted is None:
+        return contract.holder
+    found = next((o for o in awardees(contract) if o.id == wanted), None)
+    if found is None:
+        _refuse("supplier_org_id", NOT_AN_AWARDEE)
+    return found
+
+
 def create(db: Session, *, actor: User | None, contract: Contract, data: InvoiceForm,
            source: Source = Source.buyer) -> Invoice:
-    holder = contract.holder
-    if holder is None:
-        raise Invalid(NO_HOLDER)
-    _check_dates(data)
+    supplier = invoicing_awardee(contract, data.supplier_org_id)
+    check_dates(data)
     invoice = Invoice(contract_id=contract.id, buyer_org_id=contract.buyer_org_id,
-                      supplier_org_id=holder.id, source=source,
+                      supplier_org_id=supplier.id, source=source,
                       status=InvoiceStatus.confirmed,
                       legal_delay_days=legal_max(db, contract.buyer_org_id),
                       created_by_id=actor.id if actor else None)
@@ -185,11 +214,33 @@ def update(db: Session, *, actor: User, invoice_id: int, data: InvoiceForm,
         raise Forbidden(BUYERS_ONLY)
     if invoice.version != version:
         raise Conflict(STALE)
-    _check_dates(data)
+    check_dates(data)
     _apply(invoice, data)
     _flush(db)
     audit(db, actor, "invoice", invoice.id, "update", to_status=invoice.status)
     return invoice
+
+
+def update_from_import(db: Session, *, invoice: Invoice, data: InvoiceForm) -> bool:
+    """What a newer accounting export says of an invoice already known: its receipt, amount,
+    payment date and suspension. Whether the interest and fee were paid is the buyer's to
+    type (kept), and an export without a payment date never erases one already entered (an
+    older export imported again must not undo a payment). Audited, version bumped; False
+    when nothing changed."""
+    data = data.model_copy(update={
+        "paid_on": data.paid_on or invoice.paid_on,
+        "suspension_reason": data.suspension_reason or invoice.suspension_reason,
+        "interest_paid_eur": invoice.interest_paid_eur, "fee_paid": invoice.fee_paid})
+    if (invoice.received_on, invoice.amount_incl_vat, invoice.paid_on,
+            invoice.suspended_days) == (data.received_on, data.amount_incl_vat, data.paid_on,
+                                        data.suspended_days):
+        return False
+    check_dates(data)
+    _apply(invoice, data)
+    _flush(db)
+    audit(db, None, "invoice", invoice.id, "update", to_status=invoice.status,
+          comment=f"{Source.imported} {invoice.number}")
+    return True
 
 
 def declare(db: Session, *, actor: User, contract_id: int, data: InvoiceForm) -> Invoice:
@@ -198,14 +249,15 @@ def declare(db: Session, *, actor: User, contract_id: int, data: InvoiceForm) ->
     contract = get_visible_contract(db, contract_id, actor)
     if not is_filer(actor, contract):
         raise Forbidden(HOLDER_ONLY)
-    _check_dates(data)
+    data = data.model_copy(update={"paid_on": None, "interest_paid_eur": None,
+                                   "fee_paid": False, "suspended_days": 0})
+    check_dates(data)
     invoice = Invoice(contract_id=contract.id, buyer_org_id=contract.buyer_org_id,
                       supplier_org_id=actor.organisation_id, source=Source.holder,
                       status=InvoiceStatus.pending,
                       legal_delay_days=legal_max(db, contract.buyer_org_id),
                       created_by_id=actor.id)
-    _apply(invoice, data.model_copy(update={"paid_on": None, "interest_paid_eur": None,
-                                            "fee_paid": False, "suspended_days": 0}))
+    _apply(invoice, data)
     db.add(invoice)
     _flush(db)
     audit(db, actor, "invoice", invoice.id, "declare", to_status=invoice.status)

@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, case, func, literal
 
 from execution.payments.models import EcbRate, Invoice
 from execution.payments.rules import DAYS_A_YEAR, POINTS_ABOVE_ECB
+from portal.money import whole_half_up
 from portal.sql import days_between
 
 
@@ -27,11 +28,10 @@ def is_late(today: date) -> ColumnElement[bool]:
 
 def interest_cents(today: date) -> ColumnElement:
     """The interest due in whole cents, NULL when the half-year's ECB rate is missing; use
-    with an outer join of EcbRate on the invoice's half-year (``rate_join``). Rounded half
-    away from zero by the database, where Python rounds half to even: the two differ only on
-    an exact half cent."""
+    with an outer join of EcbRate on the invoice's half-year (``rate_join``). Rounded half up,
+    as the invoice page rounds it (portal.money)."""
     rate = EcbRate.rate + POINTS_ABOVE_ECB
-    return func.round(Invoice.amount_incl_vat * rate * late_days(today) / DAYS_A_YEAR)
+    return whole_half_up(Invoice.amount_incl_vat * rate * late_days(today) / DAYS_A_YEAR)
 
 
 def rate_join():

@@ -255,8 +255,10 @@ def test_the_administrator_edits_any_buyer_and_the_change_is_audited(client, db,
 
 @pytest.mark.parametrize(("values", "field", "message"), [
     ({"fte_hours": "zéro"}, "zéro", "Saisissez un nombre (par exemple 12,5)."),
-    ({"payment_delay_days": "trente"}, "trente", "Saisissez un nombre entier."),
-    ({"payment_delay_days": "0"}, "0", "La valeur doit être supérieure à 0."),
+    ({"payment_delay_days": "trente"}, None, "Saisissez un nombre entier."),
+    # The legal maximum is one of the code's three delays, chosen from a list.
+    ({"payment_delay_days": "0"}, None, "Choisissez un délai légal : 30, 50 ou 60 jours."),
+    ({"payment_delay_days": "45"}, None, "Choisissez un délai légal : 30, 50 ou 60 jours."),
     ({"threshold_mode": "montant"}, None,
      "Saisissez le montant du seuil, ou choisissez « valeur par défaut de l'instance » ou "
      "« aucun seuil »."),
@@ -294,13 +296,13 @@ def test_an_instance_without_threshold_applies_to_buyers_without_their_own(clien
     marker = html.unescape(page.text.split('name="marker" value="')[1].split('"')[0])
     assert post("/admin/indicateurs", {
         "marker": marker, "fte_hours": "1607", "consideration_threshold_eur": "90000",
-        "threshold_mode": "tous", "payment_delay_days": "45",
+        "threshold_mode": "tous", "payment_delay_days": "50",
         "holder_amount_threshold_eur": "40000"}).status_code == 303
     found = figures(api, world["metropole"])
     assert D(found["social_consideration_share"]["value"]) == D("75.0")
     assert "aucun seuil" in found["social_consideration_share"]["sentence"]
     settings = effective_settings(db, world["metropole_org"].id)
-    assert (settings.threshold, settings.payment_delay_days) == (None, 45)
+    assert (settings.threshold, settings.payment_delay_days) == (None, 50)
     assert settings.source("threshold") == "valeur par défaut de l'instance"
 
 
@@ -314,3 +316,14 @@ def test_an_odd_organisation_in_the_address_is_a_404_not_a_500(client, login, wo
             assert response.status_code == 404, (user.email, path, value, response.status_code)
             if "export" not in path:
                 assert "Organisation inconnue." in text(response)
+
+
+def test_the_legal_delay_is_chosen_among_the_codes_three(client, db, login, world):
+    login(world["metropole"])
+    page = html.unescape(client.get("/acheteur/parametres").text)
+    assert '<select id="payment_delay_days" name="payment_delay_days"' in page
+    for label in ("Valeur de l'instance (30 jours)",
+                  "30 jours — État, collectivités territoriales et leurs établissements publics",
+                  "50 jours — établissements publics de santé",
+                  "60 jours — entreprises publiques"):
+        assert label in page

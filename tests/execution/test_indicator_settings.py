@@ -88,8 +88,10 @@ def test_changing_the_fte_hours_changes_insertion_fte(client, db, login, post, a
     ({"consideration_threshold_eur": "-1"}, "-1,00", "La valeur ne peut pas être négative."),
     ({"consideration_threshold_eur": "90 000,001"}, "90\u202f000,001",
      "Au plus 2 chiffres après la virgule."),
-    ({"payment_delay_days": "trente"}, "trente", "Saisissez un nombre entier."),
-    ({"payment_delay_days": "400"}, "400", "La valeur doit être inférieure ou égale à 365."),
+    ({"payment_delay_days": "trente"}, None, "Saisissez un nombre entier."),
+    # A list of the code's three legal delays: what is not one of them is refused.
+    ({"payment_delay_days": "45"}, None, "Choisissez un délai légal : 30, 50 ou 60 jours."),
+    ({"payment_delay_days": "400"}, None, "Choisissez un délai légal : 30, 50 ou 60 jours."),
     ({"holder_amount_threshold_eur": "-5"}, "-5,00", "La valeur ne peut pas être négative."),
 ])
 def test_bad_settings_are_refused_in_french(client, db, login, post, admin, values, shown,
@@ -103,7 +105,8 @@ def test_bad_settings_are_refused_in_french(client, db, login, post, admin, valu
     assert "Les paramètres n'ont pas été enregistrés" in text(response)
     field = next(iter(values))
     assert f'aria-describedby="{field}-error"' in response.text
-    assert f'value="{html.escape(shown)}"' in response.text
+    if shown is not None:  # a select shows its options, not what was sent
+        assert f'value="{html.escape(shown)}"' in response.text
     db.expire_all()
     assert current_settings(db).fte_hours == 1607
 
@@ -183,3 +186,11 @@ def test_bad_targets_are_refused_in_french(client, db, login, post, admin, value
     assert message in text(response)
     assert f'aria-describedby="{field}-error"' in response.text
     assert db.scalars(select(IndicatorTarget)).all() == []
+
+
+def test_the_legal_delay_is_a_list_of_the_codes_three(client, db, login, admin):
+    login(admin)
+    page = client.get("/admin/indicateurs").text
+    assert '<option value="30" selected>30 jours — État' in page
+    assert "50 jours — établissements publics de santé" in page
+    assert "60 jours — entreprises publiques" in page

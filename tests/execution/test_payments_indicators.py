@@ -92,13 +92,22 @@ def test_who_reads_the_payment_indicators(client, db, login, w):
         client.get("/indicateurs/paiements").text)
 
 
-def test_an_unpaid_invoice_within_the_delay_is_not_yet_counted_on_time(client, db, login, w):
-    # Received 20 May 2025, unpaid on 1 June: 12 days, within 30: its delay counts in the
-    # mean, but whether it will be paid on time is not known yet (no share: « — »).
+def test_an_unpaid_invoice_within_the_delay_is_not_yet_counted(client, db, login, w):
+    # Received 20 May 2025, unpaid on 1 June: 12 days, within 30. Whether it will be paid on
+    # time is not known yet, so neither the share nor the mean and median count it (« — »).
     enter(db, w, w.contract, "E", "2025-05-20", "100")
     login(w.buyer)
     text = visible_text(client.get("/indicateurs/paiements?annee=2025").text)
-    assert "Toutes les factures 1 12,0 j 12,0 j — 0,00 €" in text
+    assert "Toutes les factures 1 — — — 0,00 €" in text
+    assert "Les délais moyen et médian et la part payée dans le délai légal portent sur les " \
+        "mêmes factures" in text
+    # Paid 10/5 after receipt 2/4: 38 days, late (settled). Unpaid since 1/4: 61 days, late
+    # (settled). Unpaid since 20/5: 12 days, not settled. Mean (38 + 61) / 2 = 49,5 j, median
+    # of the two settled ones 49,5 j (it would be 38 with the unsettled 12 counted).
+    enter(db, w, w.contract, "F", "2025-04-02", "100", "2025-05-10")
+    enter(db, w, w.contract, "G", "2025-04-01", "100")
+    text = visible_text(client.get("/indicateurs/paiements?annee=2025").text)
+    assert "Toutes les factures 3 49,5 j 49,5 j 0,0 %" in text
 
 
 def _invoices(db, w, count: int, offset: int):
