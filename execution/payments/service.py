@@ -5,6 +5,7 @@ change is audited."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -133,7 +134,7 @@ def contract_invoices(db: Session, contract: Contract) -> list[Invoice]:
 
 # --- Changes ----------------------------------------------------------------------------------
 
-def _refuse(field: str, message: str) -> None:
+def _refuse(field: str, message: str) -> NoReturn:
     raise Invalid(message, field_errors={field: message})
 
 
