@@ -25,7 +25,7 @@ from .models import (
     CandidateScale,
     CandidateSurvey,
 )
-from .results import is_closed
+from .results import is_closed, survey_closed
 
 # Candidates answer in the weeks after the rejection, while they remember the procedure; the
 # addresses of those who do not answer are of no use after that, and the link dies with them.
@@ -242,7 +242,8 @@ def surveys_page(db: Session, *, user: User, search: str, page: int) -> Page:
                .correlate(CandidateSurvey).scalar_subquery())
     query = (select(CandidateSurvey.id, CandidateSurvey.created_at,
                     Contract.id.label("contract_id"),
-                    Contract.reference, Contract.object, invited.label("invited"))
+                    Contract.reference, Contract.object, invited.label("invited"),
+                    survey_closed().label("closed"))
              .join(Contract, Contract.id == CandidateSurvey.contract_id)
              .where(Contract.buyer_org_id == user.organisation_id)
              .order_by(CandidateSurvey.created_at.desc(), CandidateSurvey.id.desc()))

@@ -93,6 +93,7 @@ def test_a_closed_survey_takes_no_invitation_reminder_or_answer(db, buyer, sent,
     page = page_text(client.get(url))
     assert "Enquête close : les liens non utilisés ne fonctionnent plus." in page
     assert "État Close" in page and "Envoyer l'enquête" not in page
+    assert "Close" in page_text(client.get("/enquetes-candidats"))
     assert CLARITY_A in page
     audited = db.scalars(select(AuditEvent.action).where(
         AuditEvent.entity == "candidate_survey")).all()

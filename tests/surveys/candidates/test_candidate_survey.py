@@ -214,6 +214,7 @@ ESP_REF = "ESP-VERTS-26"
 def test_list_is_searchable(db, buyer, sent, client, login):
     login(buyer)
     assert ESP_REF in client.get("/enquetes-candidats").text
+    assert "Ouverte" in page_text(client.get("/enquetes-candidats"))
     assert ESP_REF in client.get("/enquetes-candidats?q=espaces").text
     missing = client.get("/enquetes-candidats?q=voirie")
     assert ESP_REF not in missing.text and "Aucun résultat" in page_text(missing)
