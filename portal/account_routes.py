@@ -47,7 +47,8 @@ MAIL_KINDS = {"invitation": "Invitation", "password_reset": RESET_LABEL,
               "declaration_resubmit": "Déclaration corrigée déposée",
               "declaration_return": "Déclaration renvoyée", "declaration_validate":
               "Déclaration validée", "declaration_reopen": "Déclaration rouverte",
-              "declaration_opinion": "Avis du facilitateur"}
+              "declaration_opinion": "Avis du facilitateur",
+              "candidate_survey": "Enquête auprès des candidats évincés"}
 # The one-time link must not leak to another site through the Referer header.
 NO_REFERRER = {"Referrer-Policy": "no-referrer"}
 RESET_SENT = ("Si un compte actif correspond à cette adresse, un courriel vient de lui être "

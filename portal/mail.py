@@ -16,17 +16,34 @@ from email.utils import make_msgid
 from typing import cast
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import CursorResult, ForeignKey, Index, String, Text, func, or_, select, update
-from sqlalchemy.orm import Mapped, Session, defer, mapped_column
+from sqlalchemy import (
+    CursorResult,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.clock import now
 from portal.db import Base
-from portal.pagination import Page, paginate
+from portal.pagination import Page, named_rows, paginate
 from portal.settings import get_settings
 
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720)
 SENDING_TIMEOUT = timedelta(minutes=10)
 STATUSES = ("pending", "sending", "sent", "failed")
+# Mails whose recipient no one reads, administrators included: a candidate survey's reminders
+# go only to those who have not answered, so their addresses would tell who answered.
+RECIPIENT_HIDDEN_KINDS = frozenset({"candidate_survey"})
+RECIPIENT_HIDDEN = "candidat (adresse masquée)"
 
 
 class OutgoingMail(Base):
@@ -209,16 +226,26 @@ def retry(db: Session, mail_id: int) -> None:
 
 def sent_mails(db: Session, *, status: str | None = None, kind: str | None = None,
                search: str = "", page: int = 1) -> Page:
-    """The "Envois" list, latest first, without the bodies; ``search`` looks into the recipient
-    and the subject."""
-    query = select(OutgoingMail).options(defer(OutgoingMail.text_body),
-                                         defer(OutgoingMail.html_body))
+    """The "Envois" list, latest first, without the bodies (so without the links they carry);
+    ``search`` looks into the recipient and the subject. The recipient of a mail of
+    RECIPIENT_HIDDEN_KINDS is neither shown (nor in its error) nor searchable."""
+    hidden = OutgoingMail.kind.in_(RECIPIENT_HIDDEN_KINDS)
+    query = select(
+        OutgoingMail.id, OutgoingMail.kind, OutgoingMail.subject, OutgoingMail.status,
+        OutgoingMail.attempts, OutgoingMail.created_at, OutgoingMail.sent_at,
+        case((hidden, literal(RECIPIENT_HIDDEN)), else_=OutgoingMail.to_address)
+        .label("to_address"),
+        case((hidden, func.replace(OutgoingMail.last_error, OutgoingMail.to_address,
+                                   RECIPIENT_HIDDEN)), else_=OutgoingMail.last_error)
+        .label("last_error"))
     if status:
         query = query.where(OutgoingMail.status == status)
     if kind:
         query = query.where(OutgoingMail.kind == kind)
     if search := search.strip().lower():
         pattern = f"%{search}%"
-        query = query.where(or_(func.lower(OutgoingMail.to_address).like(pattern),
+        query = query.where(or_(and_(~hidden, func.lower(OutgoingMail.to_address).like(pattern)),
                                 func.lower(OutgoingMail.subject).like(pattern)))
-    return paginate(db, query.order_by(OutgoingMail.id.desc()), page=page)
+    found = paginate(db, query.order_by(OutgoingMail.id.desc()), page=page, scalars=False)
+    return Page(items=named_rows(found.items), total=found.total, number=found.number,
+                per_page=found.per_page)

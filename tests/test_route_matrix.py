@@ -405,6 +405,7 @@ POLICY: dict[tuple[str, str], Row] = {
     ("POST", "/enquetes-candidats/contrats/{contract_id}"): row(CONTRACT_BUYER, form=lambda w, t: {
         "adresses": "autre.candidat@exemple.fr", "action": "envoyer"}),
     ("POST", "/enquetes-candidats/contrats/{contract_id}/relancer"): row(CONTRACT_BUYER),
+    ("POST", "/enquetes-candidats/contrats/{contract_id}/clore"): row(CONTRACT_BUYER),
     ("GET", "/enquete-candidats/{token}"): row(ANYONE, "candidate_link", public_data=True),
     ("POST", "/enquete-candidats/{token}"): row(ANYONE, "candidate_link", public_data=True,
                                                 form=_candidate_answer),

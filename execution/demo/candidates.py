@@ -1,9 +1,10 @@
 """Demo candidate surveys of the métropole's procedures:
 
-- LE-2026-003 (piscine): seven unsuccessful candidates invited, six answered: the contract's
-  page shows its figures and comments;
-- LE-2024-014 (nettoyage): three invited, two answered: « Résultats masqués » on the contract,
-  while the organisation's results page counts them with the others (eight answers).
+- LE-2026-003 (piscine): seven unsuccessful candidates invited, six answered, then the buyer
+  closed the survey: the contract's page shows its figures and comments;
+- LE-2024-014 (nettoyage): three invited, two answered, still open: « Résultats masqués jusqu'à
+  la clôture de l'enquête » on the contract, and not counted on the organisation's results
+  page (six answers, the piscine's alone).
 
 Loading twice changes nothing (a contract with a candidate survey is left as it is).
 """
@@ -29,6 +30,7 @@ ANSWERS: dict[str, list[dict[int, int | str]]] = {
     "LE-2024-014": [{1: 3, 2: 3, 3: 3, 4: 2, 5: 3, 6: 7}, {1: 4, 2: 4, 3: 3, 4: 3, 5: 4, 6: 9}],
 }
 INVITED = {"LE-2026-003": 7, "LE-2024-014": 3}
+CLOSED = {"LE-2026-003"}
 
 
 def load(db: Session, organisations: dict[str, Organisation], users: dict[str, User]) -> None:
@@ -44,3 +46,5 @@ def load(db: Session, organisations: dict[str, Organisation], users: dict[str, U
         tokens, _known = service.invite(db, contract, addresses, user=buyer)
         for token, values in zip(tokens, answers, strict=False):
             service.answer(db, token, {questions[p]: str(v) for p, v in values.items()})
+        if reference in CLOSED:
+            service.close(db, contract, user=buyer)

@@ -57,7 +57,8 @@ class CandidateInvitation(Base):
         ForeignKey("candidate_survey.id", ondelete="CASCADE"), index=True)
     # Erased once the survey is answered: it served only to send and remind.
     email: Mapped[str | None] = mapped_column(String(254))
-    # The same address is not invited twice, even after its address is erased.
+    # The same address is not invited twice, even after its address is erased. Keyed with the
+    # server's secret (service.address_digest): a plain hash would tell who answered.
     address_digest: Mapped[str] = mapped_column(String(64))
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     sent_at: Mapped[datetime] = mapped_column(default=now)

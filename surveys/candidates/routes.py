@@ -14,7 +14,7 @@ from portal.web import RowId, parsed_form, redirect, refused_form, render, verif
 
 from . import service
 from .addresses import FIELD, addresses_from_csv, checked_addresses
-from .results import HIDDEN, MIN_ANSWERS_SHOWN, group_results
+from .results import MIN_ANSWERS_SHOWN, group_results, is_closed
 
 router = APIRouter(prefix="/enquetes-candidats", dependencies=[Depends(verify_csrf)])
 public_router = APIRouter(prefix=service.PUBLIC_PATH, dependencies=[Depends(verify_csrf)])
@@ -41,7 +41,7 @@ def organisation_results_page(request: Request, db: DbSession, user: BuyerUser, 
     return render(request, "surveys/candidates/results.html", {
         "results": group_results(db, buyer_org_id=user.organisation_id, search=search,
                                  page=page_number(page)),
-        "hidden": HIDDEN, "minimum": MIN_ANSWERS_SHOWN, "search": search,
+        "minimum": MIN_ANSWERS_SHOWN, "search": search,
         "base": "/enquetes-candidats/resultats" + (f"?{urlencode({'q': search})}"
                                                    if search else "")})
 
@@ -52,8 +52,9 @@ def _contract_context(db, contract, *, addresses="", errors=None, summary=None,
     return {"contract": contract, "survey": survey,
             "invited": service.invited_count(db, survey.id) if survey else 0,
             "results": group_results(db, survey_id=survey.id, page=page) if survey else None,
+            "closed": is_closed(db, survey.id) if survey else False,
             "search": "", "base": f"/enquetes-candidats/contrats/{contract.id}",
-            "hidden": HIDDEN, "minimum": MIN_ANSWERS_SHOWN, "expiry_days": service.EXPIRY.days,
+            "minimum": MIN_ANSWERS_SHOWN, "expiry_days": service.EXPIRY.days,
             "addresses": addresses, "errors": errors or {}, "error_summary": summary,
             "imported": 0}
 
@@ -108,6 +109,14 @@ def remind_candidates(request: Request, db: DbSession, user: BuyerUser, contract
     message = ("Relance envoyée aux candidats qui n'avaient pas encore répondu et ne l'avaient "
                "pas déjà été.")
     return redirect(request, f"/enquetes-candidats/contrats/{contract_id}", message=message)
+
+
+@router.post("/contrats/{contract_id}/clore")
+def close_survey(request: Request, db: DbSession, user: BuyerUser, contract_id: RowId):
+    contract = service.contract_for_buyer(db, contract_id, user=user)
+    service.close(db, contract, user=user)
+    return redirect(request, f"/enquetes-candidats/contrats/{contract_id}",
+                    message="Enquête close : les liens non utilisés ne fonctionnent plus.")
 
 
 # --- The public page: no login, the link's token is the only key ---------------------------------

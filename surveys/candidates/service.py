@@ -14,7 +14,7 @@ from portal.mail import queue_mail
 from portal.models import Contract, User
 from portal.notifications import render_mail
 from portal.pagination import Page, contains_text, named_rows, paginate, search_words
-from portal.security import new_token, token_digest
+from portal.security import keyed_digest, new_token, token_digest
 from portal.settings import get_settings
 
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
     CandidateScale,
     CandidateSurvey,
 )
+from .results import is_closed, survey_closed
 
 # Candidates answer in the weeks after the rejection, while they remember the procedure; the
 # addresses of those who do not answer are of no use after that, and the link dies with them.
@@ -44,8 +45,11 @@ class Gone(PortalError):
     status_code = 410
 
 
+NOTHING_SENT = "Aucune invitation n'a encore été envoyée pour ce contrat."
 EXPIRED = "Ce lien d'enquête a expiré : l'enquête n'accepte plus de réponse."
 ANSWERED = "Une réponse a déjà été donnée avec ce lien : chaque lien ne sert qu'une fois."
+CLOSED = ("L'enquête est close : elle n'accepte plus d'invitation ni de réponse, et ses "
+          "résultats ne changeront plus.")
 UNKNOWN = "Ce lien d'enquête n'existe pas. Vérifiez qu'il a été copié en entier."
 
 
@@ -66,6 +70,12 @@ def invited_count(db: Session, survey_id: int) -> int:
     """What the buyer did; never how many answered, nor how many were reminded (the rest): that
     would tell the size of a group under five."""
     return db.scalar(select(func.count()).where(CandidateInvitation.survey_id == survey_id)) or 0
+
+
+def address_digest(address: str) -> str:
+    """Keyed with the server's secret: a plain hash of the address would let anyone holding a
+    copy of the database hash the candidates' known addresses and read which link was used."""
+    return keyed_digest(get_settings().secret(), "candidate-survey-address", address)
 
 
 def _link(token: str) -> str:
@@ -92,7 +102,10 @@ def invite(db: Session, contract: Contract, addresses: list[str], *,
         db.add(survey)
         db.flush()
         audit(db, user, "candidate_survey", survey.id, "create")
-    digests = {token_digest(address): address for address in addresses}
+    elif is_closed(db, survey.id):
+        # A new answer would change figures already shown: the difference would be that answer.
+        raise Conflict(CLOSED)
+    digests = {address_digest(address): address for address in addresses}
     known = set(db.scalars(select(CandidateInvitation.address_digest).where(
         CandidateInvitation.survey_id == survey.id,
         CandidateInvitation.address_digest.in_(digests))))
@@ -118,7 +131,9 @@ def remind(db: Session, contract: Contract, *, user: User) -> int:
     token is not kept, so it cannot be mailed again; the new link replaces it)."""
     survey = survey_of(db, contract.id)
     if survey is None:
-        raise Conflict("Aucune invitation n'a encore été envoyée pour ce contrat.")
+        raise Conflict(NOTHING_SENT)
+    if is_closed(db, survey.id):
+        raise Conflict(CLOSED)
     waiting = list(db.scalars(select(CandidateInvitation).where(
         CandidateInvitation.survey_id == survey.id, CandidateInvitation.used.is_(False),
         CandidateInvitation.email.is_not(None), CandidateInvitation.reminded_at.is_(None),
@@ -130,6 +145,22 @@ def remind(db: Session, contract: Contract, *, user: User) -> int:
     # Audited without the count, which would tell how many answered.
     audit(db, user, "candidate_survey", survey.id, "remind")
     return len(waiting)
+
+
+def close(db: Session, contract: Contract, *, user: User) -> None:
+    """Closes the survey before its links expire: the links not used yet die (and their
+    addresses are erased), so that its results can be shown and never change afterwards."""
+    survey = survey_of(db, contract.id)
+    if survey is None:
+        raise Conflict(NOTHING_SENT)
+    if is_closed(db, survey.id):
+        raise Conflict(CLOSED)
+    db.execute(update(CandidateInvitation)
+               .where(CandidateInvitation.survey_id == survey.id,
+                      CandidateInvitation.used.is_(False), CandidateInvitation.expires_at > now())
+               .values(expires_at=now(), email=None))
+    # Audited without the count of links expired, which would tell how many answered.
+    audit(db, user, "candidate_survey", survey.id, "close")
 
 
 def open_invitation(db: Session, token: str) -> CandidateInvitation:
@@ -185,13 +216,16 @@ def answer(db: Session, token: str, raw: dict[int, str]) -> None:
     if not values:
         raise Invalid("Votre réponse n'a pas été enregistrée : répondez à au moins une question.")
     # Spent by one conditional update: of two submissions of the link at once, the second one
-    # finds it used (it waits for the first one's commit, then matches no row).
+    # finds it used (it waits for the first one's commit, then matches no row); likewise an
+    # answer sent while the buyer closes the survey finds the link expired.
     spent = cast(CursorResult, db.execute(
         update(CandidateInvitation)
-        .where(CandidateInvitation.id == invitation.id, CandidateInvitation.used.is_(False))
+        .where(CandidateInvitation.id == invitation.id, CandidateInvitation.used.is_(False),
+               CandidateInvitation.expires_at > now())
         .values(used=True, email=None))).rowcount
     if spent != 1:
-        raise Conflict(ANSWERED)
+        db.refresh(invitation)
+        raise Gone(EXPIRED) if not invitation.used else Conflict(ANSWERED)
     response = CandidateResponse(survey_id=invitation.survey_id)
     db.add(response)
     db.flush()
@@ -208,7 +242,8 @@ def surveys_page(db: Session, *, user: User, search: str, page: int) -> Page:
                .correlate(CandidateSurvey).scalar_subquery())
     query = (select(CandidateSurvey.id, CandidateSurvey.created_at,
                     Contract.id.label("contract_id"),
-                    Contract.reference, Contract.object, invited.label("invited"))
+                    Contract.reference, Contract.object, invited.label("invited"),
+                    survey_closed().label("closed"))
              .join(Contract, Contract.id == CandidateSurvey.contract_id)
              .where(Contract.buyer_org_id == user.organisation_id)
              .order_by(CandidateSurvey.created_at.desc(), CandidateSurvey.id.desc()))

@@ -1,75 +1,32 @@
 """The unsuccessful candidates' survey through HTTP: inviting, answering once, anonymity, and
 results shown only from five answers."""
 
-import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import pytest
 from sqlalchemy import inspect, select
 
 from portal import clock
 from portal.mail import OutgoingMail
-from portal.models import OrgKind, Role
+from portal.models import Role
 from surveys.candidates.models import (
     CandidateAnswer,
     CandidateInvitation,
-    CandidateQuestion,
     CandidateResponse,
 )
 from tests import factories
+from tests.surveys.candidates.conftest import (
+    ADDRESSES,
+    SENT,
+    answer,
+    contract_page,
+    link_path,
+    mailed_links,
+    question_ids,
+)
 from tests.surveys.conftest import page_text
 
-SENT = datetime(2026, 3, 2, 9, tzinfo=UTC)
-ADDRESSES = [f"candidat{n}@entreprise{n}.fr" for n in range(1, 7)]
 HIDDEN = "Résultats masqués : moins de 5 réponses"
-
-
-@pytest.fixture
-def buyer(db):
-    clock.freeze(SENT)
-    user = factories.make_user(db, Role.buyer, factories.make_org(
-        db, OrgKind.buyer, name="Ville de Saint-Aubin"))
-    holder = factories.make_org(db, name="Paysages Durables")
-    user.contract = factories.make_contract(db, user, holder, insertion=None,
-                                            reference="ESP-VERTS-26",
-                                            object="Entretien des espaces verts")
-    return user
-
-
-def _page(contract) -> str:
-    return f"/enquetes-candidats/contrats/{contract.id}"
-
-
-def _links(db) -> dict[str, str]:
-    """The link each address received by mail (the newest one)."""
-    mails = db.scalars(select(OutgoingMail).where(OutgoingMail.kind == "candidate_survey")
-                       .order_by(OutgoingMail.id))
-    return {mail.to_address: re.search(r"https?://\S+/enquete-candidats/(\S+)",
-                                       mail.text_body).group(0) for mail in mails}
-
-
-def _path(link: str) -> str:
-    return "/" + link.split("/", 3)[3]
-
-
-@pytest.fixture
-def sent(db, buyer, client, login, post):
-    """The buyer invited six candidates (a duplicate and blank lines in the list)."""
-    login(buyer)
-    typed = "\n".join([ADDRESSES[0].upper(), "", *ADDRESSES, "  "])
-    response = post(_page(buyer.contract), {"adresses": typed, "action": "envoyer"})
-    assert response.status_code == 303, response.text
-    client.cookies.clear()  # the candidates are not logged in
-    return _links(db)
-
-
-def answer(client, post, link, **values):
-    client.get(_path(link))  # the page gives the CSRF cookie, as a browser gets it
-    return post(_path(link), values)
-
-
-def _questions(db) -> dict[int, int]:
-    return {q.position: q.id for q in db.scalars(select(CandidateQuestion))}
+HIDDEN_OPEN = "Résultats masqués jusqu'à la clôture de l'enquête"
 
 
 def test_buyer_sends_to_each_address_once(db, buyer, sent, client, login):
@@ -80,71 +37,73 @@ def test_buyer_sends_to_each_address_once(db, buyer, sent, client, login):
     # Only the digest of each token is stored.
     assert not {i.token_digest for i in stored} & set(tokens)
     login(buyer)
-    page = page_text(client.get(_page(buyer.contract)))
+    page = page_text(client.get(contract_page(buyer.contract)))
     assert "Invitations envoyées 6" in page
-    assert HIDDEN in page
+    assert HIDDEN_OPEN in page and "État Ouverte" in page
 
 
 def test_bad_addresses_are_named_and_the_list_kept(db, buyer, client, login, post):
     login(buyer)
     typed = "candidat1@entreprise1.fr\npas-une-adresse\nx@y"
-    response = post(_page(buyer.contract), {"adresses": typed, "action": "envoyer"})
+    response = post(contract_page(buyer.contract), {"adresses": typed, "action": "envoyer"})
     assert response.status_code == 422
     page = page_text(response)
     assert "Adresse e-mail invalide : ligne 2 (« pas-une-adresse »), ligne 3 (« x@y »)" in page
     assert "Aucune invitation n'a été envoyée" in page
     assert "candidat1@entreprise1.fr\npas-une-adresse\nx@y" in response.text
     assert db.scalar(select(OutgoingMail.id)) is None
-    assert post(_page(buyer.contract), {"adresses": " \n", "action": "envoyer"}
+    assert post(contract_page(buyer.contract), {"adresses": " \n", "action": "envoyer"}
                 ).status_code == 422
 
 
 def test_csv_import_fills_the_list_without_sending(db, buyer, client, login, post):
     login(buyer)
     csv = "Nom;Courriel\nAlpha;alpha@exemple.fr\nBêta;beta@exemple.fr\n".encode("cp1252")
-    response = post(_page(buyer.contract), {"action": "importer", "adresses": "zeta@exemple.fr"},
+    response = post(contract_page(buyer.contract),
+                    {"action": "importer", "adresses": "zeta@exemple.fr"},
                     files={"fichier": ("candidats.csv", csv, "text/csv")})
     assert response.status_code == 200
     assert "zeta@exemple.fr\nalpha@exemple.fr\nbeta@exemple.fr" in response.text
     assert db.scalar(select(OutgoingMail.id)) is None
     # « Envoyer » with a file attached imports it for a check too: nothing is sent unseen.
-    response = post(_page(buyer.contract), {"action": "envoyer", "adresses": ""},
+    response = post(contract_page(buyer.contract), {"action": "envoyer", "adresses": ""},
                     files={"fichier": ("candidats.csv", csv, "text/csv")})
     assert response.status_code == 200 and "alpha@exemple.fr" in response.text
     assert db.scalar(select(OutgoingMail.id)) is None
-    pdf = post(_page(buyer.contract), {"action": "importer"},
+    pdf = post(contract_page(buyer.contract), {"action": "importer"},
                files={"fichier": ("candidats.csv", b"%PDF-1.4 ...", "text/csv")})
     assert pdf.status_code == 422
     assert "n'est pas un fichier CSV" in page_text(pdf)
 
 
-def test_results_hidden_below_five_then_shown(db, buyer, sent, client, login, post, api):
-    q = _questions(db)
+def test_results_hidden_until_closed_with_five_answers(db, buyer, sent, client, login, post,
+                                                       api):
+    q = question_ids(db)
     links = list(sent.values())
     comments = ["Zèle apprécié.", "Délai trop court.", "Merci pour le retour.",
                 "Avis détaillé utile.", "Bonne procédure."]
-    for n, link in enumerate(links[:4]):
-        response = answer(client, post, link, **{f"q-{q[1]}": "4", f"q-{q[2]}": str(1 + n % 2),
-                                                 f"q-{q[6]}": "9", f"q-{q[7]}": comments[n]})
+    marks = [("4", "1", "9"), ("4", "2", "9"), ("4", "1", "9"), ("4", "2", "9"), ("3", "2", "0")]
+    for link, comment, (clear, time, likely) in zip(links, comments, marks, strict=False):
+        response = answer(client, post, link, **{f"q-{q[1]}": clear, f"q-{q[2]}": time,
+                                                 f"q-{q[6]}": likely, f"q-{q[7]}": comment})
         assert response.status_code == 200, response.text
         assert "Merci pour votre réponse" in page_text(response)
     login(buyer)
-    for url in (_page(buyer.contract), "/enquetes-candidats/resultats"):
+    # Five answers, but the sixth link still open: its answer would change the figures.
+    for url in (contract_page(buyer.contract), "/enquetes-candidats/resultats"):
         page = page_text(client.get(url))
-        assert HIDDEN in page
-        assert "4 réponses" not in page and "Moyenne" not in page
+        assert "Résultats masqués" in page
+        assert "Moyenne" not in page and "Réponses favorables" not in page
         assert not any(comment in page for comment in comments)
+    assert HIDDEN_OPEN in page_text(client.get(contract_page(buyer.contract)))
     # Nor through the surveys' API (there is no other export of candidate answers).
     listed = api(buyer).get("/api/v1/surveys?per_page=200").text
     assert not any(comment in listed for comment in comments)
-    client.cookies.clear()
-    answer(client, post, links[4], **{f"q-{q[1]}": "3", f"q-{q[2]}": "2", f"q-{q[6]}": "0",
-                                      f"q-{q[7]}": comments[4]})
-    login(buyer)
-    for url in (_page(buyer.contract), "/enquetes-candidats/resultats"):
+    assert post(contract_page(buyer.contract) + "/clore").status_code == 303
+    for url in (contract_page(buyer.contract), "/enquetes-candidats/resultats"):
         page = page_text(client.get(url))
-        assert HIDDEN not in page
-        assert "5 réponses" in page
+        assert "Résultats masqués" not in page
+        assert "5 réponses." in page
         # Clarity: 4 4 4 4 3 → 3,8 / 4, five agreeing; time: 1 2 1 2 2 → 1,6, none agreeing;
         # likelihood: 9 9 9 9 0 → 7,2 / 10, four at 9 or 10.
         assert "Les documents de la consultation étaient clairs et complets. 5 3,8 / 4 5" in page
@@ -159,43 +118,43 @@ def test_results_hidden_below_five_then_shown(db, buyer, sent, client, login, po
 
 
 def test_a_link_serves_once_and_expires(db, buyer, sent, client, post):
-    q = _questions(db)
+    q = question_ids(db)
     first, second = list(sent.values())[:2]
     assert answer(client, post, first, **{f"q-{q[1]}": "2"}).status_code == 200
-    again = post(_path(first), {f"q-{q[1]}": "3"})
+    again = post(link_path(first), {f"q-{q[1]}": "3"})
     assert again.status_code == 409
     assert "déjà été donnée avec ce lien" in page_text(again)
-    assert client.get(_path(first)).status_code == 409
+    assert client.get(link_path(first)).status_code == 409
     assert db.scalar(select(CandidateResponse.id).limit(1)) is not None
     assert len(db.scalars(select(CandidateResponse)).all()) == 1
     clock.freeze(SENT + timedelta(days=30, minutes=1))
-    late = client.get(_path(second))
+    late = client.get(link_path(second))
     assert late.status_code == 410
     assert "expiré" in page_text(late)
-    assert post(_path(second), {f"q-{q[1]}": "3"}).status_code == 410
+    assert post(link_path(second), {f"q-{q[1]}": "3"}).status_code == 410
     assert client.get("/enquete-candidats/inconnu").status_code == 404
 
 
 def test_public_page_changes_nothing_and_refuses_bad_values(db, buyer, sent, client, post):
-    q = _questions(db)
+    q = question_ids(db)
     link = next(iter(sent.values()))
-    page = client.get(_path(link))
+    page = client.get(link_path(link))
     assert page.status_code == 200
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert "<fieldset" in page.text and "<legend>" in page.text
     assert db.scalar(select(CandidateInvitation.used).limit(1)) is False
-    refused = post(_path(link), {f"q-{q[6]}": "11", f"q-{q[7]}": "Mon commentaire"})
+    refused = post(link_path(link), {f"q-{q[6]}": "11", f"q-{q[7]}": "Mon commentaire"})
     assert refused.status_code == 422
     text = page_text(refused)
     assert "Choisissez une des réponses proposées." in text
     assert "Mon commentaire" in refused.text
-    assert post(_path(link), {}).status_code == 422  # nothing answered
+    assert post(link_path(link), {}).status_code == 422  # nothing answered
     assert db.scalar(select(CandidateResponse.id)) is None
-    assert post(_path(link), {"csrf_token": "faux", f"q-{q[1]}": "2"}).status_code == 403
+    assert post(link_path(link), {"csrf_token": "faux", f"q-{q[1]}": "2"}).status_code == 403
 
 
 def test_an_answer_has_no_way_back_to_its_address(db, buyer, sent, client, post):
-    q = _questions(db)
+    q = question_ids(db)
     link = sent[ADDRESSES[2]]
     answer(client, post, link, **{f"q-{q[1]}": "1", f"q-{q[7]}": "Anonyme"})
     for model in (CandidateResponse, CandidateAnswer):
@@ -213,29 +172,29 @@ def test_an_answer_has_no_way_back_to_its_address(db, buyer, sent, client, post)
 
 
 def test_reminder_mails_a_new_link_once(db, buyer, sent, client, login, post):
-    q = _questions(db)
+    q = question_ids(db)
     answer(client, post, sent[ADDRESSES[0]], **{f"q-{q[1]}": "3"})
     login(buyer)
-    url = _page(buyer.contract) + "/relancer"
+    url = contract_page(buyer.contract) + "/relancer"
     assert post(url).status_code == 303
-    page = page_text(client.get(_page(buyer.contract)))
+    page = page_text(client.get(contract_page(buyer.contract)))
     # Neither the message nor the page tells how many were reminded (6 − answered).
     assert "Relance envoyée aux candidats qui n'avaient pas encore répondu" in page
     assert "5 adresse" not in page and "relancée" not in page and "Invitations envoyées 6" in page
-    links = _links(db)
+    links = mailed_links(db)
     assert len(db.scalars(select(OutgoingMail)).all()) == 11  # 6 invitations + 5 reminders
     assert links[ADDRESSES[1]] != sent[ADDRESSES[1]]
     post(url)
     assert len(db.scalars(select(OutgoingMail)).all()) == 11
     client.cookies.clear()
-    assert client.get(_path(sent[ADDRESSES[1]])).status_code == 404  # replaced
-    assert client.get(_path(links[ADDRESSES[1]])).status_code == 200
+    assert client.get(link_path(sent[ADDRESSES[1]])).status_code == 404  # replaced
+    assert client.get(link_path(links[ADDRESSES[1]])).status_code == 200
 
 
 def test_other_buyers_and_suppliers_cannot_see_or_create(db, buyer, sent, client, login, post):
     other = factories.make_user(db, Role.buyer)
     supplier = factories.make_user(db, Role.supplier)
-    url = _page(buyer.contract)
+    url = contract_page(buyer.contract)
     login(other)
     assert client.get(url).status_code == 404
     assert post(url, {"adresses": "a@b.fr", "action": "envoyer"}).status_code == 404
@@ -255,6 +214,7 @@ ESP_REF = "ESP-VERTS-26"
 def test_list_is_searchable(db, buyer, sent, client, login):
     login(buyer)
     assert ESP_REF in client.get("/enquetes-candidats").text
+    assert "Ouverte" in page_text(client.get("/enquetes-candidats"))
     assert ESP_REF in client.get("/enquetes-candidats?q=espaces").text
     missing = client.get("/enquetes-candidats?q=voirie")
     assert ESP_REF not in missing.text and "Aucun résultat" in page_text(missing)
