@@ -300,9 +300,9 @@ def _markers(w):
     m["Jeton Sullust"] = frozenset({"other_supplier"})
     m["Notification Alderaan a lire"] = frozenset({"holder"})
     m["Notification Sullust a lire"] = frozenset({"other_supplier"})
-    # A mediation request: the company that opened it and the buyer's mediators, nobody else
-    # (not even the administrator).
-    for word, readers in (("Alderaan", ("holder", "colleague", "buyer")),
+    # A mediation request: its two parties (the company that opened it, the contract's buyer:
+    # its agents and mediators), nobody else (not even the administrator).
+    for word, readers in (("Alderaan", ("holder", "colleague", "buyer", "buyer_agent")),
                           ("Sullust", ("other_supplier", "other_buyer"))):
         m[f"Litige {word} confidentiel"] = frozenset(readers)
         m[f"Expose {word.lower()}"] = frozenset(readers)
