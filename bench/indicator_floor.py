@@ -119,19 +119,33 @@ def _people_and_exits(s: Sql, out: dict) -> None:
 
 def _contracts(s: Sql, settings: Settings, out: dict) -> None:
     counted = settings.counted
-    above, social, environmental, reserved = s.rows(
+    above, social, environmental, reserved, carbon, global_cost = s.rows(
         f"SELECT sum(CASE WHEN {counted} THEN 1 ELSE 0 END),"
         f" sum(CASE WHEN {counted} AND (social_clause OR social_criterion"
         "  OR reserved OR EXISTS (SELECT 1 FROM commitment m WHERE m.contract_id = c.id"
         "  AND m.kind = 'insertion_hours')) THEN 1 ELSE 0 END),"
         f" sum(CASE WHEN {counted} AND (environmental_clause"
-        "  OR environmental_criterion) THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN reserved THEN 1 ELSE 0 END)"
+        "  OR environmental_criterion OR carbon_clause) THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN reserved THEN 1 ELSE 0 END),"
+        f" sum(CASE WHEN {counted} AND carbon_clause THEN 1 ELSE 0 END),"
+        f" sum(CASE WHEN {counted} AND global_cost_criterion THEN 1 ELSE 0 END)"
         " FROM contract c" + JOIN_SETTINGS + " WHERE notified_on BETWEEN :y0 AND :y1"
         + s.buyer_where(), **settings.params)[0]
     out["social_consideration_share"] = ratio(social or 0, above or 0)
     out["environmental_consideration_share"] = ratio(environmental or 0, above or 0)
     out["reserved_contracts"] = Decimal(reserved or 0)
+    out["carbon_clause_share"] = ratio(carbon or 0, above or 0)
+    out["global_cost_criterion_share"] = ratio(global_cost or 0, above or 0)
+
+
+def _emissions(s: Sql, out: dict) -> None:
+    total = s.rows(
+        "SELECT coalesce(sum(coalesce(r.scope1_tco2e, 0) + coalesce(r.scope2_tco2e, 0)"
+        " + coalesce(r.scope3_tco2e, 0)), 0) FROM carbon_report r"
+        " JOIN declaration d ON d.id = r.declaration_id"
+        " WHERE d.status = 'validated' AND d.period_start BETWEEN :y0 AND :y1"
+        + s.of_buyer())[0][0]
+    out["carbon_emissions"] = Decimal(str(total)).quantize(Decimal("0.001"))
 
 
 def _agec(s: Sql, out: dict) -> None:
@@ -312,6 +326,7 @@ def floor_indicators(connection: Connection, *, year: int,
     _plans(s, out)
     _holders(s, settings, out)
     _reports(s, out)
+    _emissions(s, out)
     return out
 
 
@@ -338,7 +353,7 @@ def floor_trends(connection: Connection, *, years: list[int],
         "  OR reserved OR EXISTS (SELECT 1 FROM commitment m WHERE m.contract_id = c.id"
         "  AND m.kind = 'insertion_hours')) THEN 1 ELSE 0 END),"
         f" sum(CASE WHEN {counted} AND (environmental_clause"
-        "  OR environmental_criterion) THEN 1 ELSE 0 END)"
+        "  OR environmental_criterion OR carbon_clause) THEN 1 ELSE 0 END)"
         " FROM contract c" + JOIN_SETTINGS + " WHERE notified_on BETWEEN :f0 AND :f1"
         + s.buyer_where() + " GROUP BY 1", **settings.params, **bounds)}
     # Survey years are Paris years: the year is read from the boundaries, not the UTC date.

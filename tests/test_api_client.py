@@ -34,6 +34,8 @@ MODULES = {
                      "declarations_facilitator_opinion"},
     "surveys": {"surveys_list", "surveys_get", "surveys_answer"},
     "indicators": {"indicators_get"},
+    "invoices": {"invoices_list", "invoices_get"},
+    "mediation": {"mediation_requests_list", "mediation_requests_get"},
 }
 
 

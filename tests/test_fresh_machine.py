@@ -138,5 +138,5 @@ def test_the_readme_lists_the_logins_portal_demo_prints():
     lines = result.output.split("Comptes de démonstration :\n", 1)[1].splitlines()
     printed = [" ".join(line.split()) for line in lines if line.startswith("  ")]
     readme = _readme_logins()
-    assert len(readme) == 8
+    assert len(readme) == 9
     assert sorted(printed) == sorted(" ".join(row) for row in readme)

@@ -129,11 +129,11 @@ def load_demo(db: Session, *, password: str | None = None) -> list[tuple[str, st
     holders = {u.organisation_id: u for u in users.values() if u.role == Role.supplier}
     for index, spec in enumerate(CONTRACTS):
         _contract(db, index, spec, organisations, agent, holders)
-    # The other declaration kinds and the surveys tell their part of the story.
+    # The other declaration kinds and the surveys tell their part of the story; the carbon
+    # contract comes before the DECP facts, which complete every contract of the métropole.
     for part in (demo_facilitation, demo_agec, demo_plan, demo_reports, demo_surveys,
-                 demo_decp, demo_sharing, demo_plausibility, demo_opinions, demo_centrals,
-                 demo_settings, demo_candidates, demo_payments, demo_mediation,
-                 demo_carbon):
+                 demo_carbon, demo_decp, demo_sharing, demo_plausibility, demo_opinions,
+                 demo_centrals, demo_settings, demo_candidates, demo_payments, demo_mediation):
         part.load(db, organisations, users)
     # Last: the published snapshot freezes the figures of everything above.
     demo_publication.load(db, organisations, users)

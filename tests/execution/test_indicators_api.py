@@ -15,7 +15,8 @@ IDS = ["insertion_hours", "insertion_fte", "insertion_completion_rate", "inserti
        "environmental_consideration_share", "reserved_contracts", "agec_shares",
        "agec_completion_rate", "supplier_satisfaction", "buyer_satisfaction",
        "on_time_declarations", "review_delay_days", "progress_plans", "sme_holders_share",
-       "regional_holders_share", "csr_reports_received", "concession_reports_received"]
+       "regional_holders_share", "csr_reports_received", "concession_reports_received",
+       "carbon_clause_share", "global_cost_criterion_share", "carbon_emissions"]
 
 
 def hours_2021(db, buyer, total: str) -> None:

@@ -46,8 +46,9 @@ def test_demo_prints_every_demo_login_and_the_password(db):
 def test_demo_twice_creates_nothing_more(db):
     assert run("demo").exit_code == 0
     loaded = counts(db)
-    # The demo users, plus the département's agent of execution/demo/reports.py.
-    assert loaded["User"] == len(USERS) + 1
+    # The demo users, plus the département's agent of execution/demo/reports.py and the
+    # métropole's mediator of execution/demo/mediation.py.
+    assert loaded["User"] == len(USERS) + 2
     assert loaded["Contract"] > 0 and loaded["InsertionLine"] > 0
     second = run("demo")
     assert second.exit_code == 0, second.output
