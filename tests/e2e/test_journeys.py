@@ -99,10 +99,10 @@ def test_filing_review_and_correction(person):
     buyer.check("déclaration validée")
 
     # The supplier reads the comment, corrects the second line and files again.
-    supplier.goto("/fournisseur")
+    # (On its list of returned declarations: its home page shows the earliest due first.)
+    supplier.goto("/fournisseur/declarations?state=returned")
     expect(page.locator("main")).to_contain_text("relevé de mission de l'ETTI pour la ligne 2")
-    page.get_by_role("link", name=re.compile(r"LE-2026-003 — Heures d'insertion, septembre 2026"))\
-        .first.click()
+    open_declaration(page, "LE-2026-003", "Septembre 2026")
     expect(page.locator("main")).to_contain_text("Renvoyée pour correction")
     supplier.check("déclaration renvoyée")
     page.get_by_label("Heures, ligne 2", exact=True).fill("60")
