@@ -66,16 +66,19 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    facilitator = {"facilitator": FACILITATOR}
     op.execute(sa.text(
         "DELETE FROM survey_answer WHERE invitation_id IN (SELECT i.id FROM survey_invitation i "
         "JOIN survey_campaign c ON c.id = i.campaign_id WHERE c.anniversary > 0 "
-        f"OR i.direction = '{FACILITATOR}')"))
-    op.execute(sa.text(f"DELETE FROM survey_invitation WHERE direction = '{FACILITATOR}' "
-                       "OR campaign_id IN (SELECT id FROM survey_campaign WHERE anniversary > 0)"))
+        "OR i.direction = :facilitator)").bindparams(**facilitator))
+    op.execute(sa.text("DELETE FROM survey_invitation WHERE direction = :facilitator OR "
+                       "campaign_id IN (SELECT id FROM survey_campaign WHERE anniversary > 0)")
+               .bindparams(**facilitator))
     op.execute(sa.text("DELETE FROM survey_campaign WHERE anniversary > 0"))
     op.execute(sa.text("DELETE FROM survey_answer WHERE question_id IN (SELECT id FROM "
-                       f"survey_question WHERE direction = '{FACILITATOR}')"))
-    op.execute(sa.text(f"DELETE FROM survey_question WHERE direction = '{FACILITATOR}'"))
+                       "survey_question WHERE direction = :facilitator)").bindparams(**facilitator))
+    op.execute(sa.text("DELETE FROM survey_question WHERE direction = :facilitator")
+               .bindparams(**facilitator))
     with op.batch_alter_table('survey_campaign', schema=None) as batch_op:
         batch_op.drop_constraint('uq_survey_campaign_contract_id', type_='unique')
         batch_op.create_unique_constraint('uq_survey_campaign_contract_id', ['contract_id'])
