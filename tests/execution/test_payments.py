@@ -5,14 +5,12 @@ hand-computed invoices; the holder's declaration and the buyer's confirmation; w
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
 
-from execution.payments.models import Invoice
 from portal import clock
 from portal.models import Role
 from tests import factories
 from tests.conftest import visible_text
-from tests.execution.payments_world import invoice_form, payments_world
+from tests.execution.payments_world import add, invoice, invoice_form, page_text, payments_world
 
 
 @pytest.fixture
@@ -21,28 +19,11 @@ def w(db):
     clock.freeze(None)
 
 
-def add(post, w, form):
-    response = post(f"/acheteur/contrats/{w.contract.id}/factures", data=form)
-    assert response.status_code == 303, visible_text(response.text)[:600]
-
-
-def invoice(db, number) -> Invoice:
-    db.expire_all()
-    return db.scalar(select(Invoice).where(Invoice.number == number))
-
-
-def page_text(client, url) -> str:
-    """What the page says, every kind of space read as one (visible_text)."""
-    response = client.get(url)
-    assert response.status_code == 200, response.text[:300]
-    return visible_text(response.text)
-
-
 def test_an_invoice_paid_within_30_days_owes_nothing(client, db, login, post, w):
     login(w.buyer)
     # Received 2 September 2024, paid 30 September: 28 days ≤ 30, no interest, no fee.
-    add(post, w, invoice_form("F-ONTIME", "2024-09-02", "1 500,00", "2024-09-30"))
-    text = page_text(client, f"/acheteur/contrats/{w.contract.id}/factures")
+    add(post, w.invoices, invoice_form("F-ONTIME", "2024-09-02", "1 500,00", "2024-09-30"))
+    text = page_text(client, w.invoices)
     assert "F-ONTIME 02/09/2024 1 500,00 € 30/09/2024 28 j — — —" in text
 
 
@@ -53,7 +34,7 @@ def test_a_delay_across_1_july_keeps_the_rate_of_the_half_year_it_started_in(
     # days expire on 9 June: the interest runs from 10 June 2023, in the 1st half-year, whose
     # ECB rate on 1 January was 2.50 %: 10.50 %, kept after 1 July (the 2nd half-year's 4.00 %
     # would give 12 %). 10 000 × 10.50 % × 41 / 365 = 43 050 / 365 = 117.945… → 117,95 €.
-    add(post, w, invoice_form("F-JULY", "2023-05-10", "10000", "2023-07-20"))
+    add(post, w.invoices, invoice_form("F-JULY", "2023-05-10", "10000", "2023-07-20"))
     text = page_text(client, f"/acheteur/factures/{invoice(db, 'F-JULY').id}")
     assert "71 j 41 j 117,95 € (10,50 %) 40,00 €" in text
     assert "Les intérêts commencent à courir le 10/06/2023" in text
@@ -64,12 +45,13 @@ def test_suspended_days_shorten_the_delay(client, db, login, post, w):
     # Received 2 September 2024, paid 22 October: 28 + 22 = 50 days, less 15 suspended = 35,
     # 5 beyond 30. The interest runs from 2/9 + 15 + 31 = 18 October 2024 (2nd half-year:
     # 4.25 % + 8 = 12.25 %): 2 000 × 12.25 % × 5 / 365 = 1 225 / 365 = 3.356… → 3,36 €.
-    add(post, w, invoice_form("F-SUSP", "2024-09-02", "2000", "2024-10-22", suspended_days="15",
-                              suspension_reason="Attestation manquante demandée le 5/9"))
+    add(post, w.invoices, invoice_form(
+        "F-SUSP", "2024-09-02", "2000", "2024-10-22", suspended_days="15",
+        suspension_reason="Attestation manquante demandée le 5/9"))
     # The same dates with 15 days suspended on a 40-day delay: 25 days, on time.
-    add(post, w, invoice_form("F-SUSP-OK", "2024-09-02", "2000", "2024-10-12",
-                              suspended_days="15", suspension_reason="Pièce manquante"))
-    text = page_text(client, f"/acheteur/contrats/{w.contract.id}/factures")
+    add(post, w.invoices, invoice_form("F-SUSP-OK", "2024-09-02", "2000", "2024-10-12",
+                                       suspended_days="15", suspension_reason="Pièce manquante"))
+    text = page_text(client, w.invoices)
     assert "F-SUSP 02/09/2024 2 000,00 € 22/10/2024 35 j 5 j 3,36 € (12,25 %) 40,00 €" \
         in text
     assert "F-SUSP-OK 02/09/2024 2 000,00 € 12/10/2024 25 j — — —" in text
@@ -80,7 +62,7 @@ def test_an_unpaid_invoice_ages_with_the_clock(client, db, login, post, w):
     clock.freeze(datetime(2024, 11, 20, 9, tzinfo=UTC))
     # Received 1 October 2024, unpaid on 20 November: 30 + 20 = 50 days, 20 late; from
     # 1 November 2024 (12.25 %): 3 650 × 12.25 % × 20 / 365 = 24,50 €.
-    add(post, w, invoice_form("F-AGING", "2024-10-01", "3650"))
+    add(post, w.invoices, invoice_form("F-AGING", "2024-10-01", "3650"))
     url = f"/fournisseur/factures/{invoice(db, 'F-AGING').id}"
     client.cookies.clear()
     login(w.holder)
@@ -96,14 +78,14 @@ def test_a_missing_rate_is_said_not_invented(client, db, login, post, w):
     login(w.buyer)
     # Received 6 January 2025, paid 7 March: 25 + 28 + 7 = 60 days, 30 late, from 6 February
     # 2025: the rate of the 1st half-year 2025 is not entered (domain.md: unconfirmed).
-    add(post, w, invoice_form("F-NORATE", "2025-01-06", "5000", "2025-03-07"))
+    add(post, w.invoices, invoice_form("F-NORATE", "2025-01-06", "5000", "2025-03-07"))
     text = page_text(client, f"/acheteur/factures/{invoice(db, 'F-NORATE').id}")
     assert "60 j 30 j taux BCE du 1er semestre 2025 non saisi 40,00 €" in text
 
 
 def test_an_administrator_enters_the_missing_rate(client, db, login, post, w):
     login(w.buyer)
-    add(post, w, invoice_form("F-NORATE", "2025-01-06", "5000", "2025-03-07"))
+    add(post, w.invoices, invoice_form("F-NORATE", "2025-01-06", "5000", "2025-03-07"))
     client.cookies.clear()
     login(factories.make_user(db, Role.admin))
     assert post("/admin/taux-bce", data={"half_year": "2025-S1", "rate": "abc"}
@@ -129,7 +111,7 @@ def test_the_rate_table_is_seeded_with_the_confirmed_rates_only(client, db, logi
 
 def test_marking_paid_with_interest_and_fee_paid_and_a_stale_form(client, db, login, post, w):
     login(w.buyer)
-    add(post, w, invoice_form("F-PAY", "2024-10-01", "3650"))
+    add(post, w.invoices, invoice_form("F-PAY", "2024-10-01", "3650"))
     paid = invoice(db, "F-PAY")
     form = invoice_form("F-PAY", "2024-10-01", "3 650,00", "2024-11-30",
                         interest_paid_eur="36,75", fee_paid="on", version=str(paid.version))
@@ -145,16 +127,16 @@ def test_marking_paid_with_interest_and_fee_paid_and_a_stale_form(client, db, lo
 
 def test_bad_input_is_refused_in_french_and_kept(client, db, login, post, w):
     login(w.buyer)
-    response = post(f"/acheteur/contrats/{w.contract.id}/factures", data=invoice_form(
+    response = post(w.invoices, data=invoice_form(
         "F-BAD", "2024-10-01", "douze", "2024-09-01"))
     assert response.status_code == 422
     assert 'value="douze"' in response.text and 'value="F-BAD"' in response.text
-    add(post, w, invoice_form("F-DUP", "2024-10-01", "100"))
-    response = post(f"/acheteur/contrats/{w.contract.id}/factures", data=invoice_form(
+    add(post, w.invoices, invoice_form("F-DUP", "2024-10-01", "100"))
+    response = post(w.invoices, data=invoice_form(
         "F-DUP", "2024-10-02", "100"))
     assert response.status_code == 422
     assert "Une facture porte déjà ce numéro sur ce contrat." in visible_text(response.text)
-    response = post(f"/acheteur/contrats/{w.contract.id}/factures", data=invoice_form(
+    response = post(w.invoices, data=invoice_form(
         "F-EARLY", "2024-10-01", "100", "2024-09-01"))
     assert "La date de paiement précède la date de réception." in visible_text(response.text)
 
@@ -205,7 +187,7 @@ def test_only_the_holder_declares_on_its_own_contracts(client, db, login, post, 
 
 def test_a_supplier_never_sees_another_suppliers_invoices(client, db, login, post, w, api):
     login(w.buyer)
-    add(post, w, invoice_form("F-SECRET", "2024-10-01", "3650"))
+    add(post, w.invoices, invoice_form("F-SECRET", "2024-10-01", "3650"))
     secret = invoice(db, "F-SECRET")
     other = factories.make_user(db, Role.supplier)
     client.cookies.clear()
@@ -229,7 +211,7 @@ def test_a_supplier_never_sees_another_suppliers_invoices(client, db, login, pos
 def test_another_buyer_and_a_supplier_cannot_enter_invoices(client, db, login, post, w):
     other_buyer = factories.make_user(db, Role.buyer)
     login(other_buyer)
-    url = f"/acheteur/contrats/{w.contract.id}/factures"
+    url = w.invoices
     assert client.get(url).status_code == 404
     assert post(url, data=invoice_form("F-X", "2024-10-01", "1")).status_code == 404
     client.cookies.clear()
@@ -240,7 +222,7 @@ def test_another_buyer_and_a_supplier_cannot_enter_invoices(client, db, login, p
 
 def test_the_api_gives_each_side_its_invoices_with_the_figures(client, db, login, post, w, api):
     login(w.buyer)
-    add(post, w, invoice_form("F-API", "2023-05-10", "10000", "2023-07-20"))
+    add(post, w.invoices, invoice_form("F-API", "2023-05-10", "10000", "2023-07-20"))
     found = api(w.buyer).get("/api/v1/invoices?per_page=5").json()
     assert found["total"] == 1 and found["per_page"] == 5
     item = found["items"][0]
@@ -252,9 +234,9 @@ def test_the_api_gives_each_side_its_invoices_with_the_figures(client, db, login
 
 def test_buyer_list_filters_late_and_unpaid(client, db, login, post, w):
     login(w.buyer)
-    add(post, w, invoice_form("F-ONTIME", "2024-09-02", "1500", "2024-09-30"))
-    add(post, w, invoice_form("F-LATE", "2023-05-10", "10000", "2023-07-20"))
-    add(post, w, invoice_form("F-OPEN", "2025-05-20", "100"))
+    add(post, w.invoices, invoice_form("F-ONTIME", "2024-09-02", "1500", "2024-09-30"))
+    add(post, w.invoices, invoice_form("F-LATE", "2023-05-10", "10000", "2023-07-20"))
+    add(post, w.invoices, invoice_form("F-OPEN", "2025-05-20", "100"))
     client.get("/acheteur")  # reads the flash message that names the last invoice
     late = page_text(client, "/acheteur/factures?etat=retard")
     assert "F-LATE" in late and "F-ONTIME" not in late and "F-OPEN" not in late

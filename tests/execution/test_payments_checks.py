@@ -3,14 +3,12 @@ starts (not the one of receipt), a half cent rounded up alike on the invoice pag
 indicators, impossible dates and suspensions refused, and invoices of a co-holder."""
 
 import pytest
-from sqlalchemy import select
 
-from execution.payments.models import Invoice
 from portal import clock
 from portal.models import OrgKind, Role
 from tests import factories
 from tests.conftest import visible_text
-from tests.execution.payments_world import invoice_form, payments_world
+from tests.execution.payments_world import add, invoice, invoice_form, page_text, payments_world
 
 
 @pytest.fixture
@@ -19,29 +17,13 @@ def w(db):
     clock.freeze(None)
 
 
-def add(post, url, form):
-    response = post(url, data=form)
-    assert response.status_code == 303, visible_text(response.text)[:600]
-
-
-def invoice(db, number) -> Invoice:
-    db.expire_all()
-    return db.scalar(select(Invoice).where(Invoice.number == number))
-
-
-def page_text(client, url) -> str:
-    response = client.get(url)
-    assert response.status_code == 200, response.text[:300]
-    return visible_text(response.text)
-
-
 def test_received_in_h1_with_interest_starting_in_h2_takes_h2s_rate(client, db, login, post, w):
     login(w.buyer)
     # Received 15 June 2023, paid 31 July 2023: 15 + 31 = 46 days, 16 beyond 30. The 30 days
     # expire on 15 July: the interest runs from 16 July 2023, in the 2nd half-year, whose ECB
     # rate on 1 July was 4.00 %: 12.00 % (not the 1st half-year's 10.50 %, when it was
     # received). 10 000 × 12.00 % × 16 / 365 = 19 200 / 365 = 52.602… → 52,60 €.
-    add(post, f"/acheteur/contrats/{w.contract.id}/factures",
+    add(post, w.invoices,
         invoice_form("F-H2", "2023-06-15", "10000", "2023-07-31"))
     text = page_text(client, f"/acheteur/factures/{invoice(db, 'F-H2').id}")
     assert "46 j 16 j 52,60 € (12,00 %) 40,00 €" in text
@@ -53,7 +35,7 @@ def test_a_half_cent_is_rounded_up_on_the_page_and_in_the_indicators(client, db,
     # Received 2 September 2024, paid 3 October: 28 + 3 = 31 days, 1 late, from 3 October 2024
     # (2nd half-year: 4.25 % + 8 = 12.25 %): 730 × 12.25 % × 1 / 365 = 0.245 € → 0,25 €
     # (half up, the accounting convention; half to even would say 0,24 €).
-    add(post, f"/acheteur/contrats/{w.contract.id}/factures",
+    add(post, w.invoices,
         invoice_form("F-HALF", "2024-09-02", "730", "2024-10-03"))
     text = page_text(client, f"/acheteur/factures/{invoice(db, 'F-HALF').id}")
     assert "31 j 1 j 0,25 € (12,25 %) 40,00 €" in text
@@ -63,7 +45,7 @@ def test_a_half_cent_is_rounded_up_on_the_page_and_in_the_indicators(client, db,
 
 def test_impossible_dates_and_suspensions_are_refused_and_kept(client, db, login, post, w):
     login(w.buyer)
-    url = f"/acheteur/contrats/{w.contract.id}/factures"
+    url = w.invoices
     # The clock says 1 June 2025: a payment on 2 June has not happened yet.
     response = post(url, data=invoice_form("F-FUT", "2025-05-02", "100", "2025-06-02"))
     assert response.status_code == 422
