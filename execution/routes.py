@@ -37,7 +37,7 @@ from supplier.declaration_list import (
     search_declarations,
 )
 from supplier.list_pages import contracts_context, declarations_context
-from surveys import service as surveys
+from surveys import lists as surveys
 
 router = APIRouter(prefix="/acheteur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.audit_events import AuditEvent as AuditEvent  # its import path for every caller
 from portal.clock import now
 from portal.db import Base
 from portal.formatting import shorten
@@ -380,22 +381,3 @@ class CommitmentShare(Base):
 
     commitment: Mapped[Commitment] = relationship(back_populates="shares")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-
-
-class AuditEvent(Base):
-    __tablename__ = "audit_event"
-    # (entity, action, at): the reviews of a year, and the submissions before each of them.
-    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),
-                      Index("ix_audit_event_action", "entity", "action", "at"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=now)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[int]
-    action: Mapped[str] = mapped_column(String(40))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str | None] = mapped_column(String(20))
-    comment: Mapped[str | None] = mapped_column(Text)
-
-    actor: Mapped[User | None] = relationship(lazy="joined")

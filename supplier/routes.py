@@ -21,7 +21,7 @@ from supplier.documents import get_readable_document
 from supplier.kind_forms import form_for
 from supplier.kinds import handler_for
 from supplier.list_pages import contracts_context, declarations_context
-from surveys import service as surveys
+from surveys import lists as surveys
 
 router = APIRouter(prefix="/fournisseur", dependencies=[Depends(verify_csrf)])
 Form = Annotated[FormData, Depends(parsed_form)]

@@ -12,7 +12,7 @@ from portal.api_paging import ApiPage, PageOut
 from portal.auth import ContractSideApiUser, DbSession
 from portal.models import User
 from portal.web import RowId
-from surveys import service
+from surveys import lists, service
 from surveys.models import Invitation
 from surveys.vocabulary import options
 
@@ -135,7 +135,7 @@ def list_surveys(db: DbSession, user: ContractSideApiUser,
                  paging: ApiPage) -> PageOut[SurveySummaryOut]:
     """Surveys the caller's organisation is invited to answer, open ones first, one page of
     them."""
-    page = service.invitations_page(db, user, page=paging.page, per_page=paging.per_page)
+    page = lists.invitations_page(db, user, page=paging.page, per_page=paging.per_page)
     return PageOut[SurveySummaryOut].of(page, [SurveySummaryOut(**_summary(i))
                                                for i in page.items])
 

@@ -13,7 +13,7 @@ from portal.errors import NotFound
 from portal.models import User
 from portal.pagination import page_number
 from portal.web import RowId, parsed_form, render, verify_csrf
-from surveys import service
+from surveys import lists, service
 from surveys.models import Direction, Invitation
 from surveys.routes import save_from_form, survey_context
 
@@ -37,11 +37,11 @@ def facilitator_surveys_page(request: Request, db: DbSession, user: FacilitatorU
                              vue: str = "", q: str = "", page: str = ""):
     view = vue if vue in VIEWS else "a-remplir"
     search = q.strip()[:100]
-    rows = service.invitations_page(db, user, submitted=view == "deposees", search=search,
+    rows = lists.invitations_page(db, user, submitted=view == "deposees", search=search,
                                     page=page_number(page))
     filters = {"vue": view, **({"q": search} if search else {})}
     return render(request, "surveys/facilitator_list.html", {
-        "views": VIEWS, "view": view, "counts": service.survey_counts(db, user),
+        "views": VIEWS, "view": view, "counts": lists.survey_counts(db, user),
         "rows": rows, "search": search, "base": f"{BASE}?{urlencode(filters)}",
     }, block="survey_list")
 

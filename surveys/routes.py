@@ -23,7 +23,7 @@ from portal.web import (
     render,
     verify_csrf,
 )
-from surveys import bank, export, results, service
+from surveys import bank, export, lists, results, service
 from surveys.models import Direction, Invitation, Scale
 
 router = APIRouter(prefix="/enquetes", dependencies=[Depends(verify_csrf)])
@@ -44,15 +44,15 @@ def surveys_page(request: Request, db: DbSession, user: ContractSideUser, vue: s
     view = vue if vue in views else "a-remplir"
     search, number = q.strip()[:100], page_number(page)
     if view == "recues":
-        rows = service.received_page(db, user, search=search, page=number)
+        rows = lists.received_page(db, user, search=search, page=number)
     elif view == "entreprises":
         rows = results.suppliers_rated(db, user=user, search=search, page=number)
     else:
-        rows = service.invitations_page(db, user, submitted=view == "deposees", search=search,
+        rows = lists.invitations_page(db, user, submitted=view == "deposees", search=search,
                                         page=number)
     filters = {"vue": view, **({"q": search} if search else {})}
     return render(request, "surveys/list.html", {
-        "views": views, "view": view, "counts": service.survey_counts(db, user),
+        "views": views, "view": view, "counts": lists.survey_counts(db, user),
         "rows": rows, "search": search, "base": f"/enquetes?{urlencode(filters)}",
     }, block="survey_list")
 

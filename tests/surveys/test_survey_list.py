@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.models import OrgKind, Role
 from portal.web import templates
-from surveys import service
+from surveys import lists
 from surveys.models import Invitation, InvitationStatus
 from tests import factories
 from tests.scale import counting, page_statements
@@ -147,7 +147,7 @@ def test_the_home_box_sends_as_many_statements_for_3_or_60_surveys(db, engine, p
     def statements() -> int:
         db.expire_all()
         with counting(engine) as seen:
-            html = box.render(pending_surveys=service.pending_for(db, parties.holder))
+            html = box.render(pending_surveys=lists.pending_for(db, parties.holder))
         assert "Enquêtes de satisfaction à remplir" in html
         return len(seen)
 
@@ -155,5 +155,5 @@ def test_the_home_box_sends_as_many_statements_for_3_or_60_surveys(db, engine, p
     small = statements()
     launch_surveys(db, parties, 4, 60)
     assert statements() == small
-    assert service.pending_for(db, parties.holder).total == 60
-    assert len(service.pending_for(db, parties.holder).items) == 5
+    assert lists.pending_for(db, parties.holder).total == 60
+    assert len(lists.pending_for(db, parties.holder).items) == 5
